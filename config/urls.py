@@ -1,0 +1,25 @@
+"""HTTP routes. Each app mounts its API under /api/ from its own `api/urls.py`."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from konnaxion.core.views import healthz
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("konnaxion.users.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+]
+
+# Under /api/ every error is JSON, also those Django raises before reaching a view.
+handler400 = "konnaxion.core.views.bad_request"
+handler403 = "konnaxion.core.views.permission_denied"
+handler404 = "konnaxion.core.views.page_not_found"
+handler500 = "konnaxion.core.views.server_error"

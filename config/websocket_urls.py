@@ -1,0 +1,5 @@
+"""Every WebSocket route, under /ws/; each app contributes its own `routing.py`."""
+
+from konnaxion.core.routing import websocket_urlpatterns as core_routes
+
+websocket_urlpatterns = [*core_routes]

@@ -1,0 +1,50 @@
+"""The DRF exception handler: every API error becomes the uniform JSON error body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from konnaxion.core.errors import ApplicationError, error_body
+
+_CODES = {
+    status.HTTP_401_UNAUTHORIZED: "not_authenticated",
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render `exc` as `{"error": {...}}`; unknown exceptions propagate and become a JSON 500."""
+    if isinstance(exc, ApplicationError):
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("request_too_large", "The request body is too large."),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+
+    if isinstance(exc, exceptions.ValidationError):
+        code, message, details = "invalid", "The request is not valid.", {"fields": exc.detail}
+        if isinstance(exc.detail, list):
+            details = {"non_field_errors": exc.detail}
+    else:
+        code = _CODES.get(exc.status_code) or exc.default_code
+        message = str(exc.detail)
+        details = {"retry_after": int(exc.wait)} if getattr(exc, "wait", None) else {}
+    return Response(error_body(code, message, details), status=exc.status_code, headers=headers)

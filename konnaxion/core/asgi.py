@@ -1,0 +1,130 @@
+"""ASGI middleware: the request-size limit for the API and WebSocket authentication."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+
+from konnaxion.core.errors import error_body
+
+Scope = dict[str, Any]
+
+
+class RequestBodyLimit:
+    """Refuse API bodies over `API_MAX_REQUEST_BYTES` with a JSON 413.
+
+    Decided from `Content-Length` before the body is read when the client sends it, and
+    enforced while the body streams in when it does not (chunked uploads).
+    """
+
+    def __init__(self, app: Any, *, prefix: str = "/api/") -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(
+        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            return await self.app(scope, receive, send)
+        limit = settings.API_MAX_REQUEST_BYTES
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            return await _send_too_large(send, limit)
+
+        received = 0
+        exceeded = False
+        started = False
+
+        async def limited_receive() -> Any:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    exceeded = True
+                    # Django stops reading at a disconnect and never runs the view.
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, limited_receive, tracking_send)
+        if exceeded and not started:
+            await _send_too_large(send, limit)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _send_too_large(send: ASGISendCallable, limit: int) -> None:
+    body = json.dumps(
+        error_body(
+            "request_too_large",
+            "The request body is too large.",
+            {"max_bytes": limit},
+        )
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class TokenAuthMiddleware(BaseMiddleware):
+    """Authenticate a WebSocket by an `Authorization: Token <key>` header (non-browser clients)."""
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> Any:
+        key = _token_key(scope)
+        if key is not None:
+            scope = dict(scope, user=await _user_for_token(key))
+        return await super().__call__(scope, receive, send)
+
+
+def _token_key(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            kind, _, key = value.decode("latin-1").partition(" ")
+            if kind.lower() == "token" and key.strip():
+                return key.strip()
+    return None
+
+
+@database_sync_to_async
+def _user_for_token(key: str) -> Any:
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return AnonymousUser()
+    return token.user
+
+
+def WebSocketAuthMiddleware(inner: Any) -> Any:
+    """Session cookie (browsers) or token header (other clients), the token taking precedence."""
+    return AuthMiddlewareStack(TokenAuthMiddleware(inner))

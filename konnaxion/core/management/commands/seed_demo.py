@@ -1,0 +1,19 @@
+"""Demo data for a first run: idempotent, so `konnaxion up --demo` can run it every time."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_ADMIN = ("admin", "admin@konnaxion.local", "konnaxion-admin")
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (safe to run again: nothing is duplicated)."
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        user_model = get_user_model()
+        username, email, password = DEMO_ADMIN
+        if not user_model.objects.filter(username=username).exists():
+            user_model.objects.create_superuser(username=username, email=email, password=password)
+        self.stdout.write(f"Demo data ready. Sign in to /admin/ as {username} / {password}.")

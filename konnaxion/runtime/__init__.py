@@ -1,0 +1,1 @@
+"""How the project runs: embedded PostgreSQL and Redis by default, and the process supervisor."""
