@@ -141,6 +141,7 @@ if S3_BUCKET:
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(DATA_DIR / "static"))
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 # Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -13,5 +13,5 @@ from config.settings.base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
-# Each test run gets its own key prefix in the shared cache database.
-CACHES["default"]["KEY_PREFIX"] = f"konnaxion-test-{os.getpid()}"  # noqa: F405
+# Tests and the worker processes they start share one key prefix.
+CACHES["default"]["KEY_PREFIX"] = "konnaxion-test"  # noqa: F405

@@ -12,10 +12,6 @@ from rest_framework.response import Response
 
 from konnaxion.core.errors import ApplicationError, error_body
 
-_CODES = {
-    status.HTTP_401_UNAUTHORIZED: "not_authenticated",
-}
-
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render `exc` as `{"error": {...}}`; unknown exceptions propagate and become a JSON 500."""
@@ -44,7 +40,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc.detail, list):
             details = {"non_field_errors": exc.detail}
     else:
-        code = _CODES.get(exc.status_code) or exc.default_code
+        code = exc.default_code
         message = str(exc.detail)
         details = {"retry_after": int(exc.wait)} if getattr(exc, "wait", None) else {}
     return Response(error_body(code, message, details), status=exc.status_code, headers=headers)
