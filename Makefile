@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -31,6 +31,10 @@ bench: install
 		[ -e "$$script" ] || continue; \
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done
+
+# A long property-based run of the API against its OpenAPI schema (FUZZ_EXAMPLES per operation).
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(BIN)/pytest -q tests/security/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) var
