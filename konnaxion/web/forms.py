@@ -30,6 +30,6 @@ class SignUpForm(UserCreationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].help_text = _(
-            "Your public name in addresses such as /profile/<name>: letters, digits and "
+            "Your public name, shown in the address of your profile: letters, digits and "
             "@ . + - _ only."
         )

@@ -8,7 +8,6 @@ on Debian's Chromium; `new_page()` opens another one, for journeys with two peop
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -35,11 +34,6 @@ CHROMIUM_ARGS = [
 SERVER_START_SECONDS = 60
 # Playwright waits this long for an element or a navigation before a step fails.
 STEP_TIMEOUT_MS = 15_000
-
-# Playwright's sync API keeps an event loop running in the test's thread, where Django would
-# then refuse synchronous ORM calls (test data set-up); those calls are not made from a
-# coroutine, so Django's guard does not apply.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def free_port() -> int:
@@ -71,6 +65,7 @@ def _asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     with django_db_blocker.unblock():
         env = process_env(UVICORN_LOG_LEVEL="warning")
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     with tempfile.NamedTemporaryFile("w+", prefix="asgi-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(
             [
@@ -121,8 +116,12 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def new_page(browser, live_server_url: str) -> Iterator[Callable[..., object]]:
+def new_page(browser, live_server_url: str, monkeypatch) -> Iterator[Callable[..., object]]:
     """Open a page in a fresh browser context (its own cookies), as another person would."""
+    # Playwright's sync API keeps an event loop running in the test's thread, where Django
+    # would refuse the test's own synchronous ORM calls (setting up data); they are not made
+    # from a coroutine, so the guard does not apply. Only for this test, not for the server.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     contexts = []
 
     def open_page(*, locale: str = "en-US", viewport: dict | None = None) -> object:
