@@ -116,7 +116,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def new_page(browser, live_server_url: str, monkeypatch) -> Iterator[Callable[..., object]]:
+def new_page(live_server_url: str, monkeypatch, browser) -> Iterator[Callable[..., object]]:
     """Open a page in a fresh browser context (its own cookies), as another person would."""
     # Playwright's sync API keeps an event loop running in the test's thread, where Django
     # would refuse the test's own synchronous ORM calls (setting up data); they are not made
