@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench fuzz clean
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
+COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
+
+.PHONY: install run test lint bench fuzz clean vendor screenshots browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -13,7 +16,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "Debian's chromium package is needed: sudo apt-get install chromium"; exit 1; \
+	fi
+
+# Translations are compiled with polib: GNU gettext is not needed.
+%.mo: %.po $(STAMP)
+	$(BIN)/python scripts/compile_translations.py $<
+
+install: $(STAMP) $(COMPILED_CATALOGS)
+
+# Refresh the committed front-end libraries from the npm registry (needs npm; see
+# konnaxion/web/static/web/vendor/README.md).
+vendor:
+	python3 scripts/vendor_frontend.py
 
 run: install
 	$(BIN)/konnaxion up --demo
@@ -22,9 +42,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint /usr/bin/chromium
 	$(BIN)/konnaxion manage makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Only the real-browser journeys.
+browser: install /usr/bin/chromium
+	$(BIN)/pytest -m browser
+
+# PNGs of the main pages, in English and Arabic, into screenshots/ (ignored by git).
+screenshots: install /usr/bin/chromium
+	$(BIN)/python scripts/screenshots.py
 
 bench: install
 	@set -e; for script in bench/*.py; do \

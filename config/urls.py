@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from konnaxion.core.views import healthz
+from konnaxion.web.urls import i18n_urlpatterns
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -16,6 +17,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
+    *i18n_urlpatterns,
+    # The web front last: its pages sit at the root, beside the entries above.
+    path("", include("konnaxion.web.urls")),
 ]
 
 # Under /api/ every error is JSON, also those Django raises before reaching a view.

@@ -149,6 +149,9 @@ LANGUAGE_CODE = "en"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language a visitor picks with the switcher (Django's set_language view) is kept a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Authentication ---------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,7 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
 
 # API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

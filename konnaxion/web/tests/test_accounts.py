@@ -1,0 +1,144 @@
+"""Sign up, sign in and sign out through the HTML forms (Django's test client)."""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+
+from konnaxion.core.errors import Conflict
+from konnaxion.users.models import User
+from konnaxion.users.services import user_create
+from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "username": "hedy",
+    "email": "hedy@example.org",
+    "password1": DEFAULT_PASSWORD,
+    "password2": DEFAULT_PASSWORD,
+}
+
+
+def test_sign_up_creates_the_account_and_signs_in():
+    # given
+    client = Client(enforce_csrf_checks=False)
+    # when
+    response = client.post("/accounts/signup/", GOOD)
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    user = User.objects.get(username="hedy")
+    assert user.email == "hedy@example.org"
+    assert user.check_password(DEFAULT_PASSWORD)
+    assert client.session[SESSION_KEY] == str(user.pk)
+    assert "Welcome to Konnaxion, hedy." in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"password1": "12345678", "password2": "12345678"}, "password2"),
+        ({"password1": "hedy@example.org", "password2": "hedy@example.org"}, "password2"),
+        ({"password2": "something else entirely"}, "password2"),
+        ({"email": "not an email"}, "email"),
+        ({"username": "bad name!"}, "username"),
+        ({"username": ""}, "username"),
+    ],
+)
+def test_sign_up_refuses_bad_input_and_creates_nothing(client, change, field):
+    # when
+    response = client.post("/accounts/signup/", {**GOOD, **change})
+    # then
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert 'role="alert"' in response.content.decode()
+    assert not User.objects.exists()
+    assert SESSION_KEY not in client.session
+
+
+def test_sign_up_refuses_a_username_taken_in_another_case(client):
+    # given
+    UserFactory(username="Hedy")
+    # when
+    response = client.post("/accounts/signup/", GOOD)
+    # then
+    assert response.status_code == 400
+    assert "username" in response.context["form"].errors
+    assert User.objects.count() == 1
+
+
+def test_user_create_raises_conflict_for_a_taken_username():
+    # given
+    UserFactory(username="hedy")
+    # when / then
+    with pytest.raises(Conflict) as raised:
+        user_create(username="hedy", email="other@example.org", password=DEFAULT_PASSWORD)
+    assert raised.value.code == "username_taken"
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [("/api/docs/", "/api/docs/"), ("https://elsewhere.example/", "/"), ("//evil/", "/")],
+)
+def test_sign_in_follows_next_only_on_this_site(client, next_url, expected):
+    # given
+    user = UserFactory()
+    # when
+    response = client.post(
+        f"/accounts/login/?next={next_url}",
+        {"username": user.username, "password": DEFAULT_PASSWORD, "next": next_url},
+    )
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_sign_in_with_a_wrong_password_says_so_and_signs_nobody_in(client):
+    # given
+    user = UserFactory()
+    # when
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": "not the password"}
+    )
+    # then
+    assert response.status_code == 400
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_forms_refuse_a_post_without_the_csrf_token():
+    # given
+    user = UserFactory()
+    client = Client(enforce_csrf_checks=True)
+    # when
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": DEFAULT_PASSWORD}
+    )
+    # then
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_sign_out_is_a_post_only():
+    # given
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    # when
+    refused = client.get("/accounts/logout/")
+    response = client.post("/accounts/logout/")
+    # then
+    assert refused.status_code == 405
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert SESSION_KEY not in client.session
+    assert "You are signed out." in client.get("/").content.decode()
+
+
+def test_signed_in_visitors_skip_the_account_forms():
+    client = Client()
+    client.force_login(UserFactory())
+    assert client.get("/accounts/login/").status_code == 302
+    assert client.get("/accounts/signup/").status_code == 302

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Save a PNG of each main page, in English and in Arabic, into screenshots/ (`make screenshots`).
+
+Starts its own ASGI server on a free loopback port with a separate data directory
+(var/screenshots: its own embedded PostgreSQL and Redis, migrated and filled with the demo
+data), drives Debian's Chromium headless, and stops everything when done.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# (file name, path) of every page that exists; later pages add themselves here.
+PAGES = [("home", "/"), ("sign-in", "/accounts/login/"), ("sign-up", "/accounts/signup/")]
+LANGUAGES = ["en", "ar"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our loopback URL
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit("screenshots: the server did not start")
+            time.sleep(0.2)
+
+
+def capture(base_url: str) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    saved = []
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        for language in LANGUAGES:
+            context = browser.new_context(
+                base_url=base_url, locale=language, viewport={"width": 1280, "height": 800}
+            )
+            page = context.new_page()
+            for name, path in PAGES:
+                page.goto(path)
+                target = OUT / f"{name}-{language}.png"
+                page.screenshot(path=str(target), full_page=True)
+                saved.append(target)
+            context.close()
+        browser.close()
+    return saved
+
+
+def main() -> int:
+    env = {
+        **os.environ,
+        "KONNAXION_DATA_DIR": str(ROOT / "var" / "screenshots"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "UVICORN_LOG_LEVEL": "warning",
+    }
+    konnaxion = [sys.executable, "-m", "konnaxion.cli"]
+    subprocess.run([*konnaxion, "manage", "migrate", "--verbosity", "0"], env=env, check=True)
+    subprocess.run([*konnaxion, "manage", "seed_demo"], env=env, check=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*konnaxion, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env
+    )
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for(f"{base_url}/healthz", server)
+        for path in capture(base_url):
+            print(f"saved {path.relative_to(ROOT)}")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Fetch the web front's JavaScript libraries from the npm registry into the static folder.
+
+Run by `make vendor` when a version below changes; the resulting files are committed, so that
+running and testing the project never needs npm. Each package is fetched with `npm pack` (the
+published tarball, nothing built here) and only the browser files we load are kept.
+
+yjs ships an ES module (`dist/yjs.mjs`) that imports its dependency lib0 by bare specifiers
+(`lib0/array`, ...). Without a bundler those are resolved in the browser by an import map: we
+copy the lib0 modules that yjs reaches (following their relative imports) and write
+`importmap.json`, which the layout renders with the static URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+VENDOR = Path(__file__).resolve().parent.parent / "konnaxion" / "web" / "static" / "web" / "vendor"
+
+# package -> (version, licence, {file in the package: file under vendor/})
+PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
+    "htmx.org": (
+        "2.0.11",
+        "0BSD",
+        {"dist/htmx.min.js": "htmx/htmx.min.js", "LICENSE": "htmx/LICENSE"},
+    ),
+    "htmx-ext-ws": (
+        "2.0.4",
+        "0BSD",
+        {"dist/ws.min.js": "htmx/ext/ws.min.js", "LICENSE": "htmx/ext/LICENSE"},
+    ),
+    "yjs": ("13.6.33", "MIT", {"dist/yjs.mjs": "yjs/yjs.mjs", "LICENSE": "yjs/LICENSE"}),
+    "lib0": ("0.2.120", "MIT", {"LICENSE": "lib0/LICENSE"}),
+}
+# Bare specifiers resolved per the package's "exports" for browsers.
+LIB0_BROWSER_EXPORTS = {"lib0/webcrypto": "webcrypto.js"}
+IMPORT_PATTERN = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*['"]([^'"]+)['"]""")
+
+
+def npm_pack(package: str, version: str, into: Path) -> Path:
+    """Download `package@version` with `npm pack` and unpack it; returns the package folder."""
+    result = subprocess.run(
+        ["npm", "pack", "--silent", f"{package}@{version}"],
+        cwd=into,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    tarball = into / result.stdout.strip().splitlines()[-1]
+    target = into / package
+    with tarfile.open(tarball) as archive:
+        archive.extractall(target, filter="data")
+    return target / "package"
+
+
+def lib0_modules_used_by(yjs_module: Path, lib0: Path) -> tuple[dict[str, str], set[str]]:
+    """Import-map entries for the bare `lib0/...` imports of yjs, and every lib0 file needed."""
+    imports: dict[str, str] = {}
+    pending: list[str] = []
+
+    def bare(specifier: str) -> None:
+        if specifier in imports:
+            return
+        name = LIB0_BROWSER_EXPORTS.get(specifier, specifier.removeprefix("lib0/") + ".js")
+        imports[specifier] = f"lib0/{name}"
+        pending.append(name)
+
+    for specifier in IMPORT_PATTERN.findall(yjs_module.read_text()):
+        if specifier.startswith("lib0/"):
+            bare(specifier)
+    files: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in files:
+            continue
+        files.add(name)
+        for specifier in IMPORT_PATTERN.findall((lib0 / name).read_text()):
+            if specifier.startswith("."):
+                pending.append(
+                    posixpath.normpath(posixpath.join(posixpath.dirname(name), specifier))
+                )
+            elif specifier.startswith("lib0/"):
+                bare(specifier)
+            else:
+                sys.exit(f"lib0/{name} imports {specifier!r}, which is not vendored")
+    return imports, files
+
+
+def main() -> int:
+    if shutil.which("npm") is None:
+        return "npm is needed to refresh the vendored files (apt-get install npm)"
+    shutil.rmtree(VENDOR, ignore_errors=True)
+    VENDOR.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        unpacked = {
+            name: npm_pack(name, version, Path(tmp)) for name, (version, _, _) in PACKAGES.items()
+        }
+        for name, (_, _, files) in PACKAGES.items():
+            for source, target in files.items():
+                (VENDOR / target).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(unpacked[name] / source, VENDOR / target)
+        imports, lib0_files = lib0_modules_used_by(
+            unpacked["yjs"] / "dist" / "yjs.mjs", unpacked["lib0"]
+        )
+        for name in sorted(lib0_files):
+            (VENDOR / "lib0" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(unpacked["lib0"] / name, VENDOR / "lib0" / name)
+    importmap = {"imports": {"yjs": "yjs/yjs.mjs", **dict(sorted(imports.items()))}}
+    (VENDOR / "importmap.json").write_text(json.dumps(importmap, indent=2) + "\n")
+    write_readme()
+    print(f"vendored {', '.join(f'{n}@{v[0]}' for n, v in PACKAGES.items())} into {VENDOR}")
+    return 0
+
+
+def write_readme() -> None:
+    rows = "\n".join(
+        f"| `{name}` | {version} | {licence} | `{posixpath.dirname(next(iter(files.values())))}/` |"
+        for name, (version, licence, files) in PACKAGES.items()
+    )
+    (VENDOR / "README.md").write_text(
+        "# Vendored front-end libraries\n\n"
+        "Fetched from the npm registry by `make vendor` (`scripts/vendor_frontend.py`, which\n"
+        "uses `npm pack`); do not edit these files by hand. Each folder keeps the package's\n"
+        "licence file.\n\n"
+        "| package | version | licence | folder |\n| --- | --- | --- | --- |\n"
+        f"{rows}\n\n"
+        "`importmap.json` maps the bare specifiers of `yjs/yjs.mjs` (`yjs`, `lib0/...`) to the\n"
+        'files here; the layout renders it as `<script type="importmap">` with static URLs,\n'
+        'so a page\'s module script can `import * as Y from "yjs"`.\n'
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
