@@ -157,9 +157,15 @@ def blob_keys_rotate(*, batch_size: int = 200) -> int:
 
 
 def _unreferenced() -> models.Q:
-    """Blobs no row refers to, whatever the relation: found through Blob._meta.related_objects."""
+    """Blobs no row refers to, whatever the relation: found through Blob._meta.related_objects,
+    hidden ones (`related_name="+"`) included."""
     condition = models.Q()
-    for relation in Blob._meta.related_objects:
+    relations = [
+        field
+        for field in Blob._meta.get_fields(include_hidden=True)
+        if field.auto_created and not field.concrete and field.is_relation
+    ]
+    for relation in relations:
         if relation.many_to_many:
             through = relation.through
             field = next(

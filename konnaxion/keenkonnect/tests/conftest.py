@@ -90,8 +90,20 @@ def seaweedfs(tmp_path_factory) -> Iterator[str]:
     log.close()
 
 
+@pytest.fixture(autouse=True)
+def _local_media(settings, tmp_path) -> None:
+    """Blobs stored by a test go to its own folder, unless `storage_backend` says otherwise."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
 @pytest.fixture(params=["local", "s3"])
-def storage_backend(request, settings, tmp_path) -> str:
+def storage_backend(request, _local_media, settings, tmp_path) -> str:
     """Django's default storage on a fresh local folder, or on a fresh prefix of the S3 bucket."""
     if request.param == "local":
         default = {
