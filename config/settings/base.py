@@ -5,7 +5,7 @@ from pathlib import Path
 import environ
 
 from config.settings.parameters import *  # noqa: F403
-from konnaxion.runtime.services import local_secret_key, redis_url_for
+from konnaxion.runtime.services import local_secret_key, local_storage_key, redis_url_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -139,6 +139,19 @@ if S3_BUCKET:
         },
     }
 
+# Stockage blobs (docs/storage.md): encrypted at rest under a master key (base64 of 32 bytes).
+KONNAXION_STORAGE_KEY = env("KONNAXION_STORAGE_KEY", default="") or local_storage_key(DATA_DIR)
+# Former master keys, still accepted to unwrap data keys until `rotate_storage_key` has run.
+KONNAXION_STORAGE_OLD_KEYS = env.list("KONNAXION_STORAGE_OLD_KEYS", default=[])
+# Uploads being received are encrypted into this folder, never into MEDIA_ROOT.
+STORAGE_TMP_DIR = env("STORAGE_TMP_DIR", default=str(DATA_DIR / "tmp"))
+# Blobs nothing refers to are deleted once they have been unused for this long.
+BLOB_GC_GRACE_HOURS = env.int("BLOB_GC_GRACE_HOURS", default=24)
+# Images larger than this many pixels are refused as decompression bombs.
+BLUEPRINT_MAX_IMAGE_PIXELS = env.int("BLUEPRINT_MAX_IMAGE_PIXELS", default=100_000_000)
+# glTF JSON (and a GLB's JSON chunk) is parsed in memory: larger ones are refused.
+GLTF_MAX_JSON_MB = env.int("GLTF_MAX_JSON_MB", default=32)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(DATA_DIR / "static"))
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
@@ -229,6 +242,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "konnaxion.core.tasks.worker_heartbeat", "schedule": 15.0},
+    "blobs-collect-garbage": {
+        "task": "konnaxion.keenkonnect.tasks.blobs_collect_garbage_task",
+        "schedule": 3600.0,
+    },
 }
 # Seconds after which /healthz reports the worker as silent.
 WORKER_HEARTBEAT_MAX_AGE = 60

@@ -1,0 +1,1 @@
+"""keenKonnect services: the only code that writes."""

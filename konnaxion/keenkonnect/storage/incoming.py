@@ -1,0 +1,127 @@
+"""The streaming sink of an upload: hashed, measured, size-capped and encrypted as it arrives.
+
+An `IncomingFile` never holds more than one chunk of plaintext in memory. What it receives is
+encrypted into a temporary file under `STORAGE_TMP_DIR`, so plaintext never reaches the disk.
+Every failure path removes that file; so does closing or garbage-collecting an unused sink.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import tempfile
+import weakref
+from pathlib import Path
+
+from django.conf import settings
+
+from konnaxion.core.errors import PayloadTooLarge
+from konnaxion.keenkonnect.storage.encryption import CHUNK_SIZE, ChunkOpener, ChunkSealer
+from konnaxion.keenkonnect.storage.encryption import new_data_key as _new_data_key
+from konnaxion.keenkonnect.storage.reading import LocalFileSource, PlaintextFile
+
+
+class FileTooLarge(PayloadTooLarge):
+    code = "file_too_large"
+    message = "The file is larger than the largest upload accepted."
+
+
+def max_upload_bytes() -> int:
+    return settings.MAX_BLUEPRINT_UPLOAD_MB * 1024 * 1024
+
+
+def tmp_dir() -> Path:
+    path = Path(settings.STORAGE_TMP_DIR)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+class IncomingFile:
+    """Receives an upload chunk by chunk; `finish()` seals it, `discard()` forgets it."""
+
+    def __init__(self, *, name: str = "", max_bytes: int | None = None) -> None:
+        self.name = name
+        self.max_bytes = max_upload_bytes() if max_bytes is None else max_bytes
+        self.size = 0
+        self.data_key = _new_data_key()
+        self.finished = False
+        self.discarded = False
+        self._sha256 = hashlib.sha256()
+        self._pending = bytearray()
+        self._sealer = ChunkSealer(self.data_key)
+        fd, path = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=tmp_dir())
+        self.path = Path(path)
+        self._handle = os.fdopen(fd, "wb")
+        self._finalizer = weakref.finalize(self, _remove, path)
+        self._handle.write(self._sealer.header)
+
+    @property
+    def sha256(self) -> str:
+        if not self.finished:
+            raise RuntimeError("The content address is known once the upload is finished.")
+        return self._sha256.hexdigest()
+
+    def write(self, data: bytes) -> None:
+        """Take the next bytes of the upload. Raises FileTooLarge past `max_bytes`."""
+        if self.finished or self.discarded:
+            raise RuntimeError("This upload no longer accepts data.")
+        if self.size + len(data) > self.max_bytes:
+            self.discard()
+            raise FileTooLarge(details={"max_bytes": self.max_bytes})
+        try:
+            self.size += len(data)
+            self._sha256.update(data)
+            self._pending += data
+            while len(self._pending) > CHUNK_SIZE:
+                # Keep the last full chunk pending: it may turn out to be the final one.
+                self._handle.write(
+                    self._sealer.seal(bytes(self._pending[:CHUNK_SIZE]), final=False)
+                )
+                del self._pending[:CHUNK_SIZE]
+        except BaseException:
+            self.discard()
+            raise
+
+    def finish(self) -> None:
+        """Seal the final chunk; the upload's sha256 and size are then final."""
+        if self.finished:
+            return
+        if self.discarded:
+            raise RuntimeError("This upload was discarded.")
+        try:
+            self._handle.write(self._sealer.seal(bytes(self._pending), final=True))
+            self._pending = bytearray()
+            self._handle.close()
+        except BaseException:
+            self.discard()
+            raise
+        self.finished = True
+
+    def open_plaintext(self) -> io.BufferedReader:
+        """A seekable file of the received plaintext, decrypted on demand from the temp file."""
+        self.finish()
+        opener = ChunkOpener(self.data_key, self._sealer.header, self.size)
+        return io.BufferedReader(PlaintextFile(LocalFileSource(self.path), opener), CHUNK_SIZE)
+
+    def discard(self) -> None:
+        """Remove the temporary file; idempotent."""
+        self.discarded = True
+        with contextlib.suppress(OSError):
+            self._handle.close()
+        self._finalizer()
+
+    # Django closes the files of request.FILES at the end of every request.
+    close = discard
+
+    def __enter__(self) -> IncomingFile:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.discard()

@@ -1,0 +1,51 @@
+"""A Django upload handler that streams multipart file parts straight into `IncomingFile`s.
+
+Installed first on a request (`request.upload_handlers = [IncomingFileUploadHandler(request)]`),
+it keeps every file part out of memory and out of Django's own temporary files: each part is
+hashed, size-checked and encrypted as it is read from the socket.
+"""
+
+from __future__ import annotations
+
+from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
+
+from konnaxion.keenkonnect.storage.encryption import CHUNK_SIZE
+from konnaxion.keenkonnect.storage.incoming import FileTooLarge, IncomingFile, max_upload_bytes
+
+# Room for the multipart boundaries, part headers and the small text fields of an upload form.
+MULTIPART_OVERHEAD_BYTES = 1024 * 1024
+
+
+class IncomingFileUploadHandler(FileUploadHandler):
+    chunk_size = 4 * CHUNK_SIZE
+
+    def __init__(self, request=None, *, max_bytes: int | None = None) -> None:
+        super().__init__(request)
+        self.max_bytes = max_upload_bytes() if max_bytes is None else max_bytes
+        self.incoming: IncomingFile | None = None
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None) -> None:
+        # Decided from Content-Length before the body is read, when the client gives it.
+        if content_length and content_length > self.max_bytes + MULTIPART_OVERHEAD_BYTES:
+            raise FileTooLarge(details={"max_bytes": self.max_bytes})
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        if self.content_length is not None and self.content_length > self.max_bytes:
+            raise FileTooLarge(details={"max_bytes": self.max_bytes})
+        self.incoming = IncomingFile(name=self.file_name or "", max_bytes=self.max_bytes)
+        raise StopFutureHandlers()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.incoming.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> IncomingFile:
+        incoming, self.incoming = self.incoming, None
+        incoming.finish()
+        return incoming
+
+    def upload_interrupted(self) -> None:
+        if self.incoming is not None:
+            self.incoming.discard()
+            self.incoming = None
