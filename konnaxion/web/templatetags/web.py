@@ -45,9 +45,13 @@ def _importmap() -> dict:
     return {"imports": {name: static(f"web/vendor/{path}") for name, path in entries.items()}}
 
 
-@register.simple_tag
-def vendor_importmap() -> SafeString:
-    """`<script type="importmap">` resolving `yjs` and `lib0/...` to the vendored ES modules."""
+@register.simple_tag(takes_context=True)
+def vendor_importmap(context) -> SafeString:
+    """`<script type="importmap">` resolving `yjs` and `lib0/...` to the vendored ES modules.
+
+    Carries the request's CSP nonce: the policy allows no other inline script."""
     # json_script escapes <, > and &, so the JSON cannot close the element early.
     tag = json_script(_importmap())
-    return mark_safe(tag.replace('type="application/json"', 'type="importmap"', 1))  # noqa: S308
+    nonce = getattr(context.get("request"), "csp_nonce", "")
+    opening = f'type="importmap" nonce="{nonce}"' if nonce else 'type="importmap"'
+    return mark_safe(tag.replace('type="application/json"', opening, 1))  # noqa: S308

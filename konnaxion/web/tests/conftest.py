@@ -100,9 +100,12 @@ def live_server_url(_asgi_server: str, transactional_db) -> str:
     return _asgi_server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium, headless, launched once per test session."""
+    """Debian's Chromium, headless, launched once per test module.
+
+    Not once per session: Playwright's sync API keeps an event loop running in this thread
+    while it is open, which the asyncio tests of other modules cannot share."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: `make install` installs it")
     from playwright.sync_api import sync_playwright

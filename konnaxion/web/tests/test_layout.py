@@ -135,10 +135,22 @@ def test_the_import_map_points_at_vendored_files_only(client):
     # when
     html = client.get("/").content.decode()
     # then every module the map names is served by this site
-    importmap = re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1)
+    importmap = re.search(
+        r'<script type="importmap" nonce="[^"]+">(.*?)</script>', html, re.S
+    ).group(1)
     urls = re.findall(r'"(/static/[^"]+)"', importmap)
     assert '"yjs": "/static/web/vendor/yjs/yjs.mjs"' in importmap
     assert len(urls) > 10
     for url in [*urls, "/static/web/vendor/htmx/htmx.min.js", "/static/web/konnaxion.css"]:
         assert client.get(url).status_code == 200, url
     assert "http" not in importmap
+
+
+def test_the_inline_import_map_is_allowed_by_its_nonce_only(client):
+    # when
+    response = client.get("/")
+    # then the policy allows this response's nonce and no inline script in general
+    nonce = re.search(r'type="importmap" nonce="([^"]+)"', response.content.decode()).group(1)
+    script_src = response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    assert script_src.split() == ["'self'", f"'nonce-{nonce}'"]
+    assert client.get("/")["Content-Security-Policy"] != response["Content-Security-Policy"]
