@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from config.settings.parameters import *  # noqa: F403
 from konnaxion.runtime.services import local_secret_key, redis_url_for
@@ -194,6 +195,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "konnaxion.keenkonnect.models.projects.Project.Status",
+        "ProjectTaskStatusEnum": "konnaxion.keenkonnect.models.workspace.ProjectTask.Status",
+        "VoteModalityNameEnum": "konnaxion.smart_vote.models.modalities.VoteModality.Name",
+    },
 }
 # Largest request body accepted under /api/, refused with 413 before the body is read.
 API_MAX_REQUEST_BYTES = (MAX_BLUEPRINT_UPLOAD_MB + 1) * 1024 * 1024  # noqa: F405
@@ -219,6 +225,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "konnaxion.core.tasks.worker_heartbeat", "schedule": 15.0},
+    "emerging-experts-daily": {
+        "task": "konnaxion.smart_vote.tasks.emerging_experts_detect_task",
+        "schedule": crontab(minute=30, hour=2),
+    },
 }
 # Seconds after which /healthz reports the worker as silent.
 WORKER_HEARTBEAT_MAX_AGE = 60
