@@ -123,7 +123,10 @@ def expertise_score_adjust(
 def ethics_score_set(*, user, ethical_score: Decimal | float | str) -> UserEthicsScore:
     """Store the user's ethical score clamped to the multiplier bounds; rescore their domains."""
     try:
-        value = multiplier_clamp(Decimal(str(ethical_score)))
+        value = Decimal(str(ethical_score))
+        if not value.is_finite():
+            raise ArithmeticError(value)
+        value = multiplier_clamp(value)
     except ArithmeticError as error:
         raise ValidationFailed("The ethical score must be a number.") from error
     ethics, _ = UserEthicsScore.objects.update_or_create(
@@ -159,12 +162,13 @@ def voter_weight(*, user, category: ExpertiseCategory | None) -> Decimal:
 
 def _raw_score_checked(raw_score) -> Decimal:
     try:
-        raw = _quantize(Decimal(str(raw_score)))
+        raw = Decimal(str(raw_score))
+        raw = _quantize(raw) if raw.is_finite() else raw
     except ArithmeticError as error:
         raise ValidationFailed(
             "The raw score must be a number.", details={"fields": {"raw_score": "not a number"}}
         ) from error
-    if not Decimal("0") <= raw <= RAW_SCORE_MAX:
+    if not raw.is_finite() or not Decimal("0") <= raw <= RAW_SCORE_MAX:
         raise ValidationFailed(
             "The raw score must be between 0 and 100.",
             details={"fields": {"raw_score": "out of range"}},
