@@ -22,6 +22,8 @@ _IMAGE_FORMATS = {
     "PNG": "image/png",
     "GIF": "image/gif",
     "WEBP": "image/webp",
+    "BMP": "image/bmp",
+    "TIFF": "image/tiff",
 }
 
 
