@@ -112,4 +112,5 @@ class VoterWeightView(APIView):
             if category is None:
                 raise NotFound("No such category.")
         weight = voter_weight(user=request.user, category=category)
-        return Response({"category": category and category.pk, "weight": weight})
+        data = {"category": category and category.pk, "weight": weight}
+        return Response(VoterWeightSerializer(data).data)
