@@ -54,10 +54,12 @@ class ScoreHistorySerializer(serializers.ModelSerializer):
 
 
 class ConfidentialitySettingSerializer(serializers.ModelSerializer):
+    level = serializers.ChoiceField(choices=ConfidentialitySetting.Level.choices)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
     class Meta:
         model = ConfidentialitySetting
         fields = ("level", "updated_at")
-        read_only_fields = ("updated_at",)
 
 
 class VoterWeightSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from konnaxion.ekoh.api.serializers import (
     VoterWeightSerializer,
 )
 from konnaxion.ekoh.models import (
+    ConfidentialitySetting,
     ExpertiseCategory,
     ScoreConfiguration,
     ScoreHistory,
@@ -83,7 +84,10 @@ class ConfidentialityView(APIView):
 
     @extend_schema(responses=ConfidentialitySettingSerializer)
     def get(self, request: Request) -> Response:
-        return Response({"level": level_of(request.user), "updated_at": None})
+        setting = ConfidentialitySetting.objects.filter(user=request.user).first()
+        if setting is None:
+            return Response({"level": level_of(request.user), "updated_at": None})
+        return Response(ConfidentialitySettingSerializer(setting).data)
 
     @extend_schema(
         request=ConfidentialitySettingSerializer, responses=ConfidentialitySettingSerializer

@@ -58,3 +58,15 @@ def test_integration_mapping_is_unique_per_module_and_context():
     refused(
         lambda: IntegrationMapping.objects.create(module_name="kreative", context_type="artwork")
     )
+
+
+def test_an_emerging_expert_is_flagged_once_per_category_and_day():
+    from django.utils import timezone
+
+    from konnaxion.ekoh.tests.factories import category
+    from konnaxion.smart_vote.models import EmergingExpert
+
+    user = UserFactory()
+    flag = {"user": user, "category": category(), "detection_date": timezone.localdate()}
+    EmergingExpert.objects.create(**flag, score_delta=Decimal("5"))
+    refused(lambda: EmergingExpert.objects.create(**flag, score_delta=Decimal("6")))
