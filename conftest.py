@@ -24,6 +24,21 @@ def _clear_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request) -> None:
+    """A transactional test empties every table when it ends (data migrations' rows included):
+    the next one starts with the reference rows loaded again."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if transactional:
+        request.getfixturevalue("_django_db_helper")
+        from konnaxion.core.reference_data import reference_data_load
+
+        reference_data_load()
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -11,6 +11,10 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("", include("konnaxion.users.api.urls")),
+    path("kreative/", include("konnaxion.kreative.api.urls")),
+    path("keenkonnect/", include("konnaxion.keenkonnect.api.urls")),
+    path("ekoh/", include("konnaxion.ekoh.api.urls")),
+    path("smart-vote/", include("konnaxion.smart_vote.api.urls")),
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from config.settings.parameters import *  # noqa: F403
 from konnaxion.runtime.services import local_secret_key, local_storage_key, redis_url_for
@@ -217,6 +218,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "konnaxion.core.api.schema.add_error_responses",
     ],
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "konnaxion.keenkonnect.models.projects.Project.Status",
+        "ProjectTaskStatusEnum": "konnaxion.keenkonnect.models.workspace.ProjectTask.Status",
+        "VoteModalityNameEnum": "konnaxion.smart_vote.models.modalities.VoteModality.Name",
+    },
 }
 # Largest request body accepted under /api/, refused with 413 before the body is read.
 API_MAX_REQUEST_BYTES = (MAX_BLUEPRINT_UPLOAD_MB + 1) * 1024 * 1024  # noqa: F405
@@ -245,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
     "blobs-collect-garbage": {
         "task": "konnaxion.keenkonnect.tasks.blobs_collect_garbage_task",
         "schedule": 3600.0,
+    },
+    "emerging-experts-daily": {
+        "task": "konnaxion.smart_vote.tasks.emerging_experts_detect_task",
+        "schedule": crontab(minute=30, hour=2),
     },
 }
 # Seconds after which /healthz reports the worker as silent.

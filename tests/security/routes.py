@@ -40,7 +40,7 @@ def api_endpoints() -> set[Endpoint]:
     """(route, method) for every API view, as the URL configuration declares them."""
     found = set()
     for route, callback in _walk(get_resolver().url_patterns):
-        if not route.startswith("api/") or route.endswith(r"\.(?P<format>[a-z0-9]+)/?$"):
+        if not route.startswith("api/") or "<drf_format_suffix:" in route:
             continue
         for method in _methods(callback):
             found.add(Endpoint(route, method))

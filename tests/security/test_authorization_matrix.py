@@ -1,84 +1,78 @@
 """The authorization matrix: every endpoint and WebSocket route x every kind of caller.
 
-A new endpoint without a row here fails `test_every_endpoint_has_a_row`, so none can skip it.
-Each row gives the expected status per caller; `None` marks a caller that does not apply.
+Rows live in `tests/security/matrix/<part>.py`. A new endpoint without a row fails
+`test_every_endpoint_has_a_row`, so none can skip the matrix.
 """
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from channels.testing import WebsocketCommunicator
-from rest_framework.test import APIClient
 
 from config.asgi import application
 from konnaxion.core.consumers import CLOSE_UNAUTHENTICATED
-from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory, token_for
-from tests.security.routes import Endpoint, api_endpoints, websocket_routes
+from konnaxion.users.tests.factories import UserFactory, token_for
+from tests.security.matrix import all_rows, all_websocket_rows, build_world, callers
+from tests.security.routes import api_endpoints, websocket_routes
 
-CALLERS = ("anonymous", "user")
-
-# (route, method) -> (request body, {caller: expected status})
-MATRIX: dict[Endpoint, tuple[dict | None, dict[str, int]]] = {
-    Endpoint("api/schema/", "GET"): (None, {"anonymous": 200, "user": 200}),
-    Endpoint("api/docs/", "GET"): (None, {"anonymous": 200, "user": 200}),
-    Endpoint("api/auth/token/", "POST"): (
-        {"username": "someone", "password": DEFAULT_PASSWORD},
-        {"anonymous": 200, "user": 200},
-    ),
-    Endpoint("api/users/me/", "GET"): (None, {"anonymous": 401, "user": 200}),
-}
-
-# route -> {caller: accepted?}
-WEBSOCKET_MATRIX: dict[str, dict[str, bool]] = {
-    "ws/ping/": {"anonymous": False, "user": True},
-}
+ROWS = all_rows()
+WEBSOCKET_ROWS = all_websocket_rows()
 
 
 def test_every_endpoint_has_a_row():
-    assert api_endpoints() - set(MATRIX) == set(), "endpoints missing from the matrix"
-    assert set(MATRIX) - api_endpoints() == set(), "matrix rows for endpoints that do not exist"
+    declared = [row.endpoint for row in ROWS]
+    assert len(declared) == len(set(declared)), "an endpoint has two rows"
+    assert api_endpoints() - set(declared) == set(), "endpoints missing from the matrix"
+    assert set(declared) - api_endpoints() == set(), "rows for endpoints that do not exist"
 
 
 def test_every_websocket_route_has_a_row():
-    assert websocket_routes() == set(WEBSOCKET_MATRIX)
+    assert websocket_routes() == set(WEBSOCKET_ROWS)
 
 
-def _client_for(caller: str) -> APIClient:
-    client = APIClient()
-    if caller != "anonymous":
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(UserFactory())}")
-    return client
+def test_every_caller_is_defined():
+    named = {caller for row in ROWS for caller in row.expected}
+    assert named <= set(callers())
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("endpoint", "caller"),
-    [(endpoint, caller) for endpoint in MATRIX for caller in CALLERS],
-    ids=lambda value: f"{value.method} /{value.route}" if isinstance(value, Endpoint) else value,
+    ("row", "caller"),
+    [(row, caller) for row in ROWS for caller in row.expected],
+    ids=lambda value: value if isinstance(value, str) else f"{value.endpoint.method} {value.path}",
 )
-def test_http_matrix(endpoint: Endpoint, caller: str):
+def test_http_matrix(row, caller):
     # given
-    UserFactory(username="someone")
-    body, expected = MATRIX[endpoint]
-    client = _client_for(caller)
+    world = build_world()
+    client = callers()[caller](world)
     # when
     response = client.generic(
-        endpoint.method,
-        f"/{endpoint.route}",
-        data=json.dumps(body) if body else None,
-        content_type="application/json",
+        row.endpoint.method,
+        row.concrete_path(world),
+        data=_encode(row.concrete_body(world), row.format),
+        content_type=_content_type(row.format),
     )
     # then
-    assert response.status_code == expected[caller]
+    assert response.status_code == row.expected[caller], response.content[:300]
+
+
+def _encode(body, format: str):
+    import json
+
+    if body is None:
+        return None
+    return json.dumps(body) if format == "json" else body
+
+
+def _content_type(format: str) -> str:
+    return "application/json" if format == "json" else format
 
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("route", "caller"),
-    [(route, caller) for route in WEBSOCKET_MATRIX for caller in CALLERS],
+    [(route, caller) for route, expected in WEBSOCKET_ROWS.items() for caller in expected],
 )
 async def test_websocket_matrix(route: str, caller: str):
     from channels.db import database_sync_to_async
@@ -89,7 +83,7 @@ async def test_websocket_matrix(route: str, caller: str):
         headers.append((b"authorization", f"Token {token}".encode()))
     communicator = WebsocketCommunicator(application, f"/{route}", headers=headers)
     connected, code = await communicator.connect()
-    assert connected is WEBSOCKET_MATRIX[route][caller]
+    assert connected is WEBSOCKET_ROWS[route][caller]
     if connected:
         await communicator.disconnect()
     else:
@@ -98,7 +92,7 @@ async def test_websocket_matrix(route: str, caller: str):
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("route", sorted(WEBSOCKET_MATRIX))
+@pytest.mark.parametrize("route", sorted(WEBSOCKET_ROWS))
 async def test_websockets_refuse_a_foreign_origin(route: str):
     """Cross-site WebSocket hijacking: a signed-in user's browser on another site is refused."""
     from channels.db import database_sync_to_async

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from konnaxion.keenkonnect.models import Blob
 from konnaxion.keenkonnect.services.secure_document_storage import blobs_collect_garbage
-from konnaxion.keenkonnect.tests.factories import stored_blob
+from konnaxion.keenkonnect.tests.files import stored_blob
 
 
 class BlobReference(models.Model):

@@ -21,7 +21,7 @@ from konnaxion.keenkonnect.services.secure_document_storage import (
 from konnaxion.keenkonnect.storage.encryption import CHUNK_SIZE, sealed_size
 from konnaxion.keenkonnect.storage.file_policy import FileContentMismatch, FileTypeNotAllowed
 from konnaxion.keenkonnect.storage.incoming import IncomingFile
-from konnaxion.keenkonnect.tests.factories import incoming_file, pdf_bytes, stored_blob
+from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes, stored_blob
 
 pytestmark = pytest.mark.django_db
 

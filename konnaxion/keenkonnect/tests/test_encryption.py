@@ -18,7 +18,7 @@ from konnaxion.keenkonnect.storage.encryption import (
     BlobIntegrityError,
     data_key_unwrap,
 )
-from konnaxion.keenkonnect.tests.factories import stored_blob
+from konnaxion.keenkonnect.tests.files import stored_blob
 from konnaxion.runtime.services import local_storage_key
 
 pytestmark = pytest.mark.django_db

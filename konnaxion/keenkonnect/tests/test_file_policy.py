@@ -14,7 +14,7 @@ from konnaxion.keenkonnect.storage.file_policy import (
     file_name_normalise,
 )
 from konnaxion.keenkonnect.storage.sniffing import content_check
-from konnaxion.keenkonnect.tests import factories
+from konnaxion.keenkonnect.tests import files as factories
 
 
 @pytest.mark.parametrize(

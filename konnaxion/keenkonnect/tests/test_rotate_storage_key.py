@@ -13,7 +13,7 @@ from django.core.management import call_command
 from konnaxion.keenkonnect.models import Blob
 from konnaxion.keenkonnect.services.secure_document_storage import blob_read
 from konnaxion.keenkonnect.storage.encryption import BlobIntegrityError, key_id_of
-from konnaxion.keenkonnect.tests.factories import stored_blob
+from konnaxion.keenkonnect.tests.files import stored_blob
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ on Debian's Chromium; `new_page()` opens another one, for journeys with two peop
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -110,21 +111,28 @@ def browser() -> Iterator[object]:
         pytest.fail("Debian's chromium is missing: `make install` installs it")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    # While it is open, Django would refuse the tests' own synchronous ORM calls in this
+    # thread (fixtures setting up and flushing data); they are not made from a coroutine, so
+    # the guard does not apply. Only while the browser is open, and never for the server.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
-def new_page(live_server_url: str, monkeypatch, browser) -> Iterator[Callable[..., object]]:
+def new_page(browser, live_server_url: str) -> Iterator[Callable[..., object]]:
     """Open a page in a fresh browser context (its own cookies), as another person would."""
-    # Playwright's sync API keeps an event loop running in the test's thread, where Django
-    # would refuse the test's own synchronous ORM calls (setting up data); they are not made
-    # from a coroutine, so the guard does not apply. Only for this test, not for the server.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     contexts = []
 
     def open_page(*, locale: str = "en-US", viewport: dict | None = None) -> object:

@@ -1,0 +1,17 @@
+from rest_framework.routers import DefaultRouter
+
+from konnaxion.keenkonnect.api import views
+
+PROJECT = r"projects/(?P<project_slug>[-\w]+)"
+
+router = DefaultRouter()
+router.register("projects", views.ProjectViewSet, basename="keenkonnect-project")
+router.register(f"{PROJECT}/team", views.ProjectTeamViewSet, basename="keenkonnect-team")
+router.register(f"{PROJECT}/tasks", views.ProjectTaskViewSet, basename="keenkonnect-task")
+router.register(f"{PROJECT}/messages", views.ProjectMessageViewSet, basename="keenkonnect-message")
+router.register(
+    f"{PROJECT}/resources", views.ProjectResourceViewSet, basename="keenkonnect-resource"
+)
+router.register(f"{PROJECT}/ratings", views.ProjectRatingViewSet, basename="keenkonnect-rating")
+
+urlpatterns = router.urls

@@ -1,0 +1,101 @@
+"""Projects: created with their creator as owner, edited by owners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+
+from konnaxion.core.errors import PermissionDenied, ValidationFailed
+from konnaxion.ekoh.models import ExpertiseCategory
+from konnaxion.keenkonnect.models import Project, ProjectRating, ProjectTeam
+from konnaxion.keenkonnect.selectors import project_role_of
+from konnaxion.kreative.services.tags import tags_get_or_create
+
+Role = ProjectTeam.Role
+SLUG_MAX = 200
+EDITABLE_FIELDS = ("title", "description", "category", "status", "visibility")
+
+
+def project_slug_for(title: str) -> str:
+    """A slug derived from `title` that no project uses yet (suffixed when needed)."""
+    base = slugify(title)[:SLUG_MAX].strip("-") or "project"
+    slug = base
+    while Project.objects.filter(slug=slug).exists():
+        slug = f"{base}-{get_random_string(6).lower()}"
+    return slug
+
+
+def project_create(
+    *,
+    creator,
+    title: str,
+    description: str = "",
+    category: ExpertiseCategory | None = None,
+    status: str = Project.Status.DRAFT,
+    visibility: str = Project.Visibility.PUBLIC,
+    tags: list[str] | None = None,
+) -> Project:
+    """A project whose slug comes from its title (and never changes); the creator is its owner."""
+    if not title.strip():
+        raise ValidationFailed(details={"fields": {"title": "blank"}})
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                project = Project.objects.create(
+                    creator=creator,
+                    title=title,
+                    slug=project_slug_for(title),
+                    description=description,
+                    category=category,
+                    status=status,
+                    visibility=visibility,
+                )
+                ProjectTeam.objects.create(project=project, user=creator, role=Role.OWNER)
+                if tags:
+                    project.tags.set(tags_get_or_create(names=tags))
+                return project
+        except IntegrityError:
+            # Two projects of the same title raced for one slug: take another.
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def ensure_owner(*, project: Project, actor) -> None:
+    if project_role_of(project=project, user=actor) != Role.OWNER:
+        raise PermissionDenied("Only the project's owners may do this.")
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, actor, tags: list[str] | None = None, **fields: Any
+) -> Project:
+    """Change the project's details; the slug stays. Raises PermissionDenied."""
+    ensure_owner(project=project, actor=actor)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(details={"fields": {name: "not editable" for name in unknown}})
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.save()
+    if tags is not None:
+        project.tags.set(tags_get_or_create(names=tags))
+    return project
+
+
+def project_delete(*, project: Project, actor) -> None:
+    ensure_owner(project=project, actor=actor)
+    project.delete()
+
+
+def project_rate(*, project: Project, user, value: int, review: str = "") -> ProjectRating:
+    """Rate the project 1-5; rating again replaces the previous rating. Raises ValidationFailed."""
+    if not 1 <= int(value) <= 5:
+        raise ValidationFailed(details={"fields": {"value": "must be between 1 and 5"}})
+    rating, _ = ProjectRating.objects.update_or_create(
+        project=project, user=user, defaults={"value": value, "review": review}
+    )
+    return rating

@@ -1,0 +1,112 @@
+"""Tasks, messages and resources of a project: written by its team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from konnaxion.core.errors import PermissionDenied, ValidationFailed
+from konnaxion.keenkonnect.models import (
+    Project,
+    ProjectMessage,
+    ProjectResource,
+    ProjectTask,
+    ProjectTeam,
+)
+from konnaxion.keenkonnect.selectors import project_role_of
+
+TASK_FIELDS = ("title", "description", "status", "assignee", "due_date")
+RESOURCE_FIELDS = ("title", "description", "url")
+
+
+def ensure_member(*, project: Project, actor) -> str:
+    """`actor`'s role in the project. Raises PermissionDenied for non-members."""
+    role = project_role_of(project=project, user=actor)
+    if role is None:
+        raise PermissionDenied("Only the project's team may do this.")
+    return role
+
+
+def _ensure_assignee_on_team(*, project: Project, assignee) -> None:
+    if (
+        assignee is not None
+        and not ProjectTeam.objects.filter(project=project, user=assignee).exists()
+    ):
+        raise ValidationFailed(details={"fields": {"assignee": "not on the project's team"}})
+
+
+def project_task_create(*, project: Project, actor, title: str, **fields: Any) -> ProjectTask:
+    """A task on the board. Raises PermissionDenied, ValidationFailed."""
+    ensure_member(project=project, actor=actor)
+    _ensure_assignee_on_team(project=project, assignee=fields.get("assignee"))
+    fields = {k: v for k, v in fields.items() if k in TASK_FIELDS}
+    return ProjectTask.objects.create(project=project, created_by=actor, title=title, **fields)
+
+
+def project_task_update(*, task: ProjectTask, actor, **fields: Any) -> ProjectTask:
+    """Change a task (any team member). Raises PermissionDenied, ValidationFailed."""
+    ensure_member(project=task.project, actor=actor)
+    if "assignee" in fields:
+        _ensure_assignee_on_team(project=task.project, assignee=fields["assignee"])
+    for name in TASK_FIELDS:
+        if name in fields:
+            setattr(task, name, fields[name])
+    task.save()
+    return task
+
+
+def project_task_delete(*, task: ProjectTask, actor) -> None:
+    ensure_member(project=task.project, actor=actor)
+    task.delete()
+
+
+def project_message_post(*, project: Project, actor, content: str) -> ProjectMessage:
+    """A message in the project's thread. Raises PermissionDenied, ValidationFailed."""
+    ensure_member(project=project, actor=actor)
+    if not content.strip():
+        raise ValidationFailed(details={"fields": {"content": "blank"}})
+    return ProjectMessage.objects.create(project=project, author=actor, content=content)
+
+
+def project_message_update(*, message: ProjectMessage, actor, content: str) -> ProjectMessage:
+    """Authors edit their own messages. Raises PermissionDenied, ValidationFailed."""
+    if message.author_id != actor.pk:
+        raise PermissionDenied("Only the author may edit a message.")
+    if not content.strip():
+        raise ValidationFailed(details={"fields": {"content": "blank"}})
+    message.content = content
+    message.save(update_fields=["content", "updated_at"])
+    return message
+
+
+def project_message_delete(*, message: ProjectMessage, actor) -> None:
+    """Authors and project owners delete messages. Raises PermissionDenied."""
+    if (
+        message.author_id != actor.pk
+        and project_role_of(project=message.project, user=actor) != ProjectTeam.Role.OWNER
+    ):
+        raise PermissionDenied("Only the author or an owner may delete a message.")
+    message.delete()
+
+
+def project_resource_add(
+    *, project: Project, actor, title: str, description: str = "", url: str = ""
+) -> ProjectResource:
+    """Attach a resource (a link or a description) to the project. Raises PermissionDenied."""
+    ensure_member(project=project, actor=actor)
+    return ProjectResource.objects.create(
+        project=project, added_by=actor, title=title, description=description, url=url
+    )
+
+
+def project_resource_update(*, resource: ProjectResource, actor, **fields: str) -> ProjectResource:
+    ensure_member(project=resource.project, actor=actor)
+    for name in RESOURCE_FIELDS:
+        if name in fields:
+            setattr(resource, name, fields[name])
+    resource.save()
+    return resource
+
+
+def project_resource_delete(*, resource: ProjectResource, actor) -> None:
+    ensure_member(project=resource.project, actor=actor)
+    resource.delete()

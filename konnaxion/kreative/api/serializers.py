@@ -1,0 +1,171 @@
+from django.core.files.storage import default_storage
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from konnaxion.kreative.models import (
+    CollabSession,
+    Gallery,
+    GalleryArtwork,
+    KreativeArtwork,
+    Tag,
+    TraditionEntry,
+)
+
+TagNames = serializers.ListField(child=serializers.CharField(max_length=64), max_length=50)
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ("id", "name")
+
+
+class TagCreateSerializer(serializers.Serializer):
+    names = serializers.ListField(
+        child=serializers.CharField(max_length=64), min_length=1, max_length=50
+    )
+
+
+class ArtworkSerializer(serializers.ModelSerializer):
+    artist = serializers.CharField(source="artist.username", read_only=True)
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    media_url = serializers.FileField(source="media_file", read_only=True)
+    derivative_urls = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KreativeArtwork
+        fields = (
+            "id",
+            "artist",
+            "title",
+            "description",
+            "media_type",
+            "content_type",
+            "media_url",
+            "derivative_urls",
+            "year",
+            "medium",
+            "style",
+            "nsfw",
+            "tags",
+            "created_at",
+            "updated_at",
+        )
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_derivative_urls(self, artwork: KreativeArtwork) -> dict[str, str]:
+        return {size: default_storage.url(name) for size, name in artwork.derivatives.items()}
+
+
+class ArtworkCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    media_file = serializers.FileField(max_length=200)
+    media_type = serializers.ChoiceField(choices=KreativeArtwork.MediaType.choices, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=9999)
+    medium = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    style = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    nsfw = serializers.BooleanField(required=False, allow_null=True, default=None)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=50
+    )
+
+
+class ArtworkUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=9999)
+    medium = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    style = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    nsfw = serializers.BooleanField(required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=50
+    )
+
+
+class GalleryEntrySerializer(serializers.ModelSerializer):
+    artwork = serializers.IntegerField(source="artwork_id")
+    title = serializers.CharField(source="artwork.title")
+
+    class Meta:
+        model = GalleryArtwork
+        fields = ("artwork", "title", "order")
+
+
+class GallerySerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    artworks = GalleryEntrySerializer(source="entries", many=True, read_only=True)
+
+    class Meta:
+        model = Gallery
+        fields = (
+            "id",
+            "title",
+            "description",
+            "theme",
+            "created_by",
+            "artworks",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("created_at", "updated_at")
+
+
+class GalleryArtworkAddSerializer(serializers.Serializer):
+    artwork = serializers.PrimaryKeyRelatedField(queryset=KreativeArtwork.objects.all())
+    order = serializers.IntegerField(required=False, min_value=0)
+
+
+class GalleryReorderSerializer(serializers.Serializer):
+    artwork_ids = serializers.ListField(child=serializers.IntegerField(), max_length=1000)
+
+
+class TraditionEntrySerializer(serializers.ModelSerializer):
+    submitted_by = serializers.CharField(
+        source="submitted_by.username", read_only=True, default=None
+    )
+    approved_by = serializers.CharField(
+        source="approved_by.username", read_only=True, default=None, allow_null=True
+    )
+    media_file = serializers.FileField(required=False, allow_null=True, max_length=200)
+
+    class Meta:
+        model = TraditionEntry
+        fields = (
+            "id",
+            "title",
+            "description",
+            "region",
+            "media_file",
+            "submitted_by",
+            "submitted_at",
+            "approved",
+            "approved_by",
+            "approved_at",
+        )
+        read_only_fields = ("submitted_at", "approved", "approved_at")
+
+
+class CollabSessionSerializer(serializers.ModelSerializer):
+    host = serializers.CharField(source="host.username", read_only=True)
+
+    class Meta:
+        model = CollabSession
+        fields = (
+            "id",
+            "name",
+            "host",
+            "session_type",
+            "started_at",
+            "ended_at",
+            "final_artwork",
+            "created_at",
+        )
+        read_only_fields = ("ended_at", "final_artwork", "created_at")
+        extra_kwargs = {"started_at": {"required": False}}
+
+
+class CollabSessionEndSerializer(serializers.Serializer):
+    final_artwork = serializers.PrimaryKeyRelatedField(
+        queryset=KreativeArtwork.objects.all(), required=False, allow_null=True
+    )

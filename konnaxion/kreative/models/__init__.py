@@ -1,0 +1,15 @@
+from konnaxion.kreative.models.artworks import ArtworkTag, KreativeArtwork
+from konnaxion.kreative.models.collab_sessions import CollabSession
+from konnaxion.kreative.models.galleries import Gallery, GalleryArtwork
+from konnaxion.kreative.models.tags import Tag
+from konnaxion.kreative.models.traditions import TraditionEntry
+
+__all__ = [
+    "ArtworkTag",
+    "CollabSession",
+    "Gallery",
+    "GalleryArtwork",
+    "KreativeArtwork",
+    "Tag",
+    "TraditionEntry",
+]

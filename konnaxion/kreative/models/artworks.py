@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db import models
+
+from konnaxion.kreative.models.tags import Tag
+
+
+def artwork_upload_to(instance: "KreativeArtwork", filename: str) -> str:
+    return f"kreative/artworks/{instance.artist_id}/{filename}"
+
+
+class KreativeArtwork(models.Model):
+    """A creative work uploaded by its artist; images get derived sizes from a Celery task."""
+
+    class MediaType(models.TextChoices):
+        IMAGE = "image", "Image"
+        VIDEO = "video", "Video"
+        AUDIO = "audio", "Audio"
+        OTHER = "other", "Other"
+
+    artist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="artworks"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    media_file = models.FileField(upload_to=artwork_upload_to, max_length=255)
+    media_type = models.CharField(max_length=8, choices=MediaType.choices)
+    content_type = models.CharField(max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    medium = models.CharField(max_length=120, blank=True)
+    style = models.CharField(max_length=120, blank=True)
+    nsfw = models.BooleanField(default=False)
+    # {"256": "<storage name>", ...}: the derived images, filled by the derivation task.
+    derivatives = models.JSONField(default=dict, blank=True)
+    tags = models.ManyToManyField(Tag, through="ArtworkTag", related_name="artworks", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(media_type__in=["image", "video", "audio", "other"]),
+                name="kreative_artwork_media_type_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ArtworkTag(models.Model):
+    artwork = models.ForeignKey(KreativeArtwork, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artwork", "tag"], name="kreative_artworktag_artwork_tag_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artwork_id}:{self.tag_id}"

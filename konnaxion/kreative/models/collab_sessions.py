@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from konnaxion.kreative.models.artworks import KreativeArtwork
+
+
+class CollabSession(models.Model):
+    """A real-time creative session (joint painting, jam...) hosted by one user."""
+
+    class SessionType(models.TextChoices):
+        PAINTING = "painting", "Painting"
+        MUSIC = "music", "Music"
+        MIXED_MEDIA = "mixed_media", "Mixed media"
+
+    name = models.CharField(max_length=200)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hosted_collab_sessions"
+    )
+    session_type = models.CharField(max_length=16, choices=SessionType.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    final_artwork = models.ForeignKey(
+        KreativeArtwork,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="collab_sessions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-started_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="kreative_collabsession_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(session_type__in=["painting", "music", "mixed_media"]),
+                name="kreative_collabsession_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,68 @@
+"""What an uploaded file really is, read from its content rather than its name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+
+from konnaxion.core.errors import PayloadTooLarge, UnsupportedMediaType
+
+# Leading bytes of the video and audio containers accepted, with their media type.
+_SIGNATURES: list[tuple[bytes, int, str, str]] = [
+    (b"ftyp", 4, "video", "video/mp4"),
+    (b"\x1a\x45\xdf\xa3", 0, "video", "video/webm"),
+    (b"OggS", 0, "audio", "audio/ogg"),
+    (b"ID3", 0, "audio", "audio/mpeg"),
+    (b"fLaC", 0, "audio", "audio/flac"),
+    (b"%PDF-", 0, "other", "application/pdf"),
+]
+_IMAGE_FORMATS = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+    "BMP": "image/bmp",
+    "TIFF": "image/tiff",
+}
+
+
+@dataclass(frozen=True)
+class SniffedMedia:
+    media_type: str
+    content_type: str
+
+
+def media_sniff(upload) -> SniffedMedia:
+    """The media type of `upload` judged by its bytes. Raises UnsupportedMediaType."""
+    upload.seek(0)
+    head = upload.read(64)
+    upload.seek(0)
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return SniffedMedia("audio", "audio/wav")
+    if head[:2] == b"\xff\xfb" or head[:2] == b"\xff\xf3":
+        return SniffedMedia("audio", "audio/mpeg")
+    for signature, offset, media_type, content_type in _SIGNATURES:
+        if head[offset : offset + len(signature)] == signature:
+            return SniffedMedia(media_type, content_type)
+    image_format = _image_format(upload)
+    if image_format:
+        return SniffedMedia("image", _IMAGE_FORMATS[image_format])
+    raise UnsupportedMediaType(
+        "The file's content is not a supported image, video or audio format.",
+        code="unsupported_media_type",
+    )
+
+
+def _image_format(upload) -> str | None:
+    try:
+        with Image.open(upload) as image:  # verify() reads the whole image, not only a header
+            image.verify()
+            image_format = image.format
+    except Image.DecompressionBombError as error:
+        raise PayloadTooLarge("The image has too many pixels.", code="image_too_large") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    return image_format if image_format in _IMAGE_FORMATS else None

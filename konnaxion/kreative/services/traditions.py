@@ -1,0 +1,57 @@
+"""Konservation: tradition entries are submitted by anyone signed in, approved by moderators."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from konnaxion.core.errors import Conflict, PermissionDenied
+from konnaxion.core.permissions import is_moderator
+from konnaxion.kreative.models import TraditionEntry
+from konnaxion.kreative.services.media import media_sniff
+
+
+def tradition_entry_submit(
+    *, submitted_by, title: str, description: str, region: str, media_file=None
+) -> TraditionEntry:
+    """A pending entry; its media, when given, must really be image, video or audio.
+
+    Raises UnsupportedMediaType.
+    """
+    if media_file is not None:
+        media_sniff(media_file)
+    return TraditionEntry.objects.create(
+        submitted_by=submitted_by,
+        title=title,
+        description=description,
+        region=region,
+        media_file=media_file or "",
+    )
+
+
+@transaction.atomic
+def tradition_entry_approve(*, entry: TraditionEntry, moderator) -> TraditionEntry:
+    """Approve the entry, recording who and when. Raises PermissionDenied, Conflict."""
+    if not is_moderator(moderator):
+        raise PermissionDenied("Only moderators approve tradition entries.")
+    entry = TraditionEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.approved:
+        raise Conflict("This entry is already approved.", code="already_approved")
+    entry.approved = True
+    entry.approved_by = moderator
+    entry.approved_at = timezone.now()
+    entry.save(update_fields=["approved", "approved_by", "approved_at", "updated_at"])
+    return entry
+
+
+def tradition_entry_update(*, entry: TraditionEntry, actor, **fields: str) -> TraditionEntry:
+    """The submitter edits a pending entry. Raises PermissionDenied, Conflict."""
+    if entry.submitted_by_id != actor.pk:
+        raise PermissionDenied("Only the submitter may change this entry.")
+    if entry.approved:
+        raise Conflict("Approved entries are archived and cannot change.", code="archived")
+    for name in ("title", "description", "region"):
+        if name in fields:
+            setattr(entry, name, fields[name])
+    entry.save()
+    return entry

@@ -1,0 +1,16 @@
+"""Celery tasks of Kreative."""
+
+from celery import shared_task
+
+from konnaxion.kreative.models import KreativeArtwork
+from konnaxion.kreative.services.artworks import artwork_derive_images
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3, ignore_result=True)
+def artwork_derive_images_task(artwork_id: int) -> None:
+    """Make the derived sizes of an image artwork (idempotent; gone artworks are skipped)."""
+    artwork = KreativeArtwork.objects.filter(
+        pk=artwork_id, media_type=KreativeArtwork.MediaType.IMAGE
+    ).first()
+    if artwork is not None:
+        artwork_derive_images(artwork=artwork)

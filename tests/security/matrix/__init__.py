@@ -1,0 +1,95 @@
+"""The authorization matrix, one module per part of the platform.
+
+Each module exports `ROWS` (HTTP endpoints) and may export `WEBSOCKET_ROWS`, `CALLERS` (names ->
+functions making an API client for a `World`) and `world_setup(world)` (creating the objects its
+rows need). `test_authorization_matrix.py` checks that every endpoint of the URL configuration has
+a row, and runs every row for every caller it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.security.routes import Endpoint
+
+
+@dataclass
+class World:
+    """Objects made once per test, shared by every module's rows; modules add attributes."""
+
+    users: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"the matrix world has no {name!r}: add it in a world_setup")
+
+
+PathOrBuilder = str | Callable[[World], str]
+BodyOrBuilder = dict | Callable[[World], dict] | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """`expected[caller]` is the status `caller` gets for `method path` with `body`."""
+
+    endpoint: Endpoint
+    expected: dict[str, int]
+    path: PathOrBuilder
+    body: BodyOrBuilder = None
+    format: str = "json"
+
+    def concrete_path(self, world: World) -> str:
+        return self.path(world) if callable(self.path) else self.path.format(w=world)
+
+    def concrete_body(self, world: World) -> dict | None:
+        return self.body(world) if callable(self.body) else self.body
+
+
+def row(
+    method: str,
+    route: str,
+    expected: dict[str, int],
+    *,
+    path: PathOrBuilder | None = None,
+    body: BodyOrBuilder = None,
+    format: str = "json",
+) -> Row:
+    """A row for `method route`; `path` defaults to the route itself (routes without parameters).
+
+    `path` may name world objects: "/api/kreative/artworks/{w.artwork.pk}/".
+    """
+    return Row(Endpoint(route, method), expected, path or f"/{route}", body, format)
+
+
+def _modules():
+    from tests.security.matrix import core, data_model
+
+    return [core, data_model]
+
+
+def all_rows() -> list[Row]:
+    return [row for module in _modules() for row in module.ROWS]
+
+
+def all_websocket_rows() -> dict[str, dict[str, bool]]:
+    rows: dict[str, dict[str, bool]] = {}
+    for module in _modules():
+        rows.update(getattr(module, "WEBSOCKET_ROWS", {}))
+    return rows
+
+
+def callers() -> dict[str, Callable[[World], Any]]:
+    found: dict[str, Callable[[World], Any]] = {}
+    for module in _modules():
+        found.update(getattr(module, "CALLERS", {}))
+    return found
+
+
+def build_world() -> World:
+    world = World()
+    for module in _modules():
+        setup = getattr(module, "world_setup", None)
+        if setup is not None:
+            setup(world)
+    return world

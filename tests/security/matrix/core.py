@@ -1,0 +1,41 @@
+"""Platform endpoints: schema, docs, sign-in, the current user, the ping socket.
+
+Also defines the two callers every module can use: `anonymous` and `stranger` (a signed-in user
+with no relation to anything).
+"""
+
+from rest_framework.test import APIClient
+
+from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory, token_for
+from tests.security.matrix import World, row
+
+
+def _client(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+    return client
+
+
+def world_setup(world: World) -> None:
+    world.users["stranger"] = UserFactory(username="stranger")
+
+
+CALLERS = {
+    "anonymous": lambda world: _client(),
+    "stranger": lambda world: _client(world.users["stranger"]),
+}
+
+ROWS = [
+    row("GET", "api/schema/", {"anonymous": 200, "stranger": 200}),
+    row("GET", "api/docs/", {"anonymous": 200, "stranger": 200}),
+    row(
+        "POST",
+        "api/auth/token/",
+        {"anonymous": 200, "stranger": 200},
+        body={"username": "stranger", "password": DEFAULT_PASSWORD},
+    ),
+    row("GET", "api/users/me/", {"anonymous": 401, "stranger": 200}),
+]
+
+WEBSOCKET_ROWS = {"ws/ping/": {"anonymous": False, "stranger": True}}

@@ -1,0 +1,3 @@
+"""The canonical data model I API: Kreative, keenKonnect, EkoH, Smart Vote."""
+
+ROWS: list = []
