@@ -5,3 +5,10 @@ class KeenkonnectConfig(AppConfig):
     name = "konnaxion.keenkonnect"
     label = "keenkonnect"
     verbose_name = "keenKonnect"
+
+    def ready(self) -> None:
+        from konnaxion.core.visibility import visibility_register
+        from konnaxion.keenkonnect.selectors import projects_visible_to
+
+        # Other modules (Smart Vote targets, search) see projects as their team rules say.
+        visibility_register(model_label="keenkonnect.project", selector=projects_visible_to)

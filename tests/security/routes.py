@@ -29,8 +29,11 @@ def _walk(patterns, prefix: str = ""):
 def _methods(callback) -> list[str]:
     view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     actions = getattr(callback, "actions", None)
-    if actions:  # a DRF viewset route: the methods its router bound
-        return sorted(method.upper() for method in actions)
+    if actions:  # a DRF viewset route: the methods its router bound and the view allows
+        allowed = getattr(view_class, "http_method_names", HTTP_METHODS)
+        return sorted(
+            method.upper() for method in actions if method in allowed and method in HTTP_METHODS
+        )
     if view_class is not None:
         return sorted(method.upper() for method in HTTP_METHODS if hasattr(view_class, method))
     return ["GET"]

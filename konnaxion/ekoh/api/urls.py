@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from konnaxion.core.api.routers import Router
 from konnaxion.ekoh.api import views
 
-router = DefaultRouter()
+router = Router()
 router.register("categories", views.ExpertiseCategoryViewSet, basename="ekoh-category")
 router.register("scores", views.UserExpertiseScoreViewSet, basename="ekoh-score")
 router.register("configuration", views.ScoreConfigurationViewSet, basename="ekoh-configuration")

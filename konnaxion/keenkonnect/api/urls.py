@@ -1,10 +1,9 @@
-from rest_framework.routers import DefaultRouter
-
+from konnaxion.core.api.routers import Router
 from konnaxion.keenkonnect.api import views
 
 PROJECT = r"projects/(?P<project_slug>[-\w]+)"
 
-router = DefaultRouter()
+router = Router()
 router.register("projects", views.ProjectViewSet, basename="keenkonnect-project")
 router.register(f"{PROJECT}/team", views.ProjectTeamViewSet, basename="keenkonnect-team")
 router.register(f"{PROJECT}/tasks", views.ProjectTaskViewSet, basename="keenkonnect-task")

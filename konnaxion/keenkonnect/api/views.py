@@ -55,10 +55,11 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=s.ProjectWriteSerializer, responses=s.ProjectSerializer)
     def partial_update(self, request: Request, slug=None) -> Response:
+        project = self.get_object()  # before validation: an invisible project is only a 404
         serializer = s.ProjectWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         project = projects.project_update(
-            project=self.get_object(), actor=request.user, **serializer.validated_data
+            project=project, actor=request.user, **serializer.validated_data
         )
         return Response(self._render(project.slug))
 
@@ -77,6 +78,13 @@ class ProjectScopedMixin:
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return self.project_queryset()
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if not getattr(self, "swagger_fake_view", False):
+            # Resolved before any input is validated: whoever may not see the project
+            # learns nothing about it, not even which fields its endpoints expect.
+            self.project  # noqa: B018
 
     @cached_property
     def project(self) -> Project:

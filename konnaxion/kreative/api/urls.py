@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from konnaxion.core.api.routers import Router
 from konnaxion.kreative.api import views
 
-router = DefaultRouter()
+router = Router()
 router.register("tags", views.TagViewSet, basename="kreative-tag")
 router.register("artworks", views.ArtworkViewSet, basename="kreative-artwork")
 router.register("galleries", views.GalleryViewSet, basename="kreative-gallery")

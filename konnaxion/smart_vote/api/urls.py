@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from konnaxion.core.api.routers import Router
 from konnaxion.smart_vote.api import views
 
-router = DefaultRouter()
+router = Router()
 router.register("votes", views.VoteViewSet, basename="smart-vote-vote")
 router.register("results", views.VoteResultViewSet, basename="smart-vote-result")
 router.register("modalities", views.VoteModalityViewSet, basename="smart-vote-modality")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from konnaxion.core.errors import NotFound, ValidationFailed
+from konnaxion.core.visibility import visible_to
 from konnaxion.ekoh.models import ExpertiseCategory
 from konnaxion.ekoh.services.expertise import voter_weight
 from konnaxion.smart_vote.models import IntegrationMapping, Vote, VoteModality, VoteResult
@@ -44,8 +45,12 @@ def integration_mapping_for(*, target_type: str) -> IntegrationMapping:
     return mapping
 
 
-def target_category(*, mapping: IntegrationMapping, target_id: str) -> ExpertiseCategory | None:
-    """The target's domain as the mapping declares it. Raises NotFound for a missing target."""
+def target_category(
+    *, mapping: IntegrationMapping, target_id: str, user
+) -> ExpertiseCategory | None:
+    """The target's domain as the mapping declares it.
+
+    Raises NotFound for a target that does not exist or that `user` may not see."""
     details = mapping.mapping_details or {}
     model_label = details.get("model")
     if model_label:
@@ -54,7 +59,7 @@ def target_category(*, mapping: IntegrationMapping, target_id: str) -> Expertise
         except (LookupError, ValueError) as error:
             raise ValidationFailed("The target type is misconfigured.") from error
         try:
-            target = model._default_manager.filter(pk=target_id).first()
+            target = visible_to(model=model, user=user).filter(pk=target_id).first()
         except (ValueError, TypeError, ValidationError):
             target = None
         if target is None:
@@ -105,7 +110,8 @@ def vote_cast(
     mapping = integration_mapping_for(target_type=target_type)
     modality = _modality_for(mapping=mapping, modality=modality)
     value = raw_value_validate(modality=modality, raw_value=raw_value)
-    weight = voter_weight(user=user, category=target_category(mapping=mapping, target_id=target_id))
+    category = target_category(mapping=mapping, target_id=target_id, user=user)
+    weight = voter_weight(user=user, category=category)
     weighted = (numeric_value(modality=modality, raw_value=value) * weight).quantize(
         Decimal("0.001")
     )

@@ -7,6 +7,7 @@ import pytest
 from konnaxion.core.errors import NotFound, ValidationFailed
 from konnaxion.ekoh.services.expertise import ethics_score_set, expertise_score_set
 from konnaxion.ekoh.tests.factories import category
+from konnaxion.keenkonnect.models import Project
 from konnaxion.keenkonnect.tests.factories import project_for
 from konnaxion.smart_vote.models import Vote, VoteModality, VoteResult
 from konnaxion.smart_vote.services.voting import vote_cast
@@ -132,3 +133,16 @@ def test_ranking_ballots_are_tallied_by_borda_points_times_weight():
 
 def test_modalities_are_seeded_with_their_parameters():
     assert VoteModality.objects.get(name="rating").parameters == {"min": 1, "max": 5}
+
+
+def test_nobody_votes_on_a_target_they_may_not_see(rated_projects):
+    # given a members-only project and a voter outside its team
+    project = project_for(visibility=Project.Visibility.MEMBERS)
+    outsider = UserFactory()
+    # when / then it is as if the project did not exist, and nothing is recorded
+    with pytest.raises(NotFound):
+        vote_cast(
+            user=outsider, target_type="keenkonnect.project", target_id=project.pk, raw_value=4
+        )
+    assert not Vote.objects.filter(target_id=str(project.pk)).exists()
+    assert not VoteResult.objects.filter(target_id=str(project.pk)).exists()

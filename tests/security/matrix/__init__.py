@@ -59,7 +59,8 @@ def row(
 
     `path` may name world objects: "/api/kreative/artworks/{w.artwork.pk}/".
     """
-    return Row(Endpoint(route, method), expected, path or f"/{route}", body, format)
+    plain = "/" + route.replace("^", "").replace("$", "")
+    return Row(Endpoint(route, method), expected, path or plain, body, format)
 
 
 def _modules():

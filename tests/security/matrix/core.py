@@ -10,7 +10,8 @@ from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory, token
 from tests.security.matrix import World, row
 
 
-def _client(user=None) -> APIClient:
+def api_client_for(user=None) -> APIClient:
+    """An API client signed in with `user`'s token (anonymous without a user)."""
     client = APIClient()
     if user is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
@@ -22,8 +23,8 @@ def world_setup(world: World) -> None:
 
 
 CALLERS = {
-    "anonymous": lambda world: _client(),
-    "stranger": lambda world: _client(world.users["stranger"]),
+    "anonymous": lambda world: api_client_for(),
+    "stranger": lambda world: api_client_for(world.users["stranger"]),
 }
 
 ROWS = [
