@@ -152,6 +152,13 @@ BLOB_GC_GRACE_HOURS = env.int("BLOB_GC_GRACE_HOURS", default=24)
 BLUEPRINT_MAX_IMAGE_PIXELS = env.int("BLUEPRINT_MAX_IMAGE_PIXELS", default=100_000_000)
 # glTF JSON (and a GLB's JSON chunk) is parsed in memory: larger ones are refused.
 GLTF_MAX_JSON_MB = env.int("GLTF_MAX_JSON_MB", default=32)
+# Analysis of stored files (docs/analysis.md): PDFs are parsed in a child process under these
+# limits (memory above what the child's libraries map); costly diffs are cached this long.
+ANALYSIS_PDF_TIMEOUT_SECONDS = env.float("ANALYSIS_PDF_TIMEOUT_SECONDS", default=60.0)
+ANALYSIS_PDF_MEMORY_MB = env.int("ANALYSIS_PDF_MEMORY_MB", default=768)
+ANALYSIS_MAX_TEXT_CHARS = env.int("ANALYSIS_MAX_TEXT_CHARS", default=5_000_000)
+ANALYSIS_MAX_MESH_TRIANGLES = env.int("ANALYSIS_MAX_MESH_TRIANGLES", default=5_000_000)
+ANALYSIS_DIFF_CACHE_SECONDS = env.int("ANALYSIS_DIFF_CACHE_SECONDS", default=6 * 3600)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(DATA_DIR / "static"))
