@@ -256,9 +256,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "konnaxion.smart_vote.tasks.emerging_experts_detect_task",
         "schedule": crontab(minute=30, hour=2),
     },
+    "opportunities-close-expired": {
+        "task": "konnaxion.kreative.tasks.opportunities_close_expired_task",
+        "schedule": 300.0,
+    },
+    "endorsements-publish-due": {
+        "task": "konnaxion.kreative.tasks.endorsements_publish_due_task",
+        "schedule": 3600.0,
+    },
 }
 # Seconds after which /healthz reports the worker as silent.
 WORKER_HEARTBEAT_MAX_AGE = 60
+
+# Kontact ------------------------------------------------------------------------------------
+# Endorsements may be written within this many days after the engagement ended...
+ENDORSEMENT_WINDOW_DAYS = env.int("ENDORSEMENT_WINDOW_DAYS", default=30)
+# ...and stay hidden (double-blind) for at most this many days after it ended.
+ENDORSEMENT_BLIND_DAYS = env.int("ENDORSEMENT_BLIND_DAYS", default=14)
+OPPORTUNITY_ATTACHMENT_MAX_MB = env.int("OPPORTUNITY_ATTACHMENT_MAX_MB", default=20)
+OPPORTUNITY_MAX_ATTACHMENTS = env.int("OPPORTUNITY_MAX_ATTACHMENTS", default=5)
+PROFILE_AVATAR_SIZE = env.int("PROFILE_AVATAR_SIZE", default=512)
 
 # Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
