@@ -222,6 +222,12 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "konnaxion.keenkonnect.models.projects.Project.Status",
         "ProjectTaskStatusEnum": "konnaxion.keenkonnect.models.workspace.ProjectTask.Status",
         "VoteModalityNameEnum": "konnaxion.smart_vote.models.modalities.VoteModality.Name",
+        "ProjectVisibilityEnum": "konnaxion.keenkonnect.models.projects.Project.Visibility",
+        "ProjectTeamRoleEnum": "konnaxion.keenkonnect.models.projects.ProjectTeam.Role",
+        "ProfileRoleEnum": "konnaxion.kreative.models.profiles.ProfessionalProfile.Role",
+        "ProfileVisibilityEnum": (
+            "konnaxion.kreative.models.profiles.ProfessionalProfile.Visibility"
+        ),
     },
 }
 # Largest request body accepted under /api/, refused with 413 before the body is read.

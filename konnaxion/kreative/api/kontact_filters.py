@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.request import Request
 
@@ -24,14 +27,27 @@ def _parsed(request: Request, name: str, parse):
         return None
     try:
         value = parse(raw)
-    except ValueError:
+        if isinstance(value, datetime):
+            # PostgreSQL accepts only offsets within a day: compare in UTC.
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value, UTC)
+            value = value.astimezone(UTC)
+    except (ValueError, OverflowError):
         value = None
     if value is None:
         raise ValidationFailed(details={"fields": {name: "not a valid date"}})
     return value
 
 
+def query_params_check(request: Request) -> None:
+    """PostgreSQL text cannot hold NUL characters: refuse them up front."""
+    for name, values in request.query_params.lists():
+        if any("\x00" in value for value in values):
+            raise ValidationFailed(details={"fields": {name[:50]: "contains a NUL character"}})
+
+
 def opportunity_filters_apply(queryset: QuerySet[Opportunity], *, request: Request) -> QuerySet:
+    """The board's filters and ordering from the query string. Raises ValidationFailed."""
     params = request.query_params
     if params.get("type"):
         if params["type"] not in Opportunity.Type.values:

@@ -21,8 +21,8 @@ from konnaxion.keenkonnect.storage.upload_handler import (
 )
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api import kontact_serializers as s
-from konnaxion.kreative.api.kontact_filters import opportunity_filters_apply
-from konnaxion.kreative.models import CollabSession, Endorsement, Opportunity
+from konnaxion.kreative.api.kontact_filters import opportunity_filters_apply, query_params_check
+from konnaxion.kreative.models import Block, CollabSession, Endorsement, Follow, Opportunity
 from konnaxion.kreative.services import (
     opportunity_announcement,
     partner_recommendation,
@@ -70,6 +70,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(parameters=PROFILE_FILTERS)
     def list(self, request: Request) -> Response:
+        query_params_check(request)
         names = lambda key: [n for n in request.query_params.get(key, "").split(",") if n.strip()]  # noqa: E731
         role = request.query_params.get("role", "")
         if role and role not in ("creator", "diffuser"):
@@ -144,7 +145,11 @@ class FollowViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     lookup_field = "username"
     lookup_value_regex = USERNAME
 
+    queryset = Follow.objects.none()
+
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         direction = self.request.query_params.get("direction", "following")
         if direction not in ("following", "followers"):
             raise ValidationFailed(details={"fields": {"direction": "following or followers"}})
@@ -175,7 +180,11 @@ class BlockViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
     lookup_field = "username"
     lookup_value_regex = USERNAME
 
+    queryset = Block.objects.none()
+
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         return selectors.blocks_of(user=self.request.user)
 
     @extend_schema(request=s.UsernameSerializer, responses={201: s.BlockSerializer})
@@ -240,6 +249,7 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(parameters=OPPORTUNITY_FILTERS)
     def list(self, request: Request) -> Response:
+        query_params_check(request)
         queryset = selectors.opportunities_search(
             user=request.user, query=request.query_params.get("q", "")[:200]
         )

@@ -363,3 +363,18 @@ def test_list_query_counts_are_flat(rows, user, user_client, django_assert_max_n
         with django_assert_max_num_queries(12):
             response = user_client.get(path + ("&" if "?" in path else "?") + "page_size=100")
         assert response.status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "deadline_after=0588-02-26T19%3A42%3A07.9405%2B20%3A32",
+        "deadline_before=0001-01-01T00%3A00%3A00%2B23%3A59",
+        "region=a%00b",
+    ],
+)
+def test_odd_filters_are_refused_or_answered_never_a_500(user_client, query):
+    # when
+    response = user_client.get(f"/api/connect/opportunities/?{query}")
+    # then
+    assert response.status_code in (200, 400)
