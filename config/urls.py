@@ -12,6 +12,8 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("", include("konnaxion.users.api.urls")),
     path("kreative/", include("konnaxion.kreative.api.urls")),
+    path("profiles/", include("konnaxion.kreative.api.profile_urls")),
+    path("connect/", include("konnaxion.kreative.api.connect_urls")),
     path("keenkonnect/", include("konnaxion.keenkonnect.api.urls")),
     path("ekoh/", include("konnaxion.ekoh.api.urls")),
     path("smart-vote/", include("konnaxion.smart_vote.api.urls")),

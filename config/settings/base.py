@@ -229,6 +229,12 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "konnaxion.keenkonnect.models.projects.Project.Status",
         "ProjectTaskStatusEnum": "konnaxion.keenkonnect.models.workspace.ProjectTask.Status",
         "VoteModalityNameEnum": "konnaxion.smart_vote.models.modalities.VoteModality.Name",
+        "ProjectVisibilityEnum": "konnaxion.keenkonnect.models.projects.Project.Visibility",
+        "ProjectTeamRoleEnum": "konnaxion.keenkonnect.models.projects.ProjectTeam.Role",
+        "ProfileRoleEnum": "konnaxion.kreative.models.profiles.ProfessionalProfile.Role",
+        "ProfileVisibilityEnum": (
+            "konnaxion.kreative.models.profiles.ProfessionalProfile.Visibility"
+        ),
     },
 }
 # Largest request body accepted under /api/, refused with 413 before the body is read.
@@ -263,9 +269,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "konnaxion.smart_vote.tasks.emerging_experts_detect_task",
         "schedule": crontab(minute=30, hour=2),
     },
+    "opportunities-close-expired": {
+        "task": "konnaxion.kreative.tasks.opportunities_close_expired_task",
+        "schedule": 300.0,
+    },
+    "endorsements-publish-due": {
+        "task": "konnaxion.kreative.tasks.endorsements_publish_due_task",
+        "schedule": 3600.0,
+    },
 }
 # Seconds after which /healthz reports the worker as silent.
 WORKER_HEARTBEAT_MAX_AGE = 60
+
+# Kontact ------------------------------------------------------------------------------------
+# Endorsements may be written within this many days after the engagement ended...
+ENDORSEMENT_WINDOW_DAYS = env.int("ENDORSEMENT_WINDOW_DAYS", default=30)
+# ...and stay hidden (double-blind) for at most this many days after it ended.
+ENDORSEMENT_BLIND_DAYS = env.int("ENDORSEMENT_BLIND_DAYS", default=14)
+OPPORTUNITY_ATTACHMENT_MAX_MB = env.int("OPPORTUNITY_ATTACHMENT_MAX_MB", default=20)
+OPPORTUNITY_MAX_ATTACHMENTS = env.int("OPPORTUNITY_MAX_ATTACHMENTS", default=5)
+PROFILE_AVATAR_SIZE = env.int("PROFILE_AVATAR_SIZE", default=512)
 
 # Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -3,10 +3,20 @@ from django.contrib import admin, messages
 from konnaxion.core.errors import ApplicationError
 from konnaxion.kreative.models import (
     ArtworkTag,
+    Block,
     CollabSession,
+    CollabSessionParticipant,
+    Endorsement,
+    Follow,
     Gallery,
     GalleryArtwork,
     KreativeArtwork,
+    Opportunity,
+    OpportunityAttachment,
+    PortfolioArtwork,
+    PortfolioProject,
+    ProfessionalProfile,
+    SavedOpportunity,
     Tag,
     TraditionEntry,
 )
@@ -91,3 +101,89 @@ class CollabSessionAdmin(admin.ModelAdmin):
     search_fields = ("name", "host__username")
     list_filter = ("session_type", "started_at")
     list_select_related = ("host", "final_artwork")
+
+
+# Kontact -------------------------------------------------------------------------------------
+
+
+@admin.register(CollabSessionParticipant)
+class CollabSessionParticipantAdmin(admin.ModelAdmin):
+    list_display = ("session", "user", "role", "joined_at")
+    search_fields = ("session__name", "user__username")
+    list_filter = ("role",)
+    raw_id_fields = ("session", "user")
+
+
+@admin.register(ProfessionalProfile)
+class ProfessionalProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "display_name", "role", "region", "visibility", "discoverable")
+    search_fields = ("user__username", "display_name", "headline", "region", "city")
+    list_filter = ("role", "visibility", "discoverable", "open_to_collaboration")
+    raw_id_fields = ("user",)
+    filter_horizontal = ("skills", "styles")
+
+
+@admin.register(PortfolioArtwork)
+class PortfolioArtworkAdmin(admin.ModelAdmin):
+    list_display = ("profile", "artwork", "order", "pinned")
+    search_fields = ("profile__user__username", "artwork__title")
+    list_filter = ("pinned",)
+    raw_id_fields = ("profile", "artwork")
+
+
+@admin.register(PortfolioProject)
+class PortfolioProjectAdmin(admin.ModelAdmin):
+    list_display = ("profile", "project", "order")
+    search_fields = ("profile__user__username", "project__title")
+    list_filter = ("project__status",)
+    raw_id_fields = ("profile", "project")
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ("follower", "followee", "created_at")
+    search_fields = ("follower__username", "followee__username")
+    list_filter = ("created_at",)
+    raw_id_fields = ("follower", "followee")
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ("blocker", "blocked", "created_at")
+    search_fields = ("blocker__username", "blocked__username")
+    list_filter = ("created_at",)
+    raw_id_fields = ("blocker", "blocked")
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    list_display = ("title", "type", "status", "organisation", "deadline", "posted_by")
+    search_fields = ("title", "organisation", "description", "posted_by__username")
+    list_filter = ("type", "status", "remote", "eligibility_scope")
+    raw_id_fields = ("posted_by",)
+    filter_horizontal = ("tags",)
+
+
+@admin.register(OpportunityAttachment)
+class OpportunityAttachmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "opportunity", "content_type", "size")
+    search_fields = ("name", "opportunity__title")
+    list_filter = ("content_type",)
+    raw_id_fields = ("opportunity", "blob")
+
+
+@admin.register(SavedOpportunity)
+class SavedOpportunityAdmin(admin.ModelAdmin):
+    list_display = ("user", "opportunity", "created_at")
+    search_fields = ("user__username", "opportunity__title")
+    list_filter = ("created_at",)
+    raw_id_fields = ("user", "opportunity")
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    list_display = ("author", "subject", "rating", "published_at", "engagement_ended_at")
+    search_fields = ("author__username", "subject__username", "comment")
+    list_filter = ("rating", "published_at")
+    raw_id_fields = ("author", "subject", "session", "project")
+    filter_horizontal = ("skills",)

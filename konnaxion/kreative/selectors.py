@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from konnaxion.core.errors import NotFound
 from konnaxion.core.permissions import is_moderator
 from konnaxion.kreative.models import (
+    Block,
     CollabSession,
+    Endorsement,
+    Follow,
     Gallery,
     GalleryArtwork,
     KreativeArtwork,
+    Opportunity,
+    PortfolioArtwork,
+    PortfolioProject,
+    ProfessionalProfile,
+    SavedOpportunity,
     Tag,
     TraditionEntry,
 )
@@ -41,3 +51,196 @@ def traditions_visible_to(*, user) -> QuerySet[TraditionEntry]:
 
 def collab_sessions_listed() -> QuerySet[CollabSession]:
     return CollabSession.objects.select_related("host", "final_artwork")
+
+
+# Kontact ------------------------------------------------------------------------------------
+
+
+def users_blocked_for(*, user) -> QuerySet:
+    """Ids of the users `user` blocked or was blocked by (a subquery)."""
+    from konnaxion.users.models import User
+
+    if not getattr(user, "is_authenticated", False):
+        return User.objects.none().values("pk")
+    return User.objects.filter(
+        Q(blocks_made__blocked=user) | Q(blocks_received__blocker=user)
+    ).values("pk")
+
+
+def profiles_visible_to(*, user) -> QuerySet[ProfessionalProfile]:
+    """Profiles `user` may see: public ones, members-only ones when signed in, one's own; never
+    a profile across a block (either direction)."""
+    queryset = ProfessionalProfile.objects.select_related("user").prefetch_related(
+        "skills", "styles"
+    )
+    Visibility = ProfessionalProfile.Visibility
+    if not getattr(user, "is_authenticated", False):
+        return queryset.filter(visibility=Visibility.PUBLIC)
+    shown = Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(user=user)
+    return queryset.filter(shown).exclude(user__in=users_blocked_for(user=user))
+
+
+def profile_get_visible(*, user, username: str) -> ProfessionalProfile:
+    """The profile of `username` if `user` may see it. Raises NotFound otherwise."""
+    profile = (
+        profiles_visible_to(user=user)
+        .annotate(
+            followers_count=Count("user__follower_links", distinct=True),
+            following_count=Count("user__following_links", distinct=True),
+        )
+        .filter(user__username=username)
+        .first()
+    )
+    if profile is None:
+        raise NotFound("No such profile.")
+    return profile
+
+
+def profiles_search(
+    *,
+    user,
+    query: str = "",
+    skills: list[str] | None = None,
+    styles: list[str] | None = None,
+    region: str = "",
+    role: str = "",
+    open_only: bool = False,
+) -> QuerySet[ProfessionalProfile]:
+    """Profiles matching a full-text `query` and filters, best matches first (skills and styles
+    weigh most). Callable with (query, user) alone, for the platform search."""
+    queryset = profiles_visible_to(user=user)
+    for field, names in (("skills", skills), ("styles", styles)):
+        for name in names or []:
+            queryset = queryset.filter(
+                Exists(
+                    ProfessionalProfile.objects.filter(
+                        pk=OuterRef("pk"), **{f"{field}__name__iexact": name}
+                    )
+                )
+            )
+    if region:
+        queryset = queryset.filter(region__iexact=region)
+    if role:
+        queryset = queryset.filter(role=role)
+    if open_only:
+        queryset = queryset.filter(open_to_collaboration=True)
+    if query.strip():
+        search = SearchQuery(query, search_type="websearch", config="english")
+        queryset = (
+            queryset.filter(search_vector=search)
+            .annotate(rank=SearchRank(F("search_vector"), search))
+            .order_by("-rank", "user_id")
+        )
+    else:
+        queryset = queryset.order_by("-updated_at", "user_id")
+    return queryset
+
+
+def portfolio_of(*, profile: ProfessionalProfile) -> QuerySet[PortfolioArtwork]:
+    return (
+        PortfolioArtwork.objects.filter(profile=profile)
+        .select_related("artwork")
+        .prefetch_related("artwork__tags")
+    )
+
+
+def portfolio_projects_of(*, profile: ProfessionalProfile) -> QuerySet[PortfolioProject]:
+    """The projects shown on the profile that are still public."""
+    return PortfolioProject.objects.filter(
+        profile=profile, project__visibility="public"
+    ).select_related("project")
+
+
+def follows_of(*, user, direction: str = "following") -> QuerySet[Follow]:
+    """Whom `user` follows (`following`) or who follows them (`followers`), blocks excluded."""
+    blocked = users_blocked_for(user=user)
+    if direction == "followers":
+        return (
+            Follow.objects.filter(followee=user)
+            .exclude(follower__in=blocked)
+            .select_related("follower", "followee")
+        )
+    return (
+        Follow.objects.filter(follower=user)
+        .exclude(followee__in=blocked)
+        .select_related("follower", "followee")
+    )
+
+
+def blocks_of(*, user) -> QuerySet[Block]:
+    return Block.objects.filter(blocker=user).select_related("blocked")
+
+
+def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
+    """Every opportunity, except those posted by someone across a block from `user`."""
+    queryset = Opportunity.objects.select_related("posted_by").prefetch_related(
+        "tags", "attachments"
+    )
+    if getattr(user, "is_authenticated", False):
+        queryset = queryset.exclude(posted_by__in=users_blocked_for(user=user)).annotate(
+            saved=Exists(SavedOpportunity.objects.filter(opportunity=OuterRef("pk"), user=user))
+        )
+    return queryset
+
+
+def opportunities_search(*, user, query: str = "") -> QuerySet[Opportunity]:
+    """Opportunities visible to `user` matching a full-text `query`, best matches first."""
+    queryset = opportunities_visible_to(user=user)
+    if query.strip():
+        search = SearchQuery(query, search_type="websearch", config="english")
+        queryset = (
+            queryset.filter(search_vector=search)
+            .annotate(rank=SearchRank(F("search_vector"), search))
+            .order_by("-rank", "-id")
+        )
+    return queryset
+
+
+def endorsements_about(*, subject, viewer) -> QuerySet[Endorsement]:
+    """Published endorsements of `subject`, plus the unpublished ones `viewer` wrote about them."""
+    shown = Q(published_at__isnull=False)
+    if getattr(viewer, "is_authenticated", False):
+        shown |= Q(author=viewer)
+        blocked = users_blocked_for(user=viewer)
+    else:
+        blocked = Endorsement.objects.none().values("pk")
+    return (
+        Endorsement.objects.filter(Q(subject=subject) & shown)
+        .exclude(author__in=blocked)
+        .select_related("author", "subject", "session", "project")
+        .prefetch_related("skills")
+        .order_by(F("published_at").desc(nulls_first=True), "-id")
+    )
+
+
+def endorsement_summary(*, subject) -> dict:
+    """Count, average rating and the most endorsed skills of `subject`'s published endorsements."""
+    published = Endorsement.objects.filter(subject=subject, published_at__isnull=False)
+    totals = published.aggregate(count=Count("pk"), average=Avg("rating"))
+    top = (
+        Tag.objects.filter(endorsements__in=published)
+        .annotate(times=Count("endorsements"))
+        .order_by("-times", "name")[:5]
+    )
+    average = totals["average"]
+    return {
+        "count": totals["count"],
+        "average_rating": round(float(average), 2) if average is not None else None,
+        "top_skills": [{"name": tag.name, "count": tag.times} for tag in top],
+    }
+
+
+def endorsement_get_for(*, user, pk: int) -> Endorsement:
+    """An endorsement `user` may see: published, or written by them. Raises NotFound."""
+    endorsement = (
+        Endorsement.objects.filter(pk=pk)
+        .filter(Q(published_at__isnull=False) | Q(author=user))
+        .exclude(author__in=users_blocked_for(user=user))
+        .exclude(subject__in=users_blocked_for(user=user))
+        .select_related("author", "subject", "session", "project")
+        .prefetch_related("skills")
+        .first()
+    )
+    if endorsement is None:
+        raise NotFound("No such endorsement.")
+    return endorsement

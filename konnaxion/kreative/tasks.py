@@ -14,3 +14,19 @@ def artwork_derive_images_task(artwork_id: int) -> None:
     ).first()
     if artwork is not None:
         artwork_derive_images(artwork=artwork)
+
+
+@shared_task(ignore_result=True)
+def opportunities_close_expired_task() -> int:
+    """Close open opportunities whose deadline has passed (beat; idempotent)."""
+    from konnaxion.kreative.services.opportunity_announcement import opportunities_close_expired
+
+    return opportunities_close_expired()
+
+
+@shared_task(ignore_result=True)
+def endorsements_publish_due_task() -> int:
+    """Publish endorsements whose double-blind period is over (beat; idempotent)."""
+    from konnaxion.kreative.services.partner_recommendation import endorsements_publish_due
+
+    return endorsements_publish_due()

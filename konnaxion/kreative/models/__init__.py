@@ -1,15 +1,37 @@
 from konnaxion.kreative.models.artworks import ArtworkTag, KreativeArtwork
-from konnaxion.kreative.models.collab_sessions import CollabSession
+from konnaxion.kreative.models.collab_sessions import CollabSession, CollabSessionParticipant
+from konnaxion.kreative.models.endorsements import Endorsement
+from konnaxion.kreative.models.follows import Block, Follow
 from konnaxion.kreative.models.galleries import Gallery, GalleryArtwork
+from konnaxion.kreative.models.opportunities import (
+    Opportunity,
+    OpportunityAttachment,
+    SavedOpportunity,
+)
+from konnaxion.kreative.models.profiles import (
+    PortfolioArtwork,
+    PortfolioProject,
+    ProfessionalProfile,
+)
 from konnaxion.kreative.models.tags import Tag
 from konnaxion.kreative.models.traditions import TraditionEntry
 
 __all__ = [
     "ArtworkTag",
+    "Block",
     "CollabSession",
+    "CollabSessionParticipant",
+    "Endorsement",
+    "Follow",
     "Gallery",
     "GalleryArtwork",
     "KreativeArtwork",
+    "Opportunity",
+    "OpportunityAttachment",
+    "PortfolioArtwork",
+    "PortfolioProject",
+    "ProfessionalProfile",
+    "SavedOpportunity",
     "Tag",
     "TraditionEntry",
 ]

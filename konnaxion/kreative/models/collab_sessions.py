@@ -45,3 +45,38 @@ class CollabSession(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CollabSessionParticipant(models.Model):
+    """Someone invited to, or taking part in, a session; the host is one too."""
+
+    class Role(models.TextChoices):
+        HOST = "host", "Host"
+        PARTICIPANT = "participant", "Participant"
+
+    session = models.ForeignKey(
+        CollabSession, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="collab_session_participations",
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PARTICIPANT)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("session", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], name="kreative_collabsessionparticipant_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["host", "participant"]),
+                name="kreative_collabsessionparticipant_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.session_id} ({self.role})"

@@ -8,18 +8,47 @@ from django.db import transaction
 from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, PermissionDenied, ValidationFailed
-from konnaxion.kreative.models import CollabSession, KreativeArtwork
+from konnaxion.kreative.models import CollabSession, CollabSessionParticipant, KreativeArtwork
+
+Role = CollabSessionParticipant.Role
 
 
+@transaction.atomic
 def collab_session_start(
     *, host, name: str, session_type: str, started_at: datetime | None = None
 ) -> CollabSession:
-    """A session hosted by `host`, started now unless `started_at` says otherwise."""
+    """A session hosted by `host` (its first participant), started now unless `started_at` says
+    otherwise."""
     if session_type not in CollabSession.SessionType.values:
         raise ValidationFailed(details={"fields": {"session_type": "unknown session type"}})
-    return CollabSession.objects.create(
-        host=host, name=name, session_type=session_type, started_at=started_at or timezone.now()
+    started_at = started_at or timezone.now()
+    session = CollabSession.objects.create(
+        host=host, name=name, session_type=session_type, started_at=started_at
     )
+    CollabSessionParticipant.objects.create(
+        session=session, user=host, role=Role.HOST, invited_at=started_at, joined_at=started_at
+    )
+    return session
+
+
+def collab_session_participant_add(
+    *, session: CollabSession, actor, user, joined_at: datetime | None = None
+) -> CollabSessionParticipant:
+    """Add `user` to the session (idempotent). Only the host adds; an ended session takes nobody.
+
+    Raises PermissionDenied, Conflict.
+    """
+    if session.host_id != actor.pk:
+        raise PermissionDenied("Only the host may add participants.")
+    if session.ended_at is not None:
+        raise Conflict("The session has already ended.", code="session_ended")
+    now = timezone.now()
+    participant, _ = CollabSessionParticipant.objects.get_or_create(
+        session=session,
+        user=user,
+        defaults={"role": Role.PARTICIPANT, "invited_at": now, "joined_at": joined_at or now},
+    )
+    return participant
 
 
 @transaction.atomic

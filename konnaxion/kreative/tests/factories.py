@@ -63,3 +63,41 @@ class CollabSessionFactory(factory.django.DjangoModelFactory):
     host = factory.SubFactory(UserFactory)
     session_type = CollabSession.SessionType.PAINTING
     started_at = factory.LazyFunction(timezone.now)
+
+
+def ended_session(*, host, participants, ended_days_ago: float = 1):
+    """A session `host` ran with `participants`, ended `ended_days_ago` days ago."""
+    from datetime import timedelta
+
+    from konnaxion.kreative.services.collab_sessions import (
+        collab_session_participant_add,
+        collab_session_start,
+    )
+
+    ended_at = timezone.now() - timedelta(days=ended_days_ago)
+    session = collab_session_start(
+        host=host, name="Jam", session_type="music", started_at=ended_at - timedelta(hours=2)
+    )
+    for user in participants:
+        collab_session_participant_add(session=session, actor=host, user=user)
+    CollabSession.objects.filter(pk=session.pk).update(ended_at=ended_at)
+    session.refresh_from_db()
+    return session
+
+
+def profile_for(user=None, **fields):
+    """A profile made through the profile service (public unless told otherwise)."""
+    from konnaxion.kreative.services.professional_profile import profile_update
+
+    fields.setdefault("visibility", "public")
+    return profile_update(user=user or UserFactory(), **fields)
+
+
+def opportunity_for(posted_by=None, **fields):
+    from konnaxion.kreative.services.opportunity_announcement import opportunity_create
+
+    fields.setdefault("type", "residency")
+    fields.setdefault("title", "Print residency")
+    fields.setdefault("description", "Three months in a print studio.")
+    fields.setdefault("apply_url", "https://example.org/apply")
+    return opportunity_create(posted_by=posted_by or UserFactory(), **fields)

@@ -64,9 +64,9 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model
+    from tests.security.matrix import core, data_model, kontact
 
-    return [core, data_model]
+    return [core, data_model, kontact]
 
 
 def all_rows() -> list[Row]:

@@ -1,0 +1,11 @@
+from rest_framework.routers import SimpleRouter
+
+from konnaxion.kreative.api import kontact_views as views
+
+router = SimpleRouter()
+router.register("follows", views.FollowViewSet, basename="kontact-follow")
+router.register("blocks", views.BlockViewSet, basename="kontact-block")
+router.register("opportunities", views.OpportunityViewSet, basename="kontact-opportunity")
+router.register("endorsements", views.EndorsementViewSet, basename="kontact-endorsement")
+
+urlpatterns = router.urls

@@ -1,0 +1,234 @@
+"""opportunity_announcement: the Opportunities board (residencies, exhibitions, calls, jobs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.utils import timezone
+
+from konnaxion.core.errors import Conflict, PermissionDenied, ValidationFailed
+from konnaxion.core.permissions import is_moderator
+from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
+from konnaxion.keenkonnect.storage.file_policy import FileTypeNotAllowed
+from konnaxion.keenkonnect.storage.incoming import FileTooLarge, IncomingFile
+from konnaxion.kreative.models import Opportunity, OpportunityAttachment, SavedOpportunity
+from konnaxion.kreative.services.tags import tags_get_or_create
+
+Status = Opportunity.Status
+SEARCH_CONFIG = "english"
+ATTACHMENT_EXTENSIONS = (".pdf", ".png", ".jpg")
+EDITABLE_FIELDS = (
+    "type",
+    "title",
+    "description",
+    "organisation",
+    "region",
+    "city",
+    "country",
+    "remote",
+    "starts_on",
+    "ends_on",
+    "deadline",
+    "eligibility_scope",
+    "eligibility",
+    "entry_fee",
+    "compensation",
+    "currency",
+    "apply_url",
+    "apply_instructions",
+)
+
+
+def attachment_max_bytes() -> int:
+    return settings.OPPORTUNITY_ATTACHMENT_MAX_MB * 1024 * 1024
+
+
+def _check(opportunity: Opportunity, *, creating: bool) -> None:
+    errors: dict[str, str] = {}
+    if opportunity.type not in Opportunity.Type.values:
+        errors["type"] = "unknown type"
+    if opportunity.eligibility_scope not in Opportunity.EligibilityScope.values:
+        errors["eligibility_scope"] = "unknown scope"
+    if (
+        opportunity.starts_on
+        and opportunity.ends_on
+        and opportunity.ends_on < opportunity.starts_on
+    ):
+        errors["ends_on"] = "ends before it starts"
+    if creating and opportunity.deadline and opportunity.deadline <= timezone.now():
+        errors["deadline"] = "already passed"
+    if not opportunity.apply_url and not opportunity.apply_instructions.strip():
+        errors["apply_url"] = "say how to apply: a URL or instructions"
+    if opportunity.apply_url and not opportunity.apply_url.startswith("https://"):
+        errors["apply_url"] = "must be an https URL"
+    money = opportunity.entry_fee or opportunity.compensation
+    if money and not (len(opportunity.currency) == 3 and opportunity.currency.isalpha()):
+        errors["currency"] = "an ISO 4217 code (EUR, USD...) is needed with an amount"
+    if errors:
+        raise ValidationFailed(details={"fields": errors})
+    opportunity.currency = opportunity.currency.upper()
+
+
+def opportunity_search_vector_refresh(*, opportunity: Opportunity) -> None:
+    """Recompute the search document: title and tags A, organisation and place B, description C."""
+    tags = " ".join(tag.name for tag in opportunity.tags.all())
+    Opportunity.objects.filter(pk=opportunity.pk).update(
+        search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector(Value(tags), weight="A", config=SEARCH_CONFIG)
+        + SearchVector("organisation", "city", "country", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("description", "eligibility", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def _attachments_store(*, opportunity: Opportunity, uploads: list[IncomingFile]) -> None:
+    """Check and store every upload; on any refusal all uploads are discarded."""
+    pending = list(uploads)
+    try:
+        while pending:
+            upload = pending.pop(0)
+            if upload.size > attachment_max_bytes():
+                upload.discard()
+                raise FileTooLarge(details={"max_bytes": attachment_max_bytes()})
+            verified = upload_check(upload=upload)
+            if verified.file_name.extension not in ATTACHMENT_EXTENSIONS:
+                upload.discard()
+                raise FileTypeNotAllowed(
+                    details={"reason": "extension", "allowed": list(ATTACHMENT_EXTENSIONS)}
+                )
+            blob = blob_store(upload=upload, content_type=verified.content_type)
+            OpportunityAttachment.objects.create(
+                opportunity=opportunity,
+                blob=blob,
+                name=verified.file_name.name,
+                content_type=verified.content_type,
+                size=blob.size,
+            )
+    finally:
+        for upload in pending:
+            upload.discard()
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    posted_by,
+    tags: list[str] | None = None,
+    attachments: list[IncomingFile] | None = None,
+    **fields: Any,
+) -> Opportunity:
+    """Post an opportunity, open from now on. Attachments are PDF, PNG or JPG files checked by
+    content, each at most OPPORTUNITY_ATTACHMENT_MAX_MB.
+
+    Raises ValidationFailed, PayloadTooLarge, UnsupportedMediaType; nothing remains on refusal.
+    """
+    attachments = attachments or []
+    try:
+        unknown = set(fields) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValidationFailed(details={"fields": {name: "unknown" for name in unknown}})
+        if len(attachments) > settings.OPPORTUNITY_MAX_ATTACHMENTS:
+            raise ValidationFailed(
+                f"At most {settings.OPPORTUNITY_MAX_ATTACHMENTS} attachments.",
+                details={"fields": {"attachments": "too many"}},
+            )
+        opportunity = Opportunity(posted_by=posted_by, status=Status.OPEN, **fields)
+        _check(opportunity, creating=True)
+        opportunity.save()
+        if tags:
+            opportunity.tags.set(tags_get_or_create(names=tags))
+    except BaseException:
+        for upload in attachments:
+            upload.discard()
+        raise
+    _attachments_store(opportunity=opportunity, uploads=attachments)
+    opportunity_search_vector_refresh(opportunity=opportunity)
+    return opportunity
+
+
+def _locked_for_change(*, opportunity: Opportunity, actor) -> Opportunity:
+    if opportunity.posted_by_id != actor.pk and not is_moderator(actor):
+        raise PermissionDenied("Only the poster may change this opportunity.")
+    return Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+
+
+@transaction.atomic
+def opportunity_update(
+    *, opportunity: Opportunity, actor, tags: list[str] | None = None, **fields: Any
+) -> Opportunity:
+    """Change an open opportunity. Raises PermissionDenied, Conflict (closed or filled),
+    ValidationFailed."""
+    opportunity = _locked_for_change(opportunity=opportunity, actor=actor)
+    if opportunity.status != Status.OPEN:
+        raise Conflict(
+            f"The opportunity is {opportunity.status}; it can no longer change.",
+            code="opportunity_not_open",
+        )
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(details={"fields": {name: "not editable" for name in unknown}})
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    _check(opportunity, creating="deadline" in fields)
+    opportunity.save()
+    if tags is not None:
+        opportunity.tags.set(tags_get_or_create(names=tags))
+    opportunity_search_vector_refresh(opportunity=opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_close(*, opportunity: Opportunity, actor) -> Opportunity:
+    """Close an open opportunity. Raises PermissionDenied, Conflict (not open)."""
+    opportunity = _locked_for_change(opportunity=opportunity, actor=actor)
+    if opportunity.status != Status.OPEN:
+        raise Conflict(
+            f"The opportunity is already {opportunity.status}.", code="opportunity_not_open"
+        )
+    opportunity.status = Status.CLOSED
+    opportunity.save(update_fields=["status", "updated_at"])
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_fill(*, opportunity: Opportunity, actor) -> Opportunity:
+    """Mark an open or closed opportunity filled, for good. Raises PermissionDenied, Conflict."""
+    opportunity = _locked_for_change(opportunity=opportunity, actor=actor)
+    if opportunity.status == Status.FILLED:
+        raise Conflict("The opportunity is already filled.", code="opportunity_filled")
+    opportunity.status = Status.FILLED
+    opportunity.save(update_fields=["status", "updated_at"])
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_delete(*, opportunity: Opportunity, actor) -> None:
+    """Delete the opportunity (its attachments' blobs are collected later if unused)."""
+    _locked_for_change(opportunity=opportunity, actor=actor).delete()
+
+
+def opportunity_save(*, opportunity: Opportunity, user) -> SavedOpportunity:
+    """Bookmark the opportunity for `user` (idempotent)."""
+    try:
+        with transaction.atomic():
+            saved, _ = SavedOpportunity.objects.get_or_create(user=user, opportunity=opportunity)
+    except IntegrityError:
+        saved = SavedOpportunity.objects.get(user=user, opportunity=opportunity)
+    return saved
+
+
+def opportunity_unsave(*, opportunity: Opportunity, user) -> None:
+    """Remove the bookmark (idempotent)."""
+    SavedOpportunity.objects.filter(user=user, opportunity=opportunity).delete()
+
+
+def opportunities_close_expired(*, now: datetime | None = None) -> int:
+    """Close every open opportunity whose deadline has passed; returns how many. Idempotent."""
+    now = now or timezone.now()
+    return Opportunity.objects.filter(status=Status.OPEN, deadline__lt=now).update(
+        status=Status.CLOSED, updated_at=now
+    )
