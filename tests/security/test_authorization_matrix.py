@@ -43,7 +43,7 @@ def test_every_caller_is_defined():
 )
 def test_http_matrix(row, caller):
     # given
-    world = build_world()
+    world = build_world(for_row=row)
     client = callers()[caller](world)
     # when
     send = getattr(client, row.endpoint.method.lower())

@@ -17,7 +17,10 @@ from tests.security.routes import Endpoint
 
 @dataclass
 class World:
-    """Objects made once per test, shared by every module's rows; modules add attributes."""
+    """Objects made once per test, shared by every module's rows; modules add attributes.
+
+    Every module builds into the same world: name users and attributes after the module
+    (`kontact_owner`, `kontact_session`) unless they are meant to be shared."""
 
     users: dict[str, Any] = field(default_factory=dict)
 
@@ -73,6 +76,11 @@ def all_rows() -> list[Row]:
     return [row for module in _modules() for row in module.ROWS]
 
 
+def module_of(row: Row):
+    """The module that declares `row` (its world and callers are the ones the row needs)."""
+    return next(module for module in _modules() if row in module.ROWS)
+
+
 def all_websocket_rows() -> dict[str, dict[str, bool]]:
     rows: dict[str, dict[str, bool]] = {}
     for module in _modules():
@@ -87,9 +95,13 @@ def callers() -> dict[str, Callable[[World], Any]]:
     return found
 
 
-def build_world() -> World:
+def build_world(*, for_row: Row | None = None) -> World:
+    """The objects the rows need: the core's, plus those of `for_row`'s module (or all)."""
+    from tests.security.matrix import core
+
+    modules = _modules() if for_row is None else [core, module_of(for_row)]
     world = World()
-    for module in _modules():
+    for module in dict.fromkeys(modules):
         setup = getattr(module, "world_setup", None)
         if setup is not None:
             setup(world)

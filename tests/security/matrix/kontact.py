@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from konnaxion.users.tests.factories import UserFactory
 from tests.security.matrix import World, row
-from tests.security.matrix.core import _client
+from tests.security.matrix.core import api_client_for
 
 P = "api/profiles/"
 C = "api/connect/"
@@ -27,7 +27,7 @@ def world_setup(world: World) -> None:
     from konnaxion.kreative.services.partner_recommendation import endorsement_create
     from konnaxion.kreative.services.professional_profile import block_create, profile_update
 
-    owner = world.users["owner"] = UserFactory(username="kontact-owner")
+    owner = world.users["kontact_owner"] = UserFactory(username="kontact-owner")
     subject = world.users["subject"] = UserFactory(username="kontact-subject")
     blocked = world.users["blocked"] = UserFactory(username="kontact-blocked")
     profile_update(user=owner, visibility="public", skills=["etching"])
@@ -47,14 +47,14 @@ def world_setup(world: World) -> None:
     # Ended yesterday: within the endorsement window, before the blind period ends.
     type(session).objects.filter(pk=session.pk).update(ended_at=timezone.now() - timedelta(days=1))
     session.refresh_from_db()
-    world.session = session
+    world.kontact_session = session
     world.endorsement = endorsement_create(author=owner, subject=subject, session=session, rating=5)
 
 
 CALLERS = {
-    "owner": lambda world: _client(world.users["owner"]),
-    "subject": lambda world: _client(world.users["subject"]),
-    "blocked": lambda world: _client(world.users["blocked"]),
+    "kontact_owner": lambda world: api_client_for(world.users["kontact_owner"]),
+    "subject": lambda world: api_client_for(world.users["subject"]),
+    "blocked": lambda world: api_client_for(world.users["blocked"]),
 }
 
 OWNER_PROFILE = "/api/profiles/kontact-owner/"
@@ -67,13 +67,13 @@ ROWS = [
     row(
         "GET",
         f"{P}^{USERNAME}/$",
-        {"anonymous": 200, "stranger": 200, "owner": 200, "blocked": 404},
+        {"anonymous": 200, "stranger": 200, "kontact_owner": 200, "blocked": 404},
         path=OWNER_PROFILE,
     ),
     row(
         "PATCH",
         f"{P}^{USERNAME}/$",
-        {"anonymous": 401, "stranger": 403, "owner": 200, "blocked": 404},
+        {"anonymous": 401, "stranger": 403, "kontact_owner": 200, "blocked": 404},
         path=OWNER_PROFILE,
         body={"headline": "Printmaker"},
     ),
@@ -81,14 +81,14 @@ ROWS = [
     row(
         "GET",
         f"{P}^{USERNAME}/endorsements/$",
-        {"anonymous": 404, "stranger": 200, "owner": 200, "subject": 200},
+        {"anonymous": 404, "stranger": 200, "kontact_owner": 200, "subject": 200},
         path="/api/profiles/kontact-subject/endorsements/",
     ),
     row("GET", f"{C}^follows/$", {"anonymous": 401, "stranger": 200}, path="/api/connect/follows/"),
     row(
         "POST",
         f"{C}^follows/$",
-        {"anonymous": 401, "stranger": 201, "blocked": 404, "owner": 400},
+        {"anonymous": 401, "stranger": 201, "blocked": 404, "kontact_owner": 400},
         path="/api/connect/follows/",
         body={"username": "kontact-owner"},
     ),
@@ -102,14 +102,14 @@ ROWS = [
     row(
         "POST",
         f"{C}^blocks/$",
-        {"anonymous": 401, "stranger": 201, "owner": 400},
+        {"anonymous": 401, "stranger": 201, "kontact_owner": 400},
         path="/api/connect/blocks/",
         body={"username": "kontact-owner"},
     ),
     row(
         "DELETE",
         f"{C}^blocks/{USERNAME}/$",
-        {"anonymous": 401, "stranger": 204, "owner": 204},
+        {"anonymous": 401, "stranger": 204, "kontact_owner": 204},
         path="/api/connect/blocks/kontact-blocked/",
     ),
     row(
@@ -133,32 +133,32 @@ ROWS = [
     row(
         "GET",
         f"{C}^opportunities/{PK}/$",
-        {"anonymous": 200, "stranger": 200, "owner": 200, "blocked": 404},
+        {"anonymous": 200, "stranger": 200, "kontact_owner": 200, "blocked": 404},
         path=OPP,
     ),
     row(
         "PATCH",
         f"{C}^opportunities/{PK}/$",
-        {"anonymous": 401, "stranger": 403, "owner": 200, "blocked": 404},
+        {"anonymous": 401, "stranger": 403, "kontact_owner": 200, "blocked": 404},
         path=OPP,
         body={"title": "Print residency 2026"},
     ),
     row(
         "DELETE",
         f"{C}^opportunities/{PK}/$",
-        {"anonymous": 401, "stranger": 403, "owner": 204, "blocked": 404},
+        {"anonymous": 401, "stranger": 403, "kontact_owner": 204, "blocked": 404},
         path=OPP,
     ),
     row(
         "POST",
         f"{C}^opportunities/{PK}/close/$",
-        {"anonymous": 401, "stranger": 403, "owner": 200, "blocked": 404},
+        {"anonymous": 401, "stranger": 403, "kontact_owner": 200, "blocked": 404},
         path=OPP + "close/",
     ),
     row(
         "POST",
         f"{C}^opportunities/{PK}/fill/$",
-        {"anonymous": 401, "stranger": 403, "owner": 200, "blocked": 404},
+        {"anonymous": 401, "stranger": 403, "kontact_owner": 200, "blocked": 404},
         path=OPP + "fill/",
     ),
     row(
@@ -185,26 +185,30 @@ ROWS = [
         f"{C}^endorsements/$",
         {"anonymous": 401, "stranger": 403, "subject": 201},
         path="/api/connect/endorsements/",
-        body=lambda world: {"subject": "kontact-owner", "session": world.session.pk, "rating": 4},
+        body=lambda world: {
+            "subject": "kontact-owner",
+            "session": world.kontact_session.pk,
+            "rating": 4,
+        },
     ),
     # Hidden until published: only its author knows it exists.
     row(
         "GET",
         f"{C}^endorsements/{PK}/$",
-        {"anonymous": 401, "stranger": 404, "subject": 404, "owner": 200},
+        {"anonymous": 401, "stranger": 404, "subject": 404, "kontact_owner": 200},
         path=END,
     ),
     row(
         "PATCH",
         f"{C}^endorsements/{PK}/$",
-        {"anonymous": 401, "stranger": 404, "subject": 404, "owner": 200},
+        {"anonymous": 401, "stranger": 404, "subject": 404, "kontact_owner": 200},
         path=END,
         body={"rating": 4},
     ),
     row(
         "POST",
         f"{C}^endorsements/{PK}/reply/$",
-        {"anonymous": 401, "stranger": 404, "subject": 404, "owner": 404},
+        {"anonymous": 401, "stranger": 404, "subject": 404, "kontact_owner": 404},
         path=END + "reply/",
         body={"reply": "Thanks"},
     ),
