@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("konnaxion.users.api.urls")),
     path("kreative/", include("konnaxion.kreative.api.urls")),
     path("keenkonnect/", include("konnaxion.keenkonnect.api.urls")),
+    path("projects/<slug:project_slug>/", include("konnaxion.keenkonnect.api.resource_urls")),
     path("ekoh/", include("konnaxion.ekoh.api.urls")),
     path("smart-vote/", include("konnaxion.smart_vote.api.urls")),
 ]

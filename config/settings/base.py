@@ -152,6 +152,10 @@ BLOB_GC_GRACE_HOURS = env.int("BLOB_GC_GRACE_HOURS", default=24)
 BLUEPRINT_MAX_IMAGE_PIXELS = env.int("BLUEPRINT_MAX_IMAGE_PIXELS", default=100_000_000)
 # glTF JSON (and a GLB's JSON chunk) is parsed in memory: larger ones are refused.
 GLTF_MAX_JSON_MB = env.int("GLTF_MAX_JSON_MB", default=32)
+# A trashed document can be restored for this many days, then the trash task purges it.
+STOCKAGE_TRASH_DAYS = env.int("STOCKAGE_TRASH_DAYS", default=30)
+# A resumable (tus) upload not finished within this many hours is deleted with its data.
+TUS_UPLOAD_EXPIRY_HOURS = env.int("TUS_UPLOAD_EXPIRY_HOURS", default=24)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(DATA_DIR / "static"))
@@ -251,6 +255,18 @@ CELERY_BEAT_SCHEDULE = {
     "blobs-collect-garbage": {
         "task": "konnaxion.keenkonnect.tasks.blobs_collect_garbage_task",
         "schedule": 3600.0,
+    },
+    "stockage-trash-purge": {
+        "task": "konnaxion.keenkonnect.tasks.resources_purge_expired_trash_task",
+        "schedule": 3600.0,
+    },
+    "stockage-versions-retention": {
+        "task": "konnaxion.keenkonnect.tasks.versions_apply_retention_task",
+        "schedule": crontab(minute=10, hour=3),
+    },
+    "stockage-uploads-expire": {
+        "task": "konnaxion.keenkonnect.tasks.upload_sessions_expire_task",
+        "schedule": 900.0,
     },
     "emerging-experts-daily": {
         "task": "konnaxion.smart_vote.tasks.emerging_experts_detect_task",

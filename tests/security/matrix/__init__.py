@@ -63,9 +63,9 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model
+    from tests.security.matrix import core, data_model, stockage
 
-    return [core, data_model]
+    return [core, data_model, stockage]
 
 
 def all_rows() -> list[Row]:
