@@ -91,6 +91,13 @@ def version_create(
     """
     try:
         ensure_level(resource=resource, needed=AccessLevel.WRITE)
+        if expected_number is not None:
+            # Checked before storing, so a stale upload leaves no blob; checked again under lock.
+            latest = resource.versions.aggregate(latest=Max("number"))["latest"] or 0
+            if expected_number != latest:
+                raise VersionConflict(
+                    details={"current_version": latest, "expected": expected_number}
+                )
         verified = upload_check(upload=upload)
     except BaseException:
         upload.discard()
