@@ -7,7 +7,6 @@ installed after the caller's right to write was checked and before the body is r
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cached_property
 
@@ -15,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -173,21 +172,12 @@ class ResourcePurgeView(ProjectScoped, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AnyMediaRenderer(BaseRenderer):
-    """Lets a download be asked for with any `Accept`; errors still render as JSON."""
-
-    media_type = "*/*"
-    format = "bin"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return b"" if data is None else json.dumps(data).encode()
-
-
 class ResourceDownloadView(ProjectScoped, APIView):
     """The content of a version (the current one by default), decrypted as it is streamed."""
 
-    renderer_classes = [JSONRenderer, AnyMediaRenderer]
+    def perform_content_negotiation(self, request, force=False):
+        # The content is sent as it is whatever `Accept` says; errors are always JSON.
+        return JSONRenderer(), JSONRenderer.media_type
 
     @extend_schema(
         parameters=[
