@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "konnaxion.keenkonnect.models.projects.Project.Status",
         "ProjectTaskStatusEnum": "konnaxion.keenkonnect.models.workspace.ProjectTask.Status",
         "VoteModalityNameEnum": "konnaxion.smart_vote.models.modalities.VoteModality.Name",
+        "DocumentAccessLevelEnum": "konnaxion.keenkonnect.api.resource_serializers.LEVEL_CHOICES",
     },
 }
 # Largest request body accepted under /api/, refused with 413 before the body is read.

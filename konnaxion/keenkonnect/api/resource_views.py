@@ -24,7 +24,14 @@ from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
 from konnaxion.keenkonnect import selectors
 from konnaxion.keenkonnect.api import resource_serializers as s
 from konnaxion.keenkonnect.api.downloads import download_response
-from konnaxion.keenkonnect.models import AccessLevel, Project, ProjectResource, ProjectTeam
+from konnaxion.keenkonnect.models import (
+    AccessLevel,
+    AuditEvent,
+    DocumentVersion,
+    Project,
+    ProjectResource,
+    ProjectTeam,
+)
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
 from konnaxion.keenkonnect.storage.incoming import IncomingFile
@@ -77,6 +84,7 @@ class ResourceListView(ProjectScoped, generics.GenericAPIView):
 
     serializer_class = s.ResourceSerializer
     parser_classes = [MultiPartParser]
+    queryset = ProjectResource.objects.none()
 
     def get_queryset(self):
         return selectors.resources_visible_to(user=self.request.user, project=self.project)
@@ -113,6 +121,7 @@ class TrashListView(ProjectScoped, generics.GenericAPIView):
     """Trashed documents the caller may restore (write level)."""
 
     serializer_class = s.ResourceSerializer
+    queryset = ProjectResource.objects.none()
 
     def get_queryset(self):
         return selectors.resources_visible_to(
@@ -225,6 +234,7 @@ class VersionListView(ProjectScoped, generics.GenericAPIView):
 
     serializer_class = s.DocumentVersionSerializer
     parser_classes = [MultiPartParser]
+    queryset = DocumentVersion.objects.none()
 
     def get_queryset(self):
         return selectors.versions_of(resource=self.resource())
@@ -320,6 +330,7 @@ class AuditLogView(ProjectScoped, generics.GenericAPIView):
 
     serializer_class = s.AuditEventSerializer
     pagination_class = PageNumberPagination
+    queryset = AuditEvent.objects.none()
 
     @extend_schema(
         parameters=[
