@@ -15,6 +15,7 @@ api_patterns = [
     path("profiles/", include("konnaxion.kreative.api.profile_urls")),
     path("connect/", include("konnaxion.kreative.api.connect_urls")),
     path("keenkonnect/", include("konnaxion.keenkonnect.api.urls")),
+    path("projects/<slug:project_slug>/", include("konnaxion.keenkonnect.api.resource_urls")),
     path("ekoh/", include("konnaxion.ekoh.api.urls")),
     path("smart-vote/", include("konnaxion.smart_vote.api.urls")),
 ]

@@ -159,6 +159,10 @@ ANALYSIS_PDF_MEMORY_MB = env.int("ANALYSIS_PDF_MEMORY_MB", default=768)
 ANALYSIS_MAX_TEXT_CHARS = env.int("ANALYSIS_MAX_TEXT_CHARS", default=5_000_000)
 ANALYSIS_MAX_MESH_TRIANGLES = env.int("ANALYSIS_MAX_MESH_TRIANGLES", default=5_000_000)
 ANALYSIS_DIFF_CACHE_SECONDS = env.int("ANALYSIS_DIFF_CACHE_SECONDS", default=6 * 3600)
+# A trashed document can be restored for this many days, then the trash task purges it.
+STOCKAGE_TRASH_DAYS = env.int("STOCKAGE_TRASH_DAYS", default=30)
+# A resumable (tus) upload not finished within this many hours is deleted with its data.
+TUS_UPLOAD_EXPIRY_HOURS = env.int("TUS_UPLOAD_EXPIRY_HOURS", default=24)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(DATA_DIR / "static"))
@@ -235,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "ProfileVisibilityEnum": (
             "konnaxion.kreative.models.profiles.ProfessionalProfile.Visibility"
         ),
+        "DocumentAccessLevelEnum": "konnaxion.keenkonnect.api.resource_serializers.LEVEL_CHOICES",
     },
 }
 # Largest request body accepted under /api/, refused with 413 before the body is read.
@@ -264,6 +269,18 @@ CELERY_BEAT_SCHEDULE = {
     "blobs-collect-garbage": {
         "task": "konnaxion.keenkonnect.tasks.blobs_collect_garbage_task",
         "schedule": 3600.0,
+    },
+    "stockage-trash-purge": {
+        "task": "konnaxion.keenkonnect.tasks.resources_purge_expired_trash_task",
+        "schedule": 3600.0,
+    },
+    "stockage-versions-retention": {
+        "task": "konnaxion.keenkonnect.tasks.versions_apply_retention_task",
+        "schedule": crontab(minute=10, hour=3),
+    },
+    "stockage-uploads-expire": {
+        "task": "konnaxion.keenkonnect.tasks.upload_sessions_expire_task",
+        "schedule": 900.0,
     },
     "emerging-experts-daily": {
         "task": "konnaxion.smart_vote.tasks.emerging_experts_detect_task",

@@ -1,13 +1,18 @@
 from django.contrib import admin
 
 from konnaxion.keenkonnect.models import (
+    AuditEvent,
     Blob,
+    DocumentAccess,
+    DocumentVersion,
     Project,
     ProjectMessage,
     ProjectRating,
     ProjectResource,
     ProjectTask,
     ProjectTeam,
+    RetentionPolicy,
+    UploadSession,
 )
 
 
@@ -37,10 +42,11 @@ class ProjectTeamAdmin(admin.ModelAdmin):
 
 @admin.register(ProjectResource)
 class ProjectResourceAdmin(admin.ModelAdmin):
-    list_display = ("title", "project", "url", "added_by", "created_at")
+    list_display = ("title", "project", "current_version", "added_by", "trashed_at", "created_at")
     search_fields = ("title", "description", "url", "project__title")
-    list_filter = ("created_at",)
-    list_select_related = ("project", "added_by")
+    list_filter = ("created_at", "trashed_at")
+    list_select_related = ("project", "added_by", "current_version")
+    raw_id_fields = ("current_version",)
 
 
 @admin.register(ProjectTask)
@@ -90,3 +96,49 @@ class BlobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(admin.ModelAdmin):
+    """Versions are written by document_versioning only: the admin reads."""
+
+    list_display = ("resource", "number", "original_name", "size", "uploaded_by", "created_at")
+    search_fields = ("original_name", "sha256", "resource__title")
+    list_filter = ("content_type", "pinned")
+    list_select_related = ("resource", "uploaded_by")
+    raw_id_fields = ("resource", "blob", "uploaded_by")
+
+
+@admin.register(DocumentAccess)
+class DocumentAccessAdmin(admin.ModelAdmin):
+    list_display = ("resource", "user", "level")
+    search_fields = ("resource__title", "user__username")
+    list_filter = ("level",)
+    list_select_related = ("resource", "user")
+    raw_id_fields = ("resource", "user")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "project", "resource", "actor", "action")
+    search_fields = ("project__title", "resource__title", "actor__username")
+    list_filter = ("action",)
+    list_select_related = ("project", "resource", "actor")
+    raw_id_fields = ("project", "resource", "actor")
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    list_display = ("project", "keep_last", "keep_days")
+    search_fields = ("project__title",)
+    list_filter = ("keep_days",)
+    list_select_related = ("project",)
+
+
+@admin.register(UploadSession)
+class UploadSessionAdmin(admin.ModelAdmin):
+    list_display = ("id", "project", "user", "offset", "length", "expires_at")
+    search_fields = ("project__title", "user__username")
+    list_filter = ("expires_at",)
+    list_select_related = ("project", "user")
+    exclude = ("wrapped_key", "nonce")

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from konnaxion.core.errors import NotFound
 from konnaxion.keenkonnect.models import (
+    AccessLevel,
+    AuditEvent,
+    DocumentAccess,
+    DocumentVersion,
     Project,
     ProjectMessage,
     ProjectRating,
@@ -55,10 +70,6 @@ def project_messages_of(*, project: Project) -> QuerySet[ProjectMessage]:
     return ProjectMessage.objects.filter(project=project).select_related("author")
 
 
-def project_resources_of(*, project: Project) -> QuerySet[ProjectResource]:
-    return ProjectResource.objects.filter(project=project).select_related("added_by")
-
-
 def project_ratings_of(*, project: Project) -> QuerySet[ProjectRating]:
     return ProjectRating.objects.filter(project=project).select_related("user")
 
@@ -68,3 +79,88 @@ def projects_with_team(*, user) -> QuerySet[Project]:
     return projects_visible_to(user=user).prefetch_related(
         Prefetch("team", queryset=ProjectTeam.objects.select_related("user"))
     )
+
+
+LEVELS = {level.label: level.value for level in AccessLevel}
+
+
+def resources_visible_to(
+    *,
+    user,
+    project: Project | None = None,
+    min_level: str = "read",
+    include_trashed: bool = False,
+    trashed_only: bool = False,
+) -> QuerySet[ProjectResource]:
+    """The one permission path of Stockage: resources annotated with the caller's effective level
+    `my_level` (an AccessLevel) computed in SQL, keeping those at `min_level` or above.
+
+    Owners are always admin; a per-document entry overrides the role's level; a public project
+    gives non-members read. Trashed resources are left out unless asked for.
+    """
+    queryset = ProjectResource.objects.select_related(
+        "project",
+        "added_by",
+        "trashed_by",
+        "current_version",
+        "current_version__uploaded_by",
+    )
+    if getattr(user, "is_authenticated", False):
+        role = Subquery(
+            ProjectTeam.objects.filter(project=OuterRef("project"), user=user).values("role")[:1]
+        )
+        entry = Subquery(
+            DocumentAccess.objects.filter(resource=OuterRef("pk"), user=user).values("level")[:1],
+            output_field=IntegerField(),
+        )
+        queryset = queryset.annotate(my_role=role, my_entry=entry)
+        owner = Q(my_role=ProjectTeam.Role.OWNER)
+        has_entry = Q(my_entry__isnull=False)
+        collaborator = Q(my_role=ProjectTeam.Role.COLLABORATOR)
+        mentor = Q(my_role=ProjectTeam.Role.MENTOR)
+    else:
+        owner = has_entry = collaborator = mentor = Q(pk__in=[])
+    level = Case(
+        When(owner, then=Value(AccessLevel.ADMIN)),
+        When(has_entry, then="my_entry"),
+        When(collaborator, then=Value(AccessLevel.WRITE)),
+        When(mentor, then=Value(AccessLevel.READ)),
+        When(project__visibility=Project.Visibility.PUBLIC, then=Value(AccessLevel.READ)),
+        default=Value(AccessLevel.NONE),
+        output_field=IntegerField(),
+    )
+    queryset = queryset.annotate(my_level=level).filter(my_level__gte=LEVELS[min_level])
+    if project is not None:
+        queryset = queryset.filter(project=project)
+    if trashed_only:
+        queryset = queryset.filter(trashed_at__isnull=False)
+    elif not include_trashed:
+        queryset = queryset.filter(trashed_at__isnull=True)
+    return queryset
+
+
+def resource_get_visible(
+    *, user, project: Project, resource_id: int, include_trashed: bool = False
+) -> ProjectResource:
+    """The resource if `user` may read it (with `my_level`). Raises NotFound otherwise."""
+    resource = (
+        resources_visible_to(user=user, project=project, include_trashed=include_trashed)
+        .filter(pk=resource_id)
+        .first()
+    )
+    if resource is None:
+        raise NotFound("No such document.")
+    return resource
+
+
+def versions_of(*, resource: ProjectResource) -> QuerySet[DocumentVersion]:
+    """A readable resource's versions, newest first."""
+    return (
+        DocumentVersion.objects.filter(resource=resource)
+        .select_related("uploaded_by")
+        .order_by("-number")
+    )
+
+
+def audit_events_of(*, project: Project) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(project=project).select_related("actor", "resource")

@@ -2,10 +2,33 @@
 
 from celery import shared_task
 
-from konnaxion.keenkonnect.services.secure_document_storage import blobs_collect_garbage
+from konnaxion.keenkonnect.services.document_versioning import versions_apply_retention
+from konnaxion.keenkonnect.services.resumable_uploads import upload_sessions_expire
+from konnaxion.keenkonnect.services.secure_document_storage import (
+    blobs_collect_garbage,
+    resources_purge_expired_trash,
+)
 
 
 @shared_task(ignore_result=False, acks_late=True)
 def blobs_collect_garbage_task() -> int:
     """Delete unreferenced blobs past the grace period; idempotent, so safe to run again."""
     return blobs_collect_garbage()
+
+
+@shared_task(ignore_result=False, acks_late=True)
+def resources_purge_expired_trash_task() -> int:
+    """Purge documents trashed longer than STOCKAGE_TRASH_DAYS; idempotent."""
+    return resources_purge_expired_trash()
+
+
+@shared_task(ignore_result=False, acks_late=True)
+def versions_apply_retention_task() -> int:
+    """Apply every project's version retention policy; idempotent."""
+    return versions_apply_retention()
+
+
+@shared_task(ignore_result=False, acks_late=True)
+def upload_sessions_expire_task() -> int:
+    """Delete expired resumable uploads and orphaned upload files; idempotent."""
+    return upload_sessions_expire()

@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.transport.serialization import serialize_binary
 
 from konnaxion.users.tests.factories import UserFactory, token_for
 
@@ -48,6 +49,12 @@ class InProcessApplication:
         headers += [("Set-Cookie", cookie.OutputString()) for cookie in response.cookies.values()]
         start_response(f"{response.status_code} {response.reason_phrase}", headers)
         return response
+
+
+@schemathesis.serializer("application/offset+octet-stream")
+def tus_chunk(ctx, value) -> bytes:
+    """tus PATCH bodies are raw bytes (konnaxion/keenkonnect/api/tus_views.py)."""
+    return serialize_binary(value)
 
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", InProcessApplication())

@@ -22,7 +22,7 @@ def test_schema_lists_the_model_apis(user_client):
         "/api/keenkonnect/projects/{project_slug}/team/",
         "/api/keenkonnect/projects/{project_slug}/tasks/",
         "/api/keenkonnect/projects/{project_slug}/messages/",
-        "/api/keenkonnect/projects/{project_slug}/resources/",
+        "/api/projects/{project_slug}/resources/",
         "/api/keenkonnect/projects/{project_slug}/ratings/",
         "/api/ekoh/categories/",
         "/api/ekoh/scores/",

@@ -5,7 +5,6 @@ from konnaxion.keenkonnect.models import (
     Project,
     ProjectMessage,
     ProjectRating,
-    ProjectResource,
     ProjectTask,
     ProjectTeam,
 )
@@ -102,15 +101,6 @@ class ProjectMessageSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectMessage
         fields = ("id", "author", "content", "created_at", "updated_at")
-        read_only_fields = ("created_at", "updated_at")
-
-
-class ProjectResourceSerializer(serializers.ModelSerializer):
-    added_by = serializers.CharField(source="added_by.username", read_only=True, default=None)
-
-    class Meta:
-        model = ProjectResource
-        fields = ("id", "title", "description", "url", "added_by", "created_at", "updated_at")
         read_only_fields = ("created_at", "updated_at")
 
 

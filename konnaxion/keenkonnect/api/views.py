@@ -14,7 +14,6 @@ from konnaxion.keenkonnect.models import (
     Project,
     ProjectMessage,
     ProjectRating,
-    ProjectResource,
     ProjectTask,
     ProjectTeam,
 )
@@ -217,36 +216,6 @@ class ProjectMessageViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance) -> None:
         workspace.project_message_delete(message=instance, actor=self.request.user)
-
-
-@extend_schema_view(
-    list=extend_schema(parameters=[PROJECT_SLUG]),
-    create=extend_schema(parameters=[PROJECT_SLUG]),
-    retrieve=extend_schema(parameters=[PROJECT_SLUG]),
-    partial_update=extend_schema(parameters=[PROJECT_SLUG]),
-    destroy=extend_schema(parameters=[PROJECT_SLUG]),
-)
-class ProjectResourceViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
-    serializer_class = s.ProjectResourceSerializer
-    queryset = ProjectResource.objects.none()
-    ordering_fields = ("created_at", "title")
-    http_method_names = ("get", "post", "patch", "delete", "head", "options")
-
-    def project_queryset(self):
-        return selectors.project_resources_of(project=self.project)
-
-    def perform_create(self, serializer) -> None:
-        serializer.instance = workspace.project_resource_add(
-            project=self.project, actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer) -> None:
-        workspace.project_resource_update(
-            resource=serializer.instance, actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance) -> None:
-        workspace.project_resource_delete(resource=instance, actor=self.request.user)
 
 
 @extend_schema_view(

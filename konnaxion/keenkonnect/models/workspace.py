@@ -12,11 +12,27 @@ class ProjectResource(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     url = models.URLField(max_length=500, blank=True)
+    # The resource's creator (the spec's `added_by`).
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="added_project_resources",
+    )
+    current_version = models.ForeignKey(
+        "keenkonnect.DocumentVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    trashed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trashed_project_resources",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -19,7 +19,17 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from konnaxion.keenkonnect.models import Blob, storage_name_for
+from konnaxion.core.errors import NotFound, PermissionDenied
+from konnaxion.keenkonnect.models import (
+    AccessLevel,
+    AuditEvent,
+    Blob,
+    DocumentVersion,
+    Project,
+    ProjectResource,
+    storage_name_for,
+)
+from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.storage.encryption import (
     CHUNK_SIZE,
     current_master_key,
@@ -201,3 +211,195 @@ def blobs_collect_garbage(*, grace: timedelta | None = None) -> int:
     if deleted:
         logger.info("Deleted %d unreferenced blobs.", deleted)
     return deleted
+
+
+# Resources: the documents of a project ------------------------------------------------------
+
+
+def resource_create(
+    *, project: Project, upload: IncomingFile, actor, title: str = "", description: str = ""
+) -> ProjectResource:
+    """A new document with `upload` as version 1 (write level on the project needed).
+
+    Raises PermissionDenied, FileTypeNotAllowed, FileContentMismatch; a refused upload leaves
+    no row, no blob and no temporary file.
+    """
+    from konnaxion.keenkonnect.services.granular_permissions import project_level_of
+
+    try:
+        if project_level_of(user=actor, project=project) < AccessLevel.WRITE:
+            raise PermissionDenied("Only the project's owners and collaborators may upload.")
+        verified = upload_check(upload=upload)
+    except BaseException:
+        upload.discard()
+        raise
+    blob = blob_store(upload=upload, content_type=verified.content_type)
+    with transaction.atomic():
+        resource = ProjectResource.objects.create(
+            project=project,
+            title=(title or verified.file_name.name)[:200],
+            description=description,
+            added_by=actor,
+        )
+        version = DocumentVersion.objects.create(
+            resource=resource,
+            number=1,
+            blob=blob,
+            size=blob.size,
+            sha256=blob.sha256,
+            content_type=verified.content_type,
+            original_name=verified.file_name.name,
+            uploaded_by=actor,
+        )
+        resource.current_version = version
+        resource.save(update_fields=["current_version"])
+        audit_record(
+            project_id=project.pk,
+            resource=resource,
+            actor=actor,
+            action=AuditEvent.Action.UPLOAD,
+            details={"version": 1, "sha256": blob.sha256, "size": blob.size},
+        )
+    return resource
+
+
+def resource_update(
+    *, resource: ProjectResource, actor, title: str | None = None, description: str | None = None
+) -> ProjectResource:
+    """Edit a document's title or description (write level). Raises NotFound, PermissionDenied."""
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+
+    ensure_level(resource=resource, needed=AccessLevel.WRITE)
+    changed = {}
+    if title is not None:
+        changed["title"] = title
+    if description is not None:
+        changed["description"] = description
+    with transaction.atomic():
+        for name, value in changed.items():
+            setattr(resource, name, value)
+        resource.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            project_id=resource.project_id,
+            resource=resource,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            details={"fields": sorted(changed)},
+        )
+    return resource
+
+
+def resource_download(
+    *, resource: ProjectResource, actor, version_number: int | None = None
+) -> DocumentVersion:
+    """The version to send (the current one by default), recorded in the audit log.
+
+    Raises NotFound for an unreadable resource or an unknown version.
+    """
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+
+    ensure_level(resource=resource, needed=AccessLevel.READ)
+    if version_number is None:
+        version = resource.current_version
+    else:
+        version = (
+            DocumentVersion.objects.filter(resource=resource, number=version_number)
+            .select_related("blob")
+            .first()
+        )
+    if version is None:
+        raise NotFound("No such version.")
+    audit_record(
+        project_id=resource.project_id,
+        resource=resource,
+        actor=actor,
+        action=AuditEvent.Action.DOWNLOAD,
+        details={"version": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def resource_trash(*, resource: ProjectResource, actor) -> ProjectResource:
+    """Move a document to the trash (write level); restorable for STOCKAGE_TRASH_DAYS days."""
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+
+    ensure_level(resource=resource, needed=AccessLevel.WRITE)
+    updated = ProjectResource.objects.filter(pk=resource.pk, trashed_at__isnull=True).update(
+        trashed_at=timezone.now(), trashed_by=actor
+    )
+    if not updated:
+        raise NotFound("No such document.")
+    audit_record(
+        project_id=resource.project_id,
+        resource=resource,
+        actor=actor,
+        action=AuditEvent.Action.TRASH,
+    )
+    resource.refresh_from_db(fields=["trashed_at", "trashed_by"])
+    return resource
+
+
+def _trash_deadline():
+    return timezone.now() - timedelta(days=settings.STOCKAGE_TRASH_DAYS)
+
+
+@transaction.atomic
+def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectResource:
+    """Take a document out of the trash (write level) within STOCKAGE_TRASH_DAYS days.
+
+    Raises NotFound (not trashed, or trashed too long ago), PermissionDenied.
+    """
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+
+    ensure_level(resource=resource, needed=AccessLevel.WRITE)
+    updated = ProjectResource.objects.filter(
+        pk=resource.pk, trashed_at__isnull=False, trashed_at__gte=_trash_deadline()
+    ).update(trashed_at=None, trashed_by=None)
+    if not updated:
+        raise NotFound("No such document in the trash.")
+    audit_record(
+        project_id=resource.project_id,
+        resource=resource,
+        actor=actor,
+        action=AuditEvent.Action.UNTRASH,
+    )
+    resource.refresh_from_db(fields=["trashed_at", "trashed_by"])
+    return resource
+
+
+@transaction.atomic
+def resource_purge(*, resource: ProjectResource, actor) -> None:
+    """Delete a document, its versions and entries for good (admin level). Its blobs are then
+    collected by `blobs_collect_garbage` once nothing refers to them."""
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+
+    ensure_level(resource=resource, needed=AccessLevel.ADMIN)
+    audit_record(
+        project_id=resource.project_id,
+        resource=None,
+        actor=actor,
+        action=AuditEvent.Action.PURGE,
+        details={"resource": resource.pk, "title": resource.title},
+    )
+    ProjectResource.objects.filter(pk=resource.pk).delete()
+
+
+def resources_purge_expired_trash() -> int:
+    """Purge the documents trashed more than STOCKAGE_TRASH_DAYS days ago. Idempotent."""
+    purged = 0
+    expired = ProjectResource.objects.filter(trashed_at__lt=_trash_deadline())
+    for pk, project_id, title in expired.values_list("pk", "project_id", "title"):
+        with transaction.atomic():
+            if not ProjectResource.objects.filter(pk=pk, trashed_at__lt=_trash_deadline()).exists():
+                continue
+            audit_record(
+                project_id=project_id,
+                resource=None,
+                actor=None,
+                action=AuditEvent.Action.PURGE,
+                details={"resource": pk, "title": title, "reason": "trash expired"},
+            )
+            ProjectResource.objects.filter(pk=pk).delete()
+            purged += 1
+    return purged

@@ -1,4 +1,4 @@
-"""Tasks, messages and resources of a project: written by its team."""
+"""Tasks and messages of a project: written by its team (documents: secure_document_storage)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from konnaxion.core.errors import PermissionDenied, ValidationFailed
 from konnaxion.keenkonnect.models import (
     Project,
     ProjectMessage,
-    ProjectResource,
     ProjectTask,
     ProjectTeam,
 )
 from konnaxion.keenkonnect.selectors import project_role_of
 
 TASK_FIELDS = ("title", "description", "status", "assignee", "due_date")
-RESOURCE_FIELDS = ("title", "description", "url")
 
 
 def ensure_member(*, project: Project, actor) -> str:
@@ -86,27 +84,3 @@ def project_message_delete(*, message: ProjectMessage, actor) -> None:
     ):
         raise PermissionDenied("Only the author or an owner may delete a message.")
     message.delete()
-
-
-def project_resource_add(
-    *, project: Project, actor, title: str, description: str = "", url: str = ""
-) -> ProjectResource:
-    """Attach a resource (a link or a description) to the project. Raises PermissionDenied."""
-    ensure_member(project=project, actor=actor)
-    return ProjectResource.objects.create(
-        project=project, added_by=actor, title=title, description=description, url=url
-    )
-
-
-def project_resource_update(*, resource: ProjectResource, actor, **fields: str) -> ProjectResource:
-    ensure_member(project=resource.project, actor=actor)
-    for name in RESOURCE_FIELDS:
-        if name in fields:
-            setattr(resource, name, fields[name])
-    resource.save()
-    return resource
-
-
-def project_resource_delete(*, resource: ProjectResource, actor) -> None:
-    ensure_member(project=resource.project, actor=actor)
-    resource.delete()

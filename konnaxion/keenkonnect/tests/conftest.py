@@ -141,3 +141,7 @@ def _storage_tmp_dir(settings, tmp_path) -> Path:
 @pytest.fixture
 def upload_tmp_dir(_storage_tmp_dir) -> Path:
     return _storage_tmp_dir
+
+
+# The live ASGI server of the browser tests, for the tus client tests.
+from konnaxion.web.tests.conftest import _asgi_server, live_server_url  # noqa: E402, F401

@@ -10,7 +10,6 @@ from konnaxion.keenkonnect.services.team import project_member_add
 from konnaxion.keenkonnect.tests.factories import (
     ProjectMessageFactory,
     ProjectRatingFactory,
-    ProjectResourceFactory,
     ProjectTaskFactory,
     project_for,
 )
@@ -139,7 +138,6 @@ def test_projects_list_query_count_is_flat(user, user_client, django_assert_max_
     [
         ("tasks", ProjectTaskFactory),
         ("messages", ProjectMessageFactory),
-        ("resources", ProjectResourceFactory),
         ("ratings", ProjectRatingFactory),
     ],
 )

@@ -8,36 +8,15 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection, models
 from django.utils import timezone
 
 from konnaxion.keenkonnect.models import Blob
-from konnaxion.keenkonnect.services.secure_document_storage import blobs_collect_garbage
-from konnaxion.keenkonnect.tests.files import stored_blob
-
-
-class BlobReference(models.Model):
-    """A stand-in for the rows that will refer to blobs (resources, versions), test-only."""
-
-    blob = models.ForeignKey(
-        Blob, on_delete=models.PROTECT, related_name="+"
-    )  # hidden relations count too
-
-    class Meta:
-        app_label = "keenkonnect"
-        db_table = "keenkonnect_test_blob_reference"
-
-    def __str__(self) -> str:
-        return f"reference to {self.blob_id}"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reference_table(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), connection.schema_editor() as editor:
-        editor.create_model(BlobReference)
-    yield
-    with django_db_blocker.unblock(), connection.schema_editor() as editor:
-        editor.delete_model(BlobReference)
+from konnaxion.keenkonnect.services.secure_document_storage import (
+    blobs_collect_garbage,
+    resource_create,
+)
+from konnaxion.keenkonnect.tests.factories import project_for
+from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes, stored_blob
 
 
 def sample(seed: str) -> bytes:
@@ -52,10 +31,17 @@ def age(blob: Blob, hours: int) -> None:
 def test_only_old_unreferenced_blobs_are_collected(settings):
     # given
     settings.BLOB_GC_GRACE_HOURS = 24
-    orphan, referenced, fresh = (stored_blob(sample(seed)) for seed in ("a", "b", "c"))
+    orphan, fresh = (stored_blob(sample(seed)) for seed in ("a", "c"))
+    project = project_for()
+    document = resource_create(
+        project=project,
+        upload=incoming_file(pdf_bytes("kept"), name="kept.pdf"),
+        actor=project.creator,
+        title="Kept",
+    )
+    referenced = document.current_version.blob
     age(orphan, 25)
     age(referenced, 25)
-    BlobReference.objects.create(blob=referenced)
 
     # when
     deleted = blobs_collect_garbage()

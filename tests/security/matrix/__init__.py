@@ -67,9 +67,9 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model, kontact
+    from tests.security.matrix import core, data_model, kontact, stockage
 
-    return [core, data_model, kontact]
+    return [core, data_model, kontact, stockage]
 
 
 def all_rows() -> list[Row]:
@@ -88,9 +88,13 @@ def all_websocket_rows() -> dict[str, dict[str, bool]]:
     return rows
 
 
-def callers() -> dict[str, Callable[[World], Any]]:
+def callers(*, for_row: Row | None = None) -> dict[str, Callable[[World], Any]]:
+    """Caller name -> API client maker: the core's plus `for_row`'s module's (or everyone's)."""
+    from tests.security.matrix import core
+
+    modules = _modules() if for_row is None else [core, module_of(for_row)]
     found: dict[str, Callable[[World], Any]] = {}
-    for module in _modules():
+    for module in modules:
         found.update(getattr(module, "CALLERS", {}))
     return found
 

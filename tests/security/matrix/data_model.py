@@ -17,7 +17,6 @@ from konnaxion.keenkonnect.models import Project
 from konnaxion.keenkonnect.services.team import project_member_add
 from konnaxion.keenkonnect.tests.factories import (
     ProjectMessageFactory,
-    ProjectResourceFactory,
     ProjectTaskFactory,
     project_for,
 )
@@ -53,7 +52,6 @@ def world_setup(world: World) -> None:
     world.users["moderator"] = UserFactory(username="moderator", is_staff=True)
     world.task = ProjectTaskFactory(project=world.project)
     world.message = ProjectMessageFactory(project=world.project, author=owner)
-    world.resource = ProjectResourceFactory(project=world.project, added_by=owner)
     gallery_artwork_add(gallery=world.gallery, artwork=world.artwork, actor=owner)
     world.category = ExpertiseCategory.objects.order_by("pk").first()
     world.score = expertise_score_set(
@@ -161,7 +159,6 @@ ROWS = [
 for name, item, body in (
     ("messages", "message", {"content": "Hello"}),
     ("tasks", "task", {"title": "Draw the elevations"}),
-    ("resources", "resource", {"title": "Spec", "url": "https://example.org/spec"}),
 ):
     ROWS += [
         row("GET", f"{PROJECT}/{name}/$", private(200, 200), path=f"{P}/{name}/"),

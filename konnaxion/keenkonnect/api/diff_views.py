@@ -1,0 +1,75 @@
+"""The diff of two versions of a document, and the picture of what changed between two images."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from konnaxion.keenkonnect.api.downloads import blob_response
+from konnaxion.keenkonnect.api.resource_views import PROJECT_SLUG, RESOURCE_ID, ProjectScoped
+from konnaxion.keenkonnect.services import document_versioning
+
+VERSIONS = [
+    OpenApiParameter("from", int, required=True, description="The older version number"),
+    OpenApiParameter("to", int, required=True, description="The newer version number"),
+]
+
+
+class VersionPairSerializer(serializers.Serializer):
+    from_number = serializers.IntegerField(min_value=1, max_value=999_999_999)
+    to_number = serializers.IntegerField(min_value=1, max_value=999_999_999)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(
+            {"from_number": data.get("from"), "to_number": data.get("to")}
+        )
+
+
+def version_pair(request: Request) -> dict[str, int]:
+    serializer = VersionPairSerializer(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ResourceDiffView(ProjectScoped, APIView):
+    """What changed between two versions, by type: text page by page for PDFs, dimensions,
+    EXIF and changed regions for images, geometry and scene contents for 3D models."""
+
+    @extend_schema(
+        parameters=[PROJECT_SLUG, RESOURCE_ID, *VERSIONS],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="see docs/analysis.md")},
+    )
+    def get(self, request: Request, project_slug: str, resource_id: int) -> Response:
+        diff = document_versioning.version_diff(resource=self.resource(), **version_pair(request))
+        return Response(diff)
+
+
+class ResourceDiffHighlightView(ProjectScoped, APIView):
+    """A PNG of the newer image with the changed regions outlined."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # The picture is sent whatever `Accept` says; errors are always JSON.
+        return JSONRenderer(), JSONRenderer.media_type
+
+    @extend_schema(
+        parameters=[PROJECT_SLUG, RESOURCE_ID, *VERSIONS],
+        responses={
+            (200, "image/png"): OpenApiTypes.BINARY,
+            304: OpenApiResponse(description="Not modified (If-None-Match)"),
+        },
+    )
+    def get(self, request: Request, project_slug: str, resource_id: int):
+        pair = version_pair(request)
+        blob = document_versioning.version_diff_highlight(resource=self.resource(), **pair)
+        return blob_response(
+            blob,
+            file_name=f"changes-v{pair['from_number']}-v{pair['to_number']}.png",
+            content_type="image/png",
+            range_header=request.headers.get("Range"),
+            if_none_match=request.headers.get("If-None-Match"),
+        )

@@ -1,0 +1,97 @@
+"""Serializers of the Stockage API: documents, versions, access entries, audit events."""
+
+from rest_framework import serializers
+
+from konnaxion.keenkonnect.models import AccessLevel, AuditEvent, DocumentVersion, ProjectResource
+
+LEVEL_CHOICES = [level.label for level in AccessLevel]
+
+
+class DocumentVersionSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None)
+
+    class Meta:
+        model = DocumentVersion
+        fields = (
+            "number",
+            "size",
+            "sha256",
+            "content_type",
+            "original_name",
+            "uploaded_by",
+            "created_at",
+            "comment",
+            "pinned",
+        )
+        read_only_fields = fields
+
+
+class LevelField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=LEVEL_CHOICES, **kwargs)
+
+    def to_representation(self, value):
+        return AccessLevel(value).label
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    added_by = serializers.CharField(source="added_by.username", default=None, read_only=True)
+    trashed_by = serializers.CharField(source="trashed_by.username", default=None, read_only=True)
+    current_version = DocumentVersionSerializer(read_only=True, allow_null=True)
+    my_level = LevelField(read_only=True)
+
+    class Meta:
+        model = ProjectResource
+        fields = (
+            "id",
+            "title",
+            "description",
+            "added_by",
+            "current_version",
+            "my_level",
+            "trashed_at",
+            "trashed_by",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+class ResourceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The blueprint: PDF, PNG, JPG, glTF, GLB or STL.")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class ResourceUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class VersionUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class VersionRestoreSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class AccessEntrySerializer(serializers.Serializer):
+    user = serializers.CharField(max_length=150)
+    level = serializers.ChoiceField(choices=LEVEL_CHOICES)
+
+
+class AccessEntriesSerializer(serializers.Serializer):
+    entries = AccessEntrySerializer(many=True, max_length=1000)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+    resource = serializers.IntegerField(source="resource_id", allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ("id", "action", "resource", "actor", "details", "created_at")
+        read_only_fields = fields

@@ -1,0 +1,29 @@
+"""Stockage routes, mounted at /api/projects/<slug>/."""
+
+from django.urls import path
+
+from konnaxion.keenkonnect.api import diff_views, tus_views
+from konnaxion.keenkonnect.api import resource_views as views
+
+RESOURCE = "resources/<int:resource_id>/"
+
+urlpatterns = [
+    path("resources/", views.ResourceListView.as_view(), name="stockage-resources"),
+    path("resources/trash/", views.TrashListView.as_view(), name="stockage-trash"),
+    path(RESOURCE, views.ResourceDetailView.as_view(), name="stockage-resource"),
+    path(f"{RESOURCE}download/", views.ResourceDownloadView.as_view(), name="stockage-download"),
+    path(f"{RESOURCE}versions/", views.VersionListView.as_view(), name="stockage-versions"),
+    path(f"{RESOURCE}restore/", views.ResourceRestoreView.as_view(), name="stockage-restore"),
+    path(f"{RESOURCE}diff/", diff_views.ResourceDiffView.as_view(), name="stockage-diff"),
+    path(
+        f"{RESOURCE}diff/highlight/",
+        diff_views.ResourceDiffHighlightView.as_view(),
+        name="stockage-diff-highlight",
+    ),
+    path(f"{RESOURCE}untrash/", views.ResourceUntrashView.as_view(), name="stockage-untrash"),
+    path(f"{RESOURCE}purge/", views.ResourcePurgeView.as_view(), name="stockage-purge"),
+    path(f"{RESOURCE}permissions/", views.PermissionsView.as_view(), name="stockage-permissions"),
+    path("audit/", views.AuditLogView.as_view(), name="stockage-audit"),
+    path("uploads/", tus_views.UploadCreateView.as_view(), name="stockage-uploads"),
+    path("uploads/<uuid:upload_id>/", tus_views.UploadView.as_view(), name="stockage-upload"),
+]

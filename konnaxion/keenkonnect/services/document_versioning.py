@@ -1,0 +1,217 @@
+"""document_versioning: sequential revisions of a document, restore, and version retention.
+
+Numbers are allocated under a row lock of the resource, so concurrent uploads get contiguous,
+unique numbers; the blob is stored before the lock is taken, so the lock is held briefly. History
+is never rewritten: restoring adds a version that points at the old blob (no copy).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from konnaxion.core.errors import ApplicationError, NotFound
+from konnaxion.keenkonnect.models import (
+    AccessLevel,
+    AuditEvent,
+    Blob,
+    DocumentVersion,
+    ProjectResource,
+    RetentionPolicy,
+)
+from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.document_diff import document_diff
+from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
+from konnaxion.keenkonnect.storage.incoming import IncomingFile
+
+
+class VersionConflict(ApplicationError):
+    code = "version_conflict"
+    status = 412
+    message = "The document has a newer version than the one you last saw."
+
+
+def _append(
+    *,
+    resource: ProjectResource,
+    blob: Blob,
+    content_type: str,
+    original_name: str,
+    actor,
+    comment: str,
+    expected_number: int | None,
+    action: str,
+    details: dict,
+) -> DocumentVersion:
+    locked = ProjectResource.objects.select_for_update().get(pk=resource.pk)
+    latest = locked.versions.aggregate(latest=Max("number"))["latest"] or 0
+    if expected_number is not None and expected_number != latest:
+        raise VersionConflict(details={"current_version": latest, "expected": expected_number})
+    version = DocumentVersion.objects.create(
+        resource=locked,
+        number=latest + 1,
+        blob=blob,
+        size=blob.size,
+        sha256=blob.sha256,
+        content_type=content_type,
+        original_name=original_name,
+        uploaded_by=actor,
+        comment=comment,
+    )
+    ProjectResource.objects.filter(pk=resource.pk).update(
+        current_version=version, updated_at=timezone.now()
+    )
+    resource.current_version = version
+    audit_record(
+        project_id=resource.project_id,
+        resource=resource,
+        actor=actor,
+        action=action,
+        details={"version": version.number, **details},
+    )
+    return version
+
+
+def version_create(
+    *,
+    resource: ProjectResource,
+    upload: IncomingFile,
+    actor,
+    comment: str = "",
+    expected_number: int | None = None,
+) -> DocumentVersion:
+    """Store `upload` as the next revision of `resource` (write level). `expected_number` is the
+    version the client last saw (If-Match): a stale one raises VersionConflict (412).
+
+    Raises NotFound, PermissionDenied, FileTypeNotAllowed, FileContentMismatch, VersionConflict;
+    on refusal nothing of the upload remains (an orphan blob is collected later).
+    """
+    try:
+        ensure_level(resource=resource, needed=AccessLevel.WRITE)
+        if expected_number is not None:
+            # Checked before storing, so a stale upload leaves no blob; checked again under lock.
+            latest = resource.versions.aggregate(latest=Max("number"))["latest"] or 0
+            if expected_number != latest:
+                raise VersionConflict(
+                    details={"current_version": latest, "expected": expected_number}
+                )
+        verified = upload_check(upload=upload)
+    except BaseException:
+        upload.discard()
+        raise
+    blob = blob_store(upload=upload, content_type=verified.content_type)
+    with transaction.atomic():
+        return _append(
+            resource=resource,
+            blob=blob,
+            content_type=verified.content_type,
+            original_name=verified.file_name.name,
+            actor=actor,
+            comment=comment,
+            expected_number=expected_number,
+            action=AuditEvent.Action.VERSION,
+            details={"sha256": blob.sha256, "size": blob.size},
+        )
+
+
+@transaction.atomic
+def version_restore(
+    *, resource: ProjectResource, number: int, actor, comment: str = ""
+) -> DocumentVersion:
+    """Add a new version with the content of version `number` (write level), in constant time:
+    the new row points at the same blob. Raises NotFound, PermissionDenied."""
+    ensure_level(resource=resource, needed=AccessLevel.WRITE)
+    old = DocumentVersion.objects.filter(resource=resource, number=number).first()
+    if old is None:
+        raise NotFound("No such version.")
+    return _append(
+        resource=resource,
+        blob=old.blob,
+        content_type=old.content_type,
+        original_name=old.original_name,
+        actor=actor,
+        comment=comment or f"Restored from version {number}",
+        expected_number=None,
+        action=AuditEvent.Action.RESTORE,
+        details={"restored_from": number},
+    )
+
+
+def versions_to_drop(*, resource: ProjectResource, policy: RetentionPolicy) -> list[int]:
+    """Primary keys of the versions `policy` no longer keeps: those neither among the last
+    `keep_last` nor younger than `keep_days` days; pinned and current versions always stay."""
+    versions = DocumentVersion.objects.filter(resource=resource, pinned=False).exclude(
+        pk=resource.current_version_id
+    )
+    kept_pks: set[int] = set()
+    if policy.keep_last:
+        kept_pks |= set(
+            DocumentVersion.objects.filter(resource=resource)
+            .order_by("-number")
+            .values_list("pk", flat=True)[: policy.keep_last]
+        )
+    if policy.keep_days:
+        cutoff = timezone.now() - timedelta(days=policy.keep_days)
+        kept_pks |= set(
+            DocumentVersion.objects.filter(resource=resource, created_at__gte=cutoff).values_list(
+                "pk", flat=True
+            )
+        )
+    return [pk for pk in versions.values_list("pk", flat=True) if pk not in kept_pks]
+
+
+def versions_apply_retention() -> int:
+    """Delete the versions each project's retention policy no longer keeps (their blobs are then
+    garbage-collected). Idempotent; returns how many versions were deleted."""
+    deleted = 0
+    for policy in RetentionPolicy.objects.all():
+        resources = ProjectResource.objects.filter(project_id=policy.project_id)
+        for resource in resources:
+            with transaction.atomic():
+                locked = ProjectResource.objects.select_for_update().get(pk=resource.pk)
+                doomed = versions_to_drop(resource=locked, policy=policy)
+                if doomed:
+                    DocumentVersion.objects.filter(pk__in=doomed).delete()
+                    deleted += len(doomed)
+    return deleted
+
+
+def version_diff(*, resource: ProjectResource, from_number: int, to_number: int) -> dict:
+    """The type-aware diff of two versions of `resource` (read level), the one computation the
+    API and the web front show. Raises NotFound for a version that does not exist."""
+    ensure_level(resource=resource, needed=AccessLevel.READ)
+    versions = {
+        version.number: version
+        for version in DocumentVersion.objects.filter(
+            resource=resource, number__in=(from_number, to_number)
+        ).select_related("blob", "uploaded_by")
+    }
+    if from_number not in versions or to_number not in versions:
+        raise NotFound("No such version.")
+    old, new = versions[from_number], versions[to_number]
+    return document_diff(old=old.blob, new=new.blob, old_meta=_meta(old), new_meta=_meta(new))
+
+
+def version_diff_highlight(*, resource: ProjectResource, from_number: int, to_number: int) -> Blob:
+    """The PNG highlighting what changed between two image versions. Raises NotFound when the
+    versions are not two images, or when one could not be analysed."""
+    diff = version_diff(resource=resource, from_number=from_number, to_number=to_number)
+    highlight = (diff.get("image") or {}).get("highlight")
+    blob = highlight and Blob.objects.filter(sha256=highlight["sha256"]).first()
+    if not blob:
+        raise NotFound("These versions have no highlighted changes.")
+    return blob
+
+
+def _meta(version: DocumentVersion) -> dict:
+    return {
+        "version": version.number,
+        "uploaded_by": getattr(version.uploaded_by, "username", None),
+        "uploaded_at": version.created_at,
+        "file_name": version.original_name,
+        "comment": version.comment,
+    }

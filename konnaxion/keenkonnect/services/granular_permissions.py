@@ -1,0 +1,129 @@
+"""granular_permissions: a document's level for a user, from the team role and per-document entries.
+
+Default level from the team role (owner -> admin, collaborator -> write, mentor -> read; others
+none, or read in a public project). A per-document entry overrides it, up or down, except for
+project owners, who are always admin. The rule is written once, as SQL, in
+`selectors.resources_visible_to`; `level_of` reads it through that selector.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
+from konnaxion.keenkonnect.models import (
+    AccessLevel,
+    AuditEvent,
+    DocumentAccess,
+    ProjectResource,
+    ProjectTeam,
+)
+from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.users.models import User
+
+LEVEL_NAMES = {level.value: level.label for level in AccessLevel}
+LEVEL_BY_NAME = {label: value for value, label in LEVEL_NAMES.items()}
+
+
+def level_of(*, user, resource: ProjectResource) -> int:
+    """`user`'s effective AccessLevel on `resource` (NONE when it is trashed-and-hidden or gone)."""
+    from konnaxion.keenkonnect.selectors import resources_visible_to
+
+    found = (
+        resources_visible_to(user=user, min_level="none", include_trashed=True)
+        .filter(pk=resource.pk)
+        .values_list("my_level", flat=True)
+        .first()
+    )
+    return AccessLevel.NONE if found is None else found
+
+
+def ensure_level(*, resource: ProjectResource, needed: int) -> None:
+    """Raise NotFound if the caller cannot read `resource`, PermissionDenied if it may read but
+    lacks `needed`. `resource` must carry the `my_level` annotation of the selector."""
+    level = resource.my_level
+    if level < AccessLevel.READ:
+        raise NotFound("No such document.")
+    if level < needed:
+        raise PermissionDenied(
+            f"This needs the {LEVEL_NAMES[needed]} level on this document.",
+            details={"my_level": LEVEL_NAMES[level], "needed": LEVEL_NAMES[needed]},
+        )
+
+
+def access_entries_of(*, resource: ProjectResource) -> list[dict[str, str]]:
+    """The document's entries as `{"user": username, "level": name}`, by username."""
+    entries = (
+        DocumentAccess.objects.filter(resource=resource)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [{"user": e.user.username, "level": LEVEL_NAMES[e.level]} for e in entries]
+
+
+@transaction.atomic
+def access_entries_replace(
+    *, resource: ProjectResource, entries: list[dict[str, str]], actor: User
+) -> list[dict[str, str]]:
+    """Replace the document's entries (admin level). Entries name team members, once each.
+
+    Raises PermissionDenied, NotFound, ValidationFailed.
+    """
+    ensure_level(resource=resource, needed=AccessLevel.ADMIN)
+    usernames = [entry["user"] for entry in entries]
+    if len(set(usernames)) != len(usernames):
+        raise ValidationFailed(
+            "A user appears twice.", details={"fields": {"entries": "duplicate user"}}
+        )
+    levels = {}
+    for entry in entries:
+        if entry["level"] not in LEVEL_BY_NAME:
+            raise ValidationFailed(
+                details={"fields": {"entries": f"unknown level {entry['level']}"}}
+            )
+        levels[entry["user"]] = LEVEL_BY_NAME[entry["level"]]
+    members = {
+        membership.user.username: membership.user
+        for membership in ProjectTeam.objects.filter(
+            project_id=resource.project_id, user__username__in=usernames
+        ).select_related("user")
+    }
+    strangers = sorted(set(usernames) - set(members))
+    if strangers:
+        raise ValidationFailed(
+            "Entries are for members of the project's team.",
+            code="not_a_member",
+            details={"users": strangers},
+        )
+    ProjectResource.objects.select_for_update().only("pk").get(pk=resource.pk)
+    previous = access_entries_of(resource=resource)
+    DocumentAccess.objects.filter(resource=resource).delete()
+    DocumentAccess.objects.bulk_create(
+        DocumentAccess(resource=resource, user=members[name], level=level)
+        for name, level in levels.items()
+    )
+    current = access_entries_of(resource=resource)
+    audit_record(
+        project_id=resource.project_id,
+        resource=resource,
+        actor=actor,
+        action=AuditEvent.Action.PERMISSIONS,
+        details={"before": previous, "after": current},
+    )
+    return current
+
+
+def project_level_of(*, user, project) -> int:
+    """`user`'s level on the project as a whole (what new documents start from): owner admin,
+    collaborator write, mentor read; non-members read in a public project, none otherwise."""
+    from konnaxion.keenkonnect.selectors import project_role_of
+
+    role = project_role_of(project=project, user=user)
+    by_role = {
+        ProjectTeam.Role.OWNER: AccessLevel.ADMIN,
+        ProjectTeam.Role.COLLABORATOR: AccessLevel.WRITE,
+        ProjectTeam.Role.MENTOR: AccessLevel.READ,
+    }
+    if role is not None:
+        return by_role[role]
+    return AccessLevel.READ if project.visibility == project.Visibility.PUBLIC else AccessLevel.NONE
