@@ -15,6 +15,9 @@ api_patterns = [
     path("keenkonnect/", include("konnaxion.keenkonnect.api.urls")),
     path("ekoh/", include("konnaxion.ekoh.api.urls")),
     path("smart-vote/", include("konnaxion.smart_vote.api.urls")),
+    path("ethikos/", include("konnaxion.ethikos.api.urls")),
+    path("konnected/", include("konnaxion.konnected.api.urls")),
+    path("insights/", include("konnaxion.insights.api.urls")),
 ]
 
 urlpatterns = [

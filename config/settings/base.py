@@ -58,6 +58,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 AUTH_USER_MODEL = "users.User"
 
 MIDDLEWARE = [
+    # First, so the latency it records covers the whole stack (the route is known on return).
+    "konnaxion.insights.middleware.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "konnaxion.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -222,6 +224,11 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "konnaxion.keenkonnect.models.projects.Project.Status",
         "ProjectTaskStatusEnum": "konnaxion.keenkonnect.models.workspace.ProjectTask.Status",
         "VoteModalityNameEnum": "konnaxion.smart_vote.models.modalities.VoteModality.Name",
+        "OpenClosedArchivedEnum": "konnaxion.ethikos.models.korum.EthikosTopic.Status",
+        "ImpactTrackStatusEnum": "konnaxion.ethikos.models.konsultations.ImpactTrack.Status",
+        "CoCreationProjectStatusEnum": "konnaxion.konnected.models.CoCreationProject.Status",
+        "ContributionStatusEnum": "konnaxion.konnected.models.CoCreationContribution.Status",
+        "ContributionReviewEnum": [("accepted", "Accepted"), ("rejected", "Rejected")],
     },
 }
 # Largest request body accepted under /api/, refused with 413 before the body is read.
@@ -255,6 +262,22 @@ CELERY_BEAT_SCHEDULE = {
     "emerging-experts-daily": {
         "task": "konnaxion.smart_vote.tasks.emerging_experts_detect_task",
         "schedule": crontab(minute=30, hour=2),
+    },
+    "consultations-close-due": {
+        "task": "konnaxion.ethikos.tasks.consultations_close_due_task",
+        "schedule": 300.0,
+    },
+    "insights-fact-partitions": {
+        "task": "konnaxion.insights.tasks.fact_partitions_ensure_task",
+        "schedule": crontab(minute=15, hour=0),
+    },
+    "insights-api-perf-hourly": {
+        "task": "konnaxion.insights.tasks.api_perf_rollup_task",
+        "schedule": crontab(minute=5),
+    },
+    "insights-usage-mau-monthly": {
+        "task": "konnaxion.insights.tasks.usage_mau_compute_task",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1),
     },
 }
 # Seconds after which /healthz reports the worker as silent.

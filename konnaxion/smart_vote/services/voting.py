@@ -20,9 +20,11 @@ from django.db.models import Count, Sum
 from konnaxion.core.errors import NotFound, ValidationFailed
 from konnaxion.ekoh.models import ExpertiseCategory
 from konnaxion.ekoh.services.expertise import voter_weight
+from konnaxion.insights.services.facts import smart_vote_fact_record
 from konnaxion.smart_vote.models import IntegrationMapping, Vote, VoteModality, VoteResult
 from konnaxion.smart_vote.services.modalities import (
     ORDERED,
+    normalised_value,
     numeric_value,
     option_points,
     raw_value_validate,
@@ -106,9 +108,8 @@ def vote_cast(
     modality = _modality_for(mapping=mapping, modality=modality)
     value = raw_value_validate(modality=modality, raw_value=raw_value)
     weight = voter_weight(user=user, category=target_category(mapping=mapping, target_id=target_id))
-    weighted = (numeric_value(modality=modality, raw_value=value) * weight).quantize(
-        Decimal("0.001")
-    )
+    number = numeric_value(modality=modality, raw_value=value)
+    weighted = (number * weight).quantize(Decimal("0.001"))
 
     VoteResult.objects.get_or_create(target_type=target_type, target_id=target_id)
     result = VoteResult.objects.select_for_update().get(
@@ -126,6 +127,15 @@ def vote_cast(
         },
     )
     _result_recompute(result=result, modality=modality)
+    # Every ballot cast (a replacement too) is one analytic fact, in the same transaction.
+    smart_vote_fact_record(
+        user_id=user.pk,
+        target_type=target_type,
+        target_id=target_id,
+        vote_value=number,
+        weighted_value=weighted,
+        score_normalised=normalised_value(modality=modality, raw_value=value),
+    )
     return vote
 
 
