@@ -24,8 +24,10 @@ def categories_listed() -> QuerySet[EthikosCategory]:
 
 def topics_listed() -> QuerySet[EthikosTopic]:
     """Topics with their creator, category and stance count."""
-    return EthikosTopic.objects.select_related("created_by", "category").annotate(
-        stance_count=Count("stances", distinct=True)
+    return (
+        EthikosTopic.objects.select_related("created_by", "category")
+        .annotate(stance_count=Count("stances", distinct=True))
+        .order_by("-start_date", "-id")
     )
 
 
@@ -43,8 +45,10 @@ def arguments_visible_to(*, user) -> QuerySet[EthikosArgument]:
 
 
 def consultations_listed() -> QuerySet[Consultation]:
-    return Consultation.objects.select_related("category", "created_by").annotate(
-        suggestion_count=Count("suggestions", distinct=True)
+    return (
+        Consultation.objects.select_related("category", "created_by")
+        .annotate(suggestion_count=Count("suggestions", distinct=True))
+        .order_by("-open_date", "-id")
     )
 
 

@@ -32,6 +32,7 @@ def evaluations_of(*, user) -> QuerySet[Evaluation]:
         .annotate(
             approvals=Count("peer_validations", filter=Q(peer_validations__decision="approved"))
         )
+        .order_by("-created_at", "-id")
     )
 
 
@@ -80,7 +81,11 @@ def contributions_listed() -> QuerySet[CoCreationContribution]:
 
 
 def forum_topics_listed() -> QuerySet[ForumTopic]:
-    return ForumTopic.objects.select_related("creator").annotate(post_count=Count("posts"))
+    return (
+        ForumTopic.objects.select_related("creator")
+        .annotate(post_count=Count("posts"))
+        .order_by("-created_at", "-id")
+    )
 
 
 def forum_posts_listed() -> QuerySet[ForumPost]:

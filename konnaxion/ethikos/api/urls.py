@@ -1,8 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from konnaxion.ethikos.api import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("categories", views.EthikosCategoryViewSet, basename="ethikos-category")
 router.register("topics", views.EthikosTopicViewSet, basename="ethikos-topic")
 router.register("stances", views.EthikosStanceViewSet, basename="ethikos-stance")

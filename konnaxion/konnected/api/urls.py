@@ -1,8 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from konnaxion.konnected.api import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 for prefix, viewset in (
     ("paths", views.CertificationPathViewSet),
     ("evaluations", views.EvaluationViewSet),

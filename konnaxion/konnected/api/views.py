@@ -129,7 +129,6 @@ class PortfolioViewSet(viewsets.ModelViewSet):
 
     serializer_class = s.PortfolioSerializer
     filterset_fields = ("user__username",)
-    http_method_names = ("get", "post", "patch", "delete", "head", "options")
 
     def get_queryset(self):
         return selectors.portfolios_listed()

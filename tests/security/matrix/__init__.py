@@ -63,9 +63,9 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model
+    from tests.security.matrix import core, data_model, data_model_2
 
-    return [core, data_model]
+    return [core, data_model, data_model_2]
 
 
 def all_rows() -> list[Row]:
