@@ -8,19 +8,19 @@ from konnaxion.insights.services.partitions import fact_partitions_ensure, month
 from konnaxion.insights.services.usage import usage_mau_compute
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def fact_partitions_ensure_task() -> list[str]:
     """Daily: partitions of the fact tables for this month and the next three (idempotent)."""
     return fact_partitions_ensure(today=timezone.now().date())
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def api_perf_rollup_task() -> int:
     """Hourly: roll the finished hours' request counters into api_perf_fact."""
     return api_perf_rollup()
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def usage_mau_compute_task(month: str | None = None) -> int:
     """Monthly: usage of the previous month (or of `month`, "YYYY-MM-DD"); idempotent."""
     from datetime import date
