@@ -18,6 +18,9 @@ api_patterns = [
     path("projects/<slug:project_slug>/", include("konnaxion.keenkonnect.api.resource_urls")),
     path("ekoh/", include("konnaxion.ekoh.api.urls")),
     path("smart-vote/", include("konnaxion.smart_vote.api.urls")),
+    path("ethikos/", include("konnaxion.ethikos.api.urls")),
+    path("konnected/", include("konnaxion.konnected.api.urls")),
+    path("insights/", include("konnaxion.insights.api.urls")),
 ]
 
 urlpatterns = [

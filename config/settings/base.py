@@ -58,6 +58,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 AUTH_USER_MODEL = "users.User"
 
 MIDDLEWARE = [
+    # First, so the latency it records covers the whole stack (the route is known on return).
+    "konnaxion.insights.middleware.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "konnaxion.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -240,6 +242,11 @@ SPECTACULAR_SETTINGS = {
             "konnaxion.kreative.models.profiles.ProfessionalProfile.Visibility"
         ),
         "DocumentAccessLevelEnum": "konnaxion.keenkonnect.api.resource_serializers.LEVEL_CHOICES",
+        "OpenClosedArchivedEnum": "konnaxion.ethikos.models.korum.EthikosTopic.Status",
+        "ImpactTrackStatusEnum": "konnaxion.ethikos.models.konsultations.ImpactTrack.Status",
+        "CoCreationProjectStatusEnum": "konnaxion.konnected.models.CoCreationProject.Status",
+        "ContributionStatusEnum": "konnaxion.konnected.models.CoCreationContribution.Status",
+        "ContributionReviewEnum": [("accepted", "Accepted"), ("rejected", "Rejected")],
     },
 }
 # Largest request body accepted under /api/, refused with 413 before the body is read.
@@ -293,6 +300,22 @@ CELERY_BEAT_SCHEDULE = {
     "endorsements-publish-due": {
         "task": "konnaxion.kreative.tasks.endorsements_publish_due_task",
         "schedule": 3600.0,
+    },
+    "consultations-close-due": {
+        "task": "konnaxion.ethikos.tasks.consultations_close_due_task",
+        "schedule": 300.0,
+    },
+    "insights-fact-partitions": {
+        "task": "konnaxion.insights.tasks.fact_partitions_ensure_task",
+        "schedule": crontab(minute=15, hour=0),
+    },
+    "insights-api-perf-hourly": {
+        "task": "konnaxion.insights.tasks.api_perf_rollup_task",
+        "schedule": crontab(minute=5),
+    },
+    "insights-usage-mau-monthly": {
+        "task": "konnaxion.insights.tasks.usage_mau_compute_task",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1),
     },
 }
 # Seconds after which /healthz reports the worker as silent.

@@ -11,6 +11,7 @@ from importlib import import_module
 LOADERS = (
     "konnaxion.ekoh.reference_data.load",
     "konnaxion.smart_vote.reference_data.load",
+    "konnaxion.insights.reference_data.load",
 )
 
 

@@ -9,7 +9,7 @@ from konnaxion.users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("kreative", "keenkonnect", "ekoh", "smart_vote")
+APPS = ("kreative", "keenkonnect", "ekoh", "smart_vote", "ethikos", "konnected", "insights")
 
 
 def models_of_the_data_model():

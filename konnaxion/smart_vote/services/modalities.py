@@ -82,6 +82,20 @@ def numeric_value(*, modality: VoteModality, raw_value: Any) -> Decimal:
     return Decimal(str(raw_value))
 
 
+def normalised_value(*, modality: VoteModality, raw_value: Any) -> Decimal:
+    """The value mapped to 0..1 on the modality's scale: approval as is, rating
+    (value - min) / (max - min), ranking and preferential 1 (a whole ballot)."""
+    if modality.name == Name.RATING:
+        parameters = modality.parameters or {}
+        low = Decimal(str(parameters.get("min", 1)))
+        high = Decimal(str(parameters.get("max", 5)))
+        if high <= low:
+            return Decimal("1")
+        share = (Decimal(str(raw_value)) - low) / (high - low)
+        return min(max(share, Decimal("0")), Decimal("1")).quantize(Decimal("0.00001"))
+    return numeric_value(modality=modality, raw_value=raw_value).quantize(Decimal("0.00001"))
+
+
 def option_points(*, modality: VoteModality, raw_value: list[str]) -> dict[str, Decimal]:
     """Points per option of one ballot: Borda count for ranking, first choice for preferential."""
     if modality.name == Name.RANKING:

@@ -21,9 +21,11 @@ from konnaxion.core.errors import NotFound, ValidationFailed
 from konnaxion.core.visibility import visible_to
 from konnaxion.ekoh.models import ExpertiseCategory
 from konnaxion.ekoh.services.expertise import voter_weight
+from konnaxion.insights.services.facts import smart_vote_fact_record
 from konnaxion.smart_vote.models import IntegrationMapping, Vote, VoteModality, VoteResult
 from konnaxion.smart_vote.services.modalities import (
     ORDERED,
+    normalised_value,
     numeric_value,
     option_points,
     raw_value_validate,
@@ -112,9 +114,8 @@ def vote_cast(
     value = raw_value_validate(modality=modality, raw_value=raw_value)
     category = target_category(mapping=mapping, target_id=target_id, user=user)
     weight = voter_weight(user=user, category=category)
-    weighted = (numeric_value(modality=modality, raw_value=value) * weight).quantize(
-        Decimal("0.001")
-    )
+    number = numeric_value(modality=modality, raw_value=value)
+    weighted = (number * weight).quantize(Decimal("0.001"))
 
     VoteResult.objects.get_or_create(target_type=target_type, target_id=target_id)
     result = VoteResult.objects.select_for_update().get(
@@ -132,6 +133,15 @@ def vote_cast(
         },
     )
     _result_recompute(result=result, modality=modality)
+    # Every ballot cast (a replacement too) is one analytic fact, in the same transaction.
+    smart_vote_fact_record(
+        user_id=user.pk,
+        target_type=target_type,
+        target_id=target_id,
+        vote_value=number,
+        weighted_value=weighted,
+        score_normalised=normalised_value(modality=modality, raw_value=value),
+    )
     return vote
 
 

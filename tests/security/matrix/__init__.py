@@ -67,9 +67,9 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model, kontact, stockage
+    from tests.security.matrix import core, data_model, data_model_2, kontact, stockage
 
-    return [core, data_model, kontact, stockage]
+    return [core, data_model, data_model_2, kontact, stockage]
 
 
 def all_rows() -> list[Row]:
