@@ -104,9 +104,11 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=redis_url_for(REDIS_URL, db
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Fails open while Redis is unreachable, so that the REST API keeps answering.
+        "BACKEND": "konnaxion.core.cache.FailOpenRedisCache",
         "LOCATION": redis_url_for(REDIS_URL, db=1),
         "KEY_PREFIX": "konnaxion",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
 CHANNEL_LAYERS = {
@@ -115,6 +117,8 @@ CHANNEL_LAYERS = {
         "CONFIG": {"hosts": [redis_url_for(REDIS_URL, db=2)]},
     }
 }
+# Seconds a request waits for the channel layer before dropping a real-time event.
+REALTIME_PUBLISH_TIMEOUT = env.float("REALTIME_PUBLISH_TIMEOUT", default=2.0)
 
 # Blobs: a local folder by default, an S3-compatible bucket when one is configured.
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(DATA_DIR / "media"))

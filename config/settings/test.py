@@ -15,3 +15,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
 # Tests and the worker processes they start share one key prefix.
 CACHES["default"]["KEY_PREFIX"] = "konnaxion-test"  # noqa: F405
+
+# Task modules of the tests, loaded by the worker processes the tests start.
+CELERY_IMPORTS = env.list("KONNAXION_TEST_TASK_MODULES", default=[])  # noqa: F405
+# Fault tests start workers that must take back a killed worker's unacknowledged task within
+# seconds, not after the deployment's visibility timeout.
+if env("KONNAXION_TEST_VISIBILITY_TIMEOUT", default=""):  # noqa: F405
+    CELERY_VISIBILITY_TIMEOUT = env.int("KONNAXION_TEST_VISIBILITY_TIMEOUT")  # noqa: F405
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from konnaxion.core.errors import ApplicationError, error_body
+from konnaxion.core.errors import ApplicationError, ServiceUnavailable, error_body
+
+logger = logging.getLogger(__name__)
+
+# A store the request needs went away (a dropped PostgreSQL connection, an unreachable Redis):
+# the caller may retry; the transaction was rolled back, so nothing was half written.
+SERVICE_UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render `exc` as `{"error": {...}}`; unknown exceptions propagate and become a JSON 500."""
+    if isinstance(exc, SERVICE_UNAVAILABLE):
+        logger.error("a service this request needs failed: %r", exc)
+        exc = ServiceUnavailable()
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
     if isinstance(exc, RequestDataTooBig):

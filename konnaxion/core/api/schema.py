@@ -15,6 +15,7 @@ ERROR_STATUSES = {
     "413": "The request body is too large.",
     "415": "The body's media type or content is not accepted here.",
     "429": "Too many requests; retry after `Retry-After` seconds.",
+    "503": "A service the request needs is unavailable; nothing was written, retry later.",
 }
 
 ERROR_SCHEMA = {

@@ -37,7 +37,7 @@ from konnaxion.keenkonnect.storage.encryption import (
     data_key_wrap,
 )
 from konnaxion.keenkonnect.storage.file_policy import FileName, file_name_normalise
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
+from konnaxion.keenkonnect.storage.incoming import IncomingFile, storage_full_as_error
 from konnaxion.keenkonnect.storage.reading import (
     PlaintextFile,
     StorageSource,
@@ -87,8 +87,10 @@ def blob_store(*, upload: IncomingFile, content_type: str) -> Blob:
 
     Race-safe: concurrent stores of one content produce one Blob and one stored file. The upload's
     temporary file is removed whatever happens; on failure no row and no stored file remain.
+    Raises StorageFull (507) when the storage has no room left.
     """
     stored_name = None
+    saving = None
     try:
         upload.finish()
         with transaction.atomic():
@@ -102,7 +104,8 @@ def blob_store(*, upload: IncomingFile, content_type: str) -> Blob:
             if default_storage.exists(name):
                 # Left by a store whose transaction rolled back: this upload's key replaces it.
                 default_storage.delete(name)
-            with open(upload.path, "rb") as handle:
+            saving = name
+            with open(upload.path, "rb") as handle, storage_full_as_error():
                 stored_name = default_storage.save(name, File(handle, name=name))
             if stored_name != name:
                 raise RuntimeError(f"The storage saved {name} as {stored_name}.")
@@ -118,6 +121,9 @@ def blob_store(*, upload: IncomingFile, content_type: str) -> Blob:
     except BaseException:
         if stored_name is not None:
             default_storage.delete(stored_name)
+        elif saving is not None:
+            # A save that failed midway (a full disk) may leave part of the file behind.
+            default_storage.delete(saving)
         raise
     finally:
         upload.discard()

@@ -8,16 +8,18 @@ Every failure path removes that file; so does closing or garbage-collecting an u
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import os
 import tempfile
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
 
-from konnaxion.core.errors import PayloadTooLarge
+from konnaxion.core.errors import ApplicationError, PayloadTooLarge
 from konnaxion.keenkonnect.storage.encryption import CHUNK_SIZE, ChunkOpener, ChunkSealer
 from konnaxion.keenkonnect.storage.encryption import new_data_key as _new_data_key
 from konnaxion.keenkonnect.storage.reading import LocalFileSource, PlaintextFile
@@ -26,6 +28,27 @@ from konnaxion.keenkonnect.storage.reading import LocalFileSource, PlaintextFile
 class FileTooLarge(PayloadTooLarge):
     code = "file_too_large"
     message = "The file is larger than the largest upload accepted."
+
+
+class StorageFull(ApplicationError):
+    code = "storage_full"
+    status = 507
+    message = "The server has no room left to store this file; try again later."
+
+
+# A full disk, or the quota of the user the server runs as.
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+@contextlib.contextmanager
+def storage_full_as_error() -> Iterator[None]:
+    """Turn a full disk (ENOSPC, EDQUOT) met inside the block into StorageFull (507)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in _FULL_ERRNOS:
+            raise StorageFull() from exc
+        raise
 
 
 def max_upload_bytes() -> int:
@@ -56,11 +79,12 @@ class IncomingFile:
         self._sha256 = hashlib.sha256()
         self._pending = bytearray()
         self._sealer = ChunkSealer(self.data_key)
-        fd, path = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=tmp_dir())
+        with storage_full_as_error():
+            fd, path = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=tmp_dir())
         self.path = Path(path)
         self._handle = os.fdopen(fd, "wb")
         self._finalizer = weakref.finalize(self, _remove, path)
-        self._handle.write(self._sealer.header)
+        self._handle.write(self._sealer.header)  # buffered: a full disk shows on later writes
 
     @property
     def sha256(self) -> str:
@@ -69,12 +93,17 @@ class IncomingFile:
         return self._sha256.hexdigest()
 
     def write(self, data: bytes) -> None:
-        """Take the next bytes of the upload. Raises FileTooLarge past `max_bytes`."""
+        """Take the next bytes of the upload. Raises FileTooLarge past `max_bytes`, StorageFull
+        when the disk is full (the upload is then discarded)."""
         if self.finished or self.discarded:
             raise RuntimeError("This upload no longer accepts data.")
         if self.size + len(data) > self.max_bytes:
             self.discard()
             raise FileTooLarge(details={"max_bytes": self.max_bytes})
+        with storage_full_as_error():
+            self._write(data)
+
+    def _write(self, data: bytes) -> None:
         try:
             self.size += len(data)
             self._sha256.update(data)
@@ -96,9 +125,10 @@ class IncomingFile:
         if self.discarded:
             raise RuntimeError("This upload was discarded.")
         try:
-            self._handle.write(self._sealer.seal(bytes(self._pending), final=True))
-            self._pending = bytearray()
-            self._handle.close()
+            with storage_full_as_error():
+                self._handle.write(self._sealer.seal(bytes(self._pending), final=True))
+                self._pending = bytearray()
+                self._handle.close()
         except BaseException:
             self.discard()
             raise

@@ -1,0 +1,29 @@
+"""Fixtures of the fault-injection tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.reliability.servers import RedisServer
+
+
+@pytest.fixture
+def fault_redis(settings) -> Iterator[RedisServer]:
+    """A Redis server of its own behind the cache and the channel layer (the Celery broker stays
+    on the test run's Redis), which the test may kill and start again."""
+    server = RedisServer()
+    server.start()
+    settings.REDIS_URL = server.url()
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": server.url(db=1)},
+    }
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [server.url(db=2)]},
+        }
+    }
+    yield server
+    server.remove()
