@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         ),
         "DocumentAccessLevelEnum": "konnaxion.keenkonnect.api.resource_serializers.LEVEL_CHOICES",
         "OpenClosedArchivedEnum": "konnaxion.ethikos.models.korum.EthikosTopic.Status",
+        "OpportunityTypeEnum": "konnaxion.kreative.models.opportunities.Opportunity.Type",
+        "KnowledgeResourceTypeEnum": "konnaxion.konnected.models.knowledge.KnowledgeResource.Type",
         "ImpactTrackStatusEnum": "konnaxion.ethikos.models.konsultations.ImpactTrack.Status",
         "CoCreationProjectStatusEnum": "konnaxion.konnected.models.CoCreationProject.Status",
         "ContributionStatusEnum": "konnaxion.konnected.models.CoCreationContribution.Status",
