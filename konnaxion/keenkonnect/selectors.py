@@ -68,3 +68,16 @@ def projects_with_team(*, user) -> QuerySet[Project]:
     return projects_visible_to(user=user).prefetch_related(
         Prefetch("team", queryset=ProjectTeam.objects.select_related("user"))
     )
+
+
+def project_memberships_of(*, user) -> QuerySet[ProjectTeam]:
+    """`user`'s places on project teams (newest project first), each with its project, the
+    project's creator, category and tags loaded: the "My Projects" list."""
+    if not getattr(user, "is_authenticated", False):
+        return ProjectTeam.objects.none()
+    return (
+        ProjectTeam.objects.filter(user=user)
+        .select_related("project", "project__creator", "project__category")
+        .prefetch_related("project__tags")
+        .order_by("-project__created_at", "-project__id")
+    )
