@@ -26,7 +26,9 @@ def client_of(user) -> Client:
 
 
 def titles_in(html: str) -> list[str]:
-    return re.findall(r'<h3 id="project-\d+-title"><a href="[^"]+">([^<]+)</a></h3>', html)
+    return re.findall(
+        r'<h3 id="project-\d+-title"><a href="[^"]+"><bdi>([^<]+)</bdi></a></h3>', html
+    )
 
 
 def role_shown(html: str, username: str) -> str | None:
@@ -233,9 +235,9 @@ def test_the_overview_shows_the_details_and_the_team_with_roles(client):
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<h1 id="project-title">Loom</h1>' in html
+    assert '<h1 id="project-title"><bdi>Loom</bdi></h1>' in html
     assert "A **loom**." in html
-    assert ">textile</a>" in html
+    assert "><bdi>textile</bdi></a>" in html
     assert role_shown(html, "ada") == "Owner"
     assert role_shown(html, "alan") == "Mentor"
     assert "Add a member" not in html  # visitors and members do not manage the team
