@@ -213,7 +213,11 @@ def _team_response(
             context["member_form"] = member_form
         context |= {"notice": notice, "team_error": error}
         # 200 even for a refusal: htmx swaps the section with its error in place.
-        return render(request, "web/projects/_team.html", context)
+        response = render(request, "web/projects/_team.html", context)
+        if not context["is_owner"]:
+            # The actor stepped down from owner: the page's owner tools must go too.
+            response["HX-Refresh"] = "true"
+        return response
     refused = bool(error) or (member_form is not None and bool(member_form.errors))
     if not refused:
         messages.success(request, notice)

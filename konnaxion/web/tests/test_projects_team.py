@@ -278,3 +278,16 @@ def test_an_owner_deletes_the_project(owner, project):
     assert response.status_code == 302
     assert response["Location"] == "/projects/?tab=mine"
     assert not Project.objects.filter(pk=project.pk).exists()
+
+
+def test_an_owner_who_steps_down_gets_the_page_refreshed_without_owner_tools(owner, project):
+    # given a second owner
+    project_member_add(project=project, user=UserFactory(username="grace"), role="owner")
+    # when ada makes herself a mentor
+    response = client_of(owner).post(
+        f"/projects/{project.slug}/team/ada/role/", {"role": "mentor"}, **HTMX
+    )
+    # then
+    assert response["HX-Refresh"] == "true"
+    assert "Add a member" not in response.content.decode()
+    assert team_of(project) == {"ada": "mentor", "grace": "owner"}
