@@ -29,7 +29,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # (file name, path) of every page that exists; later pages add themselves here.
-PAGES = [("home", "/"), ("sign-in", "/accounts/login/"), ("sign-up", "/accounts/signup/")]
+PAGES = [
+    ("home", "/"),
+    ("sign-in", "/accounts/login/"),
+    ("sign-up", "/accounts/signup/"),
+    ("projects-browse", "/projects/?tab=browse"),
+]
+# Pages seen signed in as the demo administrator (the owner of the demo projects).
+SIGNED_IN_PAGES = [
+    ("projects-create", "/projects/?tab=create"),
+    ("projects-mine", "/projects/?tab=mine"),
+    ("project-overview", "/projects/community-workshop-bench/"),
+]
+DEMO_SIGN_IN = ("admin", "konnaxion-admin")
 LANGUAGES = ["en", "ar"]
 
 
@@ -53,6 +65,22 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
             time.sleep(0.2)
 
 
+def shoot(page, name: str, path: str, language: str) -> Path:
+    page.goto(path)
+    target = OUT / f"{name}-{language}.png"
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+def sign_in(page) -> None:
+    username, password = DEMO_SIGN_IN
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("header .user-menu")
+
+
 def capture(base_url: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -68,10 +96,10 @@ def capture(base_url: str) -> list[Path]:
             )
             page = context.new_page()
             for name, path in PAGES:
-                page.goto(path)
-                target = OUT / f"{name}-{language}.png"
-                page.screenshot(path=str(target), full_page=True)
-                saved.append(target)
+                saved.append(shoot(page, name, path, language))
+            sign_in(page)
+            for name, path in SIGNED_IN_PAGES:
+                saved.append(shoot(page, name, path, language))
             context.close()
         browser.close()
     return saved

@@ -164,3 +164,16 @@ def versions_of(*, resource: ProjectResource) -> QuerySet[DocumentVersion]:
 
 def audit_events_of(*, project: Project) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(project=project).select_related("actor", "resource")
+
+
+def project_memberships_of(*, user) -> QuerySet[ProjectTeam]:
+    """`user`'s places on project teams (newest project first), each with its project, the
+    project's creator, category and tags loaded: the "My Projects" list."""
+    if not getattr(user, "is_authenticated", False):
+        return ProjectTeam.objects.none()
+    return (
+        ProjectTeam.objects.filter(user=user)
+        .select_related("project", "project__creator", "project__category")
+        .prefetch_related("project__tags")
+        .order_by("-project__created_at", "-project__id")
+    )

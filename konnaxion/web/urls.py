@@ -3,7 +3,7 @@ join this `web` namespace; the layout shows a navigation link once its name reso
 
 from django.urls import include, path
 
-from konnaxion.web import views
+from konnaxion.web import project_views, views
 
 app_name = "web"
 
@@ -12,6 +12,21 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    path("projects/", project_views.projects, name="projects"),
+    path("projects/<slug:slug>/", project_views.project_detail, name="project"),
+    path("projects/<slug:slug>/update/", project_views.project_update, name="project_update"),
+    path("projects/<slug:slug>/delete/", project_views.project_delete, name="project_delete"),
+    path("projects/<slug:slug>/team/", project_views.project_member_add, name="project_member_add"),
+    path(
+        "projects/<slug:slug>/team/<str:username>/role/",
+        project_views.project_member_role,
+        name="project_member_role",
+    ),
+    path(
+        "projects/<slug:slug>/team/<str:username>/remove/",
+        project_views.project_member_remove,
+        name="project_member_remove",
+    ),
 ]
 
 # Outside the namespace: Django's own view posts here by the name "set_language".

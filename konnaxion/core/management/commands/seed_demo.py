@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from konnaxion.keenkonnect.demo import demo_projects_load
+
 DEMO_ADMIN = ("admin", "admin@konnaxion.local", "konnaxion-admin")
 
 
@@ -16,4 +18,5 @@ class Command(BaseCommand):
         username, email, password = DEMO_ADMIN
         if not user_model.objects.filter(username=username).exists():
             user_model.objects.create_superuser(username=username, email=email, password=password)
+        demo_projects_load(owner=user_model.objects.get(username=username))
         self.stdout.write(f"Demo data ready. Sign in to /admin/ as {username} / {password}.")
