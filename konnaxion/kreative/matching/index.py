@@ -24,6 +24,10 @@ MAX_POSTINGS_WALKED = 2_000
 
 ACTIVITY_HALF_LIFE_DAYS = 30.0
 
+# The most followed people are candidates for everyone, so a newcomer with no tags and no
+# follows still gets suggestions; a small popularity signal ranks them.
+POPULAR_CANDIDATES = 100
+
 
 @dataclass(frozen=True)
 class VoteSummary:
@@ -49,6 +53,8 @@ class MatchingIndex:
     profile_tags: dict[int, frozenset[int]]
     following: dict[int, frozenset[int]]
     followers: dict[int, frozenset[int]]
+    popular: tuple[int, ...]
+    most_followers: int
     co_participations: dict[int, dict[int, int]]
     activity: dict[int, float]
     expertise: dict[int, dict[str, float]]
@@ -163,6 +169,12 @@ class MatchingIndex:
             },
             following={user_id: frozenset(users) for user_id, users in following.items()},
             followers={user_id: frozenset(users) for user_id, users in followers.items()},
+            popular=tuple(
+                sorted(followers, key=lambda user_id: (-len(followers[user_id]), user_id))[
+                    :POPULAR_CANDIDATES
+                ]
+            ),
+            most_followers=max((len(users) for users in followers.values()), default=0),
             co_participations=dict(co_counts),
             activity=_activity(last_active or {}, now, known),
             expertise={

@@ -97,7 +97,7 @@ def rank(
 
 
 def candidates_for(index: MatchingIndex, *, viewer: int) -> set[int]:
-    """People sharing a tag or style, friends of friends, followers and co-participants.
+    """People sharing a tag or style, friends of friends, followers, co-participants, the popular.
 
     Walks inverted indexes and adjacency sets from the viewer (never every user) and removes
     everyone the viewer must not be shown: self, followed, blocked either way, dismissed, hidden.
@@ -117,6 +117,7 @@ def candidates_for(index: MatchingIndex, *, viewer: int) -> set[int]:
         if len(their_follows) <= MAX_POSTINGS_WALKED:
             found.update(their_follows)
     found.update(index.followers.get(viewer, ()))
+    found.update(index.popular)
     found.update(index.co_participations.get(viewer, ()))
 
     found.discard(viewer)
@@ -191,6 +192,10 @@ def reasons_for(index: MatchingIndex, score: DirectionScore) -> tuple[str, ...]:
         texts.append((contributions["graph"], f"followed by {count} {people} you follow"))
     if "follows_you" in contributions:
         texts.append((contributions["follows_you"], "follows you"))
+    if "popularity" in contributions:
+        count = score.followers
+        people = "person" if count == 1 else "people"
+        texts.append((contributions["popularity"], f"followed by {count} {people}"))
     if "co_participation" in contributions:
         count = score.sessions_together
         sessions = "session" if count == 1 else "sessions"

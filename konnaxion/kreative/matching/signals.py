@@ -25,6 +25,7 @@ class RankingWeights:
     styles: float = 0.4
     graph: float = 1.2
     follows_you: float = 0.5
+    popularity: float = 0.1
     co_participation: float = 0.8
     ekoh: float = 0.5
     smart_vote: float = 0.3
@@ -49,6 +50,7 @@ class DirectionScore:
     shared_tags: tuple[int, ...] = ()
     shared_styles: tuple[int, ...] = ()
     followed_by_your_follows: int = 0
+    followers: int = 0
     sessions_together: int = 0
     strong_in: str | None = None
     votes: VoteSummary | None = None
@@ -128,7 +130,7 @@ def _styles(index, source, target, weights, result) -> None:
 
 
 def _graph(index, source, target, weights, result) -> None:
-    """Adamic-Adar over followed people who follow the target; follow-back; co-participation."""
+    """Adamic-Adar over followed people who follow the target, follow-back, popularity, co-work."""
     empty = frozenset()
     intermediaries = index.following.get(source, empty) & index.followers.get(target, empty)
     if intermediaries:
@@ -141,6 +143,11 @@ def _graph(index, source, target, weights, result) -> None:
         result.followed_by_your_follows = len(intermediaries)
     if source in index.following.get(target, empty):
         result.contributions["follows_you"] = weights.follows_you
+    followers = len(index.followers.get(target, empty))
+    if followers:
+        popularity = math.log1p(followers) / math.log1p(index.most_followers)
+        result.contributions["popularity"] = weights.popularity * popularity
+        result.followers = followers
     sessions = index.co_participations.get(source, {}).get(target, 0)
     if sessions:
         result.contributions["co_participation"] = weights.co_participation * (1.0 - 0.5**sessions)

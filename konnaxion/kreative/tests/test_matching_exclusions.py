@@ -109,3 +109,17 @@ def test_bad_options_are_refused(options):
     # when / then
     with pytest.raises(ValueError):
         rank(viewer=ids["viewer"], index=index, **options)
+
+
+def test_a_newcomer_gets_the_most_followed_people():
+    # given: the newcomer has no tags and follows nobody
+    people = ["newcomer", "star", "known", "fan1", "fan2", "fan3"]
+    follows = {"fan1": ["star", "known"], "fan2": ["star"], "fan3": ["star"]}
+    index, ids = build_index(people, follows=follows)
+
+    # when
+    suggested = rank(viewer=ids["newcomer"], index=index)
+
+    # then
+    assert [item.username for item in suggested] == ["star", "known"]
+    assert suggested[0].reasons == ("followed by 3 people",)

@@ -84,7 +84,11 @@ def test_one_follower_and_one_session_are_singular():
     reasons = _reasons(index, ids)["candidate"]
 
     # then
-    assert set(reasons) == {"followed by 1 person you follow", "collaborated with you in 1 session"}
+    assert reasons == (
+        "followed by 1 person you follow",
+        "collaborated with you in 1 session",
+        "followed by 1 person",
+    )
 
 
 def test_ekoh_and_smart_vote_reasons_appear_only_with_their_signals():
