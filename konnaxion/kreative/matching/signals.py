@@ -23,9 +23,9 @@ class RankingWeights:
 
     tags: float = 1.0
     styles: float = 0.4
-    graph: float = 1.2
-    follows_you: float = 0.5
-    popularity: float = 0.1
+    graph: float = 2.0
+    follows_you: float = 1.0
+    popularity: float = 0.3
     co_participation: float = 0.8
     ekoh: float = 0.5
     smart_vote: float = 0.3

@@ -65,9 +65,9 @@ def test_graph_styles_tags_and_sessions_explain_themselves_strongest_first():
 
     # then: at most three, the strongest signals first
     assert reasons == (
-        "shares 1 tag: cyanotype",
         "followed by 2 people you follow",
         "follows you",
+        "shares 1 tag: cyanotype",
     )
 
 
