@@ -54,9 +54,11 @@ browser: install /usr/bin/chromium
 screenshots: install /usr/bin/chromium
 	$(BIN)/python scripts/screenshots.py
 
+# Every bench/*.py script but the shared modules (_*.py).
 bench: install
 	@set -e; for script in bench/*.py; do \
 		[ -e "$$script" ] || continue; \
+		case "$$(basename "$$script")" in _*) continue;; esac; \
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done
 

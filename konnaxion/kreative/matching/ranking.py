@@ -1,0 +1,221 @@
+"""`rank`: candidates, scores, penalties, diversity re-rank and reasons for one viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .index import MAX_POSTINGS_WALKED, MatchingIndex
+from .signals import (
+    DEFAULT_WEIGHTS,
+    OPTIONAL_SIGNALS,
+    DirectionScore,
+    RankingWeights,
+    score_direction,
+)
+
+PURPOSE_FOLLOW = "follow"
+PURPOSE_COLLABORATE = "collaborate"
+PURPOSES = frozenset({PURPOSE_FOLLOW, PURPOSE_COLLABORATE})
+MAX_TOP_N = 50
+MAX_REASONS = 3
+NAMES_PER_REASON = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested person: relevance score (after penalties) and why, strongest reason first."""
+
+    user_id: int
+    username: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class _Scored:
+    user_id: int
+    username: str
+    score: float
+    forward: DirectionScore
+
+
+def rank(
+    *,
+    viewer: int,
+    index: MatchingIndex,
+    purpose: str = PURPOSE_FOLLOW,
+    top_n: int = 8,
+    signals: Iterable[str] = (),
+    weights: RankingWeights = DEFAULT_WEIGHTS,
+) -> list[Suggestion]:
+    """Up to `top_n` people for `viewer`, best first, never an excluded person.
+
+    Raises ValueError for an unknown purpose or signal, or `top_n` outside 1..MAX_TOP_N.
+    A viewer the index does not know gets an empty list.
+    """
+    wanted = frozenset(signals)
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    if wanted - OPTIONAL_SIGNALS:
+        raise ValueError(f"unknown signals: {', '.join(sorted(wanted - OPTIONAL_SIGNALS))}")
+    if not 1 <= top_n <= MAX_TOP_N:
+        raise ValueError(f"top_n must be between 1 and {MAX_TOP_N}")
+    if viewer not in index.usernames:
+        return []
+
+    dismissals = index.dismissal_counts.get(viewer, {})
+    ignored = index.ignored_impressions.get(viewer, {})
+    scored = []
+    for candidate in candidates_for(index, viewer=viewer):
+        forward = score_direction(
+            index, source=viewer, target=candidate, signals=wanted, weights=weights
+        )
+        score = forward.total
+        if purpose == PURPOSE_COLLABORATE:
+            backward = score_direction(
+                index, source=candidate, target=viewer, signals=wanted, weights=weights
+            ).total
+            score = 2.0 * score * backward / (score + backward) if score and backward else 0.0
+        if score <= 0.0:
+            continue
+        score *= weights.dismissal_factor ** dismissals.get(candidate, 0)
+        score *= weights.ignored_impression_factor ** ignored.get(candidate, 0)
+        scored.append(_Scored(candidate, index.usernames[candidate], score, forward))
+
+    scored.sort(key=lambda item: (-item.score, item.username, item.user_id))
+    chosen = _diversify(index, scored, top_n=top_n, trade_off=weights.diversity_lambda)
+    return [
+        Suggestion(
+            user_id=item.user_id,
+            username=item.username,
+            score=round(item.score, 6),
+            reasons=reasons_for(index, item.forward),
+        )
+        for item in chosen
+    ]
+
+
+def candidates_for(index: MatchingIndex, *, viewer: int) -> set[int]:
+    """People sharing a tag or style, friends of friends, followers, co-participants, the popular.
+
+    Walks inverted indexes and adjacency sets from the viewer (never every user) and removes
+    everyone the viewer must not be shown: self, followed, blocked either way, dismissed, hidden.
+    """
+    found: set[int] = set()
+    for tag_id in index.documents.get(viewer, ()):
+        posting = index.postings.get(tag_id, ())
+        if len(posting) <= MAX_POSTINGS_WALKED:
+            found.update(posting)
+    for tag_id in index.styles.get(viewer, ()):
+        posting = index.style_postings.get(tag_id, ())
+        if len(posting) <= MAX_POSTINGS_WALKED:
+            found.update(posting)
+    following = index.following.get(viewer, frozenset())
+    for person in following:
+        their_follows = index.following.get(person, ())
+        if len(their_follows) <= MAX_POSTINGS_WALKED:
+            found.update(their_follows)
+    found.update(index.followers.get(viewer, ()))
+    found.update(index.popular)
+    found.update(index.co_participations.get(viewer, ()))
+
+    found.discard(viewer)
+    found -= following
+    found -= index.blocked.get(viewer, frozenset())
+    found -= index.dismissed.get(viewer, frozenset())
+    found -= index.hidden
+    return found
+
+
+def _diversify(
+    index: MatchingIndex, ranked: list[_Scored], *, top_n: int, trade_off: float
+) -> list[_Scored]:
+    """Maximal marginal relevance over the best few: relevance minus likeness to those chosen.
+
+    Likeness is the Jaccard similarity of the two people's tags and styles. Ties keep the
+    relevance order, which is itself deterministic.
+    """
+    pool = ranked[: max(3 * top_n, 30)]
+    if not pool:
+        return []
+    best = pool[0].score
+    closest = [0.0] * len(pool)
+    taken = [False] * len(pool)
+    chosen: list[_Scored] = []
+    while len(chosen) < min(top_n, len(pool)):
+        pick = -1
+        pick_value = 0.0
+        for position, item in enumerate(pool):
+            if taken[position]:
+                continue
+            value = trade_off * item.score / best - (1.0 - trade_off) * closest[position]
+            if pick < 0 or value > pick_value:
+                pick, pick_value = position, value
+        taken[pick] = True
+        chosen.append(pool[pick])
+        picked_tags = index.profile_tags.get(pool[pick].user_id, frozenset())
+        for position, item in enumerate(pool):
+            if not taken[position]:
+                likeness = _jaccard(index.profile_tags.get(item.user_id, frozenset()), picked_tags)
+                closest[position] = max(closest[position], likeness)
+    return chosen
+
+
+def _jaccard(first: frozenset[int], second: frozenset[int]) -> float:
+    if not first or not second:
+        return 0.0
+    common = len(first & second)
+    return common / (len(first) + len(second) - common) if common else 0.0
+
+
+def reasons_for(index: MatchingIndex, score: DirectionScore) -> tuple[str, ...]:
+    """Human-readable reasons for the strongest signals, e.g. "shares 3 skills: a, b, c"."""
+    texts: list[tuple[float, str]] = []
+    contributions = score.contributions
+    if "tags" in contributions:
+        # The tag signal is explained by its shared skills and, separately, its other shared tags.
+        total = len(score.shared_skills) + len(score.shared_tags)
+        if score.shared_skills:
+            share = contributions["tags"] * len(score.shared_skills) / total
+            texts.append((share, _shares(index, "skill", "skills", score.shared_skills)))
+        if score.shared_tags:
+            share = contributions["tags"] * len(score.shared_tags) / total
+            texts.append((share, _shares(index, "tag", "tags", score.shared_tags)))
+    if "styles" in contributions:
+        texts.append(
+            (contributions["styles"], _shares(index, "style", "styles", score.shared_styles))
+        )
+    if "graph" in contributions:
+        count = score.followed_by_your_follows
+        people = "person" if count == 1 else "people"
+        texts.append((contributions["graph"], f"followed by {count} {people} you follow"))
+    if "follows_you" in contributions:
+        texts.append((contributions["follows_you"], "follows you"))
+    if "popularity" in contributions:
+        count = score.followers
+        people = "person" if count == 1 else "people"
+        texts.append((contributions["popularity"], f"followed by {count} {people}"))
+    if "co_participation" in contributions:
+        count = score.sessions_together
+        sessions = "session" if count == 1 else "sessions"
+        texts.append(
+            (contributions["co_participation"], f"collaborated with you in {count} {sessions}")
+        )
+    if "ekoh" in contributions and score.strong_in:
+        texts.append((contributions["ekoh"], f"strong in {score.strong_in}"))
+    if "smart_vote" in contributions and score.votes:
+        count = score.votes.count
+        votes = "vote" if count == 1 else "votes"
+        texts.append((contributions["smart_vote"], f"well rated in Smart Vote ({count} {votes})"))
+    texts.sort(key=lambda item: (-item[0], item[1]))
+    return tuple(text for _, text in texts[:MAX_REASONS])
+
+
+def _shares(index: MatchingIndex, singular: str, plural: str, tag_ids: tuple[int, ...]) -> str:
+    names = [index.tag_names.get(tag_id, str(tag_id)) for tag_id in tag_ids[:NAMES_PER_REASON]]
+    listed = ", ".join(names)
+    if len(tag_ids) > NAMES_PER_REASON:
+        listed += f" and {len(tag_ids) - NAMES_PER_REASON} more"
+    noun = singular if len(tag_ids) == 1 else plural
+    return f"shares {len(tag_ids)} {noun}: {listed}"
