@@ -1,6 +1,8 @@
 """The authorization matrix, one module per part of the platform.
 
-Each module exports `ROWS` (HTTP endpoints) and may export `WEBSOCKET_ROWS`, `CALLERS` (names ->
+Each module exports `ROWS` (HTTP endpoints) and may export `WEBSOCKET_ROWS` (route -> caller ->
+True when the socket opens, False when refused as anonymous, or the close code of the refusal),
+`WEBSOCKET_PATHS` (route -> function of the world, for routes with parameters), `CALLERS` (names ->
 functions making an API client for a `World`) and `world_setup(world)` (creating the objects its
 rows need). `test_authorization_matrix.py` checks that every endpoint of the URL configuration has
 a row, and runs every row for every caller it names.
@@ -64,9 +66,9 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model
+    from tests.security.matrix import core, data_model, rooms
 
-    return [core, data_model]
+    return [core, data_model, rooms]
 
 
 def all_rows() -> list[Row]:
@@ -78,6 +80,15 @@ def all_websocket_rows() -> dict[str, dict[str, bool]]:
     for module in _modules():
         rows.update(getattr(module, "WEBSOCKET_ROWS", {}))
     return rows
+
+
+def websocket_path(route: str, world: World) -> str:
+    """The concrete path of a WebSocket route (routes with parameters name world objects)."""
+    for module in _modules():
+        builder = getattr(module, "WEBSOCKET_PATHS", {}).get(route)
+        if builder is not None:
+            return builder(world)
+    return f"/{route}"
 
 
 def callers() -> dict[str, Callable[[World], Any]]:
