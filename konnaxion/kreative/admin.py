@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from konnaxion.core.errors import ApplicationError
 from konnaxion.kreative.models import (
     ArtworkTag,
+    CollabChatMessage,
+    CollabDocument,
     CollabSession,
     Gallery,
     GalleryArtwork,
@@ -91,3 +93,23 @@ class CollabSessionAdmin(admin.ModelAdmin):
     search_fields = ("name", "host__username")
     list_filter = ("session_type", "started_at")
     list_select_related = ("host", "final_artwork")
+
+
+@admin.register(CollabDocument)
+class CollabDocumentAdmin(admin.ModelAdmin):
+    """The server copy of a room's document: read-only here, rooms write it."""
+
+    list_display = ("session", "version", "updated_at")
+    search_fields = ("session__name",)
+    list_filter = ("updated_at",)
+    list_select_related = ("session",)
+    readonly_fields = ("session", "state", "version", "updated_at")
+
+
+@admin.register(CollabChatMessage)
+class CollabChatMessageAdmin(admin.ModelAdmin):
+    list_display = ("session", "author", "created_at", "body")
+    search_fields = ("body", "author__username", "session__name")
+    list_filter = ("created_at",)
+    list_select_related = ("session", "author")
+    raw_id_fields = ("session", "author")
