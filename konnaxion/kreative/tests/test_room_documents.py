@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -109,7 +110,8 @@ def test_an_undecodable_update_is_refused_and_stores_nothing():
 @pytest.mark.django_db
 def test_an_ended_session_document_is_read_only():
     # given
-    session = CollabSessionFactory(ended_at=timezone.now())
+    now = timezone.now()
+    session = CollabSessionFactory(started_at=now - timedelta(hours=1), ended_at=now)
     # when / then
     with pytest.raises(Conflict) as refusal:
         collab_document_apply_update(session_id=session.pk, update=stroke_update(client(), "x"))
