@@ -119,6 +119,11 @@ CHANNEL_LAYERS = {
 }
 # Seconds a request waits for the channel layer before dropping a real-time event.
 REALTIME_PUBLISH_TIMEOUT = env.float("REALTIME_PUBLISH_TIMEOUT", default=2.0)
+# Collaboration rooms' editor slots (konnaxion/kreative/realtime/slots.py).
+COLLAB_ROOMS_REDIS_URL = env("COLLAB_ROOMS_REDIS_URL", default=redis_url_for(REDIS_URL, db=4))
+# An editor slot whose heartbeats stop is freed after this long; clients beat more often.
+COLLAB_ROOM_SLOT_TTL_SECONDS = env.int("COLLAB_ROOM_SLOT_TTL_SECONDS", default=30)
+COLLAB_ROOM_HEARTBEAT_SECONDS = env.int("COLLAB_ROOM_HEARTBEAT_SECONDS", default=10)
 
 # Blobs: a local folder by default, an S3-compatible bucket when one is configured.
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(DATA_DIR / "media"))

@@ -4,6 +4,8 @@ from konnaxion.core.errors import ApplicationError
 from konnaxion.kreative.models import (
     ArtworkTag,
     Block,
+    CollabChatMessage,
+    CollabDocument,
     CollabSession,
     CollabSessionParticipant,
     Endorsement,
@@ -187,3 +189,23 @@ class EndorsementAdmin(admin.ModelAdmin):
     list_filter = ("rating", "published_at")
     raw_id_fields = ("author", "subject", "session", "project")
     filter_horizontal = ("skills",)
+
+
+@admin.register(CollabDocument)
+class CollabDocumentAdmin(admin.ModelAdmin):
+    """The server copy of a room's document: read-only here, rooms write it."""
+
+    list_display = ("session", "version", "updated_at")
+    search_fields = ("session__name",)
+    list_filter = ("updated_at",)
+    list_select_related = ("session",)
+    readonly_fields = ("session", "state", "version", "updated_at")
+
+
+@admin.register(CollabChatMessage)
+class CollabChatMessageAdmin(admin.ModelAdmin):
+    list_display = ("session", "author", "created_at", "body")
+    search_fields = ("body", "author__username", "session__name")
+    list_filter = ("created_at",)
+    list_select_related = ("session", "author")
+    raw_id_fields = ("session", "author")

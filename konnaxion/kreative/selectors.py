@@ -9,6 +9,7 @@ from konnaxion.core.errors import NotFound
 from konnaxion.core.permissions import is_moderator
 from konnaxion.kreative.models import (
     Block,
+    CollabChatMessage,
     CollabSession,
     Endorsement,
     Follow,
@@ -244,3 +245,26 @@ def endorsement_get_for(*, user, pk: int) -> Endorsement:
     if endorsement is None:
         raise NotFound("No such endorsement.")
     return endorsement
+
+
+def collab_room_access(*, user, session_id: int) -> str | None:
+    """How `user` may join the session's room: "editor", "viewer" (ended session) or None.
+
+    Until invitations exist, only the host may join.
+    """
+    session = CollabSession.objects.filter(pk=session_id).values("host_id", "ended_at").first()
+    if session is None or session["host_id"] != user.pk:
+        return None
+    return "viewer" if session["ended_at"] is not None else "editor"
+
+
+def collab_chat_history(
+    *, session_id: int, before_id: int | None = None, limit: int = 50
+) -> tuple[list[CollabChatMessage], bool]:
+    """A page of the room's chat, oldest first, ending just before `before_id` (the newest page
+    without it), and whether older messages remain."""
+    messages = CollabChatMessage.objects.filter(session_id=session_id).select_related("author")
+    if before_id is not None:
+        messages = messages.filter(pk__lt=before_id)
+    page = list(messages.order_by("-id")[: limit + 1])
+    return list(reversed(page[:limit])), len(page) > limit

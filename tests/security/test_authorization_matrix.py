@@ -12,7 +12,13 @@ from channels.testing import WebsocketCommunicator
 from config.asgi import application
 from konnaxion.core.consumers import CLOSE_UNAUTHENTICATED
 from konnaxion.users.tests.factories import UserFactory, token_for
-from tests.security.matrix import all_rows, all_websocket_rows, build_world, callers
+from tests.security.matrix import (
+    all_rows,
+    all_websocket_rows,
+    build_world,
+    callers,
+    websocket_path,
+)
 from tests.security.routes import api_endpoints, websocket_routes
 
 ROWS = all_rows()
@@ -67,17 +73,22 @@ def test_http_matrix(row, caller):
 async def test_websocket_matrix(route: str, caller: str):
     from channels.db import database_sync_to_async
 
+    world = await database_sync_to_async(build_world)()
     headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
     if caller != "anonymous":
-        token = await database_sync_to_async(lambda: token_for(UserFactory()))()
+        token = await database_sync_to_async(
+            lambda: token_for(world.users.get(caller) or UserFactory())
+        )()
         headers.append((b"authorization", f"Token {token}".encode()))
-    communicator = WebsocketCommunicator(application, f"/{route}", headers=headers)
+    path = websocket_path(route, world)
+    communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, code = await communicator.connect()
-    assert connected is WEBSOCKET_ROWS[route][caller]
+    expected = WEBSOCKET_ROWS[route][caller]
+    assert connected is (expected is True)
     if connected:
         await communicator.disconnect()
     else:
-        assert code == CLOSE_UNAUTHENTICATED
+        assert code == (CLOSE_UNAUTHENTICATED if expected is False else expected)
 
 
 @pytest.mark.asyncio
@@ -87,12 +98,17 @@ async def test_websockets_refuse_a_foreign_origin(route: str):
     """Cross-site WebSocket hijacking: a signed-in user's browser on another site is refused."""
     from channels.db import database_sync_to_async
 
-    token = await database_sync_to_async(lambda: token_for(UserFactory()))()
+    world = await database_sync_to_async(build_world)()
+    # A caller the route admits from its own site: refused here only for the origin.
+    admitted = next(name for name, expected in WEBSOCKET_ROWS[route].items() if expected is True)
+    user = world.users.get(admitted) or world.users["stranger"]
+    token = await database_sync_to_async(lambda: token_for(user))()
     headers = [
         (b"origin", b"https://attacker.example"),
         (b"host", b"localhost"),
         (b"authorization", f"Token {token}".encode()),
     ]
-    communicator = WebsocketCommunicator(application, f"/{route}", headers=headers)
+    path = websocket_path(route, world)
+    communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await communicator.connect()
     assert not connected

@@ -1,4 +1,5 @@
 from konnaxion.kreative.models.artworks import ArtworkTag, KreativeArtwork
+from konnaxion.kreative.models.collab_rooms import CollabChatMessage, CollabDocument
 from konnaxion.kreative.models.collab_sessions import CollabSession, CollabSessionParticipant
 from konnaxion.kreative.models.endorsements import Endorsement
 from konnaxion.kreative.models.follows import Block, Follow
@@ -19,6 +20,8 @@ from konnaxion.kreative.models.traditions import TraditionEntry
 __all__ = [
     "ArtworkTag",
     "Block",
+    "CollabChatMessage",
+    "CollabDocument",
     "CollabSession",
     "CollabSessionParticipant",
     "Endorsement",

@@ -1,6 +1,8 @@
 """The authorization matrix, one module per part of the platform.
 
-Each module exports `ROWS` (HTTP endpoints) and may export `WEBSOCKET_ROWS`, `CALLERS` (names ->
+Each module exports `ROWS` (HTTP endpoints) and may export `WEBSOCKET_ROWS` (route -> caller ->
+True when the socket opens, False when refused as anonymous, or the close code of the refusal),
+`WEBSOCKET_PATHS` (route -> function of the world, for routes with parameters), `CALLERS` (names ->
 functions making an API client for a `World`) and `world_setup(world)` (creating the objects its
 rows need). `test_authorization_matrix.py` checks that every endpoint of the URL configuration has
 a row, and runs every row for every caller it names.
@@ -67,9 +69,9 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model, data_model_2, kontact, stockage
+    from tests.security.matrix import core, data_model, data_model_2, kontact, rooms, stockage
 
-    return [core, data_model, data_model_2, kontact, stockage]
+    return [core, data_model, data_model_2, kontact, rooms, stockage]
 
 
 def all_rows() -> list[Row]:
@@ -86,6 +88,15 @@ def all_websocket_rows() -> dict[str, dict[str, bool]]:
     for module in _modules():
         rows.update(getattr(module, "WEBSOCKET_ROWS", {}))
     return rows
+
+
+def websocket_path(route: str, world: World) -> str:
+    """The concrete path of a WebSocket route (routes with parameters name world objects)."""
+    for module in _modules():
+        builder = getattr(module, "WEBSOCKET_PATHS", {}).get(route)
+        if builder is not None:
+            return builder(world)
+    return f"/{route}"
 
 
 def callers(*, for_row: Row | None = None) -> dict[str, Callable[[World], Any]]:

@@ -1,0 +1,291 @@
+"""The collaboration room socket: `/ws/connect/workspaces/<session id>/` (see docs/rooms.md).
+
+Binary frames speak the y-websocket protocol (sync and awareness); text frames carry JSON
+(welcome, heartbeat, chat, chat history, presence, errors). Every room is the channel-layer group
+`room.<id>`, so clients on different server processes see each other.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from konnaxion.core.consumers import (
+    CLOSE_CONFLICT,
+    CLOSE_NOT_FOUND,
+    CLOSE_UNAUTHENTICATED,
+    AuthenticatedConsumer,
+)
+from konnaxion.core.errors import ApplicationError
+from konnaxion.kreative import selectors
+from konnaxion.kreative.realtime import documents, slots
+from konnaxion.kreative.realtime.documents import AwarenessEntry, AwarenessMessage, SyncStep
+from konnaxion.kreative.services.collab_rooms import collab_chat_message_post
+
+EDITOR = "editor"
+VIEWER = "viewer"
+MAX_FRAME_BYTES = 1024 * 1024
+CHAT_PAGE_SIZE = 50
+
+
+def _chat_json(message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "author": message.author.username,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+class RoomConsumer(AuthenticatedConsumer):
+    """One person in one room, as an editor (holding one of the room's slots) or a viewer."""
+
+    session_id: int
+    group: str | None = None
+    role: str | None = None
+
+    def room_access(self, user, session_id: int) -> str | None:
+        """ "editor", "viewer" or None (refused): the one authorization rule of the room."""
+        return selectors.collab_room_access(user=user, session_id=session_id)
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        access = await database_sync_to_async(self.room_access)(user, self.session_id)
+        if access is None:
+            # Refused and unknown rooms look alike: nobody learns which sessions exist.
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        wants_viewer = query.get("role", [EDITOR])[-1] == VIEWER
+        self.role = VIEWER if access == VIEWER or wants_viewer else EDITOR
+        self.connection_id = uuid.uuid4().hex
+        if self.role == EDITOR and not await self._acquire_slot():
+            await self.accept()
+            await self.send_error("room_full", "The room already has its maximum of editors.")
+            await self.close(code=CLOSE_CONFLICT)
+            self.role = None
+            return
+        self.group = f"room.{self.session_id}"
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.awareness: dict[int, AwarenessEntry] = {}
+        await self.accept()
+        await self.send_json(
+            {
+                "type": "welcome",
+                "session": self.session_id,
+                "user": user.username,
+                "role": self.role,
+                "max_editors": settings.COLLAB_CANVAS_MAX_USERS,
+                "heartbeat_seconds": settings.COLLAB_ROOM_HEARTBEAT_SECONDS,
+            }
+        )
+        if self.role == EDITOR:
+            # Ask for the client's offline edits; a viewer has none to give.
+            step1 = await database_sync_to_async(documents.sync_step1_frame)(
+                session_id=self.session_id
+            )
+            await self.send(bytes_data=step1)
+        await self._group_send("room.joined", user=user.username, role=self.role)
+
+    async def disconnect(self, code: int) -> None:
+        if self.role == EDITOR:
+            await sync_to_async(slots.slot_release, thread_sensitive=False)(
+                room_id=self.session_id, connection_id=self.connection_id, user_id=self.user.pk
+            )
+        if self.group is None:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        removal = documents.awareness_removal(tuple(self.awareness.values()))
+        await self._group_send("room.left", user=self.user.username, awareness=removal)
+        self.group = None
+
+    # Editor slots
+
+    async def _acquire_slot(self) -> bool:
+        checked = time.monotonic()
+        outcome = await sync_to_async(slots.slot_acquire, thread_sensitive=False)(
+            room_id=self.session_id, connection_id=self.connection_id, user_id=self.user.pk
+        )
+        self.slot_valid_until = checked + settings.COLLAB_ROOM_SLOT_TTL_SECONDS
+        return outcome != slots.SlotResult.ROOM_FULL
+
+    async def _keep_slot(self) -> bool:
+        """Refresh this editor's slot, taking a free one if it lapsed; close when none is left."""
+        checked = time.monotonic()
+        alive = await sync_to_async(slots.slot_heartbeat, thread_sensitive=False)(
+            room_id=self.session_id, connection_id=self.connection_id, user_id=self.user.pk
+        )
+        if alive:
+            self.slot_valid_until = checked + settings.COLLAB_ROOM_SLOT_TTL_SECONDS
+            return True
+        if await self._acquire_slot():
+            return True
+        await self.send_error("room_full", "Your editor slot lapsed and the room is full.")
+        await self.close(code=CLOSE_CONFLICT)
+        return False
+
+    async def _may_write(self) -> bool:
+        if self.role != EDITOR:
+            await self.send_error("read_only", "You joined this room read-only.")
+            return False
+        if time.monotonic() < self.slot_valid_until:
+            return True
+        return await self._keep_slot()
+
+    # Frames from the client
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.group is None:
+            return
+        size = len(bytes_data) if bytes_data is not None else len(text_data or "")
+        if size > MAX_FRAME_BYTES:
+            await self.send_error(
+                "frame_too_large", f"Frames hold at most {MAX_FRAME_BYTES} bytes."
+            )
+            return
+        try:
+            if bytes_data is not None:
+                await self._receive_frame(bytes_data)
+            else:
+                await self._receive_text(text_data or "")
+        except ApplicationError as error:
+            await self.send_error(error.code, error.message)
+
+    async def _receive_text(self, text: str) -> None:
+        try:
+            content = json.loads(text)
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_error("invalid", "Text frames are JSON objects with a type.")
+            return
+        handlers = {
+            "heartbeat": self._heartbeat,
+            "chat": self._chat,
+            "chat_history": self._chat_history,
+        }
+        handler = handlers.get(content.get("type"))
+        if handler is None:
+            await self.send_error("invalid", f"Known types: {', '.join(sorted(handlers))}.")
+            return
+        await handler(content)
+
+    async def _heartbeat(self, content: dict) -> None:
+        if self.role == EDITOR and not await self._keep_slot():
+            return
+        await self.send_json({"type": "heartbeat"})
+
+    async def _chat(self, content: dict) -> None:
+        if not await self._may_write():
+            return
+        message = await database_sync_to_async(collab_chat_message_post)(
+            session_id=self.session_id, author=self.user, body=content.get("body")
+        )
+        await self._group_send("room.chat", message=_chat_json(message))
+
+    async def _chat_history(self, content: dict) -> None:
+        before = content.get("before")
+        if before is not None and (type(before) is not int or before < 1):
+            await self.send_error("invalid", "`before` is a message id.")
+            return
+        messages, has_more = await database_sync_to_async(selectors.collab_chat_history)(
+            session_id=self.session_id, before_id=before, limit=CHAT_PAGE_SIZE
+        )
+        await self.send_json(
+            {
+                "type": "chat_history",
+                "messages": [_chat_json(message) for message in messages],
+                "has_more": has_more,
+            }
+        )
+
+    async def _receive_frame(self, frame: bytes) -> None:
+        message = documents.message_parse(frame)
+        if isinstance(message, AwarenessMessage):
+            for entry in message.entries:
+                if entry.state is None:
+                    self.awareness.pop(entry.client_id, None)
+                else:
+                    self.awareness[entry.client_id] = entry
+            await self._group_send("room.awareness", frame=frame)
+            return
+        if message.step == SyncStep.STEP1:
+            reply = await database_sync_to_async(documents.sync_step2_frame)(
+                session_id=self.session_id, state_vector=message.payload
+            )
+            await self.send(bytes_data=reply)
+            return
+        if message.payload == documents.EMPTY_UPDATE or not await self._may_write():
+            return
+        change = await database_sync_to_async(documents.collab_document_apply_update)(
+            session_id=self.session_id, update=message.payload
+        )
+        if change.changed:
+            await self._group_send("room.update", update=message.payload)
+
+    # Events from the room's group
+
+    async def _group_send(self, kind: str, **fields: Any) -> None:
+        await self.channel_layer.group_send(
+            self.group, {"type": kind, "sender": self.channel_name, **fields}
+        )
+
+    async def room_update(self, event: dict) -> None:
+        if event["sender"] != self.channel_name:
+            await self.send(bytes_data=documents.update_message(event["update"]))
+
+    async def room_awareness(self, event: dict) -> None:
+        if event["sender"] != self.channel_name:
+            await self.send(bytes_data=event["frame"])
+
+    async def room_chat(self, event: dict) -> None:
+        await self.send_json({"type": "chat", "message": event["message"]})
+
+    async def room_joined(self, event: dict) -> None:
+        if event["sender"] == self.channel_name:
+            return
+        await self.send_json(
+            {"type": "presence", "event": "joined", "user": event["user"], "role": event["role"]}
+        )
+        # Tell the newcomer who is already here, with this client's cursor and selection.
+        await self.channel_layer.send(
+            event["sender"],
+            {
+                "type": "room.here",
+                "user": self.user.username,
+                "role": self.role,
+                "awareness": self._awareness_frame(),
+            },
+        )
+
+    async def room_here(self, event: dict) -> None:
+        await self.send_json(
+            {"type": "presence", "event": "here", "user": event["user"], "role": event["role"]}
+        )
+        if event["awareness"]:
+            await self.send(bytes_data=event["awareness"])
+
+    async def room_left(self, event: dict) -> None:
+        if event["sender"] == self.channel_name:
+            return
+        await self.send_json({"type": "presence", "event": "left", "user": event["user"]})
+        if event["awareness"] != documents.awareness_removal(()):
+            await self.send(bytes_data=event["awareness"])
+
+    def _awareness_frame(self) -> bytes | None:
+        """This client's last awareness states, as one awareness frame (None before any)."""
+        if not self.awareness:
+            return None
+        return documents.awareness_frame(tuple(self.awareness.values()))

@@ -1,0 +1,1 @@
+"""Real-time collaboration rooms: editor slots and the shared document."""

@@ -1,0 +1,244 @@
+"""The shared document of a collaboration room: one Yjs document, kept by pycrdt.
+
+Top-level types (the browser declares the same with the standard Yjs library, see docs/rooms.md):
+
+- `notes`: a `Y.XmlFragment`, the rich-text notes (y-prosemirror / TipTap layout);
+- `canvas`: a `Y.Array` of `Y.Map`, one per stroke or shape.
+
+The server copy lives in PostgreSQL (`CollabDocument.state`): the whole document encoded as one
+update, merged under a row lock on every write, so the stored state is always compact and a late
+joiner receives everything in one sync step 2. Frames speak the y-websocket protocol: a varuint
+message type (0 sync, 1 awareness), then for sync a varuint sub-type (0 step 1, 1 step 2,
+2 update) and a length-prefixed payload.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from pycrdt import Doc
+
+from konnaxion.core.errors import Conflict, NotFound, ValidationFailed
+from konnaxion.kreative.models import CollabDocument, CollabSession
+
+NOTES = "notes"
+CANVAS = "canvas"
+
+MESSAGE_SYNC = 0
+MESSAGE_AWARENESS = 1
+# An awareness update may describe a few local clients (tabs sharing one provider), not more.
+AWARENESS_MAX_CLIENTS = 8
+EMPTY_UPDATE = b"\x00\x00"
+
+
+class SyncStep(enum.IntEnum):
+    STEP1 = 0
+    STEP2 = 1
+    UPDATE = 2
+
+
+class ProtocolError(ValidationFailed):
+    code = "invalid_frame"
+
+
+class InvalidUpdate(ValidationFailed):
+    code = "invalid_update"
+
+
+@dataclass(frozen=True)
+class SyncMessage:
+    step: SyncStep
+    payload: bytes  # a state vector (step 1) or an update (step 2, update)
+
+
+@dataclass(frozen=True)
+class AwarenessEntry:
+    client_id: int
+    clock: int
+    state: dict | None
+
+
+@dataclass(frozen=True)
+class AwarenessMessage:
+    payload: bytes
+    entries: tuple[AwarenessEntry, ...]
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    changed: bool
+    version: int
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.position = 0
+
+    def var_uint(self) -> int:
+        value = shift = 0
+        while True:
+            if self.position >= len(self.data) or shift > 63:
+                raise ProtocolError("The frame ends inside a number.")
+            byte = self.data[self.position]
+            self.position += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value
+
+    def var_bytes(self) -> bytes:
+        length = self.var_uint()
+        end = self.position + length
+        if end > len(self.data):
+            raise ProtocolError("The frame is shorter than its declared payload.")
+        chunk = self.data[self.position : end]
+        self.position = end
+        return chunk
+
+
+def message_parse(frame: bytes) -> SyncMessage | AwarenessMessage:
+    """Decode one binary frame of the y-websocket protocol. Raises ProtocolError."""
+    reader = _Reader(frame)
+    kind = reader.var_uint()
+    if kind == MESSAGE_SYNC:
+        step = reader.var_uint()
+        if step not in SyncStep._value2member_map_:
+            raise ProtocolError("Unknown sync message type.")
+        return SyncMessage(SyncStep(step), reader.var_bytes())
+    if kind == MESSAGE_AWARENESS:
+        payload = reader.var_bytes()
+        return AwarenessMessage(payload, _awareness_entries(payload))
+    raise ProtocolError("Unknown message type.")
+
+
+def _awareness_entries(payload: bytes) -> tuple[AwarenessEntry, ...]:
+    reader = _Reader(payload)
+    count = reader.var_uint()
+    if count > AWARENESS_MAX_CLIENTS:
+        raise ProtocolError("Too many clients in one awareness update.")
+    entries = []
+    for _ in range(count):
+        client_id, clock = reader.var_uint(), reader.var_uint()
+        try:
+            state = json.loads(reader.var_bytes().decode() or "null")
+        except (UnicodeDecodeError, ValueError) as error:
+            raise ProtocolError("An awareness state is not JSON.") from error
+        if state is not None and not isinstance(state, dict):
+            raise ProtocolError("An awareness state is a JSON object or null.")
+        entries.append(AwarenessEntry(client_id, clock, state))
+    return tuple(entries)
+
+
+def _var_uint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _var_bytes(data: bytes) -> bytes:
+    return _var_uint(len(data)) + data
+
+
+def sync_message(step: SyncStep, payload: bytes) -> bytes:
+    """A sync frame: step 1 carries a state vector, step 2 and update carry an update."""
+    return bytes([MESSAGE_SYNC, step]) + _var_bytes(payload)
+
+
+def update_message(update: bytes) -> bytes:
+    return sync_message(SyncStep.UPDATE, update)
+
+
+def awareness_message(payload: bytes) -> bytes:
+    return bytes([MESSAGE_AWARENESS]) + _var_bytes(payload)
+
+
+def awareness_frame(entries: tuple[AwarenessEntry, ...]) -> bytes:
+    """An awareness frame carrying these clients' states."""
+    payload = _var_uint(len(entries)) + b"".join(
+        _var_uint(entry.client_id)
+        + _var_uint(entry.clock)
+        + _var_bytes(json.dumps(entry.state, separators=(",", ":")).encode())
+        for entry in entries
+    )
+    return awareness_message(payload)
+
+
+def awareness_removal(entries: tuple[AwarenessEntry, ...]) -> bytes:
+    """An awareness frame telling everyone that these clients left (state null, clock + 1)."""
+    payload = _var_uint(len(entries)) + b"".join(
+        _var_uint(entry.client_id) + _var_uint(entry.clock + 1) + _var_bytes(b"null")
+        for entry in entries
+    )
+    return awareness_message(payload)
+
+
+def _load(state: bytes) -> Doc:
+    doc = Doc()
+    if state:
+        doc.apply_update(state)
+    return doc
+
+
+def collab_document_state(*, session_id: int) -> bytes:
+    """The server copy of the session's document as one update (empty document if none yet)."""
+    state = (
+        CollabDocument.objects.filter(session_id=session_id).values_list("state", flat=True).first()
+    )
+    return bytes(state) if state else EMPTY_UPDATE
+
+
+def sync_step1_frame(*, session_id: int) -> bytes:
+    """The server's sync step 1: its state vector, asking the client for what it lacks."""
+    state = _load(collab_document_state(session_id=session_id)).get_state()
+    return sync_message(SyncStep.STEP1, state)
+
+
+def sync_step2_frame(*, session_id: int, state_vector: bytes) -> bytes:
+    """The answer to a client's sync step 1: every change the client has not seen."""
+    doc = _load(collab_document_state(session_id=session_id))
+    try:
+        missing = doc.get_update(state_vector)
+    except ValueError as error:
+        raise InvalidUpdate("The state vector cannot be decoded.") from error
+    return sync_message(SyncStep.STEP2, missing)
+
+
+def collab_document_apply_update(*, session_id: int, update: bytes) -> DocumentChange:
+    """Merge `update` into the stored document under a row lock and store it compacted.
+
+    Applying the same update twice changes nothing (CRDT merge), so retries and echoes are
+    harmless; `changed` says whether this one added anything. An ended session's document is
+    read-only. Raises InvalidUpdate, NotFound, Conflict.
+    """
+    if not CollabSession.objects.filter(pk=session_id).exists():
+        raise NotFound()
+    CollabDocument.objects.get_or_create(session_id=session_id)
+    with transaction.atomic():
+        document = (
+            CollabDocument.objects.select_for_update(of=("self",))
+            .select_related("session")
+            .get(session_id=session_id)
+        )
+        if document.session.ended_at is not None:
+            raise Conflict(
+                "The session has ended; its document is read-only.", code="session_ended"
+            )
+        doc = _load(bytes(document.state))
+        before = doc.get_update()
+        try:
+            doc.apply_update(update)
+        except ValueError as error:
+            raise InvalidUpdate("The update cannot be decoded.") from error
+        after = doc.get_update()
+        if after == before:
+            return DocumentChange(changed=False, version=document.version)
+        CollabDocument.objects.filter(pk=document.pk).update(state=after, version=F("version") + 1)
+        return DocumentChange(changed=True, version=document.version + 1)

@@ -1,0 +1,44 @@
+"""The editor cap across two live ASGI server processes sharing Redis and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+from django.conf import settings
+
+from conftest import process_env
+from konnaxion.core.consumers import CLOSE_CONFLICT
+from konnaxion.kreative.tests.factories import CollabSessionFactory
+from konnaxion.kreative.tests.rooms_live import editors_race, free_port, room_servers
+from konnaxion.users.tests.factories import UserFactory, token_for
+
+TRIALS = 25
+
+
+@pytest.fixture
+def two_servers(transactional_db):
+    env = process_env()
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with room_servers([free_port(), free_port()], env) as urls:
+        yield urls
+
+
+def test_seven_to_ten_editors_on_two_servers_always_admit_exactly_the_cap(two_servers):
+    # given
+    users = [UserFactory() for _ in range(10)]
+    tokens = [token_for(user) for user in users]
+    rng = random.Random(6)
+    outcomes = []
+    # when
+    for _ in range(TRIALS):
+        session = CollabSessionFactory(host=users[0])
+        contenders = rng.randint(7, 10)
+        outcome = asyncio.run(editors_race(two_servers, session.pk, tokens[:contenders]))
+        outcomes.append((contenders, outcome.admitted, outcome.refused_codes))
+    # then
+    cap = settings.COLLAB_CANVAS_MAX_USERS
+    assert outcomes == [
+        (contenders, cap, (CLOSE_CONFLICT,) * (contenders - cap)) for contenders, _, _ in outcomes
+    ]
