@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
 COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test lint bench fuzz clean vendor screenshots browser
+.PHONY: install run test lint bench fuzz load clean vendor screenshots browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -54,17 +54,22 @@ browser: install /usr/bin/chromium
 screenshots: install /usr/bin/chromium
 	$(BIN)/python scripts/screenshots.py
 
-# Every bench/*.py script but the shared modules (_*.py).
+# Every bench/*.py script but the shared modules (_*.py) and the load run (`make load`).
 bench: install
 	@set -e; for script in bench/*.py; do \
 		[ -e "$$script" ] || continue; \
-		case "$$(basename "$$script")" in _*) continue;; esac; \
+		case "$$(basename "$$script")" in _*|load.py) continue;; esac; \
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done
 
 # A long property-based run of the API against its OpenAPI schema (FUZZ_EXAMPLES per operation).
 fuzz: install
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(BIN)/pytest -q tests/security/test_api_fuzz.py
+
+# Mixed traffic against `konnaxion up` from a second process, at increasing concurrency
+# (LOAD_LEVELS clients, LOAD_SECONDS per level).
+load: install
+	$(BIN)/python bench/load.py --levels $${LOAD_LEVELS:-1,4,16,32} --seconds $${LOAD_SECONDS:-10}
 
 clean:
 	rm -rf $(VENV) var
