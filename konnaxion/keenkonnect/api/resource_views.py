@@ -35,7 +35,7 @@ from konnaxion.keenkonnect.models import (
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
 from konnaxion.keenkonnect.storage.incoming import IncomingFile
-from konnaxion.keenkonnect.storage.upload_handler import IncomingFileUploadHandler
+from konnaxion.keenkonnect.storage.upload_handler import StreamedUploadsMixin
 
 PROJECT_SLUG = OpenApiParameter("project_slug", str, OpenApiParameter.PATH)
 RESOURCE_ID = OpenApiParameter("resource_id", int, OpenApiParameter.PATH)
@@ -64,8 +64,8 @@ class ProjectScoped:
 
 
 def received_file(request: Request) -> IncomingFile:
-    """The streamed `file` part of a multipart upload. Raises ValidationFailed without one."""
-    request.upload_handlers = [IncomingFileUploadHandler(request)]
+    """The streamed `file` part of a multipart upload (the view installs the streaming handler
+    with StreamedUploadsMixin). Raises ValidationFailed without one."""
     upload = request.FILES.get("file")
     if not isinstance(upload, IncomingFile):
         raise ValidationFailed(details={"fields": {"file": "a file is required"}})
@@ -79,7 +79,7 @@ def form_field(request: Request, name: str, max_length: int) -> str:
     return value
 
 
-class ResourceListView(ProjectScoped, generics.GenericAPIView):
+class ResourceListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIView):
     """The project's documents the caller may read; upload a new one."""
 
     serializer_class = s.ResourceSerializer
@@ -229,7 +229,7 @@ def if_match_number(request: Request) -> int | None:
     return int(value)
 
 
-class VersionListView(ProjectScoped, generics.GenericAPIView):
+class VersionListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIView):
     """The versions of a document, newest first; upload a new one."""
 
     serializer_class = s.DocumentVersionSerializer

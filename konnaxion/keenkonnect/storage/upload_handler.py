@@ -49,3 +49,22 @@ class IncomingFileUploadHandler(FileUploadHandler):
         if self.incoming is not None:
             self.incoming.discard()
             self.incoming = None
+
+
+class StreamedUploadsMixin:
+    """For DRF views that receive files: the streaming handlers are installed on the request
+    before anything reads its body.
+
+    DRF's session authentication checks the CSRF token by reading `request.POST`, which parses a
+    multipart body with whatever handlers the request has at that moment: installed later, they
+    would never see the file (browsers sign in with sessions). Files a refused request received
+    are discarded when Django closes `request.FILES` at the end of the request.
+    """
+
+    def upload_handlers_for(self, request) -> list:
+        return [IncomingFileUploadHandler(request)]
+
+    def initialize_request(self, request, *args, **kwargs):
+        if request.method in ("POST", "PUT", "PATCH"):
+            request.upload_handlers = self.upload_handlers_for(request)
+        return super().initialize_request(request, *args, **kwargs)

@@ -421,3 +421,46 @@ def test_list_query_counts_are_flat(django_assert_max_num_queries, path):
             assert client.get(url).status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_browser_session_uploads_with_its_csrf_token(upload_tmp_dir):
+    # given a signed-in browser: session cookie and CSRF token, as the web front sends them
+    from rest_framework.test import APIClient
+
+    from konnaxion.keenkonnect.tests.stockage import NamedBytes
+    from konnaxion.users.tests.factories import DEFAULT_PASSWORD
+
+    project, users = team_project()
+    browser = APIClient(enforce_csrf_checks=True)
+    assert browser.login(username=users["collaborator"].username, password=DEFAULT_PASSWORD)
+    token = "k" * 32
+    browser.cookies["csrftoken"] = token
+    # when (the CSRF check reads the form before the view: the file must still stream)
+    response = browser.post(
+        f"/api/projects/{project.slug}/resources/",
+        data={"file": NamedBytes("plan.pdf", pdf_bytes()), "title": "From the browser"},
+        format="multipart",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    # then
+    assert response.status_code == 201, response.content
+    assert response.json()["current_version"]["content_type"] == "application/pdf"
+    assert not upload_tmp_dir.exists() or os.listdir(upload_tmp_dir) == []
+
+
+def test_a_browser_session_without_csrf_token_is_refused_and_nothing_remains(upload_tmp_dir):
+    from rest_framework.test import APIClient
+
+    from konnaxion.keenkonnect.tests.stockage import NamedBytes
+    from konnaxion.users.tests.factories import DEFAULT_PASSWORD
+
+    project, users = team_project()
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.login(username=users["collaborator"].username, password=DEFAULT_PASSWORD)
+    response = browser.post(
+        f"/api/projects/{project.slug}/resources/",
+        data={"file": NamedBytes("plan.pdf", pdf_bytes())},
+        format="multipart",
+    )
+    assert response.status_code == 403
+    assert nothing_left(upload_tmp_dir)

@@ -18,6 +18,7 @@ from konnaxion.keenkonnect.storage.incoming import FileTooLarge
 from konnaxion.keenkonnect.storage.upload_handler import (
     MULTIPART_OVERHEAD_BYTES,
     IncomingFileUploadHandler,
+    StreamedUploadsMixin,
 )
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api import kontact_serializers as s
@@ -233,7 +234,12 @@ OPPORTUNITY_FILTERS = [
 ]
 
 
-class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OpportunityViewSet(
+    StreamedUploadsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """The Opportunities board: anyone reads; members post; posters close, fill, edit, delete."""
 
     serializer_class = s.OpportunitySerializer
@@ -241,6 +247,13 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     parser_classes = UPLOAD_PARSERS
     lookup_value_regex = r"\d+"
     queryset = Opportunity.objects.none()
+
+    def upload_handlers_for(self, request) -> list:
+        return [
+            AttachmentUploadHandler(
+                request, max_bytes=opportunity_announcement.attachment_max_bytes()
+            )
+        ]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -265,11 +278,6 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         responses={201: s.OpportunitySerializer},
     )
     def create(self, request: Request) -> Response:
-        request.upload_handlers = [
-            AttachmentUploadHandler(
-                request, max_bytes=opportunity_announcement.attachment_max_bytes()
-            )
-        ]
         uploads = list(request.FILES.getlist("attachments"))
         strays = [
             f for key in request.FILES if key != "attachments" for f in request.FILES.getlist(key)
