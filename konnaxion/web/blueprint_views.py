@@ -25,8 +25,6 @@ from konnaxion.keenkonnect.services import secure_document_storage as storage
 from konnaxion.keenkonnect.services.document_diff import kind_of
 from konnaxion.web.blueprint_forms import MAX_VERSION, DiffForm, PermissionsForm, RestoreForm
 
-# Files past this size go through the resumable (tus) endpoint; smaller ones in one request.
-RESUMABLE_FROM_BYTES = 8 * 1024 * 1024
 TUS_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_VERSIONS_SHOWN = 200
 
@@ -74,7 +72,6 @@ def blueprints_context(request: HttpRequest, project: Project) -> dict:
         "can_upload": level >= AccessLevel.WRITE,
         "max_upload_mb": settings.MAX_BLUEPRINT_UPLOAD_MB,
         "trash_days": settings.STOCKAGE_TRASH_DAYS,
-        "resumable_from": RESUMABLE_FROM_BYTES,
         "tus_chunk": TUS_CHUNK_BYTES,
     }
 
@@ -103,7 +100,6 @@ def _document_page(
         "permissions_form": PermissionsForm.for_resource(resource) if is_admin else None,
         "versions_upload_url": f"/api/projects/{project.slug}/resources/{resource.pk}/versions/",
         "max_upload_mb": settings.MAX_BLUEPRINT_UPLOAD_MB,
-        "resumable_from": RESUMABLE_FROM_BYTES,
         "tus_chunk": TUS_CHUNK_BYTES,
         **extra,
     }

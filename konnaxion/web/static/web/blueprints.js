@@ -1,6 +1,8 @@
-// Blueprints tab: drag-and-drop uploads with a progress bar. Small files go to the multipart
-// endpoint in one request; large ones through tus (resumable: the upload's URL is kept in
-// localStorage, so choosing the same file after a reload continues where it stopped).
+// Blueprints tab: drag-and-drop uploads with a progress bar, through the tus endpoint in chunks
+// (resumable: the upload's URL is kept in localStorage, so choosing the same file after a
+// reload continues where it stopped). The multipart endpoint is not used from the browser: with
+// session authentication the CSRF check reads the form body before the streaming upload
+// handler can be installed, so the file part never reaches it.
 //
 // Hook for live updates: the tab carries `data-project-ws-url` (the project's WebSocket) and
 // `window.konnaxionBlueprints.refresh()` reloads the document list from the server.
@@ -29,22 +31,20 @@ function errorMessage(xhrOrResponseText) {
   }
 }
 
-function multipartUpload(uploader, file, onProgress) {
+function patchChunk(uploader, url, offset, blob, onProgress) {
+  // XHR rather than fetch: only XHR reports how much of a request body has been sent.
   return new Promise((resolve, reject) => {
-    const body = new FormData();
-    body.append("file", file, file.name);
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", uploader.dataset.uploadUrl);
-    xhr.setRequestHeader("X-CSRFToken", uploader.dataset.csrfToken);
-    if (uploader.dataset.currentVersion) xhr.setRequestHeader("If-Match", uploader.dataset.currentVersion);
-    xhr.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    xhr.open("PATCH", url);
+    const headers = tusHeaders(uploader, {
+      "Upload-Offset": String(offset),
+      "Content-Type": "application/offset+octet-stream",
     });
-    xhr.addEventListener("load", () =>
-      xhr.status === 201 ? resolve() : reject(new Error(errorMessage(xhr.responseText) || xhr.statusText)),
-    );
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.addEventListener("progress", (event) => onProgress(offset + event.loaded));
+    xhr.addEventListener("load", () => resolve(xhr));
     xhr.addEventListener("error", () => reject(new Error(uploader.dataset.textNetwork)));
-    xhr.send(body);
+    xhr.send(blob);
   });
 }
 
@@ -85,19 +85,14 @@ async function tusUpload(uploader, file, onProgress, onResume) {
   }
   const chunk = Number(uploader.dataset.chunkBytes);
   while (offset < file.size) {
-    const response = await fetch(url, {
-      method: "PATCH",
-      headers: tusHeaders(uploader, {
-        "Upload-Offset": String(offset),
-        "Content-Type": "application/offset+octet-stream",
-      }),
-      body: file.slice(offset, offset + chunk),
-    });
+    const response = await patchChunk(uploader, url, offset, file.slice(offset, offset + chunk), (sent) =>
+      onProgress(sent / file.size),
+    );
     if (response.status !== 204) {
       if (response.status !== 409) localStorage.removeItem(key);
-      throw new Error(errorMessage(await response.text()) || response.statusText);
+      throw new Error(errorMessage(response.responseText) || response.statusText);
     }
-    offset = Number(response.headers.get("Upload-Offset"));
+    offset = Number(response.getResponseHeader("Upload-Offset"));
     onProgress(offset / file.size);
   }
   localStorage.removeItem(key);
@@ -138,11 +133,7 @@ async function uploadOne(uploader, file) {
     return false;
   }
   try {
-    if (file.size >= Number(uploader.dataset.resumableFrom)) {
-      await tusUpload(uploader, file, (f) => row.progress(f), (f) => row.progress(f, uploader.dataset.textResuming));
-    } else {
-      await multipartUpload(uploader, file, (f) => row.progress(f));
-    }
+    await tusUpload(uploader, file, (f) => row.progress(f), (f) => row.progress(f, uploader.dataset.textResuming));
   } catch (error) {
     row.failed(error.message || uploader.dataset.textNetwork);
     return false;
