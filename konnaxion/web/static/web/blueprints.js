@@ -9,6 +9,10 @@
 
 const TUS_VERSION = "1.0.0";
 
+const percentFormat = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+  style: "percent",
+});
+
 function format(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
@@ -104,15 +108,17 @@ function progressRow(uploader, file) {
   const bar = document.createElement("progress");
   bar.max = 100;
   bar.value = 0;
-  label.textContent = format(uploader.dataset.textUploading, { name: file.name, percent: 0 });
+  label.textContent = format(uploader.dataset.textUploading, {
+    name: file.name,
+    percent: percentFormat.format(0),
+  });
   bar.setAttribute("aria-label", file.name);
   row.append(label, bar);
   uploader.querySelector("[data-progress-list]").append(row);
   return {
     progress(fraction, template = uploader.dataset.textUploading) {
-      const percent = Math.round(fraction * 100);
-      bar.value = percent;
-      label.textContent = format(template, { name: file.name, percent });
+      bar.value = Math.round(fraction * 100);
+      label.textContent = format(template, { name: file.name, percent: percentFormat.format(fraction) });
     },
     done() {
       bar.value = 100;
