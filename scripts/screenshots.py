@@ -40,6 +40,7 @@ SIGNED_IN_PAGES = [
     ("projects-create", "/projects/?tab=create"),
     ("projects-mine", "/projects/?tab=mine"),
     ("project-overview", "/projects/community-workshop-bench/"),
+    ("project-blueprints", "/projects/community-workshop-bench/?tab=blueprints"),
 ]
 DEMO_SIGN_IN = ("admin", "konnaxion-admin")
 LANGUAGES = ["en", "ar"]

@@ -24,6 +24,7 @@ from konnaxion.keenkonnect.models import Project, ProjectTeam
 from konnaxion.keenkonnect.services import projects as project_services
 from konnaxion.keenkonnect.services import team as team_services
 from konnaxion.users.models import User
+from konnaxion.web.blueprint_views import blueprints_context
 from konnaxion.web.project_forms import (
     MemberAddForm,
     MemberRoleForm,
@@ -34,7 +35,7 @@ from konnaxion.web.project_forms import (
 
 PAGE_SIZE = 20
 PROJECTS_TABS = ("browse", "create", "mine")
-PROJECT_TABS = ("overview",)
+PROJECT_TABS = ("overview", "blueprints")
 
 
 def error_message(error: ApplicationError) -> str:
@@ -132,7 +133,9 @@ def _project_page(
         **_team_context(request, project, is_owner=is_owner),
         **overrides,
     }
-    return render(request, "web/projects/project.html", context, status=status)
+    if context["tab"] == "blueprints":
+        context |= blueprints_context(request, project)
+    return render(request, "web/projects/blueprints/project.html", context, status=status)
 
 
 def _team_context(request: HttpRequest, project: Project, *, is_owner: bool) -> dict:

@@ -3,7 +3,9 @@ join this `web` namespace; the layout shows a navigation link once its name reso
 
 from django.urls import include, path
 
-from konnaxion.web import project_views, views
+from konnaxion.web import blueprint_views, project_views, views
+
+BLUEPRINT = "projects/<slug:slug>/blueprints/<int:resource_id>/"
 
 app_name = "web"
 
@@ -27,6 +29,18 @@ urlpatterns = [
         project_views.project_member_remove,
         name="project_member_remove",
     ),
+    path("projects/<slug:slug>/blueprints/", blueprint_views.blueprint_list, name="blueprint_list"),
+    path(BLUEPRINT, blueprint_views.blueprint_detail, name="blueprint"),
+    path(f"{BLUEPRINT}diff/", blueprint_views.blueprint_diff, name="blueprint_diff"),
+    path(f"{BLUEPRINT}restore/", blueprint_views.blueprint_restore, name="blueprint_restore"),
+    path(
+        f"{BLUEPRINT}permissions/",
+        blueprint_views.blueprint_permissions,
+        name="blueprint_permissions",
+    ),
+    path(f"{BLUEPRINT}trash/", blueprint_views.blueprint_trash, name="blueprint_trash"),
+    path(f"{BLUEPRINT}untrash/", blueprint_views.blueprint_untrash, name="blueprint_untrash"),
+    path(f"{BLUEPRINT}purge/", blueprint_views.blueprint_purge, name="blueprint_purge"),
 ]
 
 # Outside the namespace: Django's own view posts here by the name "set_language".

@@ -1,0 +1,103 @@
+"""The Blueprints tab in Debian's Chromium (headless): upload by drag and drop and by the file
+input, a second version, the diff, restore, and a permission entry that hides a document."""
+
+import base64
+
+import pytest
+from playwright.sync_api import expect
+
+from konnaxion.keenkonnect.models import ProjectTeam
+from konnaxion.keenkonnect.services.team import project_member_add
+from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
+from konnaxion.keenkonnect.tests.factories import project_for
+from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.browser
+
+DROP_FILE = """([name, type, encoded]) => {
+  const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, { type }));
+  return transfer;
+}"""
+
+
+def sign_in(page, user) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("header .user-menu summary")).to_have_text(user.username)
+
+
+def drop(page, name: str, content: bytes) -> None:
+    transfer = page.evaluate_handle(
+        DROP_FILE, [name, "application/pdf", base64.b64encode(content).decode()]
+    )
+    page.dispatch_event("[data-dropzone]", "drop", {"dataTransfer": transfer})
+
+
+def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
+    # given a project with an owner and a collaborator, each in their own browser
+    olga, walt = UserFactory(username="olga"), UserFactory(username="walt")
+    project = project_for(creator=olga, title="Tiny house", visibility="members")
+    project_member_add(project=project, user=walt, role=ProjectTeam.Role.COLLABORATOR)
+    owner, member = new_page(), new_page()
+    sign_in(owner, olga)
+    sign_in(member, walt)
+    tab = f"/projects/{project.slug}/?tab=blueprints"
+
+    # when olga drops a PDF on the Blueprints tab
+    owner.goto(f"/projects/{project.slug}/")
+    owner.get_by_role("link", name="Blueprints").click()
+    owner.evaluate("window.stillTheSamePage = true")
+    drop(owner, "floor-plan.pdf", multipage_pdf(["Ground floor", "Kitchen on the left"]))
+    # then it is listed, with its progress reported, without a reload
+    expect(owner.locator(".upload-progress")).to_contain_text("floor-plan.pdf is uploaded.")
+    listed = owner.locator("#blueprint-list tbody tr", has_text="floor-plan.pdf")
+    expect(listed).to_contain_text("PDF document")
+    expect(listed.locator("td").nth(2)).to_have_text("1")
+    assert owner.evaluate("window.stillTheSamePage") is True
+
+    # when she opens it and uploads a second version through the file input
+    listed.get_by_role("link", name="floor-plan.pdf", exact=True).click()
+    second = tmp_path / "floor-plan.pdf"
+    second.write_bytes(multipage_pdf(["Ground floor", "Kitchen on the right"]))
+    owner.get_by_label("Choose files").set_input_files(second)
+    # then the history shows version 2 as current
+    current = owner.locator(".version-table tbody tr", has_text="current")
+    expect(current.get_by_role("rowheader")).to_contain_text("2")
+
+    # when she compares version 1 with version 2
+    owner.get_by_label("From version").select_option("1")
+    owner.get_by_label("To version").select_option("2")
+    owner.get_by_role("button", name="Show the changes").click()
+    # then page 2's text change is shown
+    expect(owner.get_by_role("heading", level=1)).to_have_text(
+        "Changes from version 1 to version 2"
+    )
+    expect(owner.get_by_role("heading", name="Page 2 · changed")).to_be_visible()
+    expect(owner.locator(".diff-removed", has_text="Kitchen on the left")).to_be_visible()
+    expect(owner.locator(".diff-added", has_text="Kitchen on the right")).to_be_visible()
+
+    # when she restores version 1
+    owner.go_back()
+    owner.get_by_role("button", name="Restore version 1").click()
+    # then it is current again, as version 3
+    expect(owner.get_by_role("status")).to_contain_text("Version 1 is current again, as version 3.")
+    current = owner.locator(".version-table tbody tr", has_text="current")
+    expect(current.get_by_role("rowheader")).to_contain_text("3")
+
+    # given walt sees the document on his tab
+    member.goto(tab)
+    expect(member.locator("#blueprint-list")).to_contain_text("floor-plan.pdf")
+
+    # when olga sets walt's entry to none
+    owner.get_by_label("Level of walt").select_option("none")
+    owner.get_by_role("button", name="Save the permissions").click()
+    expect(owner.get_by_role("status")).to_contain_text("The permissions are saved.")
+
+    # then after a reload the document is gone from walt's page
+    member.reload()
+    expect(member.locator("#blueprint-list")).to_contain_text("No documents yet.")
+    expect(member.locator("#blueprint-list")).not_to_contain_text("floor-plan.pdf")
