@@ -34,6 +34,8 @@ PAGES = [
     ("sign-in", "/accounts/login/"),
     ("sign-up", "/accounts/signup/"),
     ("projects-browse", "/projects/?tab=browse"),
+    ("connect-people", "/connect/?tab=people"),
+    ("connect-opportunities", "/connect/?tab=opportunities"),
 ]
 # Pages seen signed in as the demo administrator (the owner of the demo projects).
 SIGNED_IN_PAGES = [
@@ -41,6 +43,10 @@ SIGNED_IN_PAGES = [
     ("projects-mine", "/projects/?tab=mine"),
     ("project-overview", "/projects/community-workshop-bench/"),
     ("project-blueprints", "/projects/community-workshop-bench/?tab=blueprints"),
+    ("connect-post-opportunity", "/connect/?tab=opportunities&post=1"),
+    ("profile-portfolio", "/profile/admin/?tab=portfolio"),
+    ("profile-reviews", "/profile/admin/?tab=reviews"),
+    ("profile-edit", "/profile/admin/?tab=edit"),
 ]
 DEMO_SIGN_IN = ("admin", "konnaxion-admin")
 LANGUAGES = ["en", "ar"]

@@ -268,3 +268,35 @@ def collab_chat_history(
         messages = messages.filter(pk__lt=before_id)
     page = list(messages.order_by("-id")[: limit + 1])
     return list(reversed(page[:limit])), len(page) > limit
+
+
+def engagements_to_endorse(*, author, subject) -> dict:
+    """What `author` may still endorse `subject` for: ended sessions both took part in and
+    completed projects both are on the team of, within the endorsement window, not yet endorsed
+    by `author`. `{"sessions": QuerySet[CollabSession], "projects": QuerySet[Project]}`."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from konnaxion.keenkonnect.models import Project
+
+    if not getattr(author, "is_authenticated", False) or author.pk == subject.pk:
+        return {"sessions": CollabSession.objects.none(), "projects": Project.objects.none()}
+    since = timezone.now() - timedelta(days=settings.ENDORSEMENT_WINDOW_DAYS)
+    given = Endorsement.objects.filter(author=author, subject=subject)
+    sessions = (
+        CollabSession.objects.filter(ended_at__gte=since, participants__user=author)
+        .filter(participants__user=subject)
+        .exclude(pk__in=given.filter(session__isnull=False).values("session"))
+        .order_by("-ended_at")
+    )
+    projects = (
+        Project.objects.filter(
+            status=Project.Status.COMPLETED, updated_at__gte=since, team__user=author
+        )
+        .filter(team__user=subject)
+        .exclude(pk__in=given.filter(project__isnull=False).values("project"))
+        .order_by("-updated_at")
+    )
+    return {"sessions": sessions, "projects": projects}

@@ -3,7 +3,13 @@ join this `web` namespace; the layout shows a navigation link once its name reso
 
 from django.urls import include, path
 
-from konnaxion.web import blueprint_views, project_views, views
+from konnaxion.web import (
+    blueprint_views,
+    connect_views,
+    profile_views,
+    project_views,
+    views,
+)
 
 BLUEPRINT = "projects/<slug:slug>/blueprints/<int:resource_id>/"
 
@@ -14,6 +20,41 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    path("connect/", connect_views.connect, name="connect"),
+    path("connect/people/<str:username>/follow/", connect_views.follow, name="follow"),
+    path(
+        "connect/opportunities/new/",
+        connect_views.opportunity_create,
+        name="opportunity_create",
+    ),
+    path("connect/opportunities/<int:pk>/", connect_views.opportunity_detail, name="opportunity"),
+    path(
+        "connect/opportunities/<int:pk>/edit/",
+        connect_views.opportunity_update,
+        name="opportunity_update",
+    ),
+    path(
+        "connect/opportunities/<int:pk>/save/",
+        connect_views.opportunity_save,
+        name="opportunity_save",
+    ),
+    path(
+        "connect/opportunities/<int:pk>/<str:change>/",
+        connect_views.opportunity_status,
+        name="opportunity_status",
+    ),
+    path("profile/<str:username>/", profile_views.profile, name="profile"),
+    path("profile/<str:username>/edit/", profile_views.profile_update, name="profile_update"),
+    path(
+        "profile/<str:username>/endorse/",
+        profile_views.endorsement_create,
+        name="endorsement_create",
+    ),
+    path(
+        "profile/<str:username>/reviews/<int:pk>/reply/",
+        profile_views.endorsement_reply,
+        name="endorsement_reply",
+    ),
     path("projects/", project_views.projects, name="projects"),
     path("projects/<slug:slug>/", project_views.project_detail, name="project"),
     path("projects/<slug:slug>/update/", project_views.project_update, name="project_update"),

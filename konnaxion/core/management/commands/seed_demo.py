@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from konnaxion.keenkonnect.demo import demo_projects_load
+from konnaxion.kreative.demo import demo_people_load
 
 DEMO_ADMIN = ("admin", "admin@konnaxion.local", "konnaxion-admin")
 
@@ -18,5 +19,7 @@ class Command(BaseCommand):
         username, email, password = DEMO_ADMIN
         if not user_model.objects.filter(username=username).exists():
             user_model.objects.create_superuser(username=username, email=email, password=password)
-        demo_projects_load(owner=user_model.objects.get(username=username))
+        admin = user_model.objects.get(username=username)
+        demo_projects_load(owner=admin)
+        demo_people_load(admin=admin)
         self.stdout.write(f"Demo data ready. Sign in to /admin/ as {username} / {password}.")

@@ -1,0 +1,242 @@
+"""Demo people and opportunities for a first run (`konnaxion up --demo`): a dozen public
+profiles with artworks, follows, and open and closed opportunities, made through the services
+and only once (a demo person already there is left as they are)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from konnaxion.kreative.models import Opportunity
+from konnaxion.kreative.services.artworks import artwork_create
+from konnaxion.kreative.services.opportunity_announcement import (
+    opportunity_close,
+    opportunity_create,
+)
+from konnaxion.kreative.services.professional_profile import follow_create, profile_update
+
+# (username, name, headline, role, region, skills, styles, [(artwork title, tags)])
+DEMO_PEOPLE = (
+    (
+        "noor",
+        "Noor Haddad",
+        "Etcher and printmaker",
+        "creator",
+        "Brittany",
+        ["etching", "printmaking"],
+        ["expressionism"],
+        [("Harbour at dawn", ["etching", "sea"])],
+    ),
+    (
+        "kenji",
+        "Kenji Sato",
+        "Woodblock prints",
+        "creator",
+        "Kyoto",
+        ["woodcut", "printmaking"],
+        ["ukiyo-e"],
+        [("Rain on Kamo river", ["woodcut", "rain"])],
+    ),
+    (
+        "amara",
+        "Amara Okafor",
+        "Textile artist",
+        "creator",
+        "Lagos",
+        ["weaving", "dyeing"],
+        ["adire"],
+        [("Indigo field", ["textile", "indigo"])],
+    ),
+    (
+        "lucia",
+        "Lucía Ferrer",
+        "Curator of small shows",
+        "diffuser",
+        "Valencia",
+        ["curation", "exhibition design"],
+        ["contemporary"],
+        [],
+    ),
+    (
+        "elif",
+        "Elif Demir",
+        "Ceramics and glazes",
+        "creator",
+        "Izmir",
+        ["ceramics", "glazing"],
+        ["iznik"],
+        [("Blue tulip bowl", ["ceramics", "blue"])],
+    ),
+    (
+        "marta",
+        "Marta Nowak",
+        "Street murals",
+        "creator",
+        "Kraków",
+        ["mural", "spray paint"],
+        ["street art"],
+        [("Courtyard whale", ["mural", "sea"])],
+    ),
+    (
+        "yusuf",
+        "Yusuf Benali",
+        "Calligraphy",
+        "creator",
+        "Fès",
+        ["calligraphy", "illumination"],
+        ["maghrebi"],
+        [("Thuluth study", ["calligraphy"])],
+    ),
+    (
+        "ines",
+        "Inês Duarte",
+        "Gallery owner in Porto",
+        "diffuser",
+        "Porto",
+        ["gallery management"],
+        ["contemporary"],
+        [],
+    ),
+    (
+        "theo",
+        "Théo Martin",
+        "Glass blower",
+        "creator",
+        "Brittany",
+        ["glassblowing", "kiln"],
+        ["studio glass"],
+        [("Green vessel", ["glass", "green"])],
+    ),
+    (
+        "priya",
+        "Priya Raman",
+        "Illustrator",
+        "creator",
+        "Chennai",
+        ["illustration", "ink"],
+        ["kalamkari"],
+        [("Peacock in ink", ["ink", "bird"])],
+    ),
+    (
+        "sofia",
+        "Sofía Reyes",
+        "Photographer",
+        "creator",
+        "Oaxaca",
+        ["photography", "darkroom"],
+        ["documentary"],
+        [("Market hands", ["photography"])],
+    ),
+    (
+        "jonas",
+        "Jonas Berg",
+        "Sound and installation",
+        "creator",
+        "Bergen",
+        ["sound design", "installation"],
+        ["minimalism"],
+        [("Fjord hum", ["sound", "sea"])],
+    ),
+)
+COLOURS = ((32, 78, 140), (176, 64, 48), (60, 130, 90), (200, 160, 40), (110, 60, 140))
+
+
+def _picture(title: str, index: int) -> ContentFile:
+    """A small generated image standing in for the artwork's photograph."""
+    image = Image.new("RGB", (480, 360), COLOURS[index % len(COLOURS)])
+    drawing = ImageDraw.Draw(image)
+    drawing.rectangle((40, 40, 440, 320), outline=(255, 255, 255), width=6)
+    drawing.text((60, 160), title, fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name=f"demo-{index}.png")
+
+
+def demo_people_load(*, admin) -> None:
+    """The demo people, their artworks and follows, and the demo opportunities."""
+    users = get_user_model()
+    created_people = []
+    for index, (username, name, headline, role, region, skills, styles, works) in enumerate(
+        DEMO_PEOPLE
+    ):
+        person, created = users.objects.get_or_create(username=username, defaults={"name": name})
+        if not created:
+            continue
+        person.set_unusable_password()
+        person.save(update_fields=["password"])
+        profile_update(
+            user=person,
+            display_name=name,
+            headline=headline,
+            role=role,
+            region=region,
+            skills=skills,
+            styles=styles,
+            visibility="public",
+            open_to_collaboration=index % 2 == 0,
+        )
+        for title, tags in works:
+            artwork_create(
+                artist=person, title=title, media_file=_picture(title, index), tags=tags, nsfw=False
+            )
+        created_people.append(person)
+    if not created_people:
+        return
+    profile_update(user=admin, display_name="Konnaxion admin", visibility="public")
+    for person in created_people[:4]:
+        follow_create(follower=admin, followee=person)
+    _demo_opportunities_load(posters=created_people)
+
+
+def _demo_opportunities_load(*, posters) -> None:
+    soon = timezone.now() + timedelta(days=30)
+    poster = {person.username: person for person in posters}
+    opportunity_create(
+        posted_by=poster["lucia"],
+        type=Opportunity.Type.EXHIBITION,
+        title="Small works salon",
+        description="A group show of works under 30 cm, in a Valencia gallery.",
+        region="Valencia",
+        deadline=soon,
+        entry_fee=15,
+        currency="EUR",
+        apply_url="https://example.org/salon",
+        tags=["painting", "small works"],
+    )
+    opportunity_create(
+        posted_by=poster["ines"],
+        type=Opportunity.Type.RESIDENCY,
+        title="Printmaking residency",
+        description="Two months in a print studio in Porto, with a press and a room.",
+        region="Porto",
+        deadline=soon,
+        compensation=1200,
+        currency="EUR",
+        apply_instructions="Send ten images and a short letter.",
+        tags=["printmaking"],
+    )
+    opportunity_create(
+        posted_by=poster["marta"],
+        type=Opportunity.Type.CALL,
+        title="Open call for muralists",
+        description="Paint the wall of the old market hall.",
+        region="Kraków",
+        remote=False,
+        apply_url="https://example.org/murals",
+        tags=["mural", "street art"],
+    )
+    closed = opportunity_create(
+        posted_by=poster["lucia"],
+        type=Opportunity.Type.JOB,
+        title="Gallery assistant",
+        description="Part-time help with hanging and visitors.",
+        region="Valencia",
+        apply_url="https://example.org/job",
+        tags=["gallery"],
+    )
+    opportunity_close(opportunity=closed, actor=poster["lucia"])

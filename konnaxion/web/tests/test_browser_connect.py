@@ -1,0 +1,97 @@
+"""Journeys through /connect and /profile in Debian's Chromium (headless): edit one's profile,
+follow someone from People, post an opportunity and find it with the filters."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from konnaxion.kreative.models import Follow, Opportunity, ProfessionalProfile
+from konnaxion.kreative.tests.factories import profile_for
+from konnaxion.users.tests.factories import UserFactory
+from konnaxion.web.tests.test_browser_projects import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_edit_ones_profile(page):
+    # given
+    ada = UserFactory(username="ada")
+    sign_in(page, ada)
+    # when she opens her profile from the account menu and its Edit tab
+    page.locator("header .user-menu summary").click()
+    page.get_by_role("link", name="My profile").click()
+    page.get_by_role("link", name="Edit my profile").click()
+    page.get_by_label("Display name").fill("Ada Lovelace")
+    page.get_by_label("Headline").fill("Glass and light")
+    page.get_by_label("Skills").fill("glassblowing, kiln")
+    page.get_by_label("Links").fill("Studio | https://ada.example")
+    page.get_by_label("Open to collaboration").check()
+    page.get_by_label("Who sees my profile").select_option("public")
+    page.get_by_role("button", name="Save my profile").click()
+    # then the profile shows the changes
+    expect(page.locator(".messages")).to_contain_text("Your profile is saved.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ada Lovelace")
+    expect(page.get_by_role("link", name="Studio")).to_have_attribute("href", "https://ada.example")
+    profile = ProfessionalProfile.objects.get(user=ada)
+    assert profile.headline == "Glass and light" and profile.visibility == "public"
+
+
+def test_follow_someone_from_people(page):
+    # given
+    ada, noor = UserFactory(username="ada"), UserFactory(username="noor")
+    profile_for(noor, display_name="Noor Haddad", skills=["etching"], region="Brittany")
+    profile_for(UserFactory(username="sam"), skills=["welding"])
+    sign_in(page, ada)
+    # when she searches People by skill
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Connect").click()
+    page.get_by_label("Skills").fill("etching")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="Noor Haddad")).to_be_visible()
+    expect(page.get_by_text("@sam")).to_have_count(0)
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_role("button", name="Follow noor").click()
+    # then the button turns (htmx, no reload) and the notice takes the focus
+    notice = page.locator(".follow [role=status]")
+    expect(notice).to_have_text("You follow noor.")
+    expect(notice).to_be_focused()
+    expect(page.get_by_role("button", name="Unfollow noor")).to_be_visible()
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert Follow.objects.filter(follower=ada, followee=noor).exists()
+
+
+def test_post_an_opportunity_and_find_it_with_the_filters(page):
+    # given
+    sign_in(page, UserFactory(username="ada"))
+    page.goto("/connect/?tab=opportunities")
+    # when she posts a call
+    page.get_by_role("link", name="Post an opportunity").click()
+    form = page.locator("form[enctype='multipart/form-data']")
+    form.get_by_label("Type").select_option("call")
+    form.get_by_label("Title").fill("Open call for muralists")
+    form.get_by_label("Description").fill("Paint the wall of the old market hall.")
+    form.get_by_label("Region").fill("Brittany")
+    form.get_by_label("Apply at (https URL)").fill("https://example.org/murals")
+    form.get_by_label("Tags").fill("mural, street art")
+    form.get_by_role("button", name="Post the opportunity").click()
+    # then its page opens
+    expect(page.locator(".messages")).to_contain_text(
+        "Opportunity “Open call for muralists” posted."
+    )
+    opportunity = Opportunity.objects.get(title="Open call for muralists")
+    expect(page).to_have_url(re.compile(rf"/connect/opportunities/{opportunity.pk}/$"))
+
+    # when she filters the board by type, tag and region
+    page.get_by_role("link", name="All opportunities").click()
+    filters = page.get_by_role("search", name="Search opportunities")
+    filters.get_by_label("Type").select_option("call")
+    filters.get_by_label("Tags").fill("mural")
+    filters.get_by_label("Region").fill("brittany")
+    filters.get_by_role("button", name="Search").click()
+    # then it is found
+    results = page.locator(".opportunity-list")
+    expect(results.get_by_role("link", name="Open call for muralists")).to_be_visible()
+    # and a filter it does not match hides it
+    filters.get_by_label("Type").select_option("job")
+    filters.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("No opportunity matches.")).to_be_visible()
