@@ -8,8 +8,12 @@ USERNAMES_MAX = 50
 
 
 def usernames(*, required: bool) -> serializers.ListField:
+    extra = {} if required else {"default": list}
     return serializers.ListField(
-        child=serializers.CharField(max_length=150), max_length=USERNAMES_MAX, required=required
+        child=serializers.CharField(max_length=150),
+        max_length=USERNAMES_MAX,
+        required=required,
+        **extra,
     )
 
 
