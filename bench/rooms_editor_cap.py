@@ -29,10 +29,9 @@ def main() -> int:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from konnaxion.kreative.models import CollabSession
+    from konnaxion.kreative.services.collaboration_workspace import workspace_create
     from konnaxion.kreative.tests.rooms_live import editors_race, free_port, room_servers
     from konnaxion.users.models import User
 
@@ -44,11 +43,11 @@ def main() -> int:
     failures, durations = [], []
     with room_servers([free_port(), free_port()], dict(os.environ)) as urls:
         for trial in range(TRIALS):
-            session = CollabSession.objects.create(
-                name=f"bench {trial}",
+            session = workspace_create(
                 host=users[0],
+                name=f"bench {trial}",
                 session_type="painting",
-                started_at=timezone.now(),
+                participants=[user.username for user in users[1:]],
             )
             contenders = rng.randint(7, 10)
             started = time.perf_counter()

@@ -124,6 +124,8 @@ COLLAB_ROOMS_REDIS_URL = env("COLLAB_ROOMS_REDIS_URL", default=redis_url_for(RED
 # An editor slot whose heartbeats stop is freed after this long; clients beat more often.
 COLLAB_ROOM_SLOT_TTL_SECONDS = env.int("COLLAB_ROOM_SLOT_TTL_SECONDS", default=30)
 COLLAB_ROOM_HEARTBEAT_SECONDS = env.int("COLLAB_ROOM_HEARTBEAT_SECONDS", default=10)
+# A session nobody has been connected to for this long is ended by the beat (docs/rooms.md).
+COLLAB_ROOM_IDLE_END_MINUTES = env.int("COLLAB_ROOM_IDLE_END_MINUTES", default=30)
 
 # Blobs: a local folder by default, an S3-compatible bucket when one is configured.
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(DATA_DIR / "media"))
@@ -306,6 +308,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "opportunities-close-expired": {
         "task": "konnaxion.kreative.tasks.opportunities_close_expired_task",
+        "schedule": 300.0,
+    },
+    "collab-sessions-end-idle": {
+        "task": "konnaxion.kreative.tasks.workspaces_end_idle_task",
         "schedule": 300.0,
     },
     "endorsements-publish-due": {

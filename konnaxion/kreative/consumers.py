@@ -27,7 +27,11 @@ from konnaxion.core.errors import ApplicationError
 from konnaxion.kreative import selectors
 from konnaxion.kreative.realtime import documents, slots
 from konnaxion.kreative.realtime.documents import AwarenessEntry, AwarenessMessage, SyncStep
-from konnaxion.kreative.services.collab_rooms import collab_chat_message_post
+from konnaxion.kreative.services.collaboration_workspace import (
+    ACTIVITY_RESOLUTION,
+    collab_chat_message_post,
+    workspace_touch,
+)
 
 EDITOR = "editor"
 VIEWER = "viewer"
@@ -80,6 +84,7 @@ class RoomConsumer(AuthenticatedConsumer):
         self.group = f"room.{self.session_id}"
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.awareness: dict[int, AwarenessEntry] = {}
+        await self._touch(joined=True)
         await self.accept()
         await self.send_json(
             {
@@ -185,7 +190,16 @@ class RoomConsumer(AuthenticatedConsumer):
     async def _heartbeat(self, content: dict) -> None:
         if self.role == EDITOR and not await self._keep_slot():
             return
+        if time.monotonic() - self.touched_at >= ACTIVITY_RESOLUTION.total_seconds():
+            await self._touch()
         await self.send_json({"type": "heartbeat"})
+
+    async def _touch(self, *, joined: bool = False) -> None:
+        """Record that the room is in use (the idle auto-end reads it)."""
+        self.touched_at = time.monotonic()
+        await database_sync_to_async(workspace_touch)(
+            session_id=self.session_id, user_id=self.user.pk, joined=joined
+        )
 
     async def _chat(self, content: dict) -> None:
         if not await self._may_write():
@@ -283,6 +297,22 @@ class RoomConsumer(AuthenticatedConsumer):
         await self.send_json({"type": "presence", "event": "left", "user": event["user"]})
         if event["awareness"] != documents.awareness_removal(()):
             await self.send(bytes_data=event["awareness"])
+
+    async def room_session_ended(self, event: dict) -> None:
+        """The host (or the idle auto-end) ended the session: the room is read-only from now."""
+        if self.role == EDITOR:
+            await sync_to_async(slots.slot_release, thread_sensitive=False)(
+                room_id=self.session_id, connection_id=self.connection_id, user_id=self.user.pk
+            )
+        self.role = VIEWER
+        await self.send_json(
+            {
+                "type": "session_ended",
+                "role": VIEWER,
+                "ended_at": event["ended_at"],
+                "final_artwork": event["final_artwork"],
+            }
+        )
 
     def _awareness_frame(self) -> bytes | None:
         """This client's last awareness states, as one awareness frame (None before any)."""

@@ -11,6 +11,7 @@ from konnaxion.kreative.models import (
     Block,
     CollabChatMessage,
     CollabSession,
+    CollabSessionParticipant,
     Endorsement,
     Follow,
     Gallery,
@@ -247,13 +248,52 @@ def endorsement_get_for(*, user, pk: int) -> Endorsement:
     return endorsement
 
 
+def workspaces_of(*, user, status: str | None = None) -> QuerySet[CollabSession]:
+    """The sessions `user` hosts or is invited to, newest first, with their participants; none
+    whose host is across a block from `user`. `status`: "active" (not ended) or "ended"."""
+    sessions = (
+        CollabSession.objects.filter(
+            Exists(CollabSessionParticipant.objects.filter(session=OuterRef("pk"), user=user))
+        )
+        .exclude(host__in=users_blocked_for(user=user))
+        .select_related("host")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=CollabSessionParticipant.objects.select_related("user").order_by("id"),
+            )
+        )
+        .order_by("-started_at", "-id")
+    )
+    if status == "active":
+        sessions = sessions.filter(ended_at__isnull=True)
+    elif status == "ended":
+        sessions = sessions.filter(ended_at__isnull=False)
+    return sessions
+
+
+def workspace_get_for(*, user, pk: int) -> CollabSession:
+    """A session `user` takes part in (host or invited, not across a block from the host).
+    Raises NotFound otherwise: others do not learn it exists."""
+    session = workspaces_of(user=user).filter(pk=pk).first()
+    if session is None:
+        raise NotFound("No such workspace.")
+    return session
+
+
 def collab_room_access(*, user, session_id: int) -> str | None:
     """How `user` may join the session's room: "editor", "viewer" (ended session) or None.
 
-    Until invitations exist, only the host may join.
+    The host and invited participants only; never someone who blocked or was blocked by the host.
     """
-    session = CollabSession.objects.filter(pk=session_id).values("host_id", "ended_at").first()
-    if session is None or session["host_id"] != user.pk:
+    session = (
+        workspaces_of(user=user)
+        .filter(pk=session_id)
+        .prefetch_related(None)
+        .values("ended_at")
+        .first()
+    )
+    if session is None:
         return None
     return "viewer" if session["ended_at"] is not None else "editor"
 

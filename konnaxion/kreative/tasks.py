@@ -30,3 +30,12 @@ def endorsements_publish_due_task() -> int:
     from konnaxion.kreative.services.partner_recommendation import endorsements_publish_due
 
     return endorsements_publish_due()
+
+
+@shared_task(ignore_result=True)
+def workspaces_end_idle_task() -> int:
+    """End the collaboration sessions nobody has been connected to for 30 minutes (beat;
+    idempotent)."""
+    from konnaxion.kreative.services.collaboration_workspace import workspaces_end_idle
+
+    return len(workspaces_end_idle())

@@ -32,6 +32,12 @@ class KreativeArtwork(models.Model):
     # {"256": "<storage name>", ...}: the derived images, filled by the derivation task.
     derivatives = models.JSONField(default=dict, blank=True)
     tags = models.ManyToManyField(Tag, through="ArtworkTag", related_name="artworks", blank=True)
+    # The vector source of a work drawn on a collaboration canvas (its strokes and shapes).
+    vector_source = models.JSONField(null=True, blank=True)
+    # Everyone who made the work with the artist (the participants of its collaboration session).
+    credits = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="credited_artworks", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,11 +13,16 @@ class CollabSession(models.Model):
         MUSIC = "music", "Music"
         MIXED_MEDIA = "mixed_media", "Mixed media"
 
+    class Kind(models.TextChoices):
+        DM = "dm", "Direct message"  # exactly two people: the host and one participant
+        GROUP = "group", "Group"
+
     name = models.CharField(max_length=200)
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hosted_collab_sessions"
     )
     session_type = models.CharField(max_length=16, choices=SessionType.choices)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.GROUP)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     final_artwork = models.ForeignKey(
@@ -27,11 +32,20 @@ class CollabSession(models.Model):
         blank=True,
         related_name="collab_sessions",
     )
+    # Someone was connected to the room then (written at most once a minute, see docs/rooms.md).
+    last_active_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ("-started_at", "-id")
+        indexes = [
+            models.Index(
+                fields=["last_active_at"],
+                condition=Q(ended_at__isnull=True),
+                name="kreative_collab_open_activity",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
@@ -40,6 +54,9 @@ class CollabSession(models.Model):
             models.CheckConstraint(
                 condition=Q(session_type__in=["painting", "music", "mixed_media"]),
                 name="kreative_collabsession_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["dm", "group"]), name="kreative_collabsession_kind_valid"
             ),
         ]
 

@@ -8,9 +8,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, PermissionDenied, ValidationFailed
+from konnaxion.core.realtime import publish_on_commit
 from konnaxion.kreative.models import CollabSession, CollabSessionParticipant, KreativeArtwork
 
 Role = CollabSessionParticipant.Role
+
+
+def room_group(session_id: int) -> str:
+    """The channel-layer group of a session's room (konnaxion/kreative/consumers.py)."""
+    return f"room.{session_id}"
+
+
+def session_ended_event(session: CollabSession) -> dict:
+    """The channel-layer event telling a session's room that it has ended (read-only now)."""
+    return {
+        "type": "room.session_ended",
+        "sender": None,
+        "ended_at": session.ended_at.isoformat(),
+        "final_artwork": session.final_artwork_id,
+    }
 
 
 @transaction.atomic
@@ -55,7 +71,8 @@ def collab_session_participant_add(
 def collab_session_end(
     *, session: CollabSession, actor, final_artwork: KreativeArtwork | None = None
 ) -> CollabSession:
-    """End the session, optionally naming the artwork it produced.
+    """End the session, optionally naming the artwork it produced; its room is told after commit
+    and turns read-only.
 
     Raises PermissionDenied, Conflict.
     """
@@ -67,6 +84,7 @@ def collab_session_end(
     session.ended_at = max(timezone.now(), session.started_at)
     session.final_artwork = final_artwork
     session.save(update_fields=["ended_at", "final_artwork", "updated_at"])
+    publish_on_commit(room_group(session.pk), session_ended_event(session))
     return session
 
 

@@ -1,4 +1,4 @@
-"""uvicorn serving the real ASGI application with every signed-in user invited to rooms.
+"""uvicorn serving the real ASGI application (rooms admit their host and invited people).
 
 `python -m konnaxion.kreative.tests.room_server <port>`: what the multi-process room tests and
 the room benchmark start, twice, to show that the editor cap holds across server processes.
@@ -18,10 +18,7 @@ def main() -> None:
     import uvicorn
 
     from config.asgi import application
-    from konnaxion.kreative.consumers import RoomConsumer
-    from konnaxion.kreative.tests.rooms import everyone_invited
 
-    RoomConsumer.room_access = everyone_invited
     uvicorn.run(
         application, host="127.0.0.1", port=int(sys.argv[1]), lifespan="off", log_level="warning"
     )

@@ -1,4 +1,4 @@
-"""Test helpers for collaboration rooms: a Yjs client over a socket and an open-room policy.
+"""Test helpers for collaboration rooms: a Yjs client over a socket and rooms with invitations.
 
 `YClient` speaks the same protocol as the browser's y-websocket provider, with pycrdt: it answers
 the server's sync step 1, applies step 2 and updates, and sends its own edits as updates.
@@ -17,17 +17,19 @@ from config.asgi import application
 from konnaxion.kreative.models import CollabSession
 from konnaxion.kreative.realtime import documents
 from konnaxion.kreative.realtime.documents import AwarenessMessage, SyncStep
+from konnaxion.kreative.services.collaboration_workspace import workspace_create
 
 
-def everyone_invited(consumer, user, session_id: int) -> str | None:
-    """Room access while invitations do not exist yet: every signed-in user is invited.
-
-    Rooms need several people to test the editor cap, convergence and presence; the host-only
-    rule of the real `room_access` has its own tests."""
-    session = CollabSession.objects.filter(pk=session_id).values("ended_at").first()
-    if session is None:
-        return None
-    return "viewer" if session["ended_at"] is not None else "editor"
+def room_with(users, **options) -> CollabSession:
+    """A workspace hosted by the first of `users` with all the others invited."""
+    host, *others = users
+    return workspace_create(
+        host=host,
+        name=options.pop("name", "Room"),
+        session_type=options.pop("session_type", "painting"),
+        participants=[user.username for user in others],
+        **options,
+    )
 
 
 def room_path(session_id: int, *, viewer: bool = False) -> str:

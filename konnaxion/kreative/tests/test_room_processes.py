@@ -10,7 +10,7 @@ from django.conf import settings
 
 from conftest import process_env
 from konnaxion.core.consumers import CLOSE_CONFLICT
-from konnaxion.kreative.tests.factories import CollabSessionFactory
+from konnaxion.kreative.tests.rooms import room_with
 from konnaxion.kreative.tests.rooms_live import editors_race, free_port, room_servers
 from konnaxion.users.tests.factories import UserFactory, token_for
 
@@ -33,7 +33,7 @@ def test_seven_to_ten_editors_on_two_servers_always_admit_exactly_the_cap(two_se
     outcomes = []
     # when
     for _ in range(TRIALS):
-        session = CollabSessionFactory(host=users[0])
+        session = room_with(users)
         contenders = rng.randint(7, 10)
         outcome = asyncio.run(editors_race(two_servers, session.pk, tokens[:contenders]))
         outcomes.append((contenders, outcome.admitted, outcome.refused_codes))

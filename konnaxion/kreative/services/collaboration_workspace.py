@@ -1,0 +1,253 @@
+"""collaboration_workspace: rooms where people meet, plan and co-create (see docs/rooms.md).
+
+A workspace is a `CollabSession` with a kind (a DM holds exactly its host and one participant; a
+group takes invitations) and a room: chat, shared notes and canvas, presence. Nobody across a
+block from the host is ever invited. Ending a workspace makes the room read-only, can save the
+canvas as the session's `final_artwork`, and lets its participants endorse each other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from konnaxion.core.realtime import publish_on_commit
+from konnaxion.kreative import selectors
+from konnaxion.kreative.models import (
+    CollabChatMessage,
+    CollabSession,
+    CollabSessionParticipant,
+    KreativeArtwork,
+)
+from konnaxion.kreative.models.collab_rooms import CHAT_MESSAGE_MAX_CHARS
+from konnaxion.kreative.realtime import documents, rendering
+from konnaxion.kreative.services.collab_sessions import (
+    collab_session_end,
+    collab_session_start,
+    room_group,
+    session_ended_event,
+)
+from konnaxion.users.models import User
+
+Kind = CollabSession.Kind
+Role = CollabSessionParticipant.Role
+# `last_active_at` is written at most this often per session: a heartbeat costs no write.
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+
+
+def _invitees(*, host, usernames: list[str]) -> list[User]:
+    """The active users named, without the host. Raises ValidationFailed naming the unknown ones;
+    a user across a block from the host is unknown (blocked people do not exist for each other)."""
+    wanted = list(dict.fromkeys(name for name in usernames if name != host.username))
+    found = {
+        user.username: user
+        for user in User.objects.filter(username__in=wanted, is_active=True).exclude(
+            pk__in=selectors.users_blocked_for(user=host)
+        )
+    }
+    unknown = [name for name in wanted if name not in found]
+    if unknown:
+        raise ValidationFailed(
+            "Some invited people do not exist.",
+            code="unknown_users",
+            details={"fields": {"participants": unknown}},
+        )
+    return [found[name] for name in wanted]
+
+
+def _invite(*, session: CollabSession, users: list[User]) -> None:
+    now = timezone.now()
+    CollabSessionParticipant.objects.bulk_create(
+        [
+            CollabSessionParticipant(
+                session=session, user=user, role=Role.PARTICIPANT, invited_at=now
+            )
+            for user in users
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def workspace_create(
+    *, host, name: str, session_type: str, kind: str = Kind.GROUP, participants: list[str]
+) -> CollabSession:
+    """Open a workspace hosted by `host` with `participants` (usernames) invited.
+
+    A DM names exactly one other person. Raises ValidationFailed (unknown or blocked users,
+    a DM without exactly two people, unknown kind or type).
+    """
+    if kind not in Kind.values:
+        raise ValidationFailed(details={"fields": {"kind": "dm or group"}})
+    if not name.strip():
+        raise ValidationFailed(details={"fields": {"name": "required"}})
+    users = _invitees(host=host, usernames=participants)
+    if kind == Kind.DM and len(users) != 1:
+        raise ValidationFailed(
+            "A direct message is between exactly two people: name one other participant.",
+            code="dm_needs_two",
+            details={"fields": {"participants": "exactly one other person"}},
+        )
+    session = collab_session_start(host=host, name=name.strip(), session_type=session_type)
+    CollabSession.objects.filter(pk=session.pk).update(kind=kind)
+    session.kind = kind
+    _invite(session=session, users=users)
+    return session
+
+
+@transaction.atomic
+def workspace_invite(*, session: CollabSession, actor, participants: list[str]) -> CollabSession:
+    """The host invites more people to a group workspace (idempotent for those already in).
+
+    Raises PermissionDenied (not the host), Conflict (ended, or a DM), ValidationFailed.
+    """
+    if session.host_id != actor.pk:
+        raise PermissionDenied("Only the host may invite people.")
+    session = CollabSession.objects.select_for_update().get(pk=session.pk)
+    if session.ended_at is not None:
+        raise Conflict("The session has ended.", code="session_ended")
+    if session.kind == Kind.DM:
+        raise Conflict("A direct message stays between its two people.", code="dm_closed")
+    _invite(session=session, users=_invitees(host=actor, usernames=participants))
+    return session
+
+
+def _canvas_artwork(*, session: CollabSession, title: str) -> KreativeArtwork:
+    """The session's canvas as an artwork of its host, crediting every participant."""
+    doc = rendering.document_load(documents.collab_document_state(session_id=session.pk))
+    items = rendering.canvas_items(doc)
+    if not items:
+        raise ValidationFailed(
+            "The canvas is empty: there is nothing to save.", code="canvas_empty"
+        )
+    artwork = KreativeArtwork.objects.create(
+        artist_id=session.host_id,
+        title=title or session.name,
+        description=f"Made together in the collaboration session “{session.name}”.",
+        media_file=ContentFile(rendering.canvas_png(items), name=f"session-{session.pk}.png"),
+        media_type=KreativeArtwork.MediaType.IMAGE,
+        content_type="image/png",
+        medium="Collaborative canvas",
+        vector_source=rendering.canvas_source(items),
+    )
+    artwork.credits.set(
+        CollabSessionParticipant.objects.filter(session=session).values_list("user_id", flat=True)
+    )
+    from konnaxion.kreative.tasks import artwork_derive_images_task
+
+    transaction.on_commit(lambda: artwork_derive_images_task.delay(artwork.pk))
+    return artwork
+
+
+@transaction.atomic
+def workspace_end(
+    *, session: CollabSession, actor, save_canvas: bool = False, title: str = ""
+) -> CollabSession:
+    """The host ends the workspace: its room turns read-only for everyone connected, and its
+    participants may endorse each other. `save_canvas` stores the canvas as the session's
+    `final_artwork` (a PNG plus its vector source), crediting the participants.
+
+    Raises PermissionDenied, Conflict (already ended), ValidationFailed (empty canvas).
+    """
+    if session.host_id != actor.pk:
+        raise PermissionDenied("Only the host may end the session.")
+    session = CollabSession.objects.select_for_update().get(pk=session.pk)
+    if session.ended_at is not None:
+        raise Conflict("The session has already ended.", code="session_ended")
+    artwork = _canvas_artwork(session=session, title=title.strip()) if save_canvas else None
+    return collab_session_end(session=session, actor=actor, final_artwork=artwork)
+
+
+def workspace_export(*, session: CollabSession) -> dict:
+    """Everything the workspace holds: its chat (oldest first), notes (text and HTML) and canvas
+    (vector JSON)."""
+    doc = rendering.document_load(documents.collab_document_state(session_id=session.pk))
+    chat = CollabChatMessage.objects.filter(session=session).select_related("author").order_by("id")
+    return {
+        "session": session.pk,
+        "name": session.name,
+        "exported_at": timezone.now(),
+        "chat": [
+            {
+                "id": message.pk,
+                "author": message.author.username,
+                "body": message.body,
+                "created_at": message.created_at,
+            }
+            for message in chat
+        ],
+        "notes": rendering.notes_export(doc),
+        "canvas": rendering.canvas_source(rendering.canvas_items(doc)),
+    }
+
+
+def workspace_touch(*, session_id: int, user_id: int, joined: bool = False) -> None:
+    """Note that someone is connected to the room now: at most one write a minute per session
+    (`last_active_at`, read by the idle auto-end); `joined` also marks the participant's first
+    arrival."""
+    now = timezone.now()
+    CollabSession.objects.filter(
+        Q(pk=session_id)
+        & (Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - ACTIVITY_RESOLUTION))
+    ).update(last_active_at=now)
+    if joined:
+        CollabSessionParticipant.objects.filter(
+            session_id=session_id, user_id=user_id, joined_at__isnull=True
+        ).update(joined_at=now)
+
+
+def workspaces_end_idle(*, now: datetime | None = None) -> list[int]:
+    """End every open session nobody has been connected to for COLLAB_ROOM_IDLE_END_MINUTES
+    (since its last activity, or its start if nobody ever came). Idempotent; returns their ids."""
+    now = now or timezone.now()
+    idle_since = now - timedelta(minutes=settings.COLLAB_ROOM_IDLE_END_MINUTES)
+    ended = []
+    candidates = (
+        CollabSession.objects.filter(ended_at__isnull=True, started_at__lte=now)
+        .annotate(active_at=Coalesce("last_active_at", "started_at"))
+        .filter(active_at__lt=idle_since)
+        .values_list("pk", flat=True)
+    )
+    for session_id in candidates:
+        with transaction.atomic():
+            session = (
+                CollabSession.objects.select_for_update(skip_locked=True)
+                .filter(pk=session_id, ended_at__isnull=True)
+                .first()
+            )
+            if session is None:
+                continue
+            session.ended_at = now
+            session.save(update_fields=["ended_at", "updated_at"])
+            publish_on_commit(room_group(session.pk), session_ended_event(session))
+            ended.append(session.pk)
+    return ended
+
+
+def collab_chat_message_post(*, session_id: int, author, body: object) -> CollabChatMessage:
+    """Persist a chat line in the session's room (1 to CHAT_MESSAGE_MAX_CHARS characters once
+    trimmed). Raises ValidationFailed, NotFound, Conflict (session ended)."""
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationFailed(
+            "A chat message needs a non-empty text body.", details={"fields": {"body": "required"}}
+        )
+    body = body.strip()
+    if len(body) > CHAT_MESSAGE_MAX_CHARS:
+        raise ValidationFailed(
+            f"A chat message holds at most {CHAT_MESSAGE_MAX_CHARS} characters.",
+            code="message_too_long",
+            details={"max_chars": CHAT_MESSAGE_MAX_CHARS},
+        )
+    session = CollabSession.objects.filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    if session.ended_at is not None:
+        raise Conflict("The session has ended; its room is read-only.", code="session_ended")
+    return CollabChatMessage.objects.create(session=session, author=author, body=body)
