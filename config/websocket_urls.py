@@ -1,5 +1,6 @@
 """Every WebSocket route, under /ws/; each app contributes its own `routing.py`."""
 
 from konnaxion.core.routing import websocket_urlpatterns as core_routes
+from konnaxion.keenkonnect.routing import websocket_urlpatterns as keenkonnect_routes
 
-websocket_urlpatterns = [*core_routes]
+websocket_urlpatterns = [*core_routes, *keenkonnect_routes]

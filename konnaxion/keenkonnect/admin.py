@@ -14,6 +14,7 @@ from konnaxion.keenkonnect.models import (
     RetentionPolicy,
     UploadSession,
 )
+from konnaxion.keenkonnect.services.intelligent_indexing import resources_reindex
 
 
 class ProjectTeamInline(admin.TabularInline):
@@ -42,11 +43,36 @@ class ProjectTeamAdmin(admin.ModelAdmin):
 
 @admin.register(ProjectResource)
 class ProjectResourceAdmin(admin.ModelAdmin):
-    list_display = ("title", "project", "current_version", "added_by", "trashed_at", "created_at")
+    list_display = (
+        "title",
+        "project",
+        "current_version",
+        "index_state",
+        "added_by",
+        "trashed_at",
+        "created_at",
+    )
     search_fields = ("title", "description", "url", "project__title")
-    list_filter = ("created_at", "trashed_at")
+    list_filter = ("index_state", "created_at", "trashed_at")
     list_select_related = ("project", "added_by", "current_version")
     raw_id_fields = ("current_version",)
+    readonly_fields = (
+        "index_state",
+        "index_reason",
+        "indexed_version",
+        "indexed_at",
+        "language",
+        "keywords",
+        "auto_tags",
+        "extracted_metadata",
+    )
+    exclude = ("search_vector", "extracted_text")
+    actions = ("reindex",)
+
+    @admin.action(description="Index the selected documents again")
+    def reindex(self, request, queryset) -> None:
+        queued = resources_reindex(resource_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"Queued {queued} documents for indexing.")
 
 
 @admin.register(ProjectTask)
