@@ -7,7 +7,8 @@ from datetime import datetime, time
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, F, FloatField, Q, QuerySet, RawSQL, Value, When
+from django.db.models import Case, F, FloatField, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -61,7 +62,7 @@ def documents_search(*, query: str, user, filters: SearchFilters) -> QuerySet:
     languages = _languages(query)
     matches = Q()
     ranks, headlines = [], []
-    source = Coalesce(NullIf(F("extracted_text"), Value("")), F("title"))
+    source = Coalesce(NullIf(F("extracted_text"), Value("")), F("title"), output_field=TextField())
     for language, search in languages:
         matches |= Q(language=language, search_vector=search)
         rank = SearchRank(F("search_vector"), search, weights=RANK_WEIGHTS, cover_density=True)
@@ -83,7 +84,7 @@ def documents_search(*, query: str, user, filters: SearchFilters) -> QuerySet:
         queryset.filter(matches)
         .annotate(
             score=Case(*ranks, default=Value(0.0), output_field=FloatField()) * RECENCY,
-            snippet=Case(*headlines, default=Value("")),
+            snippet=Case(*headlines, default=Value(""), output_field=TextField()),
         )
         .order_by("-score", "-id")
     )
