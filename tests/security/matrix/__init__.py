@@ -67,9 +67,9 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model, data_model_2, kontact, stockage
+    from tests.security.matrix import core, data_model, data_model_2, kontact, search, stockage
 
-    return [core, data_model, data_model_2, kontact, stockage]
+    return [core, data_model, data_model_2, kontact, stockage, search]
 
 
 def all_rows() -> list[Row]:
@@ -81,11 +81,23 @@ def module_of(row: Row):
     return next(module for module in _modules() if row in module.ROWS)
 
 
-def all_websocket_rows() -> dict[str, dict[str, bool]]:
-    rows: dict[str, dict[str, bool]] = {}
+def all_websocket_rows() -> dict[str, dict[str, bool | int]]:
+    """Route -> caller -> True (connects), False (refused as unauthenticated) or the close code
+    of the refusal."""
+    rows: dict[str, dict[str, bool | int]] = {}
     for module in _modules():
         rows.update(getattr(module, "WEBSOCKET_ROWS", {}))
     return rows
+
+
+def websocket_path(route: str) -> str:
+    """The path to try for `route`: itself, or the module's `WEBSOCKET_PATHS` entry for a route
+    with parameters."""
+    for module in _modules():
+        path = getattr(module, "WEBSOCKET_PATHS", {}).get(route)
+        if path is not None:
+            return path
+    return route
 
 
 def callers(*, for_row: Row | None = None) -> dict[str, Callable[[World], Any]]:
