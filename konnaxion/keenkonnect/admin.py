@@ -4,8 +4,10 @@ from konnaxion.keenkonnect.models import (
     AuditEvent,
     Blob,
     DocumentAccess,
+    DocumentPreview,
     DocumentVersion,
     Project,
+    ProjectEvent,
     ProjectMessage,
     ProjectRating,
     ProjectResource,
@@ -168,3 +170,34 @@ class UploadSessionAdmin(admin.ModelAdmin):
     list_filter = ("expires_at",)
     list_select_related = ("project", "user")
     exclude = ("wrapped_key", "nonce")
+
+
+@admin.register(DocumentPreview)
+class DocumentPreviewAdmin(admin.ModelAdmin):
+    """Previews are written by intelligent_indexing only: the admin reads."""
+
+    list_display = ("version", "size", "blob", "created_at")
+    search_fields = ("version__resource__title", "version__original_name")
+    list_filter = ("size",)
+    list_select_related = ("version", "blob")
+    raw_id_fields = ("version", "blob")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ProjectEvent)
+class ProjectEventAdmin(admin.ModelAdmin):
+    """The real-time event log, written by real_time_sync only: the admin reads."""
+
+    list_display = ("project", "seq", "type", "resource_id", "version", "actor", "created_at")
+    search_fields = ("project__title", "type", "actor__username")
+    list_filter = ("type",)
+    list_select_related = ("project", "actor")
+    raw_id_fields = ("project", "actor")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -57,6 +58,8 @@ class SearchView(GenericAPIView):
     """Full-text search over what the caller may see, best first (docs/search.md)."""
 
     serializer_class = SearchResultSerializer
+    # Only for the schema generator, which looks for a model; results come from `search_run`.
+    queryset = get_user_model().objects.none()
 
     @extend_schema(parameters=[SearchQuerySerializer], responses=SearchResultSerializer(many=True))
     def get(self, request: Request) -> Response:
