@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from konnaxion.core.api.search_views import SearchView
 from konnaxion.core.views import healthz
 from konnaxion.web.urls import i18n_urlpatterns
 
@@ -16,6 +17,7 @@ api_patterns = [
     path("connect/", include("konnaxion.kreative.api.connect_urls")),
     path("keenkonnect/", include("konnaxion.keenkonnect.api.urls")),
     path("projects/<slug:project_slug>/", include("konnaxion.keenkonnect.api.resource_urls")),
+    path("search/", SearchView.as_view(), name="search"),
     path("ekoh/", include("konnaxion.ekoh.api.urls")),
     path("smart-vote/", include("konnaxion.smart_vote.api.urls")),
     path("ethikos/", include("konnaxion.ethikos.api.urls")),

@@ -1,6 +1,7 @@
 """Every WebSocket route, under /ws/; each app contributes its own `routing.py`."""
 
 from konnaxion.core.routing import websocket_urlpatterns as core_routes
+from konnaxion.keenkonnect.routing import websocket_urlpatterns as keenkonnect_routes
 from konnaxion.kreative.routing import websocket_urlpatterns as kreative_routes
 
-websocket_urlpatterns = [*core_routes, *kreative_routes]
+websocket_urlpatterns = [*core_routes, *keenkonnect_routes, *kreative_routes]

@@ -172,6 +172,16 @@ ANALYSIS_PDF_MEMORY_MB = env.int("ANALYSIS_PDF_MEMORY_MB", default=768)
 ANALYSIS_MAX_TEXT_CHARS = env.int("ANALYSIS_MAX_TEXT_CHARS", default=5_000_000)
 ANALYSIS_MAX_MESH_TRIANGLES = env.int("ANALYSIS_MAX_MESH_TRIANGLES", default=5_000_000)
 ANALYSIS_DIFF_CACHE_SECONDS = env.int("ANALYSIS_DIFF_CACHE_SECONDS", default=6 * 3600)
+# intelligent_indexing: the extracted text kept per document for the index and its snippets
+# (a tsvector holds at most 1 MB), and how long real-time events are kept for clients that resume.
+SEARCH_MAX_TEXT_CHARS = env.int("SEARCH_MAX_TEXT_CHARS", default=200_000)
+# The kinds of results of GET /api/search/ (konnaxion/core/search.py).
+SEARCH_PROVIDERS = [
+    "konnaxion.keenkonnect.search.DocumentSearch",
+    "konnaxion.kreative.search.ProfileSearch",
+    "konnaxion.kreative.search.OpportunitySearch",
+]
+REALTIME_EVENT_RETENTION_DAYS = env.int("REALTIME_EVENT_RETENTION_DAYS", default=7)
 # A trashed document can be restored for this many days, then the trash task purges it.
 STOCKAGE_TRASH_DAYS = env.int("STOCKAGE_TRASH_DAYS", default=30)
 # A resumable (tus) upload not finished within this many hours is deleted with its data.
@@ -297,6 +307,10 @@ CELERY_BEAT_SCHEDULE = {
     "stockage-versions-retention": {
         "task": "konnaxion.keenkonnect.tasks.versions_apply_retention_task",
         "schedule": crontab(minute=10, hour=3),
+    },
+    "stockage-events-prune": {
+        "task": "konnaxion.keenkonnect.tasks.project_events_prune_task",
+        "schedule": crontab(minute=40, hour=3),
     },
     "stockage-uploads-expire": {
         "task": "konnaxion.keenkonnect.tasks.upload_sessions_expire_task",

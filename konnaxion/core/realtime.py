@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -31,7 +32,15 @@ def publish(group: str, event: dict[str, Any]) -> bool:
         await asyncio.wait_for(layer.group_send(group, event), timeout=timeout)
 
     try:
-        async_to_sync(send)()
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            async_to_sync(send)()
+        else:
+            # Synchronous code running inside an event loop's thread (a commit in a sync helper
+            # called from async code): send from a thread of its own.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(async_to_sync(send)).result()
     except (RedisError, OSError, TimeoutError) as exc:
         logger.warning("real-time event to %s lost, the channel layer failed: %r", group, exc)
         return False

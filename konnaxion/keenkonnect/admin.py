@@ -4,8 +4,10 @@ from konnaxion.keenkonnect.models import (
     AuditEvent,
     Blob,
     DocumentAccess,
+    DocumentPreview,
     DocumentVersion,
     Project,
+    ProjectEvent,
     ProjectMessage,
     ProjectRating,
     ProjectResource,
@@ -14,6 +16,7 @@ from konnaxion.keenkonnect.models import (
     RetentionPolicy,
     UploadSession,
 )
+from konnaxion.keenkonnect.services.intelligent_indexing import resources_reindex
 
 
 class ProjectTeamInline(admin.TabularInline):
@@ -42,11 +45,36 @@ class ProjectTeamAdmin(admin.ModelAdmin):
 
 @admin.register(ProjectResource)
 class ProjectResourceAdmin(admin.ModelAdmin):
-    list_display = ("title", "project", "current_version", "added_by", "trashed_at", "created_at")
+    list_display = (
+        "title",
+        "project",
+        "current_version",
+        "index_state",
+        "added_by",
+        "trashed_at",
+        "created_at",
+    )
     search_fields = ("title", "description", "url", "project__title")
-    list_filter = ("created_at", "trashed_at")
+    list_filter = ("index_state", "created_at", "trashed_at")
     list_select_related = ("project", "added_by", "current_version")
     raw_id_fields = ("current_version",)
+    readonly_fields = (
+        "index_state",
+        "index_reason",
+        "indexed_version",
+        "indexed_at",
+        "language",
+        "keywords",
+        "auto_tags",
+        "extracted_metadata",
+    )
+    exclude = ("search_vector", "extracted_text")
+    actions = ("reindex",)
+
+    @admin.action(description="Index the selected documents again")
+    def reindex(self, request, queryset) -> None:
+        queued = resources_reindex(resource_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"Queued {queued} documents for indexing.")
 
 
 @admin.register(ProjectTask)
@@ -142,3 +170,34 @@ class UploadSessionAdmin(admin.ModelAdmin):
     list_filter = ("expires_at",)
     list_select_related = ("project", "user")
     exclude = ("wrapped_key", "nonce")
+
+
+@admin.register(DocumentPreview)
+class DocumentPreviewAdmin(admin.ModelAdmin):
+    """Previews are written by intelligent_indexing only: the admin reads."""
+
+    list_display = ("version", "size", "blob", "created_at")
+    search_fields = ("version__resource__title", "version__original_name")
+    list_filter = ("size",)
+    list_select_related = ("version", "blob")
+    raw_id_fields = ("version", "blob")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ProjectEvent)
+class ProjectEventAdmin(admin.ModelAdmin):
+    """The real-time event log, written by real_time_sync only: the admin reads."""
+
+    list_display = ("project", "seq", "type", "resource_id", "version", "actor", "created_at")
+    search_fields = ("project__title", "type", "actor__username")
+    list_filter = ("type",)
+    list_select_related = ("project", "actor")
+    raw_id_fields = ("project", "actor")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

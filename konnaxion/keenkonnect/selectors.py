@@ -20,6 +20,7 @@ from konnaxion.keenkonnect.models import (
     AccessLevel,
     AuditEvent,
     DocumentAccess,
+    DocumentPreview,
     DocumentVersion,
     Project,
     ProjectMessage,
@@ -177,3 +178,15 @@ def project_memberships_of(*, user) -> QuerySet[ProjectTeam]:
         .prefetch_related("project__tags")
         .order_by("-project__created_at", "-project__id")
     )
+
+
+def preview_of(
+    *, resource: ProjectResource, size: int, version_number: int | None = None
+) -> DocumentPreview | None:
+    """The preview of a readable resource's version (current by default) at `size`, or None."""
+    queryset = DocumentPreview.objects.select_related("blob").filter(
+        version__resource=resource, size=size
+    )
+    if version_number is None:
+        return queryset.filter(version_id=resource.current_version_id).first()
+    return queryset.filter(version__number=version_number).first()

@@ -1,8 +1,12 @@
 """Celery tasks of keenKonnect: thin adapters over the services."""
 
 from celery import shared_task
+from django.db import DatabaseError
+from redis.exceptions import RedisError
 
 from konnaxion.keenkonnect.services.document_versioning import versions_apply_retention
+from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
+from konnaxion.keenkonnect.services.real_time_sync import project_events_prune
 from konnaxion.keenkonnect.services.resumable_uploads import upload_sessions_expire
 from konnaxion.keenkonnect.services.secure_document_storage import (
     blobs_collect_garbage,
@@ -32,3 +36,22 @@ def versions_apply_retention_task() -> int:
 def upload_sessions_expire_task() -> int:
     """Delete expired resumable uploads and orphaned upload files; idempotent."""
     return upload_sessions_expire()
+
+
+@shared_task(
+    ignore_result=False,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError, RedisError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def resource_index_task(resource_id: int, version_number: int) -> str:
+    """Index one version of a document; keyed by version, so a redelivery does nothing twice."""
+    return resource_index(resource_id=resource_id, version_number=version_number)
+
+
+@shared_task(ignore_result=False, acks_late=True)
+def project_events_prune_task() -> int:
+    """Delete real-time events past REALTIME_EVENT_RETENTION_DAYS; idempotent."""
+    return project_events_prune()

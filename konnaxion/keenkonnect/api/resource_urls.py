@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from konnaxion.keenkonnect.api import diff_views, tus_views
+from konnaxion.keenkonnect.api import diff_views, preview_views, tus_views
 from konnaxion.keenkonnect.api import resource_views as views
 
 RESOURCE = "resources/<int:resource_id>/"
@@ -12,6 +12,11 @@ urlpatterns = [
     path("resources/trash/", views.TrashListView.as_view(), name="stockage-trash"),
     path(RESOURCE, views.ResourceDetailView.as_view(), name="stockage-resource"),
     path(f"{RESOURCE}download/", views.ResourceDownloadView.as_view(), name="stockage-download"),
+    path(
+        f"{RESOURCE}preview/",
+        preview_views.ResourcePreviewView.as_view(),
+        name="stockage-preview",
+    ),
     path(f"{RESOURCE}versions/", views.VersionListView.as_view(), name="stockage-versions"),
     path(f"{RESOURCE}restore/", views.ResourceRestoreView.as_view(), name="stockage-restore"),
     path(f"{RESOURCE}diff/", diff_views.ResourceDiffView.as_view(), name="stockage-diff"),

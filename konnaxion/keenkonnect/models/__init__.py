@@ -9,6 +9,7 @@ from konnaxion.keenkonnect.models.documents import (
     RetentionPolicy,
     UploadSession,
 )
+from konnaxion.keenkonnect.models.indexing import DocumentPreview, ProjectEvent
 from konnaxion.keenkonnect.models.projects import Project, ProjectRating, ProjectTeam
 from konnaxion.keenkonnect.models.workspace import ProjectMessage, ProjectResource, ProjectTask
 from konnaxion.kreative.models import Tag
@@ -19,8 +20,10 @@ __all__ = [
     "AuditEvent",
     "Blob",
     "DocumentAccess",
+    "DocumentPreview",
     "DocumentVersion",
     "Project",
+    "ProjectEvent",
     "ProjectMessage",
     "ProjectRating",
     "ProjectResource",

@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
@@ -37,8 +40,41 @@ class ProjectResource(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # intelligent_indexing: filled by `resource_index` for the current version.
+    class IndexState(models.TextChoices):
+        PENDING = "pending", "Pending"
+        INDEXED = "indexed", "Indexed"
+        FAILED = "failed", "Failed"
+
+    index_state = models.CharField(
+        max_length=8, choices=IndexState.choices, default=IndexState.PENDING, db_index=True
+    )
+    index_reason = models.CharField(max_length=200, blank=True)
+    indexed_version = models.PositiveIntegerField(null=True, blank=True)
+    indexed_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=2, blank=True)
+    keywords = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    auto_tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    extracted_metadata = models.JSONField(default=dict, blank=True)
+    extracted_text = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True, blank=True)
+
     class Meta:
         ordering = ("-created_at", "-id")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="kk_resource_search_gin"),
+            GinIndex(fields=["auto_tags"], name="kk_resource_tags_gin"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(index_state__in=["pending", "indexed", "failed"]),
+                name="keenkonnect_projectresource_index_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["", "en", "fr", "es"]),
+                name="keenkonnect_projectresource_language_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -22,9 +22,11 @@ from konnaxion.keenkonnect.models import (
     ProjectResource,
     RetentionPolicy,
 )
+from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.document_diff import document_diff
 from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
 from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
 from konnaxion.keenkonnect.storage.incoming import IncomingFile
 
@@ -73,6 +75,16 @@ def _append(
         action=action,
         details={"version": version.number, **details},
     )
+    real_time_sync.event_record(
+        project_id=resource.project_id,
+        type="resource.restored"
+        if action == AuditEvent.Action.RESTORE
+        else "resource.version_added",
+        resource_id=resource.pk,
+        version=version.number,
+        actor=actor,
+    )
+    resource_index_enqueue(resource=resource, version_number=version.number)
     return version
 
 

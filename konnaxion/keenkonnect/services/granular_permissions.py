@@ -18,6 +18,7 @@ from konnaxion.keenkonnect.models import (
     ProjectResource,
     ProjectTeam,
 )
+from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.users.models import User
 
@@ -109,6 +110,13 @@ def access_entries_replace(
         actor=actor,
         action=AuditEvent.Action.PERMISSIONS,
         details={"before": previous, "after": current},
+    )
+    real_time_sync.event_record(
+        project_id=resource.project_id,
+        type="resource.permissions_changed",
+        resource_id=resource.pk,
+        version=None,
+        actor=actor,
     )
     return current
 

@@ -29,6 +29,7 @@ from konnaxion.keenkonnect.models import (
     ProjectResource,
     storage_name_for,
 )
+from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.storage.encryption import (
     CHUNK_SIZE,
@@ -266,7 +267,25 @@ def resource_create(
             action=AuditEvent.Action.UPLOAD,
             details={"version": 1, "sha256": blob.sha256, "size": blob.size},
         )
+        _announce(resource=resource, type="resource.added", version=1, actor=actor)
+        _index_later(resource=resource, version_number=1)
     return resource
+
+
+def _announce(*, resource: ProjectResource, type: str, actor, version: int | None = None) -> None:
+    real_time_sync.event_record(
+        project_id=resource.project_id,
+        type=type,
+        resource_id=resource.pk,
+        version=version,
+        actor=actor,
+    )
+
+
+def _index_later(*, resource: ProjectResource, version_number: int) -> None:
+    from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
+
+    resource_index_enqueue(resource=resource, version_number=version_number)
 
 
 def resource_update(
@@ -292,6 +311,10 @@ def resource_update(
             action=AuditEvent.Action.UPDATE,
             details={"fields": sorted(changed)},
         )
+        from konnaxion.keenkonnect.services.intelligent_indexing import resource_vector_refresh
+
+        resource_vector_refresh(resource_ids=[resource.pk])
+        _announce(resource=resource, type="resource.updated", actor=actor)
     return resource
 
 
@@ -342,6 +365,7 @@ def resource_trash(*, resource: ProjectResource, actor) -> ProjectResource:
         actor=actor,
         action=AuditEvent.Action.TRASH,
     )
+    _announce(resource=resource, type="resource.trashed", actor=actor)
     resource.refresh_from_db(fields=["trashed_at", "trashed_by"])
     return resource
 
@@ -370,6 +394,7 @@ def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectR
         actor=actor,
         action=AuditEvent.Action.UNTRASH,
     )
+    _announce(resource=resource, type="resource.added", actor=actor)
     resource.refresh_from_db(fields=["trashed_at", "trashed_by"])
     return resource
 
@@ -388,6 +413,7 @@ def resource_purge(*, resource: ProjectResource, actor) -> None:
         action=AuditEvent.Action.PURGE,
         details={"resource": resource.pk, "title": resource.title},
     )
+    _announce(resource=resource, type="resource.removed", actor=actor)
     ProjectResource.objects.filter(pk=resource.pk).delete()
 
 
@@ -405,6 +431,13 @@ def resources_purge_expired_trash() -> int:
                 actor=None,
                 action=AuditEvent.Action.PURGE,
                 details={"resource": pk, "title": title, "reason": "trash expired"},
+            )
+            real_time_sync.event_record(
+                project_id=project_id,
+                type="resource.removed",
+                resource_id=pk,
+                version=None,
+                actor=None,
             )
             ProjectResource.objects.filter(pk=pk).delete()
             purged += 1

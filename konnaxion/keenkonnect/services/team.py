@@ -7,6 +7,7 @@ from django.db import transaction
 
 from konnaxion.core.errors import Conflict, NotFound, ValidationFailed
 from konnaxion.keenkonnect.models import Project, ProjectTeam
+from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.projects import ensure_owner
 
 Role = ProjectTeam.Role
@@ -33,7 +34,9 @@ def project_member_add(
         raise Conflict(
             f"A project has at most {cap} members.", code="team_full", details={"cap": cap}
         )
-    return ProjectTeam.objects.create(project=project, user=user, role=role)
+    membership = ProjectTeam.objects.create(project=project, user=user, role=role)
+    real_time_sync.membership_changed(project_id=project.pk, user_id=user.pk, removed=False)
+    return membership
 
 
 @transaction.atomic
@@ -54,6 +57,7 @@ def project_member_remove(*, project: Project, user, actor) -> None:
     ):
         raise Conflict("A project keeps at least one owner.", code="last_owner")
     membership.delete()
+    real_time_sync.membership_changed(project_id=project.pk, user_id=user.pk, removed=True)
 
 
 @transaction.atomic
@@ -71,4 +75,5 @@ def project_member_role_set(*, project: Project, user, role: str, actor) -> Proj
         raise Conflict("A project keeps at least one owner.", code="last_owner")
     membership.role = role
     membership.save(update_fields=["role"])
+    real_time_sync.membership_changed(project_id=project.pk, user_id=user.pk, removed=False)
     return membership

@@ -145,3 +145,12 @@ def upload_tmp_dir(_storage_tmp_dir) -> Path:
 
 # The live ASGI server of the browser tests, for the tus client tests.
 from konnaxion.web.tests.conftest import _asgi_server, live_server_url  # noqa: E402, F401
+
+
+@pytest.fixture
+def worker_media(settings, tmp_path, monkeypatch) -> Path:
+    """Media and upload folders shared with a worker process: request before `celery_worker`."""
+    media = tmp_path / "media"
+    monkeypatch.setenv("MEDIA_ROOT", str(media))
+    monkeypatch.setenv("STORAGE_TMP_DIR", settings.STORAGE_TMP_DIR)
+    return media

@@ -69,9 +69,17 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model, data_model_2, kontact, rooms, stockage
+    from tests.security.matrix import (
+        core,
+        data_model,
+        data_model_2,
+        kontact,
+        rooms,
+        search,
+        stockage,
+    )
 
-    return [core, data_model, data_model_2, kontact, rooms, stockage]
+    return [core, data_model, data_model_2, kontact, rooms, stockage, search]
 
 
 def all_rows() -> list[Row]:
@@ -83,8 +91,10 @@ def module_of(row: Row):
     return next(module for module in _modules() if row in module.ROWS)
 
 
-def all_websocket_rows() -> dict[str, dict[str, bool]]:
-    rows: dict[str, dict[str, bool]] = {}
+def all_websocket_rows() -> dict[str, dict[str, bool | int]]:
+    """Route -> caller -> True (connects), False (refused as unauthenticated) or the close code
+    of the refusal."""
+    rows: dict[str, dict[str, bool | int]] = {}
     for module in _modules():
         rows.update(getattr(module, "WEBSOCKET_ROWS", {}))
     return rows

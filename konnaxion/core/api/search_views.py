@@ -1,0 +1,83 @@
+"""GET /api/search/: documents, profiles and opportunities in one ranked, paginated list."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from konnaxion.core.errors import ValidationFailed
+from konnaxion.core.search import SearchFilters, search_providers, search_run
+
+KINDS = ("document", "profile", "opportunity")
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=200, help_text='websearch syntax: "a phrase", or, -word')
+    kind = serializers.MultipleChoiceField(choices=KINDS, required=False)
+    project = serializers.SlugField(required=False, help_text="search in one project's documents")
+    type = serializers.CharField(max_length=40, required=False, help_text="pdf, png, jpg, stl...")
+    tags = serializers.CharField(max_length=500, required=False, help_text="comma-separated")
+    uploader = serializers.CharField(max_length=150, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate_q(self, value: str) -> str:
+        if "\x00" in value or not value.strip():
+            raise serializers.ValidationError("Give words to search for.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"date_to": "Before date_from."})
+        for name in ("project", "type", "uploader", "tags"):
+            if "\x00" in attrs.get(name, ""):
+                raise serializers.ValidationError({name: "Invalid character."})
+        return attrs
+
+
+class SearchResultSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=KINDS)
+    id = serializers.CharField()
+    title = serializers.CharField()
+    snippet = serializers.CharField(help_text="HTML: escaped text, matches in <mark>")
+    score = serializers.FloatField()
+    url = serializers.CharField()
+    project = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField(allow_null=True)
+    content_type = serializers.CharField(allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField())
+    updated_at = serializers.DateTimeField()
+
+
+class SearchView(GenericAPIView):
+    """Full-text search over what the caller may see, best first (docs/search.md)."""
+
+    serializer_class = SearchResultSerializer
+    # Only for the schema generator, which looks for a model; results come from `search_run`.
+    queryset = get_user_model().objects.none()
+
+    @extend_schema(parameters=[SearchQuerySerializer], responses=SearchResultSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        params = SearchQuerySerializer(data=request.query_params)
+        if not params.is_valid():
+            raise ValidationFailed(details={"fields": params.errors})
+        data = params.validated_data
+        filters = SearchFilters(
+            kinds=tuple(
+                sorted(kind for kind in data.get("kind", ()) if kind in search_providers())
+            ),
+            project=data.get("project", ""),
+            file_type=data.get("type", ""),
+            tags=tuple(tag.strip() for tag in data.get("tags", "").split(",") if tag.strip()),
+            uploader=data.get("uploader", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+        results = search_run(query=data["q"], user=request.user, filters=filters)
+        page = self.paginate_queryset(results)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

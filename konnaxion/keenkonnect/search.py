@@ -1,0 +1,114 @@
+"""Stockage documents in the platform search: permission filtering, ranking and snippets all
+happen in one SQL query built on `resources_visible_to`."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Case, F, FloatField, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from konnaxion.core.search import HIGHLIGHT_START, HIGHLIGHT_STOP, SearchFilters, snippet_html
+from konnaxion.keenkonnect.analysis.keywords import SEARCH_CONFIGURATIONS
+from konnaxion.keenkonnect.selectors import resources_visible_to
+from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES
+
+# ts_rank_cd weights of D, C, B, A: file name and metadata, text, tags and keywords, title.
+RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+# The rank is multiplied by 1 + 1 / (1 + age / 30 days): from 2 (today) down towards 1.
+RECENCY = RawSQL(
+    "1.0 + 1.0 / (1.0 + extract(epoch from (now() - keenkonnect_projectresource.updated_at))"
+    " / 2592000.0)",
+    [],
+    output_field=FloatField(),
+)
+FILE_TYPES = {
+    extension.lstrip("."): content_type for extension, content_type in CONTENT_TYPES.items()
+}
+FILE_TYPES["jpeg"] = "image/jpeg"
+
+
+def _languages(query: str) -> list[tuple[str, SearchQuery]]:
+    return [
+        (language or "", SearchQuery(query, config=configuration, search_type="websearch"))
+        for language, configuration in SEARCH_CONFIGURATIONS.items()
+    ]
+
+
+def documents_search(*, query: str, user, filters: SearchFilters) -> QuerySet:
+    """Documents `user` may read matching `query`, annotated with `score` and `snippet`
+    (ts_headline of the text, or of the title), best first. Each document is matched under the
+    text-search configuration of its own language."""
+    queryset = resources_visible_to(user=user)
+    if filters.project:
+        queryset = queryset.filter(project__slug=filters.project)
+    if filters.file_type:
+        content_type = FILE_TYPES.get(filters.file_type.lower(), filters.file_type.lower())
+        queryset = queryset.filter(current_version__content_type=content_type)
+    if filters.tags:
+        queryset = queryset.filter(auto_tags__contains=list(filters.tags))
+    if filters.uploader:
+        queryset = queryset.filter(current_version__uploaded_by__username=filters.uploader)
+    if filters.date_from:
+        start = timezone.make_aware(datetime.combine(filters.date_from, time.min))
+        queryset = queryset.filter(updated_at__gte=start)
+    if filters.date_to:
+        end = timezone.make_aware(datetime.combine(filters.date_to, time.max))
+        queryset = queryset.filter(updated_at__lte=end)
+    languages = _languages(query)
+    matches = Q()
+    ranks, headlines = [], []
+    source = Coalesce(NullIf(F("extracted_text"), Value("")), F("title"), output_field=TextField())
+    for language, search in languages:
+        matches |= Q(language=language, search_vector=search)
+        rank = SearchRank(F("search_vector"), search, weights=RANK_WEIGHTS, cover_density=True)
+        ranks.append(When(language=language, then=rank))
+        config = search.config
+        headline = SearchHeadline(
+            source,
+            search,
+            config=config,
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            max_words=30,
+            min_words=10,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+        headlines.append(When(language=language, then=headline))
+    return (
+        queryset.filter(matches)
+        .annotate(
+            score=Case(*ranks, default=Value(0.0), output_field=FloatField()) * RECENCY,
+            snippet=Case(*headlines, default=Value(""), output_field=TextField()),
+        )
+        .order_by("-score", "-id")
+    )
+
+
+class DocumentSearch:
+    kind = "document"
+    understands_document_filters = True
+
+    def queryset(self, *, query: str, user, filters: SearchFilters) -> QuerySet:
+        return documents_search(query=query, user=user, filters=filters)
+
+    def result(self, row: Any) -> dict[str, Any]:
+        version = row.current_version
+        return {
+            "kind": self.kind,
+            "id": str(row.pk),
+            "title": row.title,
+            "snippet": snippet_html(row.snippet),
+            "score": float(row.score),
+            "url": f"/api/projects/{row.project.slug}/resources/{row.pk}/",
+            "project": row.project.slug,
+            "version": version.number if version else None,
+            "content_type": version.content_type if version else None,
+            "tags": list(row.auto_tags),
+            "updated_at": row.updated_at,
+        }

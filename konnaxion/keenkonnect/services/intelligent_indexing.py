@@ -1,0 +1,264 @@
+"""intelligent_indexing: text, metadata, keywords, auto-tags, previews and the search vector of
+each document's current version (docs/search.md).
+
+`resource_index` is keyed by version: it runs once per (resource, version number), whatever the
+number of deliveries of its task; extraction runs outside any transaction and the results are
+written under the resource's row lock only if that version is still the current one.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from PIL import Image
+
+from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
+from konnaxion.keenkonnect.analysis.images import image_analyse
+from konnaxion.keenkonnect.analysis.keywords import (
+    SEARCH_CONFIGURATIONS,
+    keywords_extract,
+    language_detect,
+    tags_matching,
+)
+from konnaxion.keenkonnect.analysis.meshes import MESH_CONTENT_TYPES, mesh_analyse
+from konnaxion.keenkonnect.analysis.pdf import pdf_analyse
+from konnaxion.keenkonnect.analysis.previews import PREVIEW_SIZES, preview_pngs
+from konnaxion.keenkonnect.models import DocumentPreview, DocumentVersion, ProjectResource
+from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services.secure_document_storage import blob_open, blob_store
+from konnaxion.keenkonnect.storage.incoming import IncomingFile
+
+logger = logging.getLogger(__name__)
+
+IMAGE_TYPES = {"image/png", "image/jpeg"}
+State = ProjectResource.IndexState
+
+
+@dataclass
+class Extraction:
+    """What one version says: searchable text, metadata, words for the D weight, previews."""
+
+    text: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    previews: dict[int, bytes] = field(default_factory=dict)
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _pdf_previews(png: bytes) -> dict[int, bytes]:
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    previews = {}
+    for size in PREVIEW_SIZES:
+        copy = image.copy()
+        copy.thumbnail((size, size), Image.Resampling.LANCZOS)
+        previews[size] = _png(copy)
+    return previews
+
+
+def version_extract(*, version: DocumentVersion) -> Extraction:
+    """Read `version`'s content: PDF text per page (in the sandboxed child) and metadata, image
+    metadata and EXIF, model statistics and names, and PNG previews.
+
+    Raises AnalysisFailed when the content cannot be read (a preview that fails only leaves a
+    `preview_error` in the metadata).
+    """
+    content_type = version.content_type
+    extraction = Extraction()
+    with blob_open(blob=version.blob) as handle:
+        if content_type == "application/pdf":
+            analysis = pdf_analyse(handle, preview_longest=max(PREVIEW_SIZES))
+            extraction.text = "\n\n".join(analysis.pages)
+            extraction.metadata = {"type": "pdf", **analysis.as_dict()}
+            extraction.names = list(analysis.metadata.values())
+            if analysis.preview_png:
+                extraction.previews = _pdf_previews(analysis.preview_png)
+            return extraction
+        if content_type in IMAGE_TYPES:
+            metadata = image_analyse(handle)
+            metadata.pop("perceptual_hash", None)
+            extraction.metadata = {"type": "image", **metadata}
+            extraction.names = [str(value) for value in metadata.get("exif", {}).values()][:50]
+        elif content_type in MESH_CONTENT_TYPES:
+            metadata = mesh_analyse(handle, content_type=content_type)
+            metadata.pop("signatures", None)
+            extraction.metadata = {"type": "model", **metadata}
+            extraction.names = [
+                str(metadata[key]) for key in ("solid_name", "generator") if metadata.get(key)
+            ]
+            for key in ("node_names", "mesh_names", "material_names"):
+                extraction.names.extend(str(name) for name in metadata.get(key, []))
+        else:
+            return extraction
+        handle.seek(0)
+        try:
+            extraction.previews = preview_pngs(handle, content_type=content_type)
+        except AnalysisFailed as failure:
+            extraction.metadata["preview_error"] = failure.details.get("reason", failure.code)
+    return extraction
+
+
+def _vector_sql(where: str) -> str:
+    """An UPDATE setting `search_vector` from the columns of the resource rows matched by `where`:
+    title A, auto-tags and keywords B, extracted text C, file name and metadata D, under the
+    text-search configuration of the row's language."""
+    cases = " ".join(
+        f"WHEN '{language}' THEN '{configuration}'::regconfig"
+        for language, configuration in SEARCH_CONFIGURATIONS.items()
+        if language
+    )
+    config = f"(CASE r.language {cases} ELSE 'simple'::regconfig END)"
+    return f"""
+        UPDATE keenkonnect_projectresource AS r SET search_vector =
+            setweight(to_tsvector({config}, coalesce(r.title, '')), 'A')
+            || setweight(
+                to_tsvector({config}, array_to_string(r.auto_tags || r.keywords, ' ')), 'B')
+            || setweight(to_tsvector({config}, coalesce(r.extracted_text, '')), 'C')
+            || setweight(to_tsvector('simple', coalesce(v.original_name, '') || ' '
+                || coalesce(r.description, '') || ' '
+                || coalesce(r.extracted_metadata ->> 'names', '')), 'D')
+        FROM keenkonnect_projectresource AS base
+        LEFT JOIN keenkonnect_documentversion AS v ON v.id = base.current_version_id
+        WHERE r.id = base.id AND {where}
+    """  # noqa: S608 (built from constants; values are passed as parameters)
+
+
+def resource_vector_refresh(*, resource_ids: list[int]) -> None:
+    """Recompute the search vector of these resources from their stored columns (after a title
+    or description change, or a re-index)."""
+    if not resource_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_vector_sql("base.id = ANY(%s)"), [list(resource_ids)])
+
+
+def _previews_store(*, version: DocumentVersion, previews: dict[int, bytes]) -> None:
+    existing = set(DocumentPreview.objects.filter(version=version).values_list("size", flat=True))
+    for size, png in previews.items():
+        if size in existing:
+            continue
+        upload = IncomingFile(name=f"preview-{size}.png")
+        upload.write(png)
+        blob = blob_store(upload=upload, content_type="image/png")
+        DocumentPreview.objects.get_or_create(version=version, size=size, defaults={"blob": blob})
+
+
+def resource_index(*, resource_id: int, version_number: int) -> str:
+    """Index resource `resource_id` as of version `version_number` and tell the project.
+
+    Idempotent: a version already indexed (or failed), a newer current version or a purged
+    resource does nothing. Returns the outcome: `indexed`, `failed` or `skipped`.
+    An AnalysisFailed marks the resource failed with its reason; other errors propagate so the
+    task retries.
+    """
+    version = (
+        DocumentVersion.objects.select_related("blob", "resource")
+        .filter(resource_id=resource_id, number=version_number)
+        .first()
+    )
+    if version is None or version.resource.current_version_id != version.pk:
+        return "skipped"
+    if version.resource.indexed_version == version_number:
+        return "skipped"
+    try:
+        extraction = version_extract(version=version)
+        failure = None
+    except AnalysisFailed as error:
+        extraction, failure = Extraction(), error
+    text = extraction.text[: settings.SEARCH_MAX_TEXT_CHARS]
+    language = language_detect(text) if text else None
+    keywords = keywords_extract(text, language=language) if text else []
+    # A tag matches a keyword or one word of a two-word keyword ("rainwater cistern").
+    words = [word for keyword in keywords for word in keyword.split()]
+    tags = tags_matching(keywords=[*keywords, *words]) if keywords else []
+    if extraction.previews:
+        _previews_store(version=version, previews=extraction.previews)
+    with transaction.atomic():
+        resource = ProjectResource.objects.select_for_update().filter(pk=resource_id).first()
+        if (
+            resource is None
+            or resource.current_version_id != version.pk
+            or resource.indexed_version == version_number
+        ):
+            return "skipped"
+        metadata = dict(extraction.metadata)
+        metadata["names"] = " ".join(extraction.names)[:20_000]
+        resource.indexed_version = version_number
+        resource.indexed_at = timezone.now()
+        resource.language = language or ""
+        resource.keywords = keywords
+        resource.auto_tags = tags
+        resource.extracted_metadata = metadata
+        resource.extracted_text = text
+        if failure is None:
+            resource.index_state, resource.index_reason = State.INDEXED, ""
+        else:
+            reason = str(failure.details.get("reason", failure.code))
+            resource.index_state, resource.index_reason = State.FAILED, reason[:200]
+        resource.save(
+            update_fields=[
+                "indexed_version",
+                "indexed_at",
+                "language",
+                "keywords",
+                "auto_tags",
+                "extracted_metadata",
+                "extracted_text",
+                "index_state",
+                "index_reason",
+            ]
+        )
+        resource_vector_refresh(resource_ids=[resource_id])
+        real_time_sync.event_record(
+            project_id=resource.project_id,
+            type="resource.indexed",
+            resource_id=resource_id,
+            version=version_number,
+            actor=None,
+            payload={"state": resource.index_state},
+        )
+    if failure is not None:
+        logger.warning("Indexing %s v%s failed: %s", resource_id, version_number, failure)
+    return resource.index_state
+
+
+def resource_index_enqueue(*, resource: ProjectResource, version_number: int) -> None:
+    """Mark `resource` pending and queue its indexing once the transaction commits."""
+    ProjectResource.objects.filter(pk=resource.pk).update(
+        index_state=State.PENDING, index_reason=""
+    )
+    resource.index_state = State.PENDING
+
+    def send() -> None:
+        from konnaxion.keenkonnect.tasks import resource_index_task
+
+        resource_index_task.delay(resource.pk, version_number)
+
+    transaction.on_commit(send)
+
+
+def resources_reindex(*, resource_ids: list[int] | None = None) -> int:
+    """Queue the indexing of these resources (all when None) again, from scratch. Returns how
+    many were queued."""
+    queryset = ProjectResource.objects.filter(current_version__isnull=False)
+    if resource_ids is not None:
+        queryset = queryset.filter(pk__in=resource_ids)
+    queued = 0
+    rows = queryset.values_list("pk", "current_version__number")
+    for pk, number in rows.iterator():
+        with transaction.atomic():
+            ProjectResource.objects.filter(pk=pk).update(indexed_version=None)
+            resource_index_enqueue(resource=ProjectResource(pk=pk), version_number=number)
+        queued += 1
+    return queued

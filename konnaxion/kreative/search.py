@@ -1,0 +1,57 @@
+"""Kontact's profiles and opportunities in the platform search (konnaxion/core/search.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from konnaxion.core.search import SearchFilters
+from konnaxion.kreative.selectors import opportunities_search, profiles_search
+
+
+class ProfileSearch:
+    kind = "profile"
+    understands_document_filters = False
+
+    def queryset(self, *, query: str, user, filters: SearchFilters) -> QuerySet:
+        return profiles_search(user=user, query=query)
+
+    def result(self, row: Any) -> dict[str, Any]:
+        username = row.user.username
+        return {
+            "kind": self.kind,
+            "id": username,
+            "title": row.display_name or username,
+            "snippet": row.headline,
+            "score": float(getattr(row, "rank", 0.0)),
+            "url": f"/api/profiles/{username}/",
+            "project": None,
+            "version": None,
+            "content_type": None,
+            "tags": [],
+            "updated_at": row.updated_at,
+        }
+
+
+class OpportunitySearch:
+    kind = "opportunity"
+    understands_document_filters = False
+
+    def queryset(self, *, query: str, user, filters: SearchFilters) -> QuerySet:
+        return opportunities_search(user=user, query=query)
+
+    def result(self, row: Any) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": str(row.pk),
+            "title": row.title,
+            "snippet": row.description[:200],
+            "score": float(getattr(row, "rank", 0.0)),
+            "url": f"/api/connect/opportunities/{row.pk}/",
+            "project": None,
+            "version": None,
+            "content_type": None,
+            "tags": [tag.name for tag in row.tags.all()],
+            "updated_at": row.updated_at,
+        }
