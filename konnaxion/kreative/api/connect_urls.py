@@ -1,11 +1,13 @@
 from rest_framework.routers import SimpleRouter
 
 from konnaxion.kreative.api import kontact_views as views
+from konnaxion.kreative.api.suggestion_views import SuggestionViewSet
 
 router = SimpleRouter()
 router.register("follows", views.FollowViewSet, basename="kontact-follow")
 router.register("blocks", views.BlockViewSet, basename="kontact-block")
 router.register("opportunities", views.OpportunityViewSet, basename="kontact-opportunity")
 router.register("endorsements", views.EndorsementViewSet, basename="kontact-endorsement")
+router.register("suggestions", SuggestionViewSet, basename="kontact-suggestion")
 
 urlpatterns = router.urls

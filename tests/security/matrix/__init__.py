@@ -67,9 +67,16 @@ def row(
 
 
 def _modules():
-    from tests.security.matrix import core, data_model, data_model_2, kontact, stockage
+    from tests.security.matrix import (
+        core,
+        data_model,
+        data_model_2,
+        kontact,
+        stockage,
+        suggestions,
+    )
 
-    return [core, data_model, data_model_2, kontact, stockage]
+    return [core, data_model, data_model_2, kontact, stockage, suggestions]
 
 
 def all_rows() -> list[Row]:
