@@ -1,5 +1,6 @@
 """People suggestions under /api/connect/suggestions/ (intelligent_matching)."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -13,9 +14,17 @@ from konnaxion.kreative.services import intelligent_matching
 USERNAME = r"[\w.@+-]+"
 
 
+class _OneObjectSchema(AutoSchema):
+    """`list` answers one object (purpose, signals, results), not an array of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class SuggestionViewSet(viewsets.ViewSet):
     """Ranked people to follow or collaborate with, each with the reasons; dismiss one."""
 
+    schema = _OneObjectSchema()
     lookup_field = "username"
     lookup_value_regex = USERNAME
 
