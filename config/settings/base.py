@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentAccessLevelEnum": "konnaxion.keenkonnect.api.resource_serializers.LEVEL_CHOICES",
         "OpenClosedArchivedEnum": "konnaxion.ethikos.models.korum.EthikosTopic.Status",
         "OpportunityTypeEnum": "konnaxion.kreative.models.opportunities.Opportunity.Type",
+        "WorkspaceKindEnum": "konnaxion.kreative.models.collab_sessions.CollabSession.Kind",
         "KnowledgeResourceTypeEnum": "konnaxion.konnected.models.knowledge.KnowledgeResource.Type",
         "ImpactTrackStatusEnum": "konnaxion.ethikos.models.konsultations.ImpactTrack.Status",
         "CoCreationProjectStatusEnum": "konnaxion.konnected.models.CoCreationProject.Status",
@@ -332,6 +333,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "konnaxion.kreative.tasks.endorsements_publish_due_task",
         "schedule": 3600.0,
     },
+    "suggestions-precompute-active": {
+        "task": "konnaxion.kreative.tasks.suggestions_precompute_active_task",
+        "schedule": crontab(minute=40, hour=4),
+    },
     "consultations-close-due": {
         "task": "konnaxion.ethikos.tasks.consultations_close_due_task",
         "schedule": 300.0,
@@ -359,6 +364,16 @@ ENDORSEMENT_WINDOW_DAYS = env.int("ENDORSEMENT_WINDOW_DAYS", default=30)
 ENDORSEMENT_BLIND_DAYS = env.int("ENDORSEMENT_BLIND_DAYS", default=14)
 OPPORTUNITY_ATTACHMENT_MAX_MB = env.int("OPPORTUNITY_ATTACHMENT_MAX_MB", default=20)
 OPPORTUNITY_MAX_ATTACHMENTS = env.int("OPPORTUNITY_MAX_ATTACHMENTS", default=5)
+# People suggestions (intelligent_matching): a precomputed list older than this is computed
+# again on demand; a dismissal keeps a person out of one's suggestions this long; users who
+# signed in or changed their profile within SUGGESTION_ACTIVE_DAYS get precomputed lists.
+SUGGESTION_MAX_AGE_HOURS = env.int("SUGGESTION_MAX_AGE_HOURS", default=24)
+SUGGESTION_DISMISSAL_DAYS = env.int("SUGGESTION_DISMISSAL_DAYS", default=90)
+SUGGESTION_ACTIVE_DAYS = env.int("SUGGESTION_ACTIVE_DAYS", default=30)
+# People sharing tags with the viewer kept as candidates (the best by shared rarity, in SQL).
+SUGGESTION_TAG_CANDIDATES = env.int("SUGGESTION_TAG_CANDIDATES", default=400)
+# Population-wide tag rarity and popularity, cached this long (0: computed every time).
+SUGGESTION_STATISTICS_SECONDS = env.int("SUGGESTION_STATISTICS_SECONDS", default=600)
 PROFILE_AVATAR_SIZE = env.int("PROFILE_AVATAR_SIZE", default=512)
 
 # Security -----------------------------------------------------------------------------------

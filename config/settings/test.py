@@ -28,3 +28,6 @@ if env("KONNAXION_TEST_VISIBILITY_TIMEOUT", default=""):  # noqa: F405
         "unacked_restore_throttle": 1,
     }
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+
+# Tests change the population between cases: matching statistics are never cached.
+SUGGESTION_STATISTICS_SECONDS = 0

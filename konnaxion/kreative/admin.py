@@ -17,8 +17,11 @@ from konnaxion.kreative.models import (
     OpportunityAttachment,
     PortfolioArtwork,
     PortfolioProject,
+    PrecomputedSuggestions,
     ProfessionalProfile,
     SavedOpportunity,
+    SuggestionDismissal,
+    SuggestionImpression,
     Tag,
     TraditionEntry,
 )
@@ -209,3 +212,27 @@ class CollabChatMessageAdmin(admin.ModelAdmin):
     list_filter = ("created_at",)
     list_select_related = ("session", "author")
     raw_id_fields = ("session", "author")
+
+
+@admin.register(SuggestionDismissal)
+class SuggestionDismissalAdmin(admin.ModelAdmin):
+    list_display = ("viewer", "dismissed", "count", "created_at")
+    search_fields = ("viewer__username", "dismissed__username")
+    list_filter = ("created_at",)
+    raw_id_fields = ("viewer", "dismissed")
+
+
+@admin.register(SuggestionImpression)
+class SuggestionImpressionAdmin(admin.ModelAdmin):
+    list_display = ("viewer", "shown", "count", "last_shown_at")
+    search_fields = ("viewer__username", "shown__username")
+    list_filter = ("last_shown_at",)
+    raw_id_fields = ("viewer", "shown")
+
+
+@admin.register(PrecomputedSuggestions)
+class PrecomputedSuggestionsAdmin(admin.ModelAdmin):
+    list_display = ("viewer", "purpose", "signals_key", "computed_at")
+    search_fields = ("viewer__username",)
+    list_filter = ("purpose", "computed_at")
+    raw_id_fields = ("viewer",)

@@ -39,3 +39,22 @@ def workspaces_end_idle_task() -> int:
     from konnaxion.kreative.services.collaboration_workspace import workspaces_end_idle
 
     return len(workspaces_end_idle())
+
+
+@shared_task(ignore_result=True)
+def suggestions_refresh_task(user_id: int) -> int:
+    """Recompute a user's people suggestions after their tags or follows changed (idempotent)."""
+    from konnaxion.kreative.services.intelligent_matching import suggestions_refresh_user
+    from konnaxion.users.models import User
+
+    if not User.objects.filter(pk=user_id, is_active=True).exists():
+        return 0
+    return suggestions_refresh_user(user_id=user_id)
+
+
+@shared_task(ignore_result=True)
+def suggestions_precompute_active_task() -> int:
+    """Precompute the people suggestions of recently active users (beat; idempotent)."""
+    from konnaxion.kreative.services.intelligent_matching import suggestions_precompute_active
+
+    return suggestions_precompute_active()

@@ -36,7 +36,7 @@ impressions push a person down, and a maximal-marginal-relevance pass keeps the 
 being clones of each other. Equal input gives an equal order (ties by username, then id).
 """
 
-from .index import MatchingIndex, VoteSummary
+from .index import CorpusStatistics, MatchingIndex, VoteSummary
 from .ranking import (
     MAX_TOP_N,
     PURPOSE_COLLABORATE,
@@ -63,6 +63,7 @@ __all__ = [
     "PURPOSE_FOLLOW",
     "SIGNAL_EKOH",
     "SIGNAL_SMART_VOTE",
+    "CorpusStatistics",
     "MatchingIndex",
     "RankingWeights",
     "Suggestion",

@@ -37,6 +37,24 @@ class VoteSummary:
     count: int
 
 
+@dataclass(frozen=True)
+class CorpusStatistics:
+    """Figures about the whole population, for an index that holds only part of it.
+
+    The database-backed service loads one viewer's neighbourhood; these keep rarity (IDF),
+    document lengths, degrees and popularity those of everybody, not of the loaded few.
+    """
+
+    population: int
+    tag_frequencies: Mapping[int, int]
+    style_frequencies: Mapping[int, int]
+    average_document_length: float
+    follower_counts: Mapping[int, int]
+    following_counts: Mapping[int, int]
+    most_followers: int
+    popular: tuple[int, ...] = ()
+
+
 @dataclass
 class MatchingIndex:
     """Everything `rank` needs about every person, keyed by user id. Build it with `build`."""
@@ -64,27 +82,49 @@ class MatchingIndex:
     dismissed: dict[int, frozenset[int]]
     dismissal_counts: dict[int, dict[int, int]]
     ignored_impressions: dict[int, dict[int, int]]
+    statistics: CorpusStatistics | None = None
     _idf_cache: dict[int, float] = field(default_factory=dict, repr=False)
     _style_idf_cache: dict[int, float] = field(default_factory=dict, repr=False)
 
     @property
     def size(self) -> int:
+        if self.statistics is not None:
+            return max(self.statistics.population, len(self.usernames))
         return len(self.usernames)
 
     def idf(self, tag_id: int) -> float:
         """BM25 inverse document frequency of a skill or artwork tag (rare tags weigh more)."""
         cached = self._idf_cache.get(tag_id)
         if cached is None:
-            cached = _bm25_idf(self.size, len(self.postings.get(tag_id, ())))
+            frequency = len(self.postings.get(tag_id, ()))
+            if self.statistics is not None:
+                frequency = max(frequency, self.statistics.tag_frequencies.get(tag_id, 0))
+            cached = _bm25_idf(self.size, frequency)
             self._idf_cache[tag_id] = cached
         return cached
 
     def style_idf(self, tag_id: int) -> float:
         cached = self._style_idf_cache.get(tag_id)
         if cached is None:
-            cached = _bm25_idf(self.size, len(self.style_postings.get(tag_id, ())))
+            frequency = len(self.style_postings.get(tag_id, ()))
+            if self.statistics is not None:
+                frequency = max(frequency, self.statistics.style_frequencies.get(tag_id, 0))
+            cached = _bm25_idf(self.size, frequency)
             self._style_idf_cache[tag_id] = cached
         return cached
+
+    def follower_count(self, user_id: int) -> int:
+        loaded = len(self.followers.get(user_id, ()))
+        if self.statistics is None:
+            return loaded
+        return max(loaded, self.statistics.follower_counts.get(user_id, 0))
+
+    def degree(self, user_id: int) -> int:
+        """Follows made plus follows received (the Adamic-Adar weight of an intermediary)."""
+        following = len(self.following.get(user_id, ()))
+        if self.statistics is not None:
+            following = max(following, self.statistics.following_counts.get(user_id, 0))
+        return following + self.follower_count(user_id)
 
     @classmethod
     def build(
@@ -106,8 +146,11 @@ class MatchingIndex:
         dismissed: Mapping[int, Iterable[int]] | None = None,
         dismissal_counts: Mapping[int, Mapping[int, int]] | None = None,
         ignored_impressions: Mapping[int, Mapping[int, int]] | None = None,
+        statistics: CorpusStatistics | None = None,
     ) -> MatchingIndex:
-        """Index plain mappings (shapes in the package docstring). Unknown user ids are dropped."""
+        """Index plain mappings (shapes in the package docstring). Unknown user ids are dropped.
+
+        `statistics`, when given, supplies population-wide figures for a partial index."""
         known = set(usernames)
         skills_by_user = _sets(skills, known)
         styles_by_user = _sets(styles, known)
@@ -131,6 +174,8 @@ class MatchingIndex:
 
         lengths = {user_id: sum(document.values()) for user_id, document in documents.items()}
         average = sum(lengths.values()) / len(lengths) if lengths else 1.0
+        if statistics is not None and statistics.average_document_length > 0:
+            average = statistics.average_document_length
 
         following: dict[int, set[int]] = defaultdict(set)
         followers: dict[int, set[int]] = defaultdict(set)
@@ -173,8 +218,13 @@ class MatchingIndex:
                 sorted(followers, key=lambda user_id: (-len(followers[user_id]), user_id))[
                     :POPULAR_CANDIDATES
                 ]
+            )
+            if statistics is None
+            else tuple(user_id for user_id in statistics.popular if user_id in known),
+            most_followers=max(
+                max((len(users) for users in followers.values()), default=0),
+                statistics.most_followers if statistics is not None else 0,
             ),
-            most_followers=max((len(users) for users in followers.values()), default=0),
             co_participations=dict(co_counts),
             activity=_activity(last_active or {}, now, known),
             expertise={
@@ -196,6 +246,7 @@ class MatchingIndex:
             ignored_impressions={
                 user_id: dict(counts) for user_id, counts in (ignored_impressions or {}).items()
             },
+            statistics=statistics,
         )
 
 

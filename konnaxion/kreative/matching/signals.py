@@ -134,16 +134,12 @@ def _graph(index, source, target, weights, result) -> None:
     empty = frozenset()
     intermediaries = index.following.get(source, empty) & index.followers.get(target, empty)
     if intermediaries:
-        adamic_adar = sum(
-            1.0
-            / math.log(2.0 + len(index.following.get(person, empty)) + len(index.followers[person]))
-            for person in intermediaries
-        )
+        adamic_adar = sum(1.0 / math.log(2.0 + index.degree(person)) for person in intermediaries)
         result.contributions["graph"] = weights.graph * adamic_adar / (1.0 + adamic_adar)
         result.followed_by_your_follows = len(intermediaries)
     if source in index.following.get(target, empty):
         result.contributions["follows_you"] = weights.follows_you
-    followers = len(index.followers.get(target, empty))
+    followers = index.follower_count(target)
     if followers:
         popularity = math.log1p(followers) / math.log1p(index.most_followers)
         result.contributions["popularity"] = weights.popularity * popularity

@@ -14,6 +14,11 @@ from konnaxion.kreative.models.profiles import (
     PortfolioProject,
     ProfessionalProfile,
 )
+from konnaxion.kreative.models.suggestions import (
+    PrecomputedSuggestions,
+    SuggestionDismissal,
+    SuggestionImpression,
+)
 from konnaxion.kreative.models.tags import Tag
 from konnaxion.kreative.models.traditions import TraditionEntry
 
@@ -33,8 +38,11 @@ __all__ = [
     "OpportunityAttachment",
     "PortfolioArtwork",
     "PortfolioProject",
+    "PrecomputedSuggestions",
     "ProfessionalProfile",
     "SavedOpportunity",
+    "SuggestionDismissal",
+    "SuggestionImpression",
     "Tag",
     "TraditionEntry",
 ]

@@ -31,6 +31,7 @@ from konnaxion.kreative.models import (
     PortfolioProject,
     ProfessionalProfile,
 )
+from konnaxion.kreative.services.intelligent_matching import suggestions_refresh_on_commit
 from konnaxion.kreative.services.tags import tags_get_or_create
 
 SEARCH_CONFIG = "english"
@@ -185,6 +186,8 @@ def profile_update(
         profile.skills.set(tags_get_or_create(names=skills))
     if styles is not None:
         profile.styles.set(tags_get_or_create(names=styles))
+    if skills is not None or styles is not None or "discoverable" in fields:
+        suggestions_refresh_on_commit(user_ids=[user.pk])
     if portfolio is not None:
         _portfolio_set(profile=profile, entries=portfolio)
     if portfolio_projects is not None:
@@ -256,15 +259,19 @@ def follow_create(*, follower, followee) -> Follow:
         raise NotFound("No such user.")
     try:
         with transaction.atomic():
-            follow, _ = Follow.objects.get_or_create(follower=follower, followee=followee)
+            follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     except IntegrityError:
-        follow = Follow.objects.get(follower=follower, followee=followee)
+        follow, created = Follow.objects.get(follower=follower, followee=followee), False
+    if created:
+        suggestions_refresh_on_commit(user_ids=[follower.pk, followee.pk])
     return follow
 
 
 def follow_delete(*, follower, followee) -> None:
     """Stop following (idempotent)."""
-    Follow.objects.filter(follower=follower, followee=followee).delete()
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if deleted:
+        suggestions_refresh_on_commit(user_ids=[follower.pk, followee.pk])
 
 
 @transaction.atomic

@@ -46,3 +46,27 @@ def test_worker_publishes_endorsements_after_the_blind_period(celery_worker):
     endorsements_publish_due_task.delay()
     # then
     _wait_for(lambda: Endorsement.objects.get(pk=endorsement.pk).published_at is not None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_precomputes_suggestions_after_a_follow(celery_worker):
+    # given: two people sharing a skill, a third whom the viewer will follow
+    from konnaxion.kreative.models import PrecomputedSuggestions
+    from konnaxion.kreative.services.professional_profile import follow_create
+    from konnaxion.kreative.tasks import suggestions_precompute_active_task
+    from konnaxion.kreative.tests.factories import profile_for
+
+    viewer, peer, star = UserFactory(), UserFactory(), UserFactory()
+    for user in (viewer, peer, star):
+        profile_for(user=user, skills=["etching"])
+    # when: the beat task runs, then the viewer follows someone (refresh after commit)
+    suggestions_precompute_active_task.delay()
+    _wait_for(lambda: PrecomputedSuggestions.objects.filter(viewer=viewer).exists())
+    follow_create(follower=viewer, followee=star)
+
+    # then: the worker stored a list without the followed person
+    def refreshed() -> bool:
+        row = PrecomputedSuggestions.objects.get(viewer=viewer, purpose="follow")
+        return [entry["username"] for entry in row.suggestions] == [peer.username]
+
+    _wait_for(refreshed)

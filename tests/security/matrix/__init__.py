@@ -77,9 +77,10 @@ def _modules():
         rooms,
         search,
         stockage,
+        suggestions,
     )
 
-    return [core, data_model, data_model_2, kontact, rooms, stockage, search]
+    return [core, data_model, data_model_2, kontact, rooms, stockage, search, suggestions]
 
 
 def all_rows() -> list[Row]:

@@ -1,0 +1,311 @@
+"""Speed of people suggestions with many profiles in the database.
+
+Generates `--profiles` people (default 50,000) in a database of its own (`var/bm`, embedded
+PostgreSQL): Zipf-distributed skills over 2,000 tags, 1-2 of 60 styles, 0-3 artworks with tags,
+about 10 follows each, written with COPY. Then, for viewers taken in turn, it times:
+
+- on demand: `suggestions_list` with no stored list (loads the neighbourhood, ranks, stores);
+- precomputed: `suggestions_list` served from the stored list;
+- naive ORM: profiles sharing a skill with the viewer, counted and ordered by that count.
+
+Targets: on-demand p95 <= 150 ms, precomputed p95 <= 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+TAGS = 2_000
+STYLES = 60
+ON_DEMAND_TARGET_MS = 150.0
+PRECOMPUTED_TARGET_MS = 30.0
+
+
+def _setup(data_dir: Path) -> None:
+    os.environ.setdefault("KONNAXION_DATA_DIR", str(data_dir))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _copy(table: str, columns: list[str], rows) -> None:
+    from django.db import connection
+
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join("\\N" if value is None else str(value) for value in row) + "\n")
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(buffer.getvalue())
+
+
+def _zipf(rng: random.Random, size: int, exponent: float = 1.1) -> list[float]:
+    return [1.0 / (rank**exponent) for rank in range(1, size + 1)]
+
+
+def generate(profiles: int, seed: int = 7) -> None:
+    """Fill an empty database with `profiles` people (COPY; a few minutes at 50,000)."""
+    from django.db import connection
+
+    from konnaxion.kreative.models import (
+        ArtworkTag,
+        Follow,
+        KreativeArtwork,
+        ProfessionalProfile,
+        Tag,
+    )
+    from konnaxion.users.models import User
+
+    rng = random.Random(seed)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE "
+            + ", ".join(
+                model._meta.db_table
+                for model in (ArtworkTag, KreativeArtwork, Follow, ProfessionalProfile, Tag)
+            )
+            + ", users_user CASCADE"
+        )
+    now = "2025-01-01 00:00:00+00"
+    _copy(
+        User._meta.db_table,
+        [
+            "id",
+            "password",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "name",
+            "last_login",
+        ],
+        (
+            (pk, "!", "f", f"person{pk}", "", "", "", "f", "t", now, "", now)
+            for pk in range(1, profiles + 1)
+        ),
+    )
+    _copy(
+        Tag._meta.db_table,
+        ["id", "name", "created_at"],
+        ((t, f"tag{t}", now) for t in range(1, TAGS + STYLES + 1)),
+    )
+    _copy(
+        ProfessionalProfile._meta.db_table,
+        [
+            "user_id",
+            "display_name",
+            "headline",
+            "bio",
+            "role",
+            "region",
+            "city",
+            "languages",
+            "links",
+            "avatar",
+            "open_to_collaboration",
+            "visibility",
+            "discoverable",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            (
+                pk,
+                f"Person {pk}",
+                "",
+                "",
+                "creator",
+                "",
+                "",
+                "{}",
+                "[]",
+                "",
+                "f",
+                "public",
+                "t",
+                now,
+                now,
+            )
+            for pk in range(1, profiles + 1)
+        ),
+    )
+    tag_weights = _zipf(rng, TAGS)
+    tag_ids = list(range(1, TAGS + 1))
+    skills, styles, artworks, artwork_tags = [], [], [], []
+    community_of = {pk: rng.randrange(max(1, profiles // 200)) for pk in range(1, profiles + 1)}
+    artwork_id = 0
+    for pk in range(1, profiles + 1):
+        # Half the skills come from the person's community niche, half from the global Zipf.
+        niche = [(community_of[pk] * 7 + offset) % TAGS + 1 for offset in range(10)]
+        chosen = set(rng.sample(niche, 2)) | set(rng.choices(tag_ids, tag_weights, k=3))
+        skills += [(pk, tag) for tag in chosen]
+        styles += [(pk, TAGS + 1 + rng.randrange(STYLES)) for _ in range(rng.randint(1, 2))]
+        for _ in range(rng.randint(0, 3)):
+            artwork_id += 1
+            artworks.append((artwork_id, pk))
+            artwork_tags += [
+                (artwork_id, tag) for tag in set(rng.choices(tag_ids, tag_weights, k=2))
+            ]
+    through = ProfessionalProfile.skills.through._meta.db_table
+    _copy(through, ["professionalprofile_id", "tag_id"], skills)
+    _copy(
+        ProfessionalProfile.styles.through._meta.db_table,
+        ["professionalprofile_id", "tag_id"],
+        set(styles),
+    )
+    _copy(
+        KreativeArtwork._meta.db_table,
+        [
+            "id",
+            "artist_id",
+            "title",
+            "description",
+            "media_file",
+            "media_type",
+            "content_type",
+            "medium",
+            "style",
+            "nsfw",
+            "derivatives",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            (a, pk, "Work", "", "w.png", "image", "", "", "", "f", "{}", now, now)
+            for a, pk in artworks
+        ),
+    )
+    _copy(ArtworkTag._meta.db_table, ["artwork_id", "tag_id"], artwork_tags)
+    members: dict[int, list[int]] = {}
+    for pk, community in community_of.items():
+        members.setdefault(community, []).append(pk)
+    follows = set()
+    for pk in range(1, profiles + 1):
+        pool = members[community_of[pk]]
+        for _ in range(rng.randint(2, 18)):
+            other = rng.choice(pool) if rng.random() < 0.8 else rng.randint(1, profiles)
+            if other != pk:
+                follows.add((pk, other))
+    _copy(
+        Follow._meta.db_table,
+        ["follower_id", "followee_id", "created_at"],
+        ((a, b, now) for a, b in follows),
+    )
+    with connection.cursor() as cursor:
+        for table in ("users_user", Tag._meta.db_table, KreativeArtwork._meta.db_table):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+        cursor.execute("ANALYZE")
+
+
+def _p(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure(viewers: int, rounds: int) -> list[tuple]:
+    from django.db.models import Count
+
+    from konnaxion.kreative.models import PrecomputedSuggestions, ProfessionalProfile
+    from konnaxion.kreative.services.intelligent_matching import suggestions_list
+    from konnaxion.kreative.services.matching_neighbourhood import population_statistics
+    from konnaxion.users.models import User
+
+    population_statistics()  # the cached statistics are warm in a running deployment
+    people = list(User.objects.order_by("pk")[:viewers])
+    timings: dict[str, list[float]] = {"on demand": [], "precomputed": [], "naive ORM": []}
+    sizes: dict[str, list[int]] = {name: [] for name in timings}
+    for _ in range(rounds):
+        for viewer in people:
+            PrecomputedSuggestions.objects.filter(viewer=viewer).delete()
+            start = time.perf_counter()
+            result = suggestions_list(viewer=viewer, top_n=8, purpose="follow", signals=frozenset())
+            timings["on demand"].append((time.perf_counter() - start) * 1000)
+            sizes["on demand"].append(len(result))
+            start = time.perf_counter()
+            result = suggestions_list(viewer=viewer, top_n=8, purpose="follow", signals=frozenset())
+            timings["precomputed"].append((time.perf_counter() - start) * 1000)
+            sizes["precomputed"].append(len(result))
+            start = time.perf_counter()
+            mine = ProfessionalProfile.skills.through.objects.filter(
+                professionalprofile_id=viewer.pk
+            ).values("tag_id")
+            result = list(
+                ProfessionalProfile.objects.filter(skills__in=mine)
+                .exclude(user_id=viewer.pk)
+                .annotate(shared=Count("skills"))
+                .order_by("-shared", "user_id")
+                .values_list("user_id", "shared")[:8]
+            )
+            timings["naive ORM"].append((time.perf_counter() - start) * 1000)
+            sizes["naive ORM"].append(len(result))
+    return [
+        (
+            name,
+            len(values),
+            statistics.median(values),
+            _p(values, 0.95),
+            max(values),
+            statistics.mean(sizes[name]),
+        )
+        for name, values in timings.items()
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=50_000)
+    parser.add_argument("--viewers", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bm"))
+    args = parser.parse_args()
+    _setup(Path(args.data_dir))
+    from _table import print_table
+
+    started = time.perf_counter()
+    generate(args.profiles)
+    generated = time.perf_counter() - started
+    rows = measure(args.viewers, args.rounds)
+    on_demand = rows[0][3]
+    precomputed = rows[1][3]
+    print_table(
+        title=(
+            f"people suggestions, top 8, {args.profiles} profiles (generated in {generated:.0f} s)"
+        ),
+        columns=["method", "runs", "p50 ms", "p95 ms", "max ms", "mean results"],
+        rows=rows,
+        decimals=1,
+        footer=(
+            f"on demand p95 {on_demand:.1f} ms (target <= {ON_DEMAND_TARGET_MS:.0f}): "
+            f"{'meets' if on_demand <= ON_DEMAND_TARGET_MS else 'misses'}; precomputed p95 "
+            f"{precomputed:.1f} ms (target <= {PRECOMPUTED_TARGET_MS:.0f}): "
+            f"{'meets' if precomputed <= PRECOMPUTED_TARGET_MS else 'misses'}"
+        ),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
