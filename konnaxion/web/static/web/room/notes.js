@@ -72,8 +72,11 @@ export function notesBind(doc, textarea) {
 
   textarea.addEventListener("input", () => {
     if (!text) {
+      // The first words in empty notes: create the paragraph, keep what was typed.
       ensureParagraph();
-      bind();
+      text = firstParagraphText(fragment);
+      text.observe(observer);
+      shown = plain(text);
     }
     const next = textarea.value;
     let prefix = 0;
@@ -94,6 +97,8 @@ export function notesBind(doc, textarea) {
     shown = next;
   });
 
-  fragment.observe(bind);
+  fragment.observe((event) => {
+    if (event.transaction.origin !== LOCAL) bind();
+  });
   return { bind };
 }
