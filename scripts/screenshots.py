@@ -44,6 +44,7 @@ SIGNED_IN_PAGES = [
     ("project-overview", "/projects/community-workshop-bench/"),
     ("project-blueprints", "/projects/community-workshop-bench/?tab=blueprints"),
     ("connect-post-opportunity", "/connect/?tab=opportunities&post=1"),
+    ("connect-workspace", "/connect/?tab=workspace"),
     ("profile-portfolio", "/profile/admin/?tab=portfolio"),
     ("profile-reviews", "/profile/admin/?tab=reviews"),
     ("profile-edit", "/profile/admin/?tab=edit"),
@@ -88,6 +89,13 @@ def sign_in(page) -> None:
     page.wait_for_selector("header .user-menu")
 
 
+def room_path(page) -> str | None:
+    """The first room of the demo administrator's Workspace tab, if the demo has one."""
+    page.goto("/connect/?tab=workspace")
+    link = page.locator("a.room-link").first
+    return link.get_attribute("href") if link.count() else None
+
+
 def capture(base_url: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -107,6 +115,9 @@ def capture(base_url: str) -> list[Path]:
             sign_in(page)
             for name, path in SIGNED_IN_PAGES:
                 saved.append(shoot(page, name, path, language))
+            room = room_path(page)
+            if room:
+                saved.append(shoot(page, "connect-room", room, language))
             context.close()
         browser.close()
     return saved

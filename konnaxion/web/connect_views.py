@@ -31,6 +31,7 @@ from konnaxion.kreative.services import opportunity_announcement as opportunitie
 from konnaxion.kreative.services import professional_profile
 from konnaxion.users.models import User
 from konnaxion.web.connect_forms import OpportunityForm, OpportunitySearchForm, PeopleSearchForm
+from konnaxion.web.workspace_views import workspace_context
 
 PAGE_SIZE = 20
 CONNECT_TABS = ("people", "opportunities", "workspace")
@@ -105,6 +106,9 @@ def connect(request: HttpRequest) -> HttpResponse:
         context |= _opportunities_context(request)
         if request.GET.get("post") and request.user.is_authenticated:
             context["form"] = OpportunityForm()
+    elif tab == "workspace":
+        context |= workspace_context(request)
+        return render(request, "web/connect/workspace.html", context)
     return render(request, "web/connect/connect.html", context)
 
 

@@ -9,6 +9,7 @@ from konnaxion.web import (
     profile_views,
     project_views,
     views,
+    workspace_views,
 )
 
 BLUEPRINT = "projects/<slug:slug>/blueprints/<int:resource_id>/"
@@ -42,6 +43,13 @@ urlpatterns = [
         "connect/opportunities/<int:pk>/<str:change>/",
         connect_views.opportunity_status,
         name="opportunity_status",
+    ),
+    path("connect/workspaces/new/", workspace_views.workspace_create, name="workspace_create"),
+    path("connect/workspaces/<int:pk>/", workspace_views.workspace, name="workspace"),
+    path(
+        "connect/workspaces/<int:pk>/invite/",
+        workspace_views.workspace_invite,
+        name="workspace_invite",
     ),
     path("profile/<str:username>/", profile_views.profile, name="profile"),
     path("profile/<str:username>/edit/", profile_views.profile_update, name="profile_update"),

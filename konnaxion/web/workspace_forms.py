@@ -1,0 +1,62 @@
+"""The Workspace tab's form: create a room (a collaboration session) and invite people."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from konnaxion.kreative.models import CollabSession
+from konnaxion.users.models import User
+
+SESSION_TYPE_LABELS = {
+    CollabSession.SessionType.PAINTING: _("Painting"),
+    CollabSession.SessionType.MUSIC: _("Music"),
+    CollabSession.SessionType.MIXED_MEDIA: _("Mixed media"),
+}
+MAX_INVITED = 20
+
+
+class RoomForm(forms.Form):
+    """Name, type and the usernames of the people invited (separated by commas or spaces)."""
+
+    name = forms.CharField(label=_("Room name"), max_length=200)
+    session_type = forms.ChoiceField(label=_("Type"), choices=list(SESSION_TYPE_LABELS.items()))
+    participants = forms.CharField(
+        label=_("Invite people"),
+        required=False,
+        max_length=2000,
+        help_text=_("Usernames, separated by commas"),
+    )
+
+    def __init__(self, *args, host: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.host = host
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    def clean_participants(self) -> list[User]:
+        names = [n for n in re.split(r"[,\s]+", self.cleaned_data["participants"]) if n]
+        names = list(dict.fromkeys(n.removeprefix("@") for n in names))
+        if len(names) > MAX_INVITED:
+            raise forms.ValidationError(
+                _("Invite at most %(count)d people at once.") % {"count": MAX_INVITED}
+            )
+        found = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+        unknown = [n for n in names if n not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("Nobody is called: %(names)s.") % {"names": ", ".join(unknown)}
+            )
+        return [found[n] for n in names if found[n].pk != self.host.pk]
+
+
+class InviteForm(RoomForm):
+    """Only the people to invite into an existing room."""
+
+    def __init__(self, *args, host: User, **kwargs) -> None:
+        super().__init__(*args, host=host, **kwargs)
+        del self.fields["name"], self.fields["session_type"]
+        self.fields["participants"].required = True

@@ -1,0 +1,126 @@
+"""The Workspace tab of /connect (my rooms, create and invite) and the live room page.
+
+Thin adapters: the form validates, Kontact's collaboration-session services write, the room's
+life (chat, notes, canvas, presence) goes through its WebSocket (docs/rooms.md) from
+`static/web/room.js`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as HttpPermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from konnaxion.core.errors import ApplicationError
+from konnaxion.kreative import selectors as kreative_selectors
+from konnaxion.kreative.models import CollabSession
+from konnaxion.kreative.services.collab_sessions import (
+    collab_session_participant_add,
+    collab_session_start,
+)
+from konnaxion.web.workspace_forms import SESSION_TYPE_LABELS, InviteForm, RoomForm
+from konnaxion.web.workspace_selectors import room_participant_names, room_visible_to, rooms_of
+
+PAGE_SIZE = 20
+
+
+def workspace_context(request: HttpRequest, form: RoomForm | None = None) -> dict:
+    """What the Workspace tab shows: my rooms (active first) and the create form."""
+    if not request.user.is_authenticated:
+        return {}
+    rooms = Paginator(rooms_of(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "page": rooms,
+        "room_form": form or RoomForm(host=request.user),
+        "session_types": SESSION_TYPE_LABELS,
+    }
+
+
+@require_POST
+@transaction.atomic
+def workspace_create(request: HttpRequest) -> HttpResponse:
+    """Start a room hosted by the visitor and invite the people the form names."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(f"{reverse('web:connect')}?tab=workspace")
+    form = RoomForm(request.POST, host=request.user)
+    if not form.is_valid():
+        context = {"tab": "workspace"} | workspace_context(request, form)
+        return render(request, "web/connect/workspace.html", context, status=400)
+    session = collab_session_start(
+        host=request.user,
+        name=form.cleaned_data["name"],
+        session_type=form.cleaned_data["session_type"],
+    )
+    for person in form.cleaned_data["participants"]:
+        collab_session_participant_add(session=session, actor=request.user, user=person)
+    messages.success(request, _("Room “%(name)s” created.") % {"name": session.name})
+    return redirect("web:workspace", pk=session.pk)
+
+
+def _room(request: HttpRequest, pk: int) -> CollabSession:
+    session = room_visible_to(user=request.user, session_id=pk)
+    if session is None:
+        raise Http404(_("No such room."))
+    return session
+
+
+def _room_page(
+    request: HttpRequest, session: CollabSession, *, invite_form=None, status: int = 200
+) -> HttpResponse:
+    history, has_more = kreative_selectors.collab_chat_history(session_id=session.pk)
+    context = {
+        "tab": "workspace",
+        "room": session,
+        "ended": session.ended_at is not None,
+        "is_host": session.host_id == request.user.pk,
+        "participants": room_participant_names(session=session),
+        "chat_history": history,
+        "chat_has_more": has_more,
+        "as_viewer": request.GET.get("role") == "viewer",
+        "max_editors": settings.COLLAB_CANVAS_MAX_USERS,
+        "socket_path": f"/ws/connect/workspaces/{session.pk}/",
+        "invite_form": invite_form or InviteForm(host=request.user),
+        "session_types": SESSION_TYPE_LABELS,
+    }
+    return render(request, "web/connect/room.html", context, status=status)
+
+
+@require_GET
+def workspace(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live room: chat, shared notes, shared canvas, who is here."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("web:workspace", args=[pk]))
+    return _room_page(request, _room(request, pk))
+
+
+@require_POST
+def workspace_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """The host invites more people into a room that has not ended."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("web:workspace", args=[pk]))
+    session = _room(request, pk)
+    if session.host_id != request.user.pk:
+        raise HttpPermissionDenied(_("Only the host may invite people."))
+    form = InviteForm(request.POST, host=request.user)
+    if not form.is_valid():
+        return _room_page(request, session, invite_form=form, status=400)
+    try:
+        with transaction.atomic():
+            for person in form.cleaned_data["participants"]:
+                collab_session_participant_add(session=session, actor=request.user, user=person)
+    except ApplicationError as refusal:
+        notices = {
+            "session_ended": _("This room has ended: nobody can join it any more."),
+        }
+        form.add_error(None, notices.get(refusal.code, _("This could not be done.")))
+        return _room_page(request, session, invite_form=form, status=refusal.status)
+    messages.success(request, _("Invitations sent."))
+    return redirect("web:workspace", pk=pk)
