@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from konnaxion.kreative.models import CollabSession
+from konnaxion.kreative.selectors import workspaces_of
 
 
 def rooms_of(*, user) -> QuerySet[CollabSession]:
@@ -13,10 +14,10 @@ def rooms_of(*, user) -> QuerySet[CollabSession]:
     Each row carries its host and `people` (the number of participants)."""
     if not user.is_authenticated:
         return CollabSession.objects.none()
-    mine = CollabSession.objects.filter(Q(host=user) | Q(participants__user=user)).values("pk")
+    # The same rule as the workspace API and the room socket: hosted or invited, never across
+    # a block from the host.
     return (
-        CollabSession.objects.filter(pk__in=mine)
-        .select_related("host")
+        workspaces_of(user=user)
         .annotate(people=Count("participants", distinct=True))
         .annotate(
             ended=Case(

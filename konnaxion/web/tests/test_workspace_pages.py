@@ -227,3 +227,19 @@ def test_an_ended_room_is_read_only_and_a_viewer_link_watches():
     assert "This room has ended: it is read-only." in ended_html
     assert "/invite/" not in ended_html
     assert 'data-viewer="true"' in watching and "Join as an editor" in watching
+
+
+def test_a_room_whose_host_blocked_you_disappears_from_your_tab_and_page():
+    # given an invited guest whom the host then blocks
+    from konnaxion.kreative.services.professional_profile import block_create
+
+    host, guest = UserFactory(), UserFactory()
+    session = room(host, "Closed door", invited=[guest])
+    block_create(blocker=host, blocked=guest)
+    browser = signed_in(guest)
+    # when
+    tab = browser.get("/connect/", {"tab": "workspace"})
+    page = browser.get(f"/connect/workspaces/{session.pk}/")
+    # then the same rule as the API and the room socket applies
+    assert [row.name for row in tab.context["page"].object_list] == []
+    assert page.status_code == 404
