@@ -191,6 +191,27 @@ def demo_people_load(*, admin) -> None:
     for person in created_people[:4]:
         follow_create(follower=admin, followee=person)
     _demo_opportunities_load(posters=created_people)
+    _demo_room_load(host=admin, guests=created_people[:2])
+
+
+def _demo_room_load(*, host, guests) -> None:
+    """An open room where the admin and two demo people have started talking."""
+    from konnaxion.kreative.services.collaboration_workspace import (
+        collab_chat_message_post,
+        workspace_create,
+    )
+
+    room = workspace_create(
+        host=host,
+        name="Risograph zine jam",
+        session_type="mixed_media",
+        participants=[guest.username for guest in guests],
+    )
+    for author, body in (
+        (host, "Welcome! Notes on the left, the cover sketch on the canvas."),
+        (guests[0], "I can bring the teal and fluorescent pink drums on Saturday."),
+    ):
+        collab_chat_message_post(session_id=room.pk, author=author, body=body)
 
 
 def _demo_opportunities_load(*, posters) -> None:

@@ -31,3 +31,26 @@ def test_seed_demo_loads_the_demo_projects_once():
         "open hardware",
         "woodwork",
     ]
+
+
+def test_the_demo_bench_has_blueprints_of_every_type_with_versions():
+    # when
+    call_command("seed_demo")
+    call_command("seed_demo")
+    # then every accepted type is there once, each with three verified versions
+    from konnaxion.keenkonnect.models import DocumentVersion, ProjectResource
+
+    bench = Project.objects.get(title="Community workshop bench")
+    documents = ProjectResource.objects.filter(project=bench).select_related("current_version")
+    assert sorted(d.current_version.content_type for d in documents) == [
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "model/gltf+json",
+        "model/gltf-binary",
+        "model/stl",
+    ]
+    for document in documents:
+        numbers = DocumentVersion.objects.filter(resource=document).values_list("number", flat=True)
+        assert sorted(numbers) == [1, 2, 3]
+        assert document.current_version.number == 3

@@ -22,3 +22,15 @@ def test_demo_people_fill_connect_and_profiles_once():
     statuses = sorted(Opportunity.objects.values_list("status", flat=True))
     assert statuses == ["closed", "open", "open", "open"]
     assert admin.following_links.count() == 4
+
+
+def test_demo_room_is_open_with_two_guests_and_a_conversation():
+    from konnaxion.kreative.models import CollabChatMessage, CollabSession
+
+    admin = UserFactory(username="admin")
+    demo_people_load(admin=admin)
+    demo_people_load(admin=admin)
+    (room,) = CollabSession.objects.all()
+    assert (room.host, room.ended_at) == (admin, None)
+    assert room.participants.count() == 3  # the host and two guests
+    assert CollabChatMessage.objects.filter(session=room).count() == 2
