@@ -95,6 +95,13 @@ class ProjectScopedMixin:
 PROJECT_SLUG = OpenApiParameter("project_slug", str, OpenApiParameter.PATH)
 
 
+def project_scoped_schema(*actions: str):
+    """Document the `project_slug` path parameter on each of a viewset's `actions`."""
+    return extend_schema_view(
+        **{action_name: extend_schema(parameters=[PROJECT_SLUG]) for action_name in actions}
+    )
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[PROJECT_SLUG]),
     create=extend_schema(
@@ -156,13 +163,7 @@ class ProjectTeamViewSet(ProjectScopedMixin, viewsets.GenericViewSet, mixins.Lis
         return user
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[PROJECT_SLUG]),
-    create=extend_schema(parameters=[PROJECT_SLUG]),
-    retrieve=extend_schema(parameters=[PROJECT_SLUG]),
-    partial_update=extend_schema(parameters=[PROJECT_SLUG]),
-    destroy=extend_schema(parameters=[PROJECT_SLUG]),
-)
+@project_scoped_schema("list", "create", "retrieve", "partial_update", "destroy")
 class ProjectTaskViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     serializer_class = s.ProjectTaskSerializer
     queryset = ProjectTask.objects.none()
@@ -187,13 +188,7 @@ class ProjectTaskViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         workspace.project_task_delete(task=instance, actor=self.request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[PROJECT_SLUG]),
-    create=extend_schema(parameters=[PROJECT_SLUG]),
-    retrieve=extend_schema(parameters=[PROJECT_SLUG]),
-    partial_update=extend_schema(parameters=[PROJECT_SLUG]),
-    destroy=extend_schema(parameters=[PROJECT_SLUG]),
-)
+@project_scoped_schema("list", "create", "retrieve", "partial_update", "destroy")
 class ProjectMessageViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     serializer_class = s.ProjectMessageSerializer
     queryset = ProjectMessage.objects.none()
@@ -218,10 +213,7 @@ class ProjectMessageViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         workspace.project_message_delete(message=instance, actor=self.request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[PROJECT_SLUG]),
-    create=extend_schema(parameters=[PROJECT_SLUG]),
-)
+@project_scoped_schema("list", "create")
 class ProjectRatingViewSet(
     ProjectScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
