@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.reliability.servers import RedisServer
+from tests.reliability.workers import Workers
 
 
 @pytest.fixture
@@ -27,3 +28,15 @@ def fault_redis(settings) -> Iterator[RedisServer]:
     }
     yield server
     server.remove()
+
+
+@pytest.fixture
+def workers() -> Iterator[Workers]:
+    """Worker processes the test starts and may kill; the queue starts empty, and every worker
+    still alive is stopped at the end."""
+    from config.celery_app import app
+
+    app.control.purge()
+    started = Workers()
+    yield started
+    started.stop_all()
