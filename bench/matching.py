@@ -14,8 +14,6 @@ Targets: on-demand p95 <= 150 ms, precomputed p95 <= 30 ms.
 from __future__ import annotations
 
 import argparse
-import io
-import os
 import random
 import statistics
 import sys
@@ -26,33 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _database import database_setup, rows_copy, sequences_reset  # noqa: E402
+
 TAGS = 2_000
 STYLES = 60
 ON_DEMAND_TARGET_MS = 150.0
 PRECOMPUTED_TARGET_MS = 30.0
-
-
-def _setup(data_dir: Path) -> None:
-    os.environ.setdefault("KONNAXION_DATA_DIR", str(data_dir))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _copy(table: str, columns: list[str], rows) -> None:
-    from django.db import connection
-
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join("\\N" if value is None else str(value) for value in row) + "\n")
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
 
 
 def _zipf(rng: random.Random, size: int, exponent: float = 1.1) -> list[float]:
@@ -83,7 +60,7 @@ def generate(profiles: int, seed: int = 7) -> None:
             + ", users_user CASCADE"
         )
     now = "2025-01-01 00:00:00+00"
-    _copy(
+    rows_copy(
         User._meta.db_table,
         [
             "id",
@@ -104,12 +81,12 @@ def generate(profiles: int, seed: int = 7) -> None:
             for pk in range(1, profiles + 1)
         ),
     )
-    _copy(
+    rows_copy(
         Tag._meta.db_table,
         ["id", "name", "created_at"],
         ((t, f"tag{t}", now) for t in range(1, TAGS + STYLES + 1)),
     )
-    _copy(
+    rows_copy(
         ProfessionalProfile._meta.db_table,
         [
             "user_id",
@@ -167,13 +144,13 @@ def generate(profiles: int, seed: int = 7) -> None:
                 (artwork_id, tag) for tag in set(rng.choices(tag_ids, tag_weights, k=2))
             ]
     through = ProfessionalProfile.skills.through._meta.db_table
-    _copy(through, ["professionalprofile_id", "tag_id"], skills)
-    _copy(
+    rows_copy(through, ["professionalprofile_id", "tag_id"], skills)
+    rows_copy(
         ProfessionalProfile.styles.through._meta.db_table,
         ["professionalprofile_id", "tag_id"],
         set(styles),
     )
-    _copy(
+    rows_copy(
         KreativeArtwork._meta.db_table,
         [
             "id",
@@ -195,7 +172,7 @@ def generate(profiles: int, seed: int = 7) -> None:
             for a, pk in artworks
         ),
     )
-    _copy(ArtworkTag._meta.db_table, ["artwork_id", "tag_id"], artwork_tags)
+    rows_copy(ArtworkTag._meta.db_table, ["artwork_id", "tag_id"], artwork_tags)
     members: dict[int, list[int]] = {}
     for pk, community in community_of.items():
         members.setdefault(community, []).append(pk)
@@ -206,17 +183,13 @@ def generate(profiles: int, seed: int = 7) -> None:
             other = rng.choice(pool) if rng.random() < 0.8 else rng.randint(1, profiles)
             if other != pk:
                 follows.add((pk, other))
-    _copy(
+    rows_copy(
         Follow._meta.db_table,
         ["follower_id", "followee_id", "created_at"],
         ((a, b, now) for a, b in follows),
     )
+    sequences_reset("users_user", Tag._meta.db_table, KreativeArtwork._meta.db_table)
     with connection.cursor() as cursor:
-        for table in ("users_user", Tag._meta.db_table, KreativeArtwork._meta.db_table):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                f"(SELECT MAX(id) FROM {table}))"
-            )
         cursor.execute("ANALYZE")
 
 
@@ -281,7 +254,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--data-dir", default=str(ROOT / "var" / "bm"))
     args = parser.parse_args()
-    _setup(Path(args.data_dir))
+    database_setup(Path(args.data_dir))
     from _table import print_table
 
     started = time.perf_counter()

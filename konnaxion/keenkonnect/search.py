@@ -6,7 +6,12 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchQueryField,
+    SearchRank,
+)
 from django.db.models import Case, F, FloatField, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
@@ -32,9 +37,14 @@ FILE_TYPES = {
 FILE_TYPES["jpeg"] = "image/jpeg"
 
 
-def _languages(query: str) -> list[tuple[str, SearchQuery]]:
+def _languages(query: str) -> list[tuple[str, str, SearchQuery]]:
+    """(language, text-search configuration, the query under it) for each language."""
     return [
-        (language or "", SearchQuery(query, config=configuration, search_type="websearch"))
+        (
+            language or "",
+            configuration,
+            SearchQuery(query, config=configuration, search_type="websearch"),
+        )
         for language, configuration in SEARCH_CONFIGURATIONS.items()
     ]
 
@@ -60,32 +70,42 @@ def documents_search(*, query: str, user, filters: SearchFilters) -> QuerySet:
         end = timezone.make_aware(datetime.combine(filters.date_to, time.max))
         queryset = queryset.filter(updated_at__lte=end)
     languages = _languages(query)
+    # Matched by four conditions, one per language, each answered by that language's partial
+    # GIN index; ranked and highlighted under the row's own language with one call each.
     matches = Q()
-    ranks, headlines = [], []
-    source = Coalesce(NullIf(F("extracted_text"), Value("")), F("title"), output_field=TextField())
-    for language, search in languages:
+    for language, _configuration, search in languages:
         matches |= Q(language=language, search_vector=search)
-        rank = SearchRank(F("search_vector"), search, weights=RANK_WEIGHTS, cover_density=True)
-        ranks.append(When(language=language, then=rank))
-        config = search.config
-        headline = SearchHeadline(
-            source,
-            search,
-            config=config,
-            start_sel=HIGHLIGHT_START,
-            stop_sel=HIGHLIGHT_STOP,
-            max_words=30,
-            min_words=10,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        )
-        headlines.append(When(language=language, then=headline))
+    own_query = Case(
+        *(When(language=language, then=search) for language, _configuration, search in languages),
+        output_field=SearchQueryField(),
+    )
+    own_config = Case(
+        *(When(language=language, then=Value(config)) for language, config, _search in languages),
+        output_field=TextField(),
+    )
+    source = Coalesce(NullIf(F("extracted_text"), Value("")), F("title"), output_field=TextField())
+    snippet = SearchHeadline(
+        source,
+        own_query,
+        config=own_config,
+        start_sel=HIGHLIGHT_START,
+        stop_sel=HIGHLIGHT_STOP,
+        max_words=30,
+        min_words=10,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+    rank = SearchRank(F("search_vector"), own_query, weights=RANK_WEIGHTS, cover_density=True)
+    # Only the project is joined for every matching row (its visibility decides access), and
+    # the large columns stay unread; the page's current versions are read by one more query.
+    # PostgreSQL computes the headline after the sort, for the page's rows only.
     return (
         queryset.filter(matches)
-        .annotate(
-            score=Case(*ranks, default=Value(0.0), output_field=FloatField()) * RECENCY,
-            snippet=Case(*headlines, default=Value(""), output_field=TextField()),
-        )
+        .select_related(None)
+        .select_related("project")
+        .prefetch_related("current_version")
+        .defer("extracted_text", "extracted_metadata", "search_vector", "keywords")
+        .annotate(score=rank * RECENCY, snippet=snippet)
         .order_by("-score", "-id")
     )
 

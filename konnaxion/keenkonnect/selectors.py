@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db.models import (
     Case,
     Exists,
+    F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -19,7 +20,6 @@ from konnaxion.core.errors import NotFound
 from konnaxion.keenkonnect.models import (
     AccessLevel,
     AuditEvent,
-    DocumentAccess,
     DocumentPreview,
     DocumentVersion,
     Project,
@@ -107,14 +107,12 @@ def resources_visible_to(
         "current_version__uploaded_by",
     )
     if getattr(user, "is_authenticated", False):
-        role = Subquery(
-            ProjectTeam.objects.filter(project=OuterRef("project"), user=user).values("role")[:1]
-        )
-        entry = Subquery(
-            DocumentAccess.objects.filter(resource=OuterRef("pk"), user=user).values("level")[:1],
-            output_field=IntegerField(),
-        )
-        queryset = queryset.annotate(my_role=role, my_entry=entry)
+        # Two LEFT JOINs restricted to the caller (each matches at most one row: team and entries
+        # are unique per user), not correlated subqueries that run again for every row.
+        queryset = queryset.annotate(
+            my_team=FilteredRelation("project__team", condition=Q(project__team__user=user)),
+            my_access=FilteredRelation("access_entries", condition=Q(access_entries__user=user)),
+        ).annotate(my_role=F("my_team__role"), my_entry=F("my_access__level"))
         owner = Q(my_role=ProjectTeam.Role.OWNER)
         has_entry = Q(my_entry__isnull=False)
         collaborator = Q(my_role=ProjectTeam.Role.COLLABORATOR)

@@ -7,6 +7,10 @@ from django.db.models import Q
 
 from konnaxion.keenkonnect.models.projects import Project
 
+# The languages of documents' search vectors (keenkonnect.analysis.keywords.SEARCH_CONFIGURATIONS;
+# "" is the `simple` configuration).
+SEARCH_LANGUAGES = ("en", "fr", "es", "")
+
 
 class ProjectResource(models.Model):
     """A document, file or link attached to a project."""
@@ -62,7 +66,18 @@ class ProjectResource(models.Model):
     class Meta:
         ordering = ("-created_at", "-id")
         indexes = [
-            GinIndex(fields=["search_vector"], name="kk_resource_search_gin"),
+            # One GIN index per text-search language: search matches each document under its
+            # own language (`language = X AND search_vector @@ query_X`), and a partial index
+            # whose predicate is that language answers the whole condition, so PostgreSQL does
+            # not read every matching row's vector again to check it.
+            *(
+                GinIndex(
+                    fields=["search_vector"],
+                    name=f"kk_resource_search_{language or 'none'}",
+                    condition=Q(language=language),
+                )
+                for language in SEARCH_LANGUAGES
+            ),
             GinIndex(fields=["auto_tags"], name="kk_resource_tags_gin"),
         ]
         constraints = [

@@ -160,3 +160,19 @@ def _wait_state(pk: int, state: str, timeout: float = 60) -> None:
     while ProjectResource.objects.get(pk=pk).index_state != state:
         assert time.monotonic() < deadline, f"the resource never became {state}"
         time.sleep(0.1)
+
+
+def test_every_search_language_has_its_partial_index():
+    # given the languages the indexing gives vectors under, and the indexes of the model
+    from konnaxion.keenkonnect.analysis.keywords import SEARCH_CONFIGURATIONS
+    from konnaxion.keenkonnect.models.workspace import SEARCH_LANGUAGES
+
+    indexed = {
+        index.condition.children[0][1]
+        for index in ProjectResource._meta.indexes
+        if index.fields == ["search_vector"]
+    }
+    # then each language searched has a GIN index of its own
+    assert (
+        indexed == set(SEARCH_LANGUAGES) == {language or "" for language in SEARCH_CONFIGURATIONS}
+    )
