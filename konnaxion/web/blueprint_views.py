@@ -27,6 +27,8 @@ from konnaxion.web.blueprint_forms import MAX_VERSION, DiffForm, PermissionsForm
 
 TUS_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_VERSIONS_SHOWN = 200
+THUMBNAIL_SIZE = 256
+PREVIEW_SIZE = 1024
 
 
 def _visible_project(request: HttpRequest, slug: str) -> Project:
@@ -53,12 +55,16 @@ def _visible_resource(
 
 
 def blueprints_context(request: HttpRequest, project: Project) -> dict:
-    """What the Blueprints tab shows: the visitor's documents, the trash they may empty, and
-    what the uploader needs (API addresses, limits)."""
+    """What the Blueprints tab shows: the visitor's documents (with whether a thumbnail exists),
+    the trash they may empty, what the uploader needs (API addresses, limits), and the event
+    sequence number the page starts from."""
     level = granular_permissions.project_level_of(user=request.user, project=project)
-    documents = selectors.resources_visible_to(user=request.user, project=project).order_by(
-        "title", "id"
-    )
+    # Read before the list: an event between the two is replayed to the page, never lost.
+    event_seq = selectors.project_latest_event_seq(project=project)
+    documents = selectors.with_preview_flag(
+        resources=selectors.resources_visible_to(user=request.user, project=project),
+        size=THUMBNAIL_SIZE,
+    ).order_by("title", "id")
     trash = (
         selectors.resources_visible_to(
             user=request.user, project=project, min_level="write", trashed_only=True
@@ -73,6 +79,7 @@ def blueprints_context(request: HttpRequest, project: Project) -> dict:
         "max_upload_mb": settings.MAX_BLUEPRINT_UPLOAD_MB,
         "trash_days": settings.STOCKAGE_TRASH_DAYS,
         "tus_chunk": TUS_CHUNK_BYTES,
+        "event_seq": event_seq,
     }
 
 
@@ -89,9 +96,11 @@ def _document_page(
 ) -> HttpResponse:
     versions = list(selectors.versions_of(resource=resource)[:MAX_VERSIONS_SHOWN])
     is_admin = resource.my_level >= AccessLevel.ADMIN
+    has_preview = selectors.preview_of(resource=resource, size=PREVIEW_SIZE) is not None
     context = {
         "project": project,
         "document": resource,
+        "has_preview": has_preview,
         "versions": versions,
         "kind": kind_of(resource.current_version.content_type) if resource.current_version else "",
         "can_write": resource.my_level >= AccessLevel.WRITE,
