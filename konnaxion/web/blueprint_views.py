@@ -54,13 +54,14 @@ def _visible_resource(
         raise Http404(missing.message) from missing
 
 
-def blueprints_context(request: HttpRequest, project: Project) -> dict:
+def blueprints_context(request: HttpRequest, project: Project, *, whole_tab: bool = True) -> dict:
     """What the Blueprints tab shows: the visitor's documents (with whether a thumbnail exists),
     the trash they may empty, what the uploader needs (API addresses, limits), and the event
     sequence number the page starts from."""
     level = granular_permissions.project_level_of(user=request.user, project=project)
-    # Read before the list: an event between the two is replayed to the page, never lost.
-    event_seq = selectors.project_latest_event_seq(project=project)
+    # Read before the list: an event between the two is replayed to the page, never lost. The
+    # list alone (refreshed by the page's script) needs no sequence number.
+    event_seq = selectors.project_latest_event_seq(project=project) if whole_tab else None
     documents = selectors.with_preview_flag(
         resources=selectors.resources_visible_to(user=request.user, project=project),
         size=THUMBNAIL_SIZE,
@@ -87,7 +88,7 @@ def blueprints_context(request: HttpRequest, project: Project) -> dict:
 def blueprint_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The document list alone, for the page's script to refresh after an upload or an event."""
     project = _visible_project(request, slug)
-    context = {"project": project, **blueprints_context(request, project)}
+    context = {"project": project, **blueprints_context(request, project, whole_tab=False)}
     return render(request, "web/projects/blueprints/_list.html", context)
 
 
