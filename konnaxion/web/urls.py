@@ -8,6 +8,7 @@ from konnaxion.web import (
     connect_views,
     profile_views,
     project_views,
+    search_views,
     views,
     workspace_views,
 )
@@ -79,6 +80,8 @@ urlpatterns = [
         name="project_member_remove",
     ),
     path("projects/<slug:slug>/blueprints/", blueprint_views.blueprint_list, name="blueprint_list"),
+    path("projects/<slug:slug>/search/", search_views.project_search, name="project_search"),
+    path("search/", search_views.search, name="search"),
     path(BLUEPRINT, blueprint_views.blueprint_detail, name="blueprint"),
     path(f"{BLUEPRINT}diff/", blueprint_views.blueprint_diff, name="blueprint_diff"),
     path(f"{BLUEPRINT}restore/", blueprint_views.blueprint_restore, name="blueprint_restore"),
