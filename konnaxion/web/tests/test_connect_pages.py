@@ -70,13 +70,6 @@ def test_people_hides_hidden_profiles_and_people_across_a_block():
     assert "@<bdi>troll</bdi>" not in html
 
 
-def test_suggestions_panel_waits_for_intelligent_matching(client):
-    from konnaxion.web.connect_views import suggestions_available
-
-    html = client.get("/connect/").content.decode()
-    assert ("Suggested for you" in html) is suggestions_available()
-
-
 def test_follow_and_unfollow_with_htmx_return_the_button():
     # given
     ada, noor = UserFactory(username="ada"), UserFactory(username="noor")
