@@ -9,6 +9,7 @@ from konnaxion.web import (
     profile_views,
     project_views,
     search_views,
+    suggestion_views,
     views,
     workspace_views,
 )
@@ -24,6 +25,17 @@ urlpatterns = [
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("connect/", connect_views.connect, name="connect"),
     path("connect/people/<str:username>/follow/", connect_views.follow, name="follow"),
+    path("connect/suggestions/", suggestion_views.suggestions, name="suggestions"),
+    path(
+        "connect/suggestions/<str:username>/follow/",
+        suggestion_views.suggestion_follow,
+        name="suggestion_follow",
+    ),
+    path(
+        "connect/suggestions/<str:username>/dismiss/",
+        suggestion_views.suggestion_dismiss,
+        name="suggestion_dismiss",
+    ),
     path(
         "connect/opportunities/new/",
         connect_views.opportunity_create,
