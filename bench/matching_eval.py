@@ -185,10 +185,9 @@ def report(results) -> bool:
 
 
 TUNING_GRID = {
-    "graph": (1.2, 2.0),
-    "follows_you": (0.5, 1.0),
-    "popularity": (0.1, 0.3),
-    "diversity_lambda": (0.8, 1.0),
+    "proximity": ("adamic_adar", "resource_allocation"),
+    "graph": (2.0, 3.0),
+    "popularity_prior": (0.0, 2.0, 6.0),
 }
 
 
