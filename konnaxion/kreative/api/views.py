@@ -13,7 +13,13 @@ from konnaxion.kreative import selectors
 from konnaxion.kreative.api import serializers as s
 from konnaxion.kreative.api.stored_files import stored_file_response
 from konnaxion.kreative.models import CollabSession, KreativeArtwork, Tag, TraditionEntry
-from konnaxion.kreative.services import artworks, collab_sessions, galleries, traditions
+from konnaxion.kreative.services import (
+    artworks,
+    collab_sessions,
+    collaboration_workspace,
+    galleries,
+    traditions,
+)
 from konnaxion.kreative.services.tags import tags_get_or_create
 
 UPLOAD_PARSERS = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
@@ -234,7 +240,8 @@ class CollabSessionViewSet(viewsets.ModelViewSet):
         return selectors.collab_sessions_listed()
 
     def perform_create(self, serializer) -> None:
-        serializer.instance = collab_sessions.collab_session_start(
+        # One code path with /api/connect/workspaces/: kind, invitations and their checks.
+        serializer.instance = collaboration_workspace.workspace_create(
             host=self.request.user, **serializer.validated_data
         )
 
