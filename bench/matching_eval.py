@@ -171,9 +171,19 @@ def report(results) -> bool:
         ratio = ours / best if best else math.inf
         passed = ratio >= TARGET_RATIO
         verdicts.append(passed)
+        if passed:
+            verdict = f"meets the {TARGET_RATIO} x target"
+        elif TARGET_RATIO * best > 1.0:
+            # NDCG is at most 1: no ranking can reach 1.3 x a baseline above 0.77.
+            verdict = (
+                f"the {TARGET_RATIO} x target ({TARGET_RATIO * best:.3f}) is unreachable here: "
+                "NDCG cannot exceed 1.0"
+            )
+        else:
+            verdict = f"misses the {TARGET_RATIO} x target"
         footer = (
             f"NDCG@10 {ours:.3f} = {ratio:.2f} x the best baseline ({best_name}, {best:.3f}): "
-            f"{'meets' if passed else 'misses'} the {TARGET_RATIO} x target"
+            + verdict
         )
         print_table(
             title=f"{name}: mean of seeds {', '.join(map(str, REPORTED_SEEDS))}",
@@ -185,10 +195,9 @@ def report(results) -> bool:
 
 
 TUNING_GRID = {
-    "graph": (1.2, 2.0),
-    "follows_you": (0.5, 1.0),
-    "popularity": (0.1, 0.3),
-    "diversity_lambda": (0.8, 1.0),
+    "proximity": ("adamic_adar", "resource_allocation"),
+    "graph": (2.0, 3.0),
+    "popularity_prior": (0.0, 2.0, 6.0),
 }
 
 

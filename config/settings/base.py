@@ -370,8 +370,8 @@ OPPORTUNITY_MAX_ATTACHMENTS = env.int("OPPORTUNITY_MAX_ATTACHMENTS", default=5)
 SUGGESTION_MAX_AGE_HOURS = env.int("SUGGESTION_MAX_AGE_HOURS", default=24)
 SUGGESTION_DISMISSAL_DAYS = env.int("SUGGESTION_DISMISSAL_DAYS", default=90)
 SUGGESTION_ACTIVE_DAYS = env.int("SUGGESTION_ACTIVE_DAYS", default=30)
-# People sharing tags with the viewer kept as candidates (the best by shared rarity, in SQL).
-SUGGESTION_TAG_CANDIDATES = env.int("SUGGESTION_TAG_CANDIDATES", default=400)
+# Candidates scored in full for one viewer: the best by an upper bound of their score (in SQL).
+SUGGESTION_CANDIDATES = env.int("SUGGESTION_CANDIDATES", default=300)
 # Population-wide tag rarity and popularity, cached this long (0: computed every time).
 SUGGESTION_STATISTICS_SECONDS = env.int("SUGGESTION_STATISTICS_SECONDS", default=600)
 PROFILE_AVATAR_SIZE = env.int("PROFILE_AVATAR_SIZE", default=512)

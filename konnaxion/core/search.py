@@ -47,6 +47,21 @@ class SearchFilters:
         object.__setattr__(self, "document_only", any(narrowing))
 
 
+def search_filters_from(data: dict[str, Any]) -> SearchFilters:
+    """SearchFilters from validated request parameters (`kind`, `project`, `type`, `tags` as
+    comma-separated text, `uploader`, `date_from`, `date_to`), as the API and the pages name
+    them; kinds nobody provides are dropped."""
+    return SearchFilters(
+        kinds=tuple(sorted(kind for kind in data.get("kind") or () if kind in search_providers())),
+        project=data.get("project") or "",
+        file_type=data.get("type") or "",
+        tags=tuple(tag.strip() for tag in (data.get("tags") or "").split(",") if tag.strip()),
+        uploader=data.get("uploader") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+
+
 class SearchProvider(Protocol):
     """One kind of result. `filters` lists the SearchFilters fields it understands; a search
     using any other narrowing filter leaves this kind out."""

@@ -80,7 +80,11 @@ class ProjectConsumer(AuthenticatedConsumer):
             message = event_as_message(
                 event, actor_name=event.actor.username if event.actor else None
             )
-            await self._deliver(message, hidden_from=event.payload.get("hidden_from", []))
+            await self._deliver(
+                message,
+                hidden_from=event.payload.get("hidden_from", []),
+                revoked_from=event.payload.get("revoked_from", []),
+            )
 
     def _latest_seq(self) -> int:
         latest = self.project.events.order_by("-seq").values_list("seq", flat=True).first()
@@ -109,7 +113,13 @@ class ProjectConsumer(AuthenticatedConsumer):
             self.readable[resource_id] = await database_sync_to_async(self._may_read)(resource_id)
         return self.readable[resource_id]
 
-    async def _deliver(self, message: dict[str, Any], *, hidden_from: list[int]) -> None:
+    async def _deliver(
+        self,
+        message: dict[str, Any],
+        *,
+        hidden_from: list[int],
+        revoked_from: list[int] | tuple[int, ...] = (),
+    ) -> None:
         if message["seq"] <= self.last_seq:
             return
         self.last_seq = message["seq"]
@@ -117,9 +127,24 @@ class ProjectConsumer(AuthenticatedConsumer):
             self.readable.pop(message["resource"], None)
         if await self._visible(message, hidden_from):
             await self.send_json(message)
+        elif self.scope["user"].pk in revoked_from:
+            # The user's entry just became `none`: only the id they already had, so that their
+            # open page drops the document; nothing about it after this.
+            await self.send_json(
+                {
+                    "type": message["type"],
+                    "seq": message["seq"],
+                    "resource": message["resource"],
+                    "readable": False,
+                }
+            )
 
     async def project_event(self, event: dict[str, Any]) -> None:
-        await self._deliver(event["event"], hidden_from=event.get("hidden_from", []))
+        await self._deliver(
+            event["event"],
+            hidden_from=event.get("hidden_from", []),
+            revoked_from=event.get("revoked_from", []),
+        )
 
     async def project_membership(self, event: dict[str, Any]) -> None:
         if event["user"] != self.scope["user"].pk:

@@ -188,3 +188,20 @@ def preview_of(
     if version_number is None:
         return queryset.filter(version_id=resource.current_version_id).first()
     return queryset.filter(version__number=version_number).first()
+
+
+def with_preview_flag(*, resources: QuerySet[ProjectResource], size: int) -> QuerySet:
+    """`resources` annotated with `has_preview`: whether their current version has a preview of
+    `size` (one subquery, so a list costs the same for 2 rows or 50)."""
+    return resources.annotate(
+        has_preview=Exists(
+            DocumentPreview.objects.filter(version_id=OuterRef("current_version_id"), size=size)
+        )
+    )
+
+
+def project_latest_event_seq(*, project: Project) -> int:
+    """The sequence number of the project's latest event, 0 before any: where a page read now
+    stands in the project's event stream (`/ws/projects/<slug>/?since=`)."""
+    latest = project.events.order_by("-seq").values_list("seq", flat=True).first()
+    return latest or 0

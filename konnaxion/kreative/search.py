@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from konnaxion.core.search import SearchFilters
+from konnaxion.core.search import SearchFilters, snippet_html
 from konnaxion.kreative.selectors import opportunities_search, profiles_search
 
 
@@ -23,7 +23,7 @@ class ProfileSearch:
             "kind": self.kind,
             "id": username,
             "title": row.display_name or username,
-            "snippet": row.headline,
+            "snippet": snippet_html(row.headline),
             "score": float(getattr(row, "rank", 0.0)),
             "url": f"/api/profiles/{username}/",
             "project": None,
@@ -46,7 +46,7 @@ class OpportunitySearch:
             "kind": self.kind,
             "id": str(row.pk),
             "title": row.title,
-            "snippet": row.description[:200],
+            "snippet": snippet_html(row.description[:200]),
             "score": float(getattr(row, "rank", 0.0)),
             "url": f"/api/connect/opportunities/{row.pk}/",
             "project": None,

@@ -82,6 +82,16 @@ def profiles_visible_to(*, user) -> QuerySet[ProfessionalProfile]:
     return queryset.filter(shown).exclude(user__in=users_blocked_for(user=user))
 
 
+def artworks_visible_to(*, user) -> QuerySet[KreativeArtwork]:
+    """Artworks whose artist's profile `user` may see, and one's own: a hidden or members-only
+    profile, or a block in either direction, hides the works' files too."""
+    artists = profiles_visible_to(user=user).values("user_id")
+    shown = Q(artist__in=artists)
+    if getattr(user, "is_authenticated", False):
+        shown |= Q(artist=user)
+    return artworks_listed().filter(shown)
+
+
 def profile_get_visible(*, user, username: str) -> ProfessionalProfile:
     """The profile of `username` if `user` may see it. Raises NotFound otherwise."""
     profile = (

@@ -27,6 +27,8 @@ from konnaxion.web.blueprint_forms import MAX_VERSION, DiffForm, PermissionsForm
 
 TUS_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_VERSIONS_SHOWN = 200
+THUMBNAIL_SIZE = 256
+PREVIEW_SIZE = 1024
 
 
 def _visible_project(request: HttpRequest, slug: str) -> Project:
@@ -52,13 +54,18 @@ def _visible_resource(
         raise Http404(missing.message) from missing
 
 
-def blueprints_context(request: HttpRequest, project: Project) -> dict:
-    """What the Blueprints tab shows: the visitor's documents, the trash they may empty, and
-    what the uploader needs (API addresses, limits)."""
+def blueprints_context(request: HttpRequest, project: Project, *, whole_tab: bool = True) -> dict:
+    """What the Blueprints tab shows: the visitor's documents (with whether a thumbnail exists),
+    the trash they may empty, what the uploader needs (API addresses, limits), and the event
+    sequence number the page starts from."""
     level = granular_permissions.project_level_of(user=request.user, project=project)
-    documents = selectors.resources_visible_to(user=request.user, project=project).order_by(
-        "title", "id"
-    )
+    # Read before the list: an event between the two is replayed to the page, never lost. The
+    # list alone (refreshed by the page's script) needs no sequence number.
+    event_seq = selectors.project_latest_event_seq(project=project) if whole_tab else None
+    documents = selectors.with_preview_flag(
+        resources=selectors.resources_visible_to(user=request.user, project=project),
+        size=THUMBNAIL_SIZE,
+    ).order_by("title", "id")
     trash = (
         selectors.resources_visible_to(
             user=request.user, project=project, min_level="write", trashed_only=True
@@ -73,6 +80,7 @@ def blueprints_context(request: HttpRequest, project: Project) -> dict:
         "max_upload_mb": settings.MAX_BLUEPRINT_UPLOAD_MB,
         "trash_days": settings.STOCKAGE_TRASH_DAYS,
         "tus_chunk": TUS_CHUNK_BYTES,
+        "event_seq": event_seq,
     }
 
 
@@ -80,7 +88,7 @@ def blueprints_context(request: HttpRequest, project: Project) -> dict:
 def blueprint_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The document list alone, for the page's script to refresh after an upload or an event."""
     project = _visible_project(request, slug)
-    context = {"project": project, **blueprints_context(request, project)}
+    context = {"project": project, **blueprints_context(request, project, whole_tab=False)}
     return render(request, "web/projects/blueprints/_list.html", context)
 
 
@@ -89,9 +97,11 @@ def _document_page(
 ) -> HttpResponse:
     versions = list(selectors.versions_of(resource=resource)[:MAX_VERSIONS_SHOWN])
     is_admin = resource.my_level >= AccessLevel.ADMIN
+    has_preview = selectors.preview_of(resource=resource, size=PREVIEW_SIZE) is not None
     context = {
         "project": project,
         "document": resource,
+        "has_preview": has_preview,
         "versions": versions,
         "kind": kind_of(resource.current_version.content_type) if resource.current_version else "",
         "can_write": resource.my_level >= AccessLevel.WRITE,

@@ -1,5 +1,6 @@
-"""The /connect page: People (search, follow) and Opportunities (search, post, edit, close, fill,
-save). The Workspace tab is a block of the template, filled by the rooms pages.
+"""The /connect page: People (search, follow; its suggestions panel is `suggestion_views`) and
+Opportunities (search, post, edit, close, fill, save). The Workspace tab is a block of the
+template, filled by the rooms pages.
 
 Thin adapters: forms validate, Kreative's selectors read (the API's own, with its filters), its
 services write, and their errors come back as form errors.
@@ -7,7 +8,6 @@ services write, and their errors come back as form errors.
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -31,6 +31,7 @@ from konnaxion.kreative.services import opportunity_announcement as opportunitie
 from konnaxion.kreative.services import professional_profile
 from konnaxion.users.models import User
 from konnaxion.web.connect_forms import OpportunityForm, OpportunitySearchForm, PeopleSearchForm
+from konnaxion.web.suggestion_views import suggestions_context
 from konnaxion.web.workspace_views import workspace_context
 
 PAGE_SIZE = 20
@@ -50,15 +51,6 @@ def error_message(error: ApplicationError) -> str:
         "permission_denied": _("Only the poster may do this."),
     }
     return known.get(error.code, _("This could not be done. Please check the form."))
-
-
-def suggestions_available() -> bool:
-    """True once intelligent_matching offers suggestions (its API route or its service)."""
-    try:
-        reverse("api-connect-suggestions")
-    except NoReverseMatch:
-        return find_spec("konnaxion.kreative.services.intelligent_matching") is not None
-    return True
 
 
 def _page(request: HttpRequest, items) -> Page:
@@ -128,8 +120,7 @@ def _people_context(request: HttpRequest) -> dict:
         "search": search,
         "page": _page(request, found),
         "followed": _followed_ids(request.user),
-        "suggestions_available": suggestions_available(),
-    }
+    } | suggestions_context(request)
 
 
 def _opportunity_query(criteria: dict) -> QueryDict:

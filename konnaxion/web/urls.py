@@ -8,6 +8,8 @@ from konnaxion.web import (
     connect_views,
     profile_views,
     project_views,
+    search_views,
+    suggestion_views,
     views,
     workspace_views,
 )
@@ -23,6 +25,17 @@ urlpatterns = [
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("connect/", connect_views.connect, name="connect"),
     path("connect/people/<str:username>/follow/", connect_views.follow, name="follow"),
+    path("connect/suggestions/", suggestion_views.suggestions, name="suggestions"),
+    path(
+        "connect/suggestions/<str:username>/follow/",
+        suggestion_views.suggestion_follow,
+        name="suggestion_follow",
+    ),
+    path(
+        "connect/suggestions/<str:username>/dismiss/",
+        suggestion_views.suggestion_dismiss,
+        name="suggestion_dismiss",
+    ),
     path(
         "connect/opportunities/new/",
         connect_views.opportunity_create,
@@ -79,6 +92,8 @@ urlpatterns = [
         name="project_member_remove",
     ),
     path("projects/<slug:slug>/blueprints/", blueprint_views.blueprint_list, name="blueprint_list"),
+    path("projects/<slug:slug>/search/", search_views.project_search, name="project_search"),
+    path("search/", search_views.search, name="search"),
     path(BLUEPRINT, blueprint_views.blueprint_detail, name="blueprint"),
     path(f"{BLUEPRINT}diff/", blueprint_views.blueprint_diff, name="blueprint_diff"),
     path(f"{BLUEPRINT}restore/", blueprint_views.blueprint_restore, name="blueprint_restore"),

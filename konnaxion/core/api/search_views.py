@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from konnaxion.core.errors import ValidationFailed
-from konnaxion.core.search import SearchFilters, search_providers, search_run
+from konnaxion.core.search import search_filters_from, search_run
 
 KINDS = ("document", "profile", "opportunity")
 
@@ -67,17 +67,7 @@ class SearchView(GenericAPIView):
         if not params.is_valid():
             raise ValidationFailed(details={"fields": params.errors})
         data = params.validated_data
-        filters = SearchFilters(
-            kinds=tuple(
-                sorted(kind for kind in data.get("kind", ()) if kind in search_providers())
-            ),
-            project=data.get("project", ""),
-            file_type=data.get("type", ""),
-            tags=tuple(tag.strip() for tag in data.get("tags", "").split(",") if tag.strip()),
-            uploader=data.get("uploader", ""),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
+        filters = search_filters_from(data)
         results = search_run(query=data["q"], user=request.user, filters=filters)
         page = self.paginate_queryset(results)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

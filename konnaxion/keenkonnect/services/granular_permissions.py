@@ -111,12 +111,21 @@ def access_entries_replace(
         action=AuditEvent.Action.PERMISSIONS,
         details={"before": previous, "after": current},
     )
+    # Members whose entry became `none` are told once that the document left their view
+    # (its id only, which they already had), so their open pages drop it.
+    was_hidden = {entry["user"] for entry in previous if entry["level"] == "none"}
+    revoked = [
+        members[name].pk
+        for name, level in levels.items()
+        if level == AccessLevel.NONE and name not in was_hidden
+    ]
     real_time_sync.event_record(
         project_id=resource.project_id,
         type="resource.permissions_changed",
         resource_id=resource.pk,
         version=None,
         actor=actor,
+        payload={"revoked_from": revoked} if revoked else None,
     )
     return current
 

@@ -97,6 +97,7 @@ def event_record(
             "type": "project.event",
             "event": message,
             "hidden_from": payload.get("hidden_from", []),
+            "revoked_from": payload.get("revoked_from", []),
         },
     )
     return event

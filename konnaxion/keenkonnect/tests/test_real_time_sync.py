@@ -92,8 +92,39 @@ async def test_a_user_whose_entry_is_none_hears_nothing_and_revocation_is_immedi
     # when: access to the open document is revoked while the socket is open
     await _entries(public, [{"user": mentor.username, "level": "none"}], owner)
     await _rename(public, "Open 3", owner)
-    # then
+    # then: one notice with the id alone drops it from the mentor's page, then nothing
+    notice = await communicator.receive_json_from(timeout=5)
+    assert notice == {
+        "type": "resource.permissions_changed",
+        "seq": notice["seq"],
+        "resource": public.pk,
+        "readable": False,
+    }
     assert await communicator.receive_nothing(timeout=0.5)
+    # and a member whose entry was already none is not told again
+    await _entries(public, [{"user": mentor.username, "level": "none"}], owner)
+    assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
+
+
+async def test_a_revocation_notice_is_replayed_to_a_client_that_was_away():
+    # given
+    project, users = await database_sync_to_async(team_project)()
+    owner, mentor = users["owner"], users["mentor"]
+    plan = await _document(project, owner, "Plan")
+    # when the mentor's entry becomes none while they are away
+    await _entries(plan, [{"user": mentor.username, "level": "none"}], owner)
+    communicator, connected, _ = await _socket(project, mentor, since=1)
+    # then they learn on return that the document left their view, and nothing else
+    assert connected
+    notice = await communicator.receive_json_from(timeout=5)
+    assert notice == {
+        "type": "resource.permissions_changed",
+        "seq": 2,
+        "resource": plan.pk,
+        "readable": False,
+    }
+    assert await communicator.receive_nothing(timeout=0.3)
     await communicator.disconnect()
 
 

@@ -1,7 +1,9 @@
 """Kontact API: /api/profiles/ and /api/connect/ (thin adapters over the Kontact services)."""
 
+import mimetypes
+
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, parsers, permissions, status, viewsets
@@ -23,6 +25,7 @@ from konnaxion.keenkonnect.storage.upload_handler import (
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api import kontact_serializers as s
 from konnaxion.kreative.api.kontact_filters import opportunity_filters_apply, query_params_check
+from konnaxion.kreative.api.stored_files import stored_file_response
 from konnaxion.kreative.models import Block, CollabSession, Endorsement, Follow, Opportunity
 from konnaxion.kreative.services import (
     opportunity_announcement,
@@ -109,6 +112,21 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         queryset = selectors.endorsements_about(subject=profile.user, viewer=request.user)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(s.EndorsementSerializer(page, many=True).data)
+
+    @extend_schema(responses={(200, "image/webp"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def avatar(self, request: Request, username: str | None = None) -> HttpResponse:
+        """The profile's picture, for whoever may see the profile (ETag, `private, no-cache`)."""
+        profile = selectors.profile_get_visible(user=request.user, username=username)
+        if not profile.avatar:
+            raise NotFound("This profile has no picture.")
+        name = profile.avatar.name
+        return stored_file_response(
+            name=name,
+            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+            version=profile.updated_at.isoformat(),
+            if_none_match=request.headers.get("If-None-Match"),
+        )
 
     def _render(self, username: str) -> dict:
         user = self.request.user

@@ -147,7 +147,21 @@ class TraditionEntrySerializer(serializers.ModelSerializer):
 
 
 class CollabSessionSerializer(serializers.ModelSerializer):
+    """A session as the canonical model has it. Created like a workspace of
+    /api/connect/workspaces/ (same service): `kind` dm or group, `participants` invited."""
+
     host = serializers.CharField(source="host.username", read_only=True)
+    kind = serializers.ChoiceField(
+        choices=CollabSession.Kind.choices, default=CollabSession.Kind.GROUP
+    )
+    participants = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        max_length=50,
+        required=False,
+        default=list,
+        write_only=True,
+        help_text="Usernames invited; a dm names exactly one other person.",
+    )
 
     class Meta:
         model = CollabSession
@@ -156,13 +170,14 @@ class CollabSessionSerializer(serializers.ModelSerializer):
             "name",
             "host",
             "session_type",
+            "kind",
+            "participants",
             "started_at",
             "ended_at",
             "final_artwork",
             "created_at",
         )
-        read_only_fields = ("ended_at", "final_artwork", "created_at")
-        extra_kwargs = {"started_at": {"required": False}}
+        read_only_fields = ("started_at", "ended_at", "final_artwork", "created_at")
 
 
 class CollabSessionEndSerializer(serializers.Serializer):

@@ -1,15 +1,25 @@
 import django_filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, status, viewsets
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import parsers, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from konnaxion.core.errors import PermissionDenied
+from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api import serializers as s
+from konnaxion.kreative.api.stored_files import stored_file_response
 from konnaxion.kreative.models import CollabSession, KreativeArtwork, Tag, TraditionEntry
-from konnaxion.kreative.services import artworks, collab_sessions, galleries, traditions
+from konnaxion.kreative.services import (
+    artworks,
+    collab_sessions,
+    collaboration_workspace,
+    galleries,
+    traditions,
+)
 from konnaxion.kreative.services.tags import tags_get_or_create
 
 UPLOAD_PARSERS = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
@@ -65,6 +75,41 @@ class ArtworkViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.artworks_listed()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "size", int, description="A derived size (ARTWORK_RESOLUTIONS), as WebP"
+            )
+        ],
+        # The artwork's own type (image/png, video/mp4...), image/webp for a derived size.
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+    )
+    # Anonymous visitors see public profiles, so their pictures too: the selector decides.
+    @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
+    def media(self, request: Request, pk=None) -> HttpResponse:
+        """The artwork's file (or a derived size of an image) for whoever may see the artist's
+        profile; the original until the derived size is made."""
+        size = request.query_params.get("size", "")
+        if size and size not in {str(px) for px in settings.ARTWORK_RESOLUTIONS}:
+            sizes = ", ".join(str(px) for px in settings.ARTWORK_RESOLUTIONS)
+            raise ValidationFailed(details={"fields": {"size": f"one of {sizes}"}})
+        artwork = (
+            selectors.artworks_visible_to(user=request.user).filter(pk=pk).first()
+            if str(pk).isdigit()
+            else None
+        )
+        if artwork is None:
+            raise NotFound("No such artwork.")
+        name, content_type = artwork.media_file.name, artwork.content_type
+        if size and artwork.derivatives.get(size):
+            name, content_type = artwork.derivatives[size], "image/webp"
+        return stored_file_response(
+            name=name,
+            content_type=content_type,
+            version=artwork.updated_at.isoformat(),
+            if_none_match=request.headers.get("If-None-Match"),
+        )
 
     @extend_schema(request=s.ArtworkCreateSerializer, responses={201: s.ArtworkSerializer})
     def create(self, request: Request) -> Response:
@@ -195,7 +240,8 @@ class CollabSessionViewSet(viewsets.ModelViewSet):
         return selectors.collab_sessions_listed()
 
     def perform_create(self, serializer) -> None:
-        serializer.instance = collab_sessions.collab_session_start(
+        # One code path with /api/connect/workspaces/: kind, invitations and their checks.
+        serializer.instance = collaboration_workspace.workspace_create(
             host=self.request.user, **serializer.validated_data
         )
 

@@ -99,7 +99,7 @@ class MatchingIndex:
             frequency = len(self.postings.get(tag_id, ()))
             if self.statistics is not None:
                 frequency = max(frequency, self.statistics.tag_frequencies.get(tag_id, 0))
-            cached = _bm25_idf(self.size, frequency)
+            cached = bm25_idf(self.size, frequency)
             self._idf_cache[tag_id] = cached
         return cached
 
@@ -109,7 +109,7 @@ class MatchingIndex:
             frequency = len(self.style_postings.get(tag_id, ()))
             if self.statistics is not None:
                 frequency = max(frequency, self.statistics.style_frequencies.get(tag_id, 0))
-            cached = _bm25_idf(self.size, frequency)
+            cached = bm25_idf(self.size, frequency)
             self._style_idf_cache[tag_id] = cached
         return cached
 
@@ -250,7 +250,8 @@ class MatchingIndex:
         )
 
 
-def _bm25_idf(population: int, document_frequency: int) -> float:
+def bm25_idf(population: int, document_frequency: int) -> float:
+    """BM25 inverse document frequency: rare tags weigh more, a tag everybody has about 0."""
     return math.log(1.0 + (population - document_frequency + 0.5) / (document_frequency + 0.5))
 
 

@@ -143,6 +143,13 @@ def _diversify(
     closest = [0.0] * len(pool)
     taken = [False] * len(pool)
     chosen: list[_Scored] = []
+    # Only people sharing a tag or style with the one just picked can become more alike to
+    # those chosen: an inverted index over the pool finds them without comparing every pair.
+    tags = [index.profile_tags.get(item.user_id, frozenset()) for item in pool]
+    sharing: dict[int, list[int]] = {}
+    for position, profile_tags in enumerate(tags):
+        for tag_id in profile_tags:
+            sharing.setdefault(tag_id, []).append(position)
     while len(chosen) < min(top_n, len(pool)):
         pick = -1
         pick_value = 0.0
@@ -154,10 +161,11 @@ def _diversify(
                 pick, pick_value = position, value
         taken[pick] = True
         chosen.append(pool[pick])
-        picked_tags = index.profile_tags.get(pool[pick].user_id, frozenset())
-        for position, item in enumerate(pool):
+        picked_tags = tags[pick]
+        alike = {position for tag_id in picked_tags for position in sharing[tag_id]}
+        for position in alike:
             if not taken[position]:
-                likeness = _jaccard(index.profile_tags.get(item.user_id, frozenset()), picked_tags)
+                likeness = _jaccard(tags[position], picked_tags)
                 closest[position] = max(closest[position], likeness)
     return chosen
 

@@ -35,6 +35,12 @@ class RankingWeights:
     dismissal_factor: float = 0.5
     ignored_impression_factor: float = 0.85
     diversity_lambda: float = 0.8
+    # Graph proximity: "adamic_adar" weighs an intermediary 1 / log(2 + degree),
+    # "resource_allocation" 1 / (1 + degree), which discounts hubs harder.
+    proximity: str = "adamic_adar"
+    # Extra popularity weight for a viewer who follows few people: popularity x (1 + prior /
+    # (1 + people followed)). Zero: the same popularity weight for everyone.
+    popularity_prior: float = 6.0
 
 
 DEFAULT_WEIGHTS = RankingWeights()
@@ -134,7 +140,10 @@ def _graph(index, source, target, weights, result) -> None:
     empty = frozenset()
     intermediaries = index.following.get(source, empty) & index.followers.get(target, empty)
     if intermediaries:
-        adamic_adar = sum(1.0 / math.log(2.0 + index.degree(person)) for person in intermediaries)
+        adamic_adar = sum(
+            intermediary_weight(index.degree(person), weights.proximity)
+            for person in intermediaries
+        )
         result.contributions["graph"] = weights.graph * adamic_adar / (1.0 + adamic_adar)
         result.followed_by_your_follows = len(intermediaries)
     if source in index.following.get(target, empty):
@@ -142,12 +151,22 @@ def _graph(index, source, target, weights, result) -> None:
     followers = index.follower_count(target)
     if followers:
         popularity = math.log1p(followers) / math.log1p(index.most_followers)
-        result.contributions["popularity"] = weights.popularity * popularity
+        prior = 1.0
+        if weights.popularity_prior:
+            prior += weights.popularity_prior / (1.0 + len(index.following.get(source, empty)))
+        result.contributions["popularity"] = weights.popularity * prior * popularity
         result.followers = followers
     sessions = index.co_participations.get(source, {}).get(target, 0)
     if sessions:
         result.contributions["co_participation"] = weights.co_participation * (1.0 - 0.5**sessions)
         result.sessions_together = sessions
+
+
+def intermediary_weight(degree: int, proximity: str) -> float:
+    """How much one shared neighbour of this degree brings to graph proximity."""
+    if proximity == "resource_allocation":
+        return 1.0 / (1.0 + degree)
+    return 1.0 / math.log(2.0 + degree)
 
 
 def _ekoh(index, source, target, weights, result) -> None:

@@ -55,7 +55,15 @@ class ProfessionalProfile(models.Model):
 
     class Meta:
         ordering = ("-updated_at", "user_id")
-        indexes = [GinIndex(fields=["search_vector"], name="kreative_profile_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="kreative_profile_search_gin"),
+            # The few profiles people must not be suggested: an anti-join reads only these.
+            models.Index(
+                fields=["user"],
+                condition=Q(discoverable=False) | Q(visibility="hidden"),
+                name="kreative_profile_unlisted",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["creator", "diffuser"]), name="kreative_profile_role_valid"

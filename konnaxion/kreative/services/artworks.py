@@ -13,6 +13,9 @@ from PIL import Image, ImageOps
 
 from konnaxion.core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
 from konnaxion.kreative.models import KreativeArtwork
+from konnaxion.kreative.services.matching_statistics import (
+    matching_statistics_invalidate_on_commit,
+)
 from konnaxion.kreative.services.media import media_sniff
 from konnaxion.kreative.services.tags import tags_get_or_create
 
@@ -71,6 +74,7 @@ def artwork_create(
     )
     if tags:
         artwork.tags.set(tags_get_or_create(names=tags))
+        matching_statistics_invalidate_on_commit()
     if artwork.media_type == MediaType.IMAGE:
         from konnaxion.kreative.tasks import artwork_derive_images_task
 
@@ -97,6 +101,7 @@ def artwork_update(
     artwork.save()
     if tags is not None:
         artwork.tags.set(tags_get_or_create(names=tags))
+        matching_statistics_invalidate_on_commit()
     return artwork
 
 
@@ -105,7 +110,10 @@ def artwork_delete(*, artwork: KreativeArtwork, actor) -> None:
     """Delete the artwork; its files are removed once the deletion is committed."""
     _ensure_owner(artwork=artwork, actor=actor)
     names = [artwork.media_file.name, *artwork.derivatives.values()]
+    had_tags = artwork.tags.exists()
     artwork.delete()
+    if had_tags:
+        matching_statistics_invalidate_on_commit()
     transaction.on_commit(lambda: [default_storage.delete(name) for name in names if name])
 
 

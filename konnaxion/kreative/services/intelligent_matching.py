@@ -93,11 +93,19 @@ def suggestions_refresh(
 ) -> PrecomputedSuggestions:
     """Compute the viewer's list now and store it (one row per purpose and signals)."""
     suggestions = suggestions_compute(viewer_id=viewer_id, purpose=purpose, signals=signals)
-    row, _ = PrecomputedSuggestions.objects.update_or_create(
+    row = PrecomputedSuggestions(
         viewer_id=viewer_id,
         purpose=purpose,
         signals_key=signals_key(signals),
-        defaults={"suggestions": suggestions, "computed_at": timezone.now()},
+        suggestions=suggestions,
+        computed_at=timezone.now(),
+    )
+    # One INSERT ... ON CONFLICT DO UPDATE: concurrent refreshes of one list never collide.
+    PrecomputedSuggestions.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["viewer", "purpose", "signals_key"],
+        update_fields=["suggestions", "computed_at"],
     )
     return row
 

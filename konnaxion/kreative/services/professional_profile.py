@@ -32,6 +32,9 @@ from konnaxion.kreative.models import (
     ProfessionalProfile,
 )
 from konnaxion.kreative.services.intelligent_matching import suggestions_refresh_on_commit
+from konnaxion.kreative.services.matching_statistics import (
+    matching_statistics_invalidate_on_commit,
+)
 from konnaxion.kreative.services.tags import tags_get_or_create
 
 SEARCH_CONFIG = "english"
@@ -186,6 +189,8 @@ def profile_update(
         profile.skills.set(tags_get_or_create(names=skills))
     if styles is not None:
         profile.styles.set(tags_get_or_create(names=styles))
+    if skills is not None or styles is not None:
+        matching_statistics_invalidate_on_commit()
     if skills is not None or styles is not None or "discoverable" in fields:
         suggestions_refresh_on_commit(user_ids=[user.pk])
     if portfolio is not None:

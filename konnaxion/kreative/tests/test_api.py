@@ -7,7 +7,13 @@ from rest_framework.test import APIClient
 
 from konnaxion.core.permissions import MODERATORS_GROUP
 from konnaxion.core.tests.querycount import assert_flat_query_count
-from konnaxion.kreative.models import ArtworkTag, GalleryArtwork, KreativeArtwork, Tag
+from konnaxion.kreative.models import (
+    ArtworkTag,
+    CollabSession,
+    GalleryArtwork,
+    KreativeArtwork,
+    Tag,
+)
 from konnaxion.kreative.tests.factories import (
     CollabSessionFactory,
     GalleryFactory,
@@ -126,6 +132,49 @@ def test_collab_sessions_are_ended_by_their_host(user, user_client):
     assert ended.status_code == 200 and ended.json()["ended_at"]
     again = user_client.post(f"/api/kreative/collab-sessions/{session['id']}/end/")
     assert again.status_code == 409
+
+
+def test_collab_sessions_are_created_like_workspaces(user, user_client):
+    # given
+    guest = UserFactory(username="guest")
+    # when
+    response = user_client.post(
+        "/api/kreative/collab-sessions/",
+        {"name": "Duo", "session_type": "painting", "kind": "dm", "participants": ["guest"]},
+        format="json",
+    )
+    # then
+    assert response.status_code == 201, response.content
+    session = CollabSession.objects.get(pk=response.json()["id"])
+    assert response.json()["kind"] == "dm"
+    assert sorted(session.participants.values_list("user__username", flat=True)) == sorted(
+        [user.username, guest.username]
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"kind": "dm", "participants": []}, "dm_needs_two"),
+        ({"kind": "dm", "participants": ["guest", "other"]}, "dm_needs_two"),
+        ({"participants": ["nobody-by-this-name"]}, "unknown_users"),
+        ({"kind": "crowd"}, "invalid"),
+    ],
+)
+def test_collab_session_creation_is_validated_like_workspaces(user_client, body, code):
+    # given
+    UserFactory(username="guest")
+    UserFactory(username="other")
+    # when
+    response = user_client.post(
+        "/api/kreative/collab-sessions/",
+        {"name": "Duo", "session_type": "painting", **body},
+        format="json",
+    )
+    # then
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == code
+    assert not CollabSession.objects.exists()
 
 
 @pytest.mark.parametrize(

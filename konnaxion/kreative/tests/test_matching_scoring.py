@@ -249,3 +249,18 @@ def _no_diversity():
     from konnaxion.kreative.matching import RankingWeights
 
     return RankingWeights(diversity_lambda=1.0)
+
+
+def test_popularity_counts_most_for_a_viewer_who_follows_few_people():
+    # given: "star" has three followers; "newcomer" follows nobody, "insider" three others
+    people = ["newcomer", "insider", "star", "a", "b", "c", "d", "e", "f"]
+    index, ids = build_index(
+        people, follows={"a": ["star"], "b": ["star"], "c": ["star"], "insider": ["d", "e", "f"]}
+    )
+
+    def star_score(viewer):
+        ranked = rank(viewer=ids[viewer], index=index, top_n=10)
+        return next(item.score for item in ranked if item.user_id == ids["star"])
+
+    # when / then: the prior 6 / (1 + follows) multiplies popularity by 7 and by 2.5
+    assert star_score("newcomer") == pytest.approx(star_score("insider") * 7 / 2.5, rel=1e-3)

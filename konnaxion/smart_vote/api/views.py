@@ -43,7 +43,7 @@ class VoteResultViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("sum_weighted_value", "vote_count", "updated_at")
 
     def get_queryset(self):
-        return selectors.vote_results()
+        return selectors.vote_results_visible_to(user=self.request.user)
 
 
 class VoteModalityViewSet(viewsets.ReadOnlyModelViewSet):

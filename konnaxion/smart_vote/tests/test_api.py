@@ -4,10 +4,13 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from konnaxion.core.tests.querycount import assert_flat_query_count, list_query_count
 from konnaxion.ekoh.services.confidentiality import confidentiality_set
 from konnaxion.ekoh.tests.factories import category
+from konnaxion.keenkonnect.models import Project
+from konnaxion.keenkonnect.tests.factories import project_for
 from konnaxion.smart_vote.models import EmergingExpert, Vote, VoteResult
 from konnaxion.smart_vote.services.voting import vote_cast
 from konnaxion.smart_vote.tests.factories import IntegrationMappingFactory
@@ -149,3 +152,26 @@ def test_integrations_list_query_count_is_flat(user_client, django_assert_max_nu
 
 def test_modalities_list_is_small(user_client):
     assert list_query_count(user_client, "/api/smart-vote/modalities/") <= 4
+
+
+def test_results_about_a_members_only_project_are_the_projects_business(user, user_client):
+    # given a vote on a members-only project by one of its members
+    IntegrationMappingFactory(
+        module_name="keenkonnect",
+        context_type="project",
+        mapping_details={"model": "keenkonnect.Project", "modality": "rating"},
+    )
+    project = project_for(user, visibility=Project.Visibility.MEMBERS)
+    vote_cast(user=user, target_type="keenkonnect.project", target_id=project.pk, raw_value=4)
+    result = VoteResult.objects.get(target_type="keenkonnect.project")
+    topic_result = VoteResult.objects.create(target_type="ethikos.topic", target_id="3")
+    outsider = APIClient()
+    outsider.force_authenticate(UserFactory())
+    # when
+    outsider_list = outsider.get("/api/smart-vote/results/").json()["results"]
+    outsider_detail = outsider.get(f"/api/smart-vote/results/{result.pk}/")
+    member_list = user_client.get("/api/smart-vote/results/").json()["results"]
+    # then
+    assert [row["id"] for row in outsider_list] == [topic_result.pk]
+    assert outsider_detail.status_code == 404
+    assert {row["id"] for row in member_list} == {result.pk, topic_result.pk}

@@ -1,8 +1,10 @@
-"""Template helpers of /connect and /profile: translated choice labels."""
+"""Template helpers of /connect and /profile: translated choice labels, picture addresses."""
 
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 
 from konnaxion.web.connect_forms import (
     OPPORTUNITY_STATUS_LABELS,
@@ -12,6 +14,9 @@ from konnaxion.web.connect_forms import (
 )
 
 register = template.Library()
+
+# Grid cells are about 15rem wide: a 256-pixel picture is enough for them.
+GRID_IMAGE_PIXELS = 256
 
 
 @register.filter
@@ -32,3 +37,12 @@ def profile_role_label(value: str) -> str:
 @register.filter
 def scope_label(value: str) -> str:
     return str(SCOPE_LABELS.get(value, value))
+
+
+@register.filter
+def artwork_image_url(artwork) -> str:
+    """The artwork's picture for a grid: its smallest derived size of at least 256 pixels
+    (the original until the derived sizes exist), through the view that checks visibility."""
+    url = reverse("kreative-artwork-media", args=[artwork.pk])
+    sizes = sorted(px for px in settings.ARTWORK_RESOLUTIONS if px >= GRID_IMAGE_PIXELS)
+    return f"{url}?size={sizes[0]}" if sizes else url

@@ -1,5 +1,6 @@
 """The Blueprints tab in Debian's Chromium (headless): upload by drag and drop and by the file
-input, a second version, the diff, restore, and a permission entry that hides a document."""
+input, seen live by another member, a second version, the diff, restore, and a permission entry
+that hides a document from that member's open page."""
 
 import base64
 
@@ -46,6 +47,11 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     sign_in(owner, olga)
     sign_in(member, walt)
     tab = f"/projects/{project.slug}/?tab=blueprints"
+    # walt keeps the tab open throughout, never reloading it
+    member.goto(tab)
+    expect(member.locator("#blueprint-list")).to_contain_text("No documents yet.")
+    expect(member.locator("#blueprints[data-live=connected]")).to_have_count(1)
+    member.evaluate("window.stillTheSamePage = true")
 
     # when olga drops a PDF on the Blueprints tab
     owner.goto(f"/projects/{project.slug}/")
@@ -58,6 +64,8 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     expect(listed).to_contain_text("PDF document")
     expect(listed.locator("td").nth(2)).to_have_text("1")
     assert owner.evaluate("window.stillTheSamePage") is True
+    # and it appears live in walt's open tab
+    expect(member.locator("#blueprint-list tbody tr", has_text="floor-plan.pdf")).to_have_count(1)
 
     # when she opens it and uploads a second version through the file input
     listed.get_by_role("link", name="floor-plan.pdf", exact=True).click()
@@ -88,8 +96,7 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     current = owner.locator(".version-table tbody tr", has_text="current")
     expect(current.get_by_role("rowheader")).to_contain_text("3")
 
-    # given walt sees the document on his tab
-    member.goto(tab)
+    # given walt's open tab shows the document
     expect(member.locator("#blueprint-list")).to_contain_text("floor-plan.pdf")
 
     # when olga sets walt's entry to none
@@ -97,7 +104,7 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     owner.get_by_role("button", name="Save the permissions").click()
     expect(owner.get_by_role("status")).to_contain_text("The permissions are saved.")
 
-    # then after a reload the document is gone from walt's page
-    member.reload()
+    # then the document disappears from walt's page, without a reload
     expect(member.locator("#blueprint-list")).to_contain_text("No documents yet.")
     expect(member.locator("#blueprint-list")).not_to_contain_text("floor-plan.pdf")
+    assert member.evaluate("window.stillTheSamePage") is True

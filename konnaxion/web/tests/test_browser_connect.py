@@ -1,12 +1,18 @@
 """Journeys through /connect and /profile in Debian's Chromium (headless): edit one's profile,
-follow someone from People, post an opportunity and find it with the filters."""
+follow someone from People, follow and dismiss suggestions, post an opportunity and find it with
+the filters."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from konnaxion.kreative.models import Follow, Opportunity, ProfessionalProfile
+from konnaxion.kreative.models import (
+    Follow,
+    Opportunity,
+    ProfessionalProfile,
+    SuggestionDismissal,
+)
 from konnaxion.kreative.tests.factories import profile_for
 from konnaxion.users.tests.factories import UserFactory
 from konnaxion.web.tests.test_browser_projects import sign_in
@@ -58,6 +64,58 @@ def test_follow_someone_from_people(page):
     expect(page.get_by_role("button", name="Unfollow noor")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage") is True
     assert Follow.objects.filter(follower=ada, followee=noor).exists()
+
+
+def test_follow_a_suggestion_and_dismiss_another(page):
+    # given three people who share ada's craft
+    ada = UserFactory(username="ada")
+    profile_for(ada, skills=["etching", "cyanotype"])
+    profile_for(
+        UserFactory(username="lin"), display_name="Lin Wei", skills=["etching", "cyanotype"]
+    )
+    profile_for(UserFactory(username="noor"), display_name="Noor Haddad", skills=["etching"])
+    profile_for(UserFactory(username="sam"), skills=["etching"], region="Oslo")
+    sign_in(page, ada)
+    # when she opens People, she sees a suggestion with its reason
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Connect").click()
+    panel = page.locator("#suggestions")
+    lin = panel.locator(".suggestion").filter(has_text="@lin")
+    expect(lin.get_by_role("list", name="Why lin is suggested")).to_contain_text(
+        "shares 2 skills: cyanotype, etching"
+    )
+    expect(panel.locator(".suggestion")).to_have_count(3)
+    # when she follows it (htmx: the panel is swapped, the page stays)
+    page.evaluate("window.stillTheSamePage = true")
+    lin.get_by_role("button", name="Follow lin").click()
+    # then the notice takes the focus and lin leaves the panel
+    notice = panel.get_by_role("status")
+    expect(notice).to_have_text("You follow lin.")
+    expect(notice).to_be_focused()
+    expect(panel.get_by_text("@lin")).to_have_count(0)
+    expect(page.locator("#suggestions .suggestion")).to_have_count(2)
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert Follow.objects.filter(follower=ada, followee__username="lin").exists()
+
+    # when she dismisses another one, from the keyboard
+    page.locator("#suggestions").get_by_role("button", name="Dismiss noor").focus()
+    page.keyboard.press("Enter")
+    # then it leaves too
+    expect(page.locator("#suggestions").get_by_role("status")).to_have_text(
+        "noor will not be suggested to you for 90 days."
+    )
+    expect(page.locator("#suggestions").get_by_text("@noor")).to_have_count(0)
+    assert SuggestionDismissal.objects.filter(viewer=ada, dismissed__username="noor").exists()
+
+    # and after a reload, lin is still followed (her profile says so) and no longer suggested
+    page.reload()
+    expect(page.locator("#suggestions .suggestion")).to_have_count(1)
+    expect(page.locator("#suggestions")).to_contain_text("@sam")
+    people = page.locator(".person-list")
+    expect(people.get_by_role("button", name="Unfollow lin")).to_be_visible()
+    people.get_by_role("link", name="Lin Wei").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lin Wei")
+    expect(page.get_by_role("button", name="Unfollow lin")).to_be_visible()
+    expect(page.get_by_text("1 followers")).to_be_visible()
 
 
 def test_post_an_opportunity_and_find_it_with_the_filters(page):

@@ -70,13 +70,6 @@ def test_people_hides_hidden_profiles_and_people_across_a_block():
     assert "@<bdi>troll</bdi>" not in html
 
 
-def test_suggestions_panel_waits_for_intelligent_matching(client):
-    from konnaxion.web.connect_views import suggestions_available
-
-    html = client.get("/connect/").content.decode()
-    assert ("Suggested for you" in html) is suggestions_available()
-
-
 def test_follow_and_unfollow_with_htmx_return_the_button():
     # given
     ada, noor = UserFactory(username="ada"), UserFactory(username="noor")
@@ -126,6 +119,9 @@ def test_people_query_count_does_not_grow_with_rows(django_assert_max_num_querie
     client = signed_in(viewer)
     for _ in range(2):
         profile_for(skills=["ink"], styles=["ukiyo-e"])
+    # The viewer's suggestions are computed on the first visit, then served as stored (the
+    # computation's cost is measured by bench/matching.py).
+    client.get("/connect/", {"tab": "people"})
     with django_assert_max_num_queries(14) as two:
         client.get("/connect/", {"tab": "people"})
     for _ in range(48):

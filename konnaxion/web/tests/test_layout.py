@@ -33,11 +33,11 @@ def test_home_says_what_konnaxion_is_with_landmarks_and_a_skip_link(client):
     assert f'href="{reverse("web:signup")}"' in html
 
 
-def test_navigation_hides_the_pages_that_do_not_exist_yet(client):
+def test_navigation_links_the_main_pages(client):
     html = client.get("/").content.decode()
     nav = html[html.index("<nav") : html.index("</nav>")]
     assert ">Home<" in nav
-    assert ">Search<" not in nav
+    assert '<a href="/search/">Search</a>' in nav
     assert '<a href="/connect/">Connect</a>' in nav
     assert '<a href="/projects/">Projects</a>' in nav
 

@@ -21,7 +21,6 @@ def crash(request):
 
 future_pages = [
     path("connect/", placeholder, name="connect"),
-    path("search/", placeholder, name="search"),
     path("profile/<str:username>/", placeholder, name="profile"),
     path("test-crash/", crash),
 ]

@@ -74,13 +74,14 @@ def _modules():
         data_model,
         data_model_2,
         kontact,
+        media,
         rooms,
         search,
         stockage,
         suggestions,
     )
 
-    return [core, data_model, data_model_2, kontact, rooms, stockage, search, suggestions]
+    return [core, data_model, data_model_2, kontact, media, rooms, stockage, search, suggestions]
 
 
 def all_rows() -> list[Row]:

@@ -328,7 +328,10 @@ ROWS += [
     ),
     row("GET", "api/smart-vote/^results/$", ANY),
     row(
-        "GET", f"api/smart-vote/^results/{PK}/$", ANY, path="/api/smart-vote/results/{w.result.pk}/"
+        "GET",
+        f"api/smart-vote/^results/{PK}/$",
+        private(200, 200),
+        path="/api/smart-vote/results/{w.result.pk}/",
     ),
     row("GET", "api/smart-vote/^modalities/$", ANY),
     row(

@@ -4,8 +4,9 @@
 // session authentication the CSRF check reads the form body before the streaming upload
 // handler can be installed, so the file part never reaches it.
 //
-// Hook for live updates: the tab carries `data-project-ws-url` (the project's WebSocket) and
-// `window.konnaxionBlueprints.refresh()` reloads the document list from the server.
+// Live updates: the tab carries `data-project-ws-url` (the project's WebSocket, see
+// blueprints/live.js); `window.konnaxionBlueprints.refresh()` reloads the document list.
+import { liveUpdates } from "./blueprints/live.js";
 
 const TUS_VERSION = "1.0.0";
 
@@ -185,3 +186,6 @@ function setUp(uploader) {
 }
 
 document.querySelectorAll("[data-uploader]").forEach(setUp);
+
+const tab = document.getElementById("blueprints");
+if (tab?.dataset.projectWsUrl && tab.dataset.signedIn) liveUpdates(tab, refreshList);

@@ -1,0 +1,80 @@
+"""The search pages: /search/ over everything the visitor may read (blueprints, profiles,
+opportunities) and /projects/<slug>/search/ over one project's documents.
+
+Both call `search_run`, the service behind GET /api/search/, so what a visitor may find is
+decided by the same SQL permission filter; these views only validate and render.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+from konnaxion.core.errors import NotFound
+from konnaxion.core.search import search_filters_from, search_run
+from konnaxion.keenkonnect import selectors
+from konnaxion.keenkonnect.models import Project
+from konnaxion.web.search_forms import KIND_LABELS, DocumentSearchForm, SearchForm
+
+PAGE_SIZE = 20
+
+
+def _page_link(result: dict) -> str:
+    """The web page of a search result (the API result names the API's address)."""
+    targets = {
+        "document": ("web:blueprint", (result.get("project"), result["id"])),
+        "profile": ("web:profile", (result["id"],)),
+        "opportunity": ("web:opportunity", (result["id"],)),
+    }
+    name, args = targets.get(result["kind"], (None, ()))
+    try:
+        return reverse(name, args=args) if name else result["url"]
+    except NoReverseMatch:
+        return result["url"]
+
+
+def _results_context(
+    request: HttpRequest, form: DocumentSearchForm, *, project: Project | None
+) -> tuple[dict, int]:
+    """Run the search when the form was sent and is valid; the context and the status."""
+    if not form.is_bound:
+        return {"form": form, "page": None}, 200
+    if not form.is_valid():
+        return {"form": form, "page": None}, 400
+    data = dict(form.cleaned_data)
+    if project is not None:
+        data |= {"project": project.slug, "kind": ["document"]}
+    results = search_run(query=data["q"], user=request.user, filters=search_filters_from(data))
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    for result in page.object_list:
+        result["link"] = _page_link(result)
+        result["kind_label"] = KIND_LABELS.get(result["kind"], result["kind"])
+    return {"form": form, "page": page}, 200
+
+
+def _form_data(request: HttpRequest):
+    """The query string when a search was asked for (a `q`), else nothing: an unbound form."""
+    return request.GET if "q" in request.GET else None
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """/search/: everything the visitor may read that matches, best first, 20 a page."""
+    context, status = _results_context(request, SearchForm(_form_data(request)), project=None)
+    return render(request, "web/search/search.html", context, status=status)
+
+
+@require_GET
+def project_search(request: HttpRequest, slug: str) -> HttpResponse:
+    """/projects/<slug>/search/: the project's documents the visitor may read that match."""
+    try:
+        project = selectors.project_get_visible(user=request.user, slug=slug)
+    except NotFound as missing:
+        raise Http404(missing.message) from missing
+    form = DocumentSearchForm(_form_data(request), auto_id="project_search_%s")
+    context, status = _results_context(request, form, project=project)
+    context["project"] = project
+    return render(request, "web/projects/blueprints/search.html", context, status=status)

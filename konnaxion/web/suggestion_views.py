@@ -1,0 +1,126 @@
+"""The People tab's suggestions panel: explained people suggestions, followed or dismissed in
+place.
+
+Thin adapters over the services behind /api/connect/suggestions/ (intelligent_matching) and
+/api/connect/follows/ (professional_profile). After a follow or a dismissal the whole panel is
+rendered again, so the person leaves it and the next suggestion takes the free place.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from konnaxion.core.errors import ApplicationError, NotFound
+from konnaxion.kreative.matching import PURPOSES
+from konnaxion.kreative.services import intelligent_matching, professional_profile
+from konnaxion.users.models import User
+
+PURPOSE_LABELS = {
+    "follow": gettext_lazy("To follow"),
+    "collaborate": gettext_lazy("To work with"),
+}
+
+
+def _purpose(value: str | None) -> str:
+    return value if value in PURPOSES else intelligent_matching.DEFAULT_PURPOSE
+
+
+def suggestions_context(
+    request: HttpRequest, *, purpose: str | None = None, notice: str = "", error: str = ""
+) -> dict:
+    """What the panel shows: the visitor's suggestions for `purpose`, each with its reasons."""
+    purpose = _purpose(purpose if purpose is not None else request.GET.get("purpose"))
+    context = {"suggestion_purpose": purpose, "suggestion_purposes": PURPOSE_LABELS}
+    if not request.user.is_authenticated:
+        return context
+    people = intelligent_matching.suggestions_list(
+        viewer=request.user,
+        top_n=settings.AI_SUGGESTION_TOP_N,
+        purpose=purpose,
+        signals=frozenset(),
+    )
+    return context | {
+        "suggestions": people,
+        "suggestion_notice": notice,
+        "suggestion_error": error,
+    }
+
+
+def _panel(request: HttpRequest, **context: object) -> HttpResponse:
+    return render(request, "web/connect/_suggestions.html", suggestions_context(request, **context))
+
+
+def _people_tab(purpose: str) -> str:
+    return f"{reverse('web:connect')}?tab=people&purpose={purpose}"
+
+
+@require_GET
+def suggestions(request: HttpRequest) -> HttpResponse:
+    """The panel alone (htmx: the purpose switch); the People tab for a plain request."""
+    purpose = _purpose(request.GET.get("purpose"))
+    if request.headers.get("HX-Request") != "true":
+        return redirect(_people_tab(purpose))
+    return _panel(request, purpose=purpose)
+
+
+def _suggested_person(username: str) -> User:
+    other = User.objects.filter(username=username, is_active=True).first()
+    if other is None:
+        raise Http404(_("No such person."))
+    return other
+
+
+def _answer(request: HttpRequest, purpose: str, *, notice: str, error: str) -> HttpResponse:
+    if request.headers.get("HX-Request") == "true":
+        return _panel(request, purpose=purpose, notice=notice, error=error)
+    (messages.error if error else messages.success)(request, error or notice)
+    return redirect(_people_tab(purpose))
+
+
+@require_POST
+def suggestion_follow(request: HttpRequest, username: str) -> HttpResponse:
+    """Follow a suggested person; the panel comes back without them."""
+    purpose = _purpose(request.POST.get("purpose"))
+    if not request.user.is_authenticated:
+        return redirect_to_login(_people_tab(purpose))
+    other = _suggested_person(username)
+    notice = error = ""
+    try:
+        professional_profile.follow_create(follower=request.user, followee=other)
+    except NotFound as missing:
+        raise Http404(_("No such person.")) from missing
+    except ApplicationError:
+        error = _("You cannot follow yourself.")
+    else:
+        notice = _("You follow %(name)s.") % {"name": username}
+    return _answer(request, purpose, notice=notice, error=error)
+
+
+@require_POST
+def suggestion_dismiss(request: HttpRequest, username: str) -> HttpResponse:
+    """Stop suggesting a person (for SUGGESTION_DISMISSAL_DAYS); the next one takes the place."""
+    purpose = _purpose(request.POST.get("purpose"))
+    if not request.user.is_authenticated:
+        return redirect_to_login(_people_tab(purpose))
+    _suggested_person(username)
+    notice = error = ""
+    try:
+        intelligent_matching.suggestion_dismiss(viewer=request.user, username=username)
+    except NotFound as missing:
+        raise Http404(_("No such person.")) from missing
+    except ApplicationError:
+        error = _("You are never suggested to yourself.")
+    else:
+        notice = _("%(name)s will not be suggested to you for %(days)s days.") % {
+            "name": username,
+            "days": settings.SUGGESTION_DISMISSAL_DAYS,
+        }
+    return _answer(request, purpose, notice=notice, error=error)

@@ -1,0 +1,145 @@
+"""The People tab's suggestions panel: reasons, follow and dismiss in place, the purpose switch."""
+
+import re
+
+import pytest
+
+from konnaxion.kreative.models import Follow, SuggestionDismissal
+from konnaxion.kreative.services.professional_profile import block_create
+from konnaxion.kreative.tests.factories import profile_for
+from konnaxion.users.tests.factories import UserFactory
+from konnaxion.web.tests.test_connect_pages import signed_in
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def suggested(html: str) -> list[str]:
+    """Usernames in the panel, in its order."""
+    panel = html[html.index('id="suggestions"') :]
+    panel = panel[: panel.index("</section>")]
+    return re.findall(r'<li class="suggestion".*?@<bdi>([^<]+)</bdi>', panel, re.S)
+
+
+@pytest.fixture
+def etchers():
+    """ada etches; noor and lin etch too (lin also shares a rarer skill), sam welds."""
+    ada = UserFactory(username="ada")
+    profile_for(ada, skills=["etching", "cyanotype"])
+    profile_for(UserFactory(username="noor"), skills=["etching"], display_name="Noor Haddad")
+    profile_for(UserFactory(username="lin"), skills=["etching", "cyanotype"])
+    profile_for(UserFactory(username="sam"), skills=["welding"])
+    return ada
+
+
+def test_the_panel_shows_suggestions_with_their_reasons(etchers):
+    # when
+    html = signed_in(etchers).get("/connect/", {"tab": "people"}).content.decode()
+    # then the best match comes first, each with the reason and both buttons
+    assert suggested(html)[:2] == ["lin", "noor"]
+    assert "shares 2 skills: cyanotype, etching" in html
+    assert "shares 1 skill: etching" in html
+    assert "Follow lin" in html and "Dismiss lin" in html
+    assert 'aria-label="Why lin is suggested"' in html
+    assert "ada" not in suggested(html)
+
+
+def test_anonymous_visitors_are_asked_to_sign_in(client, etchers):
+    html = client.get("/connect/").content.decode()
+    assert "Sign in to see the people suggested for you." in html
+    assert suggested(html) == []
+
+
+def test_following_a_suggestion_replaces_it_with_the_next_one(etchers, settings):
+    # given a panel of one
+    settings.AI_SUGGESTION_TOP_N = 1
+    client = signed_in(etchers)
+    assert suggested(client.get("/connect/").content.decode()) == ["lin"]
+    # when
+    answer = client.post("/connect/suggestions/lin/follow/", {"purpose": "follow"}, **HTMX)
+    # then the panel comes back with the next person in the free place
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert html.startswith('<section class="card suggestions" id="suggestions"')
+    assert "You follow lin." in html
+    assert suggested(html) == ["noor"]
+    assert Follow.objects.filter(follower=etchers, followee__username="lin").exists()
+
+
+def test_dismissing_a_suggestion_replaces_it_with_the_next_one(etchers, settings):
+    # given
+    settings.AI_SUGGESTION_TOP_N = 1
+    client = signed_in(etchers)
+    # when
+    html = client.post("/connect/suggestions/lin/dismiss/", **HTMX).content.decode()
+    # then
+    assert "lin will not be suggested to you for 90 days." in html
+    assert suggested(html) == ["noor"]
+    assert SuggestionDismissal.objects.filter(viewer=etchers, dismissed__username="lin").exists()
+    assert not Follow.objects.exists()
+
+
+def test_without_htmx_follow_and_dismiss_come_back_to_the_people_tab(etchers):
+    # given
+    client = signed_in(etchers)
+    # when
+    followed = client.post("/connect/suggestions/lin/follow/", {"purpose": "collaborate"})
+    dismissed = client.post("/connect/suggestions/noor/dismiss/", follow=True)
+    # then
+    assert followed.status_code == 302
+    assert followed["Location"] == "/connect/?tab=people&purpose=collaborate"
+    html = dismissed.content.decode()
+    assert "noor will not be suggested to you for 90 days." in html
+    assert "lin" not in suggested(html) and "noor" not in suggested(html)
+
+
+def test_the_purpose_switch_renders_the_panel_for_working_together(etchers):
+    # given
+    client = signed_in(etchers)
+    # when
+    panel = client.get("/connect/suggestions/", {"purpose": "collaborate"}, **HTMX)
+    plain = client.get("/connect/suggestions/", {"purpose": "collaborate"})
+    unknown = client.get("/connect/suggestions/", {"purpose": "marry"}, **HTMX)
+    # then
+    html = panel.content.decode()
+    assert re.search(r'purpose=collaborate"[^>]*aria-current="true"', html)
+    assert suggested(html)[:2] == ["lin", "noor"]
+    assert plain.status_code == 302
+    assert plain["Location"] == "/connect/?tab=people&purpose=collaborate"
+    assert re.search(r'purpose=follow"[^>]*aria-current="true"', unknown.content.decode())
+
+
+def test_anonymous_follow_and_dismiss_go_to_sign_in_and_change_nothing(client, etchers):
+    # when
+    followed = client.post("/connect/suggestions/lin/follow/", **HTMX)
+    dismissed = client.post("/connect/suggestions/lin/dismiss/")
+    # then
+    assert followed.status_code == dismissed.status_code == 302
+    assert followed["Location"].startswith("/accounts/login/")
+    assert not Follow.objects.exists() and not SuggestionDismissal.objects.exists()
+
+
+def test_unknown_and_blocked_people_are_404_and_oneself_is_refused(etchers):
+    # given
+    troll = UserFactory(username="troll")
+    block_create(blocker=troll, blocked=etchers)
+    client = signed_in(etchers)
+    # when
+    answers = [
+        client.post("/connect/suggestions/nobody/follow/", **HTMX),
+        client.post("/connect/suggestions/nobody/dismiss/", **HTMX),
+        client.post("/connect/suggestions/troll/follow/", **HTMX),
+        client.post("/connect/suggestions/troll/dismiss/", **HTMX),
+    ]
+    myself = client.post("/connect/suggestions/ada/dismiss/", **HTMX)
+    # then
+    assert [answer.status_code for answer in answers] == [404] * 4
+    assert "You are never suggested to yourself." in myself.content.decode()
+    assert not Follow.objects.exists() and not SuggestionDismissal.objects.exists()
+
+
+def test_the_panel_only_takes_post_for_changes(etchers):
+    client = signed_in(etchers)
+    assert client.get("/connect/suggestions/lin/follow/").status_code == 405
+    assert client.post("/connect/suggestions/").status_code == 405
