@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 from konnaxion.kreative.models import Follow, SuggestionDismissal
 from konnaxion.kreative.services.professional_profile import block_create
@@ -43,6 +44,31 @@ def test_the_panel_shows_suggestions_with_their_reasons(etchers):
     assert "Follow lin" in html and "Dismiss lin" in html
     assert 'aria-label="Why lin is suggested"' in html
     assert "ada" not in suggested(html)
+
+
+def test_the_panel_words_the_reasons_in_the_language_picked_on_the_site(etchers):
+    # given
+    client = signed_in(etchers)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    # when
+    html = client.get("/connect/", {"tab": "people"}).content.decode()
+    followed = client.post("/connect/suggestions/lin/follow/", **HTMX).content.decode()
+    # then: singular and plural, on the page and in the panel htmx brings back
+    assert '<html lang="fr"' in html
+    assert "<li><bdi>partage 2 compétences : cyanotype, etching</bdi></li>" in html
+    assert "<li><bdi>partage 1 compétence : etching</bdi></li>" in html
+    assert "shares" not in html
+    assert "<li><bdi>partage 1 compétence : etching</bdi></li>" in followed
+
+
+def test_the_panel_words_the_reasons_in_arabic_with_the_dual(etchers):
+    # when: the browser asks for Arabic
+    html = signed_in(etchers).get("/connect/", {"tab": "people"}, HTTP_ACCEPT_LANGUAGE="ar")
+    html = html.content.decode()
+    # then: two skills take the dual (no digit), one skill the singular with "one"
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "<li><bdi>مهارتان مشتركتان: cyanotype، etching</bdi></li>" in html
+    assert "<li><bdi>مهارة مشتركة واحدة: etching</bdi></li>" in html
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(client, etchers):
