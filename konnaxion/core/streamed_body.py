@@ -6,7 +6,7 @@ on disk and a view that starts only once the last byte has arrived. `StreamingAS
 hands multipart bodies under `/api/` to the view as a file that reads from `receive` as the view
 consumes it: a task on the event loop receives ahead into a bounded queue (`READ_AHEAD_BYTES`
 in blocks of about `BLOCK_BYTES`), and the view's thread takes blocks from it. So the upload is
-parsed, hashed and encrypted while it arrives, with at most a few megabytes of it in memory.
+parsed, hashed and encrypted while it arrives, with at most about 20 MiB of it in memory.
 
 A body that ends early (the client went away, or `RequestBodyLimit` cut it off) makes the
 view's next read raise `RequestBodyIncomplete`: the view fails like any refused upload, and
@@ -25,8 +25,10 @@ from django.core.handlers.asgi import ASGIHandler
 
 from konnaxion.core.errors import ApplicationError
 
-BLOCK_BYTES = 1024 * 1024
-READ_AHEAD_BYTES = 8 * BLOCK_BYTES
+# Each block crosses from the event loop's thread to the view's once: on a busy machine every
+# such hand-over waits for the scheduler, so they are few and large.
+BLOCK_BYTES = 4 * 1024 * 1024
+READ_AHEAD_BYTES = 4 * BLOCK_BYTES
 
 _INCOMPLETE = object()
 

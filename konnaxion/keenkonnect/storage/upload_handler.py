@@ -17,10 +17,10 @@ MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 
 
 class IncomingFileUploadHandler(FileUploadHandler):
-    # Reads of up to 4 MiB: larger than the blocks a streamed body is received in
+    # Reads of up to 8 MiB: larger than the blocks a streamed body is received in
     # (konnaxion.core.streamed_body.BLOCK_BYTES), so each read takes a whole block without
     # copying it, and the multipart parser's per-read work is paid rarely; memory stays bounded.
-    chunk_size = 64 * CHUNK_SIZE
+    chunk_size = 128 * CHUNK_SIZE
 
     def __init__(self, request=None, *, max_bytes: int | None = None) -> None:
         super().__init__(request)

@@ -14,6 +14,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
 
+from konnaxion.core.streamed_body import BLOCK_BYTES
+from konnaxion.core.tests.asgi_requests import http_post_scope
 from konnaxion.keenkonnect.models import Blob, DocumentVersion, ProjectResource
 from konnaxion.keenkonnect.tests.files import stl_binary_bytes
 from konnaxion.keenkonnect.tests.stockage import team_project
@@ -23,6 +25,8 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 BOUNDARY = "streamed-upload-boundary"
 PIECE = 64 * 1024
+# More than one block of a streamed body: what the view is handed before the rest is sent.
+FIRST_PART = BLOCK_BYTES + PIECE
 
 
 def _multipart(name: str, content: bytes) -> bytes:
@@ -52,36 +56,19 @@ def _stored() -> tuple[int, int, int]:
     )
 
 
-async def _upload(*, body: bytes, declared_length: bool) -> ApplicationCommunicator:
-    """A POST of `body` to the resources of a new project, its head sent, its body not yet."""
+async def _upload(*, body: bytes) -> ApplicationCommunicator:
+    """A POST of `body` (its length declared) to the resources of a new project; the body is
+    sent by the test."""
     from config.asgi import application
 
     slug, token = await _project_and_token()
     path = f"/api/projects/{slug}/resources/"
     headers = [
-        (b"host", b"testserver"),
         (b"authorization", f"Token {token}".encode()),
         (b"content-type", f"multipart/form-data; boundary={BOUNDARY}".encode()),
+        (b"content-length", str(len(body)).encode()),
     ]
-    if declared_length:
-        headers.append((b"content-length", str(len(body)).encode()))
-    else:
-        headers.append((b"transfer-encoding", b"chunked"))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 1234),
-        "server": ("testserver", 80),
-    }
-    return ApplicationCommunicator(application, scope)
+    return ApplicationCommunicator(application, http_post_scope(path, headers))
 
 
 async def _send_body(communicator: ApplicationCommunicator, body: bytes, *, last: bool) -> None:
@@ -111,15 +98,15 @@ async def _until_exists(folder: Path, pattern: str) -> list[Path]:
 
 
 async def test_upload_is_received_by_the_view_while_the_body_streams_in(upload_tmp_dir):
-    # given: a 3 MB binary STL, of which only the first 2 MB have been sent
-    content = stl_binary_bytes(60_000)
+    # given: a binary STL of two streamed blocks, of which only the first block has been sent
+    content = stl_binary_bytes(2 * BLOCK_BYTES // 50)
     body = _multipart("part.stl", content)
-    communicator = await _upload(body=body, declared_length=True)
-    await _send_body(communicator, body[: 2 * 1024 * 1024], last=False)
+    communicator = await _upload(body=body)
+    await _send_body(communicator, body[:FIRST_PART], last=False)
 
     # when the view has begun to encrypt it, before the rest is sent
     receiving = await _until_exists(upload_tmp_dir, "upload-*.part")
-    await _send_body(communicator, body[2 * 1024 * 1024 :], last=True)
+    await _send_body(communicator, body[FIRST_PART:], last=True)
     status, answer = await _answer(communicator)
 
     # then the upload became a document of exactly that content, and its temporary file is gone
@@ -137,7 +124,7 @@ async def test_file_past_the_limit_while_streaming_is_413_and_leaves_nothing(
     # given: a body within the multipart allowance, holding a file past the 1 MB limit
     settings.MAX_BLUEPRINT_UPLOAD_MB = 1
     body = _multipart("part.stl", stl_binary_bytes(30_000))
-    communicator = await _upload(body=body, declared_length=True)
+    communicator = await _upload(body=body)
 
     # when
     await _send_body(communicator, body, last=True)
@@ -152,9 +139,9 @@ async def test_file_past_the_limit_while_streaming_is_413_and_leaves_nothing(
 
 async def test_client_gone_mid_body_leaves_nothing(upload_tmp_dir):
     # given: an upload whose view is already receiving the file
-    body = _multipart("part.stl", stl_binary_bytes(60_000))
-    communicator = await _upload(body=body, declared_length=True)
-    await _send_body(communicator, body[: 2 * 1024 * 1024], last=False)
+    body = _multipart("part.stl", stl_binary_bytes(2 * BLOCK_BYTES // 50))
+    communicator = await _upload(body=body)
+    await _send_body(communicator, body[:FIRST_PART], last=False)
     assert len(await _until_exists(upload_tmp_dir, "upload-*.part")) == 1
 
     # when the client goes away
