@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
+from channels.db import database_sync_to_async
 
 from konnaxion.core.streamed_body import BLOCK_BYTES
 from konnaxion.core.tests.asgi_requests import http_post_scope
@@ -41,13 +41,13 @@ def _multipart(name: str, content: bytes) -> bytes:
     )
 
 
-@sync_to_async
+@database_sync_to_async
 def _project_and_token():
     project, users = team_project()
     return project.slug, token_for(users["owner"])
 
 
-@sync_to_async
+@database_sync_to_async
 def _stored() -> tuple[int, int, int]:
     return (
         ProjectResource.objects.count(),
