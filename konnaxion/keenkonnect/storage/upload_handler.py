@@ -17,7 +17,10 @@ MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 
 
 class IncomingFileUploadHandler(FileUploadHandler):
-    chunk_size = 4 * CHUNK_SIZE
+    # Reads of up to 8 MiB: larger than the blocks a streamed body is received in
+    # (konnaxion.core.streamed_body.BLOCK_BYTES), so each read takes a whole block without
+    # copying it, and the multipart parser's per-read work is paid rarely; memory stays bounded.
+    chunk_size = 128 * CHUNK_SIZE
 
     def __init__(self, request=None, *, max_bytes: int | None = None) -> None:
         super().__init__(request)
@@ -58,13 +61,24 @@ class StreamedUploadsMixin:
     DRF's session authentication checks the CSRF token by reading `request.POST`, which parses a
     multipart body with whatever handlers the request has at that moment: installed later, they
     would never see the file (browsers sign in with sessions). Files a refused request received
-    are discarded when Django closes `request.FILES` at the end of the request.
+    are discarded when Django closes `request.FILES` at the end of the request; a file still
+    being received when the request failed (its body cut short) is discarded on the way out.
     """
+
+    streaming_handlers: list = []
 
     def upload_handlers_for(self, request) -> list:
         return [IncomingFileUploadHandler(request)]
 
     def initialize_request(self, request, *args, **kwargs):
         if request.method in ("POST", "PUT", "PATCH"):
-            request.upload_handlers = self.upload_handlers_for(request)
+            self.streaming_handlers = self.upload_handlers_for(request)
+            request.upload_handlers = self.streaming_handlers
         return super().initialize_request(request, *args, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            for handler in self.streaming_handlers:
+                handler.upload_interrupted()
