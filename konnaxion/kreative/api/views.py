@@ -59,16 +59,20 @@ class ArtworkFilter(django_filters.FilterSet):
 
 
 class ArtworkViewSet(viewsets.ModelViewSet):
-    """Artworks: anyone signed in uploads; only the artist edits or deletes."""
+    """Artworks: anyone signed in uploads; only the artist edits or deletes. Every read goes
+    through `artworks_visible_to`: an artwork whose artist's profile the caller may not see is a
+    404 and absent from the list."""
 
     serializer_class = s.ArtworkSerializer
     filterset_class = ArtworkFilter
+    # Anonymous visitors see public profiles, so their works too: the selector decides.
+    permission_classes = (permissions.IsAuthenticatedOrReadOnly,)
     ordering_fields = ("created_at", "year", "title")
     parser_classes = UPLOAD_PARSERS
     http_method_names = ("get", "post", "patch", "delete", "head", "options")
 
     def get_queryset(self):
-        return selectors.artworks_listed()
+        return selectors.artworks_visible_to(user=self.request.user)
 
     @extend_schema(
         parameters=[
@@ -79,8 +83,7 @@ class ArtworkViewSet(viewsets.ModelViewSet):
         # The artwork's own type (image/png, video/mp4...), image/webp for a derived size.
         responses={(200, "*/*"): OpenApiTypes.BINARY},
     )
-    # Anonymous visitors see public profiles, so their pictures too: the selector decides.
-    @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
+    @action(detail=True, methods=["get"])
     def media(self, request: Request, pk=None) -> HttpResponse:
         """The artwork's file (or a derived size of an image) for whoever may see the artist's
         profile; the original until the derived size is made."""
@@ -88,11 +91,7 @@ class ArtworkViewSet(viewsets.ModelViewSet):
         if size and size not in {str(px) for px in settings.ARTWORK_RESOLUTIONS}:
             sizes = ", ".join(str(px) for px in settings.ARTWORK_RESOLUTIONS)
             raise ValidationFailed(details={"fields": {"size": f"one of {sizes}"}})
-        artwork = (
-            selectors.artworks_visible_to(user=request.user).filter(pk=pk).first()
-            if str(pk).isdigit()
-            else None
-        )
+        artwork = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
         if artwork is None:
             raise NotFound("No such artwork.")
         name, content_type = artwork.media_file.name, artwork.content_type
@@ -126,7 +125,7 @@ class ArtworkViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _render(self, pk: int) -> dict:
-        artwork = selectors.artworks_listed().get(pk=pk)
+        artwork = self.get_queryset().get(pk=pk)
         return s.ArtworkSerializer(artwork, context=self.get_serializer_context()).data
 
 
@@ -139,7 +138,7 @@ class GalleryViewSet(viewsets.ModelViewSet):
     http_method_names = ("get", "post", "patch", "delete", "head", "options")
 
     def get_queryset(self):
-        return selectors.galleries_listed()
+        return selectors.galleries_visible_to(user=self.request.user)
 
     def perform_create(self, serializer) -> None:
         serializer.instance = galleries.gallery_create(
@@ -157,7 +156,9 @@ class GalleryViewSet(viewsets.ModelViewSet):
     @extend_schema(request=s.GalleryArtworkAddSerializer, responses={201: s.GallerySerializer})
     @action(detail=True, methods=["post"], url_path="artworks")
     def add_artwork(self, request: Request, pk=None) -> Response:
-        serializer = s.GalleryArtworkAddSerializer(data=request.data)
+        serializer = s.GalleryArtworkAddSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         galleries.gallery_artwork_add(
             gallery=self.get_object(), actor=request.user, **serializer.validated_data
@@ -167,8 +168,11 @@ class GalleryViewSet(viewsets.ModelViewSet):
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"artworks/(?P<artwork_id>\d+)")
     def remove_artwork(self, request: Request, pk=None, artwork_id=None) -> Response:
+        gallery = self.get_object()
+        if not selectors.artworks_visible_to(user=request.user).filter(pk=artwork_id).exists():
+            raise NotFound("The artwork is not in this gallery.")  # as if it were not there
         galleries.gallery_artwork_remove(
-            gallery=self.get_object(), artwork_id=int(artwork_id), actor=request.user
+            gallery=gallery, artwork_id=int(artwork_id), actor=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -183,7 +187,7 @@ class GalleryViewSet(viewsets.ModelViewSet):
         return Response(self._render(pk))
 
     def _render(self, pk) -> dict:
-        return s.GallerySerializer(selectors.galleries_listed().get(pk=pk)).data
+        return s.GallerySerializer(self.get_queryset().get(pk=pk)).data
 
 
 class TraditionEntryViewSet(viewsets.ModelViewSet):
@@ -248,7 +252,9 @@ class CollabSessionViewSet(viewsets.ModelViewSet):
     @extend_schema(request=s.CollabSessionEndSerializer, responses=s.CollabSessionSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk=None) -> Response:
-        serializer = s.CollabSessionEndSerializer(data=request.data)
+        serializer = s.CollabSessionEndSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         session = collab_sessions.collab_session_end(
             session=self.get_object(), actor=request.user, **serializer.validated_data
