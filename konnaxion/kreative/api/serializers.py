@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -63,6 +64,7 @@ class ArtworkSerializer(serializers.ModelSerializer):
         return {size: artwork_media_url(artwork.pk, size=size) for size in artwork.derivatives}
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleArtworkField(serializers.PrimaryKeyRelatedField):
     """An artwork id among those the caller may see: any other id is "does not exist", so an
     artwork hidden from the caller cannot be told from one that never was."""
