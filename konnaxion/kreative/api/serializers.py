@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from konnaxion.kreative import selectors
-from konnaxion.kreative.api.stored_files import artwork_media_url
+from konnaxion.kreative.api.stored_files import artwork_media_url, tradition_media_url
 from konnaxion.kreative.models import (
     CollabSession,
     Gallery,
@@ -136,6 +136,13 @@ class GalleryReorderSerializer(serializers.Serializer):
     artwork_ids = serializers.ListField(child=serializers.IntegerField(), max_length=1000)
 
 
+class TraditionMediaField(serializers.FileField):
+    """Takes an upload; gives the address of the entry's media view (null without a file)."""
+
+    def to_representation(self, value) -> str | None:
+        return tradition_media_url(value.instance.pk) if value else None
+
+
 class TraditionEntrySerializer(serializers.ModelSerializer):
     submitted_by = serializers.CharField(
         source="submitted_by.username", read_only=True, default=None
@@ -143,7 +150,7 @@ class TraditionEntrySerializer(serializers.ModelSerializer):
     approved_by = serializers.CharField(
         source="approved_by.username", read_only=True, default=None, allow_null=True
     )
-    media_file = serializers.FileField(required=False, allow_null=True, max_length=200)
+    media_file = TraditionMediaField(required=False, allow_null=True, max_length=200)
 
     class Meta:
         model = TraditionEntry

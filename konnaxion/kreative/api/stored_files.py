@@ -33,6 +33,11 @@ def avatar_url(username: str) -> str:
     return reverse("kontact-profile-avatar", args=[username])
 
 
+def tradition_media_url(entry_id: int) -> str:
+    """`/api/kreative/traditions/<id>/media/`."""
+    return reverse("kreative-tradition-media", args=[entry_id])
+
+
 def stored_file_response(
     *, name: str, content_type: str, version: str, if_none_match: str | None
 ) -> HttpResponse:

@@ -14,6 +14,7 @@ from konnaxion.kreative.api import serializers as s
 from konnaxion.kreative.api.stored_files import stored_file_response
 from konnaxion.kreative.models import CollabSession, KreativeArtwork, Tag, TraditionEntry
 from konnaxion.kreative.services import artworks, collab_sessions, galleries, traditions
+from konnaxion.kreative.services.media import media_sniff
 from konnaxion.kreative.services.tags import tags_get_or_create
 
 UPLOAD_PARSERS = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
@@ -224,6 +225,22 @@ class TraditionEntryViewSet(viewsets.ModelViewSet):
             pk=entry.pk
         )
         return Response(s.TraditionEntrySerializer(entry, context={"request": request}).data)
+
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def media(self, request: Request, pk=None) -> HttpResponse:
+        """The entry's image, video or audio file, for whoever may see the entry."""
+        entry = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
+        if entry is None or not entry.media_file:
+            raise NotFound("No such file.")
+        with entry.media_file.open("rb") as stored:  # checked by content when submitted
+            content_type = media_sniff(stored).content_type
+        return stored_file_response(
+            name=entry.media_file.name,
+            content_type=content_type,
+            version=entry.updated_at.isoformat(),
+            if_none_match=request.headers.get("If-None-Match"),
+        )
 
 
 class CollabSessionViewSet(viewsets.ModelViewSet):
