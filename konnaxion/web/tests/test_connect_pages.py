@@ -89,6 +89,8 @@ def test_follow_and_unfollow_with_htmx_return_the_button():
     # then
     assert "Follow noor" in unfollowed.content.decode()
     assert not Follow.objects.filter(follower=ada, followee=noor).exists()
+    # and each time the suggestions panel is told to render itself again
+    assert followed["HX-Trigger"] == unfollowed["HX-Trigger"] == "follows-changed"
 
 
 def test_following_oneself_is_refused_and_across_a_block_is_404():
@@ -103,6 +105,7 @@ def test_following_oneself_is_refused_and_across_a_block_is_404():
     blocked = client.post("/connect/people/troll/follow/", {"action": "follow"})
     # then
     assert "You cannot follow yourself." in myself.content.decode()
+    assert "HX-Trigger" not in myself  # nothing changed
     assert blocked.status_code == 404
     assert not Follow.objects.exists()
 
