@@ -214,6 +214,8 @@ def demo_people_load(*, admin) -> None:
         user=admin,
         display_name="Konnaxion admin",
         visibility="public",
+        # Crafts some demo people share, so that the suggestions panel has people to show.
+        skills=["illustration", "ceramics", "printmaking"],
         avatar=_avatar("Konnaxion admin", len(DEMO_PEOPLE)),
     )
     for person in created_people[:4]:
