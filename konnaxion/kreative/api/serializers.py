@@ -136,13 +136,6 @@ class GalleryReorderSerializer(serializers.Serializer):
     artwork_ids = serializers.ListField(child=serializers.IntegerField(), max_length=1000)
 
 
-class TraditionMediaField(serializers.FileField):
-    """Takes an upload; gives the address of the entry's media view (null without a file)."""
-
-    def to_representation(self, value) -> str | None:
-        return tradition_media_url(value.instance.pk) if value else None
-
-
 class TraditionEntrySerializer(serializers.ModelSerializer):
     submitted_by = serializers.CharField(
         source="submitted_by.username", read_only=True, default=None
@@ -150,7 +143,10 @@ class TraditionEntrySerializer(serializers.ModelSerializer):
     approved_by = serializers.CharField(
         source="approved_by.username", read_only=True, default=None, allow_null=True
     )
-    media_file = TraditionMediaField(required=False, allow_null=True, max_length=200)
+    media_file = serializers.FileField(
+        required=False, allow_null=True, max_length=200, write_only=True
+    )
+    media_url = serializers.SerializerMethodField()
 
     class Meta:
         model = TraditionEntry
@@ -160,6 +156,7 @@ class TraditionEntrySerializer(serializers.ModelSerializer):
             "description",
             "region",
             "media_file",
+            "media_url",
             "submitted_by",
             "submitted_at",
             "approved",
@@ -167,6 +164,10 @@ class TraditionEntrySerializer(serializers.ModelSerializer):
             "approved_at",
         )
         read_only_fields = ("submitted_at", "approved", "approved_at")
+
+    def get_media_url(self, entry: TraditionEntry) -> str | None:
+        """The entry's file, through the view that checks who may see it (null without one)."""
+        return tradition_media_url(entry.pk) if entry.media_file else None
 
 
 class CollabSessionSerializer(serializers.ModelSerializer):

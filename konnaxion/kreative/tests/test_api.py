@@ -132,7 +132,7 @@ def test_a_tradition_entrys_file_comes_from_its_media_view_for_whoever_sees_the_
     ).json()
     bare = TraditionEntryFactory(submitted_by=user)
     # when
-    url = created["media_file"]
+    url = created["media_url"]
     own = user_client.get(url)
     stranger = client_for(UserFactory()).get(url)
     without = user_client.get(f"/api/kreative/traditions/{bare.pk}/")
@@ -141,7 +141,7 @@ def test_a_tradition_entrys_file_comes_from_its_media_view_for_whoever_sees_the_
     assert (own.status_code, own["Content-Type"]) == (200, "image/png")
     assert b"".join(own.streaming_content) == png_upload().read()
     assert stranger.status_code == 404  # pending: seen by its submitter and moderators only
-    assert without.json()["media_file"] is None
+    assert without.json()["media_url"] is None
     assert user_client.get(f"/api/kreative/traditions/{bare.pk}/media/").status_code == 404
 
 
