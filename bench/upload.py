@@ -14,6 +14,7 @@ the largest growth of the server process's resident memory during an upload (sam
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import os
 import statistics
@@ -55,6 +56,13 @@ class Body:
         self.tail = f"\r\n--{BOUNDARY}--\r\n".encode()
         self.file_size = 84 + 50 * triangles
 
+    def sha256(self) -> str:
+        """The file's SHA-256, which the server must report."""
+        digest = hashlib.sha256()
+        for chunk in self.file_chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
+
     @property
     def size(self) -> int:
         return len(self.head) + self.file_size + len(self.tail)
@@ -70,6 +78,10 @@ class Body:
 
     def chunks(self) -> Iterator[bytes]:
         yield self.head
+        yield from self.file_chunks()
+        yield self.tail
+
+    def file_chunks(self) -> Iterator[bytes]:
         yield self.label[:80].ljust(80, b" ") + struct.pack("<I", self.triangles)
         per_block = BLOCK // len(TRIANGLE)
         block = TRIANGLE * per_block
@@ -78,7 +90,6 @@ class Body:
             yield block
             left -= per_block
         yield TRIANGLE * left
-        yield self.tail
 
 
 class PeakRss:
@@ -173,11 +184,13 @@ class Server:
         self.upload(Body(1000, "warm-up"))
 
     def upload(self, body: Body) -> tuple[float, int]:
+        expected = (body.file_size, body.sha256())
         with PeakRss(self.platform.server_pid()) as memory:
             seconds, response = send(self.url, body, self.token)
         if response.status_code != 201:
             raise RuntimeError(f"upload: {response.status_code} {response.text[:500]}")
-        if response.json()["current_version"]["size"] != body.file_size:
+        version = response.json()["current_version"]
+        if (version["size"], version["sha256"]) != expected:
             raise RuntimeError(f"the server stored {response.text[:500]}")
         return seconds, memory.growth
 
