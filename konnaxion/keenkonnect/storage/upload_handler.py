@@ -8,9 +8,11 @@ hashed, size-checked and encrypted as it is read from the socket.
 from __future__ import annotations
 
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
+from rest_framework.parsers import MultiPartParser
 
 from konnaxion.keenkonnect.storage.encryption import CHUNK_SIZE
 from konnaxion.keenkonnect.storage.incoming import FileTooLarge, IncomingFile, max_upload_bytes
+from konnaxion.keenkonnect.storage.multipart import StreamingMultiPartParser
 
 # Room for the multipart boundaries, part headers and the small text fields of an upload form.
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024
@@ -56,7 +58,7 @@ class IncomingFileUploadHandler(FileUploadHandler):
 
 class StreamedUploadsMixin:
     """For DRF views that receive files: the streaming handlers are installed on the request
-    before anything reads its body.
+    before anything reads its body, and multipart bodies are read by `StreamingMultiPartParser`.
 
     DRF's session authentication checks the CSRF token by reading `request.POST`, which parses a
     multipart body with whatever handlers the request has at that moment: installed later, they
@@ -69,6 +71,12 @@ class StreamedUploadsMixin:
 
     def upload_handlers_for(self, request) -> list:
         return [IncomingFileUploadHandler(request)]
+
+    def get_parsers(self) -> list:
+        return [
+            StreamingMultiPartParser() if isinstance(parser, MultiPartParser) else parser
+            for parser in super().get_parsers()
+        ]
 
     def initialize_request(self, request, *args, **kwargs):
         if request.method in ("POST", "PUT", "PATCH"):
