@@ -4,6 +4,9 @@ On a local folder the encrypted temporary file is hard-linked under its storage 
 copied, and the upload still owns (and removes) its temporary name. Where a link cannot be made
 (the temporary folder on another filesystem, a storage that is not a local folder such as S3)
 the file is saved through the storage API, which streams it (S3: a multipart upload).
+
+On a local folder the stored file and its folder entry are flushed to disk before this returns,
+so the row committed next never points at a blob a crash could leave incomplete.
 """
 
 from __future__ import annotations
@@ -27,12 +30,28 @@ def stored_file_put(*, storage: Storage, name: str, path: Path) -> str:
     """
     if isinstance(storage, FileSystemStorage):
         try:
-            return _link(storage, name, path)
+            stored = _link(storage, name, path)
         except OSError as exc:
             if exc.errno not in _NO_LINK_ERRNOS:
                 raise
+        else:
+            _flush(Path(storage.path(stored)))
+            return stored
     with open(path, "rb") as handle:
-        return storage.save(name, File(handle, name=name))
+        stored = storage.save(name, File(handle, name=name))
+    if isinstance(storage, FileSystemStorage):
+        _flush(Path(storage.path(stored)))
+    return stored
+
+
+def _flush(path: Path) -> None:
+    """fsync the file's data and the folder entry naming it."""
+    for target, flags in ((path, os.O_RDONLY), (path.parent, os.O_RDONLY | os.O_DIRECTORY)):
+        descriptor = os.open(target, flags)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _link(storage: FileSystemStorage, name: str, path: Path) -> str:
