@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import AsyncExitStack, contextmanager
@@ -117,13 +118,29 @@ async def editors_race(urls: list[str], session_id: int, tokens: list[str]) -> R
 class LiveCommunicator:
     """What `YClient` uses of `WebsocketCommunicator`, over a real socket to a live server."""
 
-    def __init__(self, base_url: str, path: str, token: str) -> None:
+    def __init__(
+        self, base_url: str, path: str, token: str, *, receive_buffer: int | None = None, **options
+    ) -> None:
         self.base_url = base_url
         self.path = path
         self.token = token
+        self.receive_buffer = receive_buffer  # bytes; None lets the kernel size it
+        self.options = options  # for `websockets.connect`, such as `max_queue`
         self.socket = None
 
+    def _tcp_socket(self) -> socket.socket:
+        """A connected TCP socket whose receive buffer is `receive_buffer` bytes: a client that
+        stops reading then holds back the server after that much, not after megabytes."""
+        address = urllib.parse.urlsplit(self.base_url)
+        tcp = socket.socket()
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.receive_buffer)
+        tcp.connect((address.hostname, address.port))
+        tcp.setblocking(False)
+        return tcp
+
     async def connect(self, timeout: float = 10) -> tuple[bool, int | None]:
+        if self.receive_buffer is not None:
+            self.options["sock"] = self._tcp_socket()
         try:
             self.socket = await connect(
                 self.base_url.replace("http", "ws", 1) + self.path,
@@ -131,6 +148,7 @@ class LiveCommunicator:
                 additional_headers={"Authorization": f"Token {self.token}"},
                 open_timeout=timeout,
                 max_size=None,
+                **self.options,
             )
         except InvalidStatus as refused:
             return False, refused.response.status_code
@@ -160,12 +178,18 @@ class LiveCommunicator:
 class LiveYClient(YClient):
     """A `YClient` talking to a live server at `base_url` instead of the in-process app."""
 
-    def __init__(self, base_url: str, session_id: int, token: str | None, **options) -> None:
-        super().__init__(session_id, token, **options)
+    def __init__(
+        self, base_url: str, session_id: int, token: str | None, *, viewer: bool = False, **options
+    ) -> None:
+        super().__init__(session_id, token, viewer=viewer)
         self.base_url = base_url
+        self.options = options
 
     async def connect(self) -> tuple[bool, int | None]:
         self.communicator = LiveCommunicator(
-            self.base_url, room_path(self.session_id, viewer=self.viewer), self.token
+            self.base_url,
+            room_path(self.session_id, viewer=self.viewer),
+            self.token,
+            **self.options,
         )
         return await self.communicator.connect()
