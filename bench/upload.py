@@ -1,17 +1,23 @@
 """A 150 MB upload through the running server beside the same bytes sent to a minimal ASGI sink.
 
-Starts `konnaxion up` over a fresh data directory and `uvicorn _asgi_sink:app` on loopback, sends
-one multipart body (a binary STL of 150 MB) to each, and prints both rates in MB/s, their ratio
-and the growth of the server process's resident memory during the upload (sampled from /proc).
-Targets: ratio >= 0.5, growth <= 64 MB.
+Starts `konnaxion up` over a fresh data directory and `uvicorn _asgi_sink:app` on loopback (the
+same uvicorn, HTTP implementation and event loop as `konnaxion serve`), then sends one multipart
+body (a binary STL of 150 MB) to each, in alternating rounds (sink, server, then server, sink...),
+so both see the same machine state; each round's file differs (its STL header names the round),
+so every server upload stores a new blob. Prints each run, the medians, the ratio of the medians,
+the largest growth of the server process's resident memory during an upload (sampled from
+/proc) and the load average. Targets: ratio >= 0.5, growth <= 64 MB.
 
-    .venv/bin/python bench/upload.py [--megabytes 150]
+    .venv/bin/python bench/upload.py [--megabytes 150] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.util
 import os
+import statistics
 import struct
 import subprocess
 import sys
@@ -37,10 +43,11 @@ TARGET_GROWTH_MB = 64
 
 class Body:
     """A multipart/form-data body holding one binary STL file of `triangles` triangles,
-    produced block by block (never whole in memory)."""
+    produced block by block (never whole in memory); `label` goes into the STL header."""
 
-    def __init__(self, triangles: int) -> None:
+    def __init__(self, triangles: int, label: str = "") -> None:
         self.triangles = triangles
+        self.label = f"konnaxion upload benchmark {label}".encode()
         self.head = (
             f"--{BOUNDARY}\r\n"
             'Content-Disposition: form-data; name="file"; filename="bench.stl"\r\n'
@@ -48,6 +55,13 @@ class Body:
         ).encode()
         self.tail = f"\r\n--{BOUNDARY}--\r\n".encode()
         self.file_size = 84 + 50 * triangles
+
+    def sha256(self) -> str:
+        """The file's SHA-256, which the server must report."""
+        digest = hashlib.sha256()
+        for chunk in self.file_chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
 
     @property
     def size(self) -> int:
@@ -64,7 +78,11 @@ class Body:
 
     def chunks(self) -> Iterator[bytes]:
         yield self.head
-        yield b"konnaxion upload benchmark".ljust(80, b" ") + struct.pack("<I", self.triangles)
+        yield from self.file_chunks()
+        yield self.tail
+
+    def file_chunks(self) -> Iterator[bytes]:
+        yield self.label[:80].ljust(80, b" ") + struct.pack("<I", self.triangles)
         per_block = BLOCK // len(TRIANGLE)
         block = TRIANGLE * per_block
         left = self.triangles
@@ -72,7 +90,6 @@ class Body:
             yield block
             left -= per_block
         yield TRIANGLE * left
-        yield self.tail
 
 
 class PeakRss:
@@ -113,80 +130,127 @@ def send(url: str, body: Body, token: str | None = None) -> tuple[float, httpx.R
         return time.perf_counter() - started, response
 
 
-def run_sink(body: Body) -> float:
-    port = free_port()
-    sink = subprocess.Popen(
-        [
-            sys.executable, "-m", "uvicorn", "_asgi_sink:app",
-            "--app-dir", str(Path(__file__).resolve().parent),
-            "--host", "127.0.0.1", "--port", str(port),
-            "--log-level", "warning", "--lifespan", "off",
-        ],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
+def http_implementation() -> str:
+    """What uvicorn's "auto" picks here, for the server and the sink alike."""
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return f"{http} + {loop}"
+
+
+class Sink:
+    """`uvicorn _asgi_sink:app` on loopback, with uvicorn's defaults as `konnaxion serve` has."""
+
+    def __enter__(self) -> Sink:
+        self.url = f"http://127.0.0.1:{free_port()}/"
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", "_asgi_sink:app",
+                "--app-dir", str(Path(__file__).resolve().parent),
+                "--host", "127.0.0.1", "--port", self.url.rsplit(":", 1)[1].strip("/"),
+                "--log-level", "warning", "--lifespan", "off",
+            ],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
         deadline = time.monotonic() + 30
         while True:
             try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
+                httpx.get(self.url, timeout=1)
+                return self
             except httpx.TransportError:
-                if sink.poll() is not None or time.monotonic() > deadline:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
                     raise RuntimeError("the ASGI sink did not start") from None
                 time.sleep(0.1)
-        seconds, response = send(f"http://127.0.0.1:{port}/", body)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+    def upload(self, body: Body) -> float:
+        seconds, response = send(self.url, body)
         if response.json()["received"] != body.size:
             raise RuntimeError(f"the sink received {response.text} of {body.size} bytes")
         return seconds
-    finally:
-        sink.terminate()
-        sink.wait()
 
 
-def run_server(body: Body) -> tuple[float, int]:
-    with LivePlatform() as platform:
-        url = f"{platform.url}/api/projects/{platform.project}/resources/"
-        token = platform.tokens[0]
-        # A small upload first, so the growth measured is that of the large one, not imports.
-        warm_up = Body(1000)
-        _, response = send(url, warm_up, token)
-        if response.status_code != 201:
-            raise RuntimeError(f"warm-up upload: {response.status_code} {response.text}")
-        with PeakRss(platform.server_pid()) as memory:
-            seconds, response = send(url, body, token)
+class Server:
+    """`konnaxion up` with one project; `upload` posts a new document (201 expected)."""
+
+    def __init__(self, platform: LivePlatform) -> None:
+        self.platform = platform
+        self.url = f"{platform.url}/api/projects/{platform.project}/resources/"
+        self.token = platform.tokens[0]
+        # A small upload first, so the growth measured is that of the large ones, not imports.
+        self.upload(Body(1000, "warm-up"))
+
+    def upload(self, body: Body) -> tuple[float, int]:
+        expected = (body.file_size, body.sha256())
+        with PeakRss(self.platform.server_pid()) as memory:
+            seconds, response = send(self.url, body, self.token)
         if response.status_code != 201:
             raise RuntimeError(f"upload: {response.status_code} {response.text[:500]}")
-        if response.json()["current_version"]["size"] != body.file_size:
+        version = response.json()["current_version"]
+        if (version["size"], version["sha256"]) != expected:
             raise RuntimeError(f"the server stored {response.text[:500]}")
         return seconds, memory.growth
+
+
+def load_average() -> str:
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=int, default=150)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    body = Body((args.megabytes * MB - 84) // 50)
+    triangles = (args.megabytes * MB - 84) // 50
 
-    sink_seconds = run_sink(body)
-    server_seconds, growth = run_server(body)
-    sink_rate = body.size / MB / sink_seconds
-    server_rate = body.size / MB / server_seconds
-    ratio = server_rate / sink_rate
-    growth_mb = growth / MB
+    load_before = load_average()
+    sink_rates, server_rates, growths = [], [], []
+    rows = []
+    with LivePlatform() as platform, Sink() as sink:
+        server = Server(platform)
+        for number in range(1, args.rounds + 1):
+            body = Body(triangles, f"round {number}")
+            order = ["sink", "server"] if number % 2 else ["server", "sink"]
+            for receiver in order:
+                if receiver == "sink":
+                    seconds, growth = sink.upload(body), None
+                    sink_rates.append(body.size / MB / seconds)
+                    rate = sink_rates[-1]
+                else:
+                    seconds, growth = server.upload(body)
+                    server_rates.append(body.size / MB / seconds)
+                    growths.append(growth / MB)
+                    rate = server_rates[-1]
+                name = "minimal ASGI sink" if receiver == "sink" else "konnaxion (POST resources/)"
+                rows.append([number, name, seconds, rate, "-" if growth is None else growth / MB])
+    load_after = load_average()
+
+    sink_median = statistics.median(sink_rates)
+    server_median = statistics.median(server_rates)
+    ratio = server_median / sink_median
+    growth_mb = max(growths)
     met = ratio >= TARGET_RATIO and growth_mb <= TARGET_GROWTH_MB
+    rows += [
+        ["median", "minimal ASGI sink", "", sink_median, "-"],
+        ["median", "konnaxion (POST resources/)", "", server_median, statistics.median(growths)],
+    ]
     print_table(
-        title=f"Upload of {body.file_size / MB:.0f} MB (multipart, binary STL) on loopback",
-        columns=["receiver", "seconds", "MB/s", "peak RSS growth (MB)"],
-        rows=[
-            ["minimal ASGI sink (uvicorn)", sink_seconds, sink_rate, "-"],
-            ["konnaxion server (POST resources/)", server_seconds, server_rate, growth_mb],
-        ],
-        footer=(
-            f"ratio server/sink {ratio:.2f} (target >= {TARGET_RATIO}); "
-            f"growth {growth_mb:.1f} MB (target <= {TARGET_GROWTH_MB}): "
-            f"{'met' if met else 'NOT met'}; cores {os.cpu_count()}"
+        title=(
+            f"Upload of {triangles * 50 / MB:.0f} MB (multipart, binary STL) on loopback, "
+            f"{args.rounds} alternating rounds; uvicorn with {http_implementation()} for both"
         ),
-        decimals=1,
+        columns=["round", "receiver", "seconds", "MB/s", "peak RSS growth (MB)"],
+        rows=rows,
+        footer=(
+            f"ratio of medians server/sink {ratio:.2f} (target >= {TARGET_RATIO}); "
+            f"largest growth {growth_mb:.1f} MB (target <= {TARGET_GROWTH_MB}): "
+            f"{'met' if met else 'NOT met'}; load average {load_before} before, "
+            f"{load_after} after, on {os.cpu_count()} cores"
+        ),
+        decimals=2,
     )
     return 0
 

@@ -1,11 +1,18 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels (`/ws/...`)."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels (`/ws/...`).
+
+Multipart API bodies (uploads) reach their view as a stream (`StreamingASGIHandler`).
+"""
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-django_application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from konnaxion.core.streamed_body import StreamingASGIHandler  # noqa: E402
+
+django_application = StreamingASGIHandler()
 
 # Imported after Django is set up: the routing imports models.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

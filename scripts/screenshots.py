@@ -36,6 +36,8 @@ PAGES = [
     ("projects-browse", "/projects/?tab=browse"),
     ("connect-people", "/connect/?tab=people"),
     ("connect-opportunities", "/connect/?tab=opportunities"),
+    ("search-anonymous", "/search/?q=printmaking"),
+    ("profile-person", "/profile/noor/"),
 ]
 # Pages seen signed in as the demo administrator (the owner of the demo projects).
 SIGNED_IN_PAGES = [
@@ -44,10 +46,20 @@ SIGNED_IN_PAGES = [
     ("project-overview", "/projects/community-workshop-bench/"),
     ("project-blueprints", "/projects/community-workshop-bench/?tab=blueprints"),
     ("connect-post-opportunity", "/connect/?tab=opportunities&post=1"),
+    ("connect-people-signed-in", "/connect/?tab=people"),
+    ("connect-people-collaborate", "/connect/?tab=people&purpose=collaborate"),
+    ("search", "/search/?q=bench"),
+    ("search-profiles", "/search/?q=printmaking&kind=profile"),
+    ("project-search", "/projects/community-workshop-bench/search/?q=bench"),
     ("connect-workspace", "/connect/?tab=workspace"),
     ("profile-portfolio", "/profile/admin/?tab=portfolio"),
     ("profile-reviews", "/profile/admin/?tab=reviews"),
     ("profile-edit", "/profile/admin/?tab=edit"),
+]
+# (file name, path, CSS selector) of page parts worth a picture of their own, signed in.
+SIGNED_IN_PARTS = [
+    ("connect-suggestions", "/connect/?tab=people", "#suggestions"),
+    ("connect-suggestions-collaborate", "/connect/?tab=people&purpose=collaborate", "#suggestions"),
 ]
 DEMO_SIGN_IN = ("admin", "konnaxion-admin")
 LANGUAGES = ["en", "ar"]
@@ -77,6 +89,13 @@ def shoot(page, name: str, path: str, language: str) -> Path:
     page.goto(path)
     target = OUT / f"{name}-{language}.png"
     page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+def shoot_part(page, name: str, path: str, selector: str, language: str) -> Path:
+    page.goto(path)
+    target = OUT / f"{name}-{language}.png"
+    page.locator(selector).screenshot(path=str(target))
     return target
 
 
@@ -115,6 +134,8 @@ def capture(base_url: str) -> list[Path]:
             sign_in(page)
             for name, path in SIGNED_IN_PAGES:
                 saved.append(shoot(page, name, path, language))
+            for name, path, selector in SIGNED_IN_PARTS:
+                saved.append(shoot_part(page, name, path, selector, language))
             room = room_path(page)
             if room:
                 saved.append(shoot(page, "connect-room", room, language))

@@ -21,7 +21,9 @@ class RequestBodyLimit:
     """Refuse API bodies over `API_MAX_REQUEST_BYTES` with a JSON 413.
 
     Decided from `Content-Length` before the body is read when the client sends it, and
-    enforced while the body streams in when it does not (chunked uploads).
+    enforced while the body streams in when it does not (chunked uploads): the application then
+    sees the body end as a disconnect, and its own answer, if it has not begun one yet, is
+    replaced by the 413 (a view reading a streamed body fails and cleans up first).
     """
 
     def __init__(self, app: Any, *, prefix: str = "/api/") -> None:
@@ -55,6 +57,8 @@ class RequestBodyLimit:
 
         async def tracking_send(message: Any) -> None:
             nonlocal started
+            if exceeded and not started:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)

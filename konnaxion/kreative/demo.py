@@ -1,6 +1,7 @@
 """Demo people and opportunities for a first run (`konnaxion up --demo`): a dozen public
-profiles with artworks, follows, and open and closed opportunities, made through the services
-and only once (a demo person already there is left as they are)."""
+profiles with pictures and artworks, follows, and open and closed opportunities, made through
+the services and only once (a demo person already there is left as they are, except that one
+without a picture is given one)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
-from konnaxion.kreative.models import Opportunity
+from konnaxion.kreative.models import Opportunity, ProfessionalProfile
 from konnaxion.kreative.services.artworks import artwork_create
 from konnaxion.kreative.services.opportunity_announcement import (
     opportunity_close,
@@ -157,8 +158,27 @@ def _picture(title: str, index: int) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"demo-{index}.png")
 
 
+def _avatar(name: str, index: int) -> ContentFile:
+    """A picture standing in for the person's photograph: their initials on a colour, uploaded
+    like anyone's (the profile service re-encodes it)."""
+    side = 256
+    image = Image.new("RGB", (side, side), COLOURS[index % len(COLOURS)])
+    initials = "".join(word[0] for word in name.split()[:2]).upper()
+    font = ImageFont.load_default(size=110)  # Pillow's own font: nothing to install
+    ImageDraw.Draw(image).text((side / 2, side / 2), initials, fill="white", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name=f"avatar-{index}.png")
+
+
+def _avatar_give_if_missing(*, person, name: str, index: int) -> None:
+    """Demo data loaded before pictures existed gets them; a picture already there stays."""
+    if ProfessionalProfile.objects.filter(user=person, avatar="").exists():
+        profile_update(user=person, avatar=_avatar(name, index))
+
+
 def demo_people_load(*, admin) -> None:
-    """The demo people, their artworks and follows, and the demo opportunities."""
+    """The demo people, their pictures, artworks and follows, and the demo opportunities."""
     users = get_user_model()
     created_people = []
     for index, (username, name, headline, role, region, skills, styles, works) in enumerate(
@@ -166,6 +186,7 @@ def demo_people_load(*, admin) -> None:
     ):
         person, created = users.objects.get_or_create(username=username, defaults={"name": name})
         if not created:
+            _avatar_give_if_missing(person=person, name=name, index=index)
             continue
         person.set_unusable_password()
         person.save(update_fields=["password"])
@@ -179,6 +200,7 @@ def demo_people_load(*, admin) -> None:
             styles=styles,
             visibility="public",
             open_to_collaboration=index % 2 == 0,
+            avatar=_avatar(name, index),
         )
         for title, tags in works:
             artwork_create(
@@ -186,8 +208,16 @@ def demo_people_load(*, admin) -> None:
             )
         created_people.append(person)
     if not created_people:
+        _avatar_give_if_missing(person=admin, name="Konnaxion admin", index=len(DEMO_PEOPLE))
         return
-    profile_update(user=admin, display_name="Konnaxion admin", visibility="public")
+    profile_update(
+        user=admin,
+        display_name="Konnaxion admin",
+        visibility="public",
+        # Crafts some demo people share, so that the suggestions panel has people to show.
+        skills=["illustration", "ceramics", "printmaking"],
+        avatar=_avatar("Konnaxion admin", len(DEMO_PEOPLE)),
+    )
     for person in created_people[:4]:
         follow_create(follower=admin, followee=person)
     _demo_opportunities_load(posters=created_people)

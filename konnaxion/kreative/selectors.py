@@ -35,9 +35,14 @@ def artworks_listed() -> QuerySet[KreativeArtwork]:
     return KreativeArtwork.objects.select_related("artist").prefetch_related("tags")
 
 
-def galleries_listed() -> QuerySet[Gallery]:
-    """Galleries with their artworks in gallery order."""
-    entries = GalleryArtwork.objects.select_related("artwork").order_by("order")
+def galleries_visible_to(*, user) -> QuerySet[Gallery]:
+    """Galleries with, in gallery order, only the artworks `user` may see
+    (`artworks_visible_to`): a hidden artwork leaves no trace in the list."""
+    entries = (
+        GalleryArtwork.objects.filter(artwork__in=artworks_visible_to(user=user).values("pk"))
+        .select_related("artwork")
+        .order_by("order")
+    )
     return Gallery.objects.select_related("created_by").prefetch_related(
         Prefetch("entries", queryset=entries)
     )
@@ -148,9 +153,12 @@ def profiles_search(
     return queryset
 
 
-def portfolio_of(*, profile: ProfessionalProfile) -> QuerySet[PortfolioArtwork]:
+def portfolio_of(*, profile: ProfessionalProfile, viewer) -> QuerySet[PortfolioArtwork]:
+    """The artworks arranged on `profile`, those `viewer` may see (`artworks_visible_to`)."""
     return (
-        PortfolioArtwork.objects.filter(profile=profile)
+        PortfolioArtwork.objects.filter(
+            profile=profile, artwork__in=artworks_visible_to(user=viewer).values("pk")
+        )
         .select_related("artwork")
         .prefetch_related("artwork__tags")
     )

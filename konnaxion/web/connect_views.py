@@ -35,6 +35,8 @@ from konnaxion.web.suggestion_views import suggestions_context
 from konnaxion.web.workspace_views import workspace_context
 
 PAGE_SIZE = 20
+# The htmx event sent after a follow or unfollow from a person's button.
+FOLLOWS_CHANGED = "follows-changed"
 CONNECT_TABS = ("people", "opportunities", "workspace")
 
 
@@ -183,7 +185,11 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
             "notice": notice,
             "error": error,
         }
-        return render(request, "web/connect/_follow.html", context)
+        response = render(request, "web/connect/_follow.html", context)
+        if not error:
+            # The suggestions panel, when on the page, renders itself again (it listens).
+            response["HX-Trigger"] = FOLLOWS_CHANGED
+        return response
     (messages.error if error else messages.success)(request, error or notice)
     return redirect(_back(request, reverse("web:profile", args=[username])))
 

@@ -48,16 +48,20 @@ def _visible_profile(request: HttpRequest, username: str) -> ProfessionalProfile
         raise Http404(missing.message) from missing
 
 
-def _portfolio(profile: ProfessionalProfile, tag: str) -> tuple[list[KreativeArtwork], list]:
+def _portfolio(
+    profile: ProfessionalProfile, tag: str, *, viewer
+) -> tuple[list[KreativeArtwork], list]:
     """The artworks shown (pinned first, then the owner's order; all of the artist's artworks
     while no portfolio is arranged) and every tag among them, for the filter."""
-    entries = list(selectors.portfolio_of(profile=profile).order_by("-pinned", "order"))
+    entries = list(
+        selectors.portfolio_of(profile=profile, viewer=viewer).order_by("-pinned", "order")
+    )
     if entries:
         artworks = [entry.artwork for entry in entries]
         for entry in entries:
             entry.artwork.pinned = entry.pinned
     else:
-        artworks = list(selectors.artworks_listed().filter(artist=profile.user))
+        artworks = list(selectors.artworks_visible_to(user=viewer).filter(artist=profile.user))
     tags = sorted({t.name for artwork in artworks for t in artwork.tags.all()}, key=str.lower)
     if tag:
         wanted = tag.lower()
@@ -110,7 +114,7 @@ def _profile_page(
     if tab == "portfolio":
         tag_form = TagFilterForm(request.GET)
         tag = tag_form.cleaned_data["tag"] if tag_form.is_valid() else ""
-        artworks, tags = _portfolio(profile, tag)
+        artworks, tags = _portfolio(profile, tag, viewer=request.user)
         context |= {"artworks": artworks, "tags": tags, "tag": tag}
     elif tab == "reviews":
         context |= {

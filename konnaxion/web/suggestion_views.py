@@ -3,7 +3,9 @@ place.
 
 Thin adapters over the services behind /api/connect/suggestions/ (intelligent_matching) and
 /api/connect/follows/ (professional_profile). After a follow or a dismissal the whole panel is
-rendered again, so the person leaves it and the next suggestion takes the free place.
+rendered again, so the person leaves it and the next suggestion takes the free place; after a
+follow, the person's Follow button elsewhere on the page (their card in the People list) comes
+along as an htmx out-of-band swap, so it says "Unfollow" without a reload.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from konnaxion.core.errors import ApplicationError, NotFound
 from konnaxion.kreative.matching import PURPOSES
+from konnaxion.kreative.models import Follow
 from konnaxion.kreative.services import intelligent_matching, professional_profile
 from konnaxion.users.models import User
 
@@ -78,9 +82,27 @@ def _suggested_person(username: str) -> User:
     return other
 
 
-def _answer(request: HttpRequest, purpose: str, *, notice: str, error: str) -> HttpResponse:
+def _follow_button_out_of_band(request: HttpRequest, person: User) -> str:
+    """The person's Follow button (`#follow-<id>`, web/connect/_follow.html) as it now stands,
+    for htmx to put in place of the one on the page, if any."""
+    context = {
+        "person": person,
+        "following": Follow.objects.filter(follower=request.user, followee=person).exists(),
+        "out_of_band": True,
+        # The page the button is on, not this answer's address (a POST-only one).
+        "follow_next": _people_tab(_purpose(request.POST.get("purpose"))),
+    }
+    return render_to_string("web/connect/_follow.html", context, request=request)
+
+
+def _answer(
+    request: HttpRequest, purpose: str, *, notice: str, error: str, person: User | None = None
+) -> HttpResponse:
     if request.headers.get("HX-Request") == "true":
-        return _panel(request, purpose=purpose, notice=notice, error=error)
+        panel = _panel(request, purpose=purpose, notice=notice, error=error)
+        if person is not None:
+            panel.content += _follow_button_out_of_band(request, person).encode()
+        return panel
     (messages.error if error else messages.success)(request, error or notice)
     return redirect(_people_tab(purpose))
 
@@ -101,7 +123,7 @@ def suggestion_follow(request: HttpRequest, username: str) -> HttpResponse:
         error = _("You cannot follow yourself.")
     else:
         notice = _("You follow %(name)s.") % {"name": username}
-    return _answer(request, purpose, notice=notice, error=error)
+    return _answer(request, purpose, notice=notice, error=error, person=None if error else other)
 
 
 @require_POST

@@ -7,6 +7,7 @@ from asgiref.testing import ApplicationCommunicator
 from django.test import Client
 from rest_framework.test import APIClient
 
+from konnaxion.core.tests.asgi_requests import http_post_scope
 from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,20 +108,7 @@ def test_500_is_json_and_says_nothing_internal():
 async def _asgi_post(headers: list[tuple[bytes, bytes]], chunks: list[bytes]):
     from config.asgi import application
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/api/auth/token/",
-        "raw_path": b"/api/auth/token/",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver"), *headers],
-        "client": ("127.0.0.1", 1234),
-        "server": ("testserver", 80),
-    }
+    scope = http_post_scope("/api/auth/token/", headers)
     communicator = ApplicationCommunicator(application, scope)
     for index, chunk in enumerate(chunks):
         await communicator.send_input(

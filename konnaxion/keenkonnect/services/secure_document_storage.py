@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -39,6 +38,7 @@ from konnaxion.keenkonnect.storage.encryption import (
 )
 from konnaxion.keenkonnect.storage.file_policy import FileName, file_name_normalise
 from konnaxion.keenkonnect.storage.incoming import IncomingFile, storage_full_as_error
+from konnaxion.keenkonnect.storage.placing import stored_file_put
 from konnaxion.keenkonnect.storage.reading import (
     PlaintextFile,
     StorageSource,
@@ -106,8 +106,8 @@ def blob_store(*, upload: IncomingFile, content_type: str) -> Blob:
                 # Left by a store whose transaction rolled back: this upload's key replaces it.
                 default_storage.delete(name)
             saving = name
-            with open(upload.path, "rb") as handle, storage_full_as_error():
-                stored_name = default_storage.save(name, File(handle, name=name))
+            with storage_full_as_error():
+                stored_name = stored_file_put(storage=default_storage, name=name, path=upload.path)
             if stored_name != name:
                 raise RuntimeError(f"The storage saved {name} as {stored_name}.")
             wrapped_key, key_id = data_key_wrap(upload.data_key)

@@ -107,16 +107,28 @@ class IncomingFile:
         try:
             self.size += len(data)
             self._sha256.update(data)
-            self._pending += data
-            while len(self._pending) > CHUNK_SIZE:
-                # Keep the last full chunk pending: it may turn out to be the final one.
-                self._handle.write(
-                    self._sealer.seal(bytes(self._pending[:CHUNK_SIZE]), final=False)
-                )
-                del self._pending[:CHUNK_SIZE]
+            self._handle.writelines(self._seal_full_chunks(memoryview(data)))
         except BaseException:
             self.discard()
             raise
+
+    def _seal_full_chunks(self, data: memoryview) -> list[bytes]:
+        """Seal every full chunk that more bytes follow, straight from `data` where it can; the
+        rest (up to one full chunk: it may turn out to be the final one) stays pending."""
+        sealed = []
+        if self._pending:
+            room = CHUNK_SIZE - len(self._pending)
+            self._pending += data[:room]
+            data = data[room:]
+            if not data:
+                return sealed
+            sealed.append(self._sealer.seal(self._pending, final=False))
+        full_chunks = (len(data) - 1) // CHUNK_SIZE
+        for index in range(full_chunks):
+            chunk = data[index * CHUNK_SIZE : (index + 1) * CHUNK_SIZE]
+            sealed.append(self._sealer.seal(chunk, final=False))
+        self._pending = bytearray(data[full_chunks * CHUNK_SIZE :])
+        return sealed
 
     def finish(self) -> None:
         """Seal the final chunk; the upload's sha256 and size are then final."""

@@ -8,16 +8,21 @@ hashed, size-checked and encrypted as it is read from the socket.
 from __future__ import annotations
 
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
+from rest_framework.parsers import MultiPartParser
 
 from konnaxion.keenkonnect.storage.encryption import CHUNK_SIZE
 from konnaxion.keenkonnect.storage.incoming import FileTooLarge, IncomingFile, max_upload_bytes
+from konnaxion.keenkonnect.storage.multipart import StreamingMultiPartParser
 
 # Room for the multipart boundaries, part headers and the small text fields of an upload form.
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 
 
 class IncomingFileUploadHandler(FileUploadHandler):
-    chunk_size = 4 * CHUNK_SIZE
+    # Reads of up to 8 MiB: larger than the blocks a streamed body is received in
+    # (konnaxion.core.streamed_body.BLOCK_BYTES), so each read takes a whole block without
+    # copying it, and the multipart parser's per-read work is paid rarely; memory stays bounded.
+    chunk_size = 128 * CHUNK_SIZE
 
     def __init__(self, request=None, *, max_bytes: int | None = None) -> None:
         super().__init__(request)
@@ -53,18 +58,35 @@ class IncomingFileUploadHandler(FileUploadHandler):
 
 class StreamedUploadsMixin:
     """For DRF views that receive files: the streaming handlers are installed on the request
-    before anything reads its body.
+    before anything reads its body, and multipart bodies are read by `StreamingMultiPartParser`.
 
     DRF's session authentication checks the CSRF token by reading `request.POST`, which parses a
     multipart body with whatever handlers the request has at that moment: installed later, they
     would never see the file (browsers sign in with sessions). Files a refused request received
-    are discarded when Django closes `request.FILES` at the end of the request.
+    are discarded when Django closes `request.FILES` at the end of the request; a file still
+    being received when the request failed (its body cut short) is discarded on the way out.
     """
+
+    streaming_handlers: list = []
 
     def upload_handlers_for(self, request) -> list:
         return [IncomingFileUploadHandler(request)]
 
+    def get_parsers(self) -> list:
+        return [
+            StreamingMultiPartParser() if isinstance(parser, MultiPartParser) else parser
+            for parser in super().get_parsers()
+        ]
+
     def initialize_request(self, request, *args, **kwargs):
         if request.method in ("POST", "PUT", "PATCH"):
-            request.upload_handlers = self.upload_handlers_for(request)
+            self.streaming_handlers = self.upload_handlers_for(request)
+            request.upload_handlers = self.streaming_handlers
         return super().initialize_request(request, *args, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            for handler in self.streaming_handlers:
+                handler.upload_interrupted()

@@ -464,3 +464,26 @@ def test_a_browser_session_without_csrf_token_is_refused_and_nothing_remains(upl
     )
     assert response.status_code == 403
     assert nothing_left(upload_tmp_dir)
+
+
+def test_a_multipart_body_without_its_closing_boundary_is_refused_and_nothing_remains(
+    upload_tmp_dir,
+):
+    # given a complete request whose multipart body stops inside the file part
+    project, users = team_project()
+    content = pdf_bytes()
+    body = (
+        b"--cut\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="plan.pdf"\r\n\r\n' + content
+    )
+    # when
+    response = client_for(users["collaborator"]).generic(
+        "POST",
+        f"/api/projects/{project.slug}/resources/",
+        body,
+        content_type="multipart/form-data; boundary=cut",
+    )
+    # then
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+    assert nothing_left(upload_tmp_dir)

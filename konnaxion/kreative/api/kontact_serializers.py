@@ -1,8 +1,10 @@
 """Kontact API shapes: profiles, follows, blocks, opportunities, endorsements."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from konnaxion.kreative.api.stored_files import artwork_media_url, avatar_url
 from konnaxion.kreative.models import (
     Block,
     Endorsement,
@@ -30,7 +32,7 @@ class ProfileListSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     skills = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     styles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    avatar = serializers.ImageField(read_only=True)
+    avatar = serializers.SerializerMethodField()
 
     class Meta:
         model = ProfessionalProfile
@@ -47,12 +49,16 @@ class ProfileListSerializer(serializers.ModelSerializer):
             "open_to_collaboration",
         )
 
+    def get_avatar(self, profile: ProfessionalProfile) -> str | None:
+        """The picture's address (the view applies the profile's visibility), null without one."""
+        return avatar_url(profile.user.username) if profile.avatar else None
+
 
 class PortfolioArtworkSerializer(serializers.ModelSerializer):
     artwork = serializers.IntegerField(source="artwork_id")
     title = serializers.CharField(source="artwork.title")
     media_type = serializers.CharField(source="artwork.media_type")
-    media_url = serializers.FileField(source="artwork.media_file")
+    media_url = serializers.SerializerMethodField()
     tags = serializers.SlugRelatedField(
         source="artwork.tags", slug_field="name", many=True, read_only=True
     )
@@ -60,6 +66,9 @@ class PortfolioArtworkSerializer(serializers.ModelSerializer):
     class Meta:
         model = PortfolioArtwork
         fields = ("artwork", "title", "media_type", "media_url", "tags", "order", "pinned")
+
+    def get_media_url(self, entry: PortfolioArtwork) -> str:
+        return artwork_media_url(entry.artwork_id)
 
 
 class PortfolioProjectSerializer(serializers.ModelSerializer):
@@ -188,9 +197,17 @@ class BlockSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
     class Meta:
         model = OpportunityAttachment
-        fields = ("id", "name", "content_type", "size")
+        fields = ("id", "name", "content_type", "size", "url")
+
+    def get_url(self, attachment: OpportunityAttachment) -> str:
+        """The download, through the view that checks who may see the opportunity."""
+        return reverse(
+            "kontact-opportunity-attachment", args=[attachment.opportunity_id, attachment.pk]
+        )
 
 
 class OpportunitySerializer(serializers.ModelSerializer):

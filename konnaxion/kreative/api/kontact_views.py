@@ -149,7 +149,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             ]
         context = {
             "request": self.request,
-            "portfolio": selectors.portfolio_of(profile=profile),
+            "portfolio": selectors.portfolio_of(profile=profile, viewer=user),
             "portfolio_projects": selectors.portfolio_projects_of(profile=profile),
             "expertise": expertise,
             "reviews": selectors.endorsement_summary(subject=owner),

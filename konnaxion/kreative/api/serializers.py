@@ -1,7 +1,9 @@
-from django.core.files.storage import default_storage
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from konnaxion.kreative import selectors
+from konnaxion.kreative.api.stored_files import artwork_media_url, tradition_media_url
 from konnaxion.kreative.models import (
     CollabSession,
     Gallery,
@@ -29,7 +31,7 @@ class TagCreateSerializer(serializers.Serializer):
 class ArtworkSerializer(serializers.ModelSerializer):
     artist = serializers.CharField(source="artist.username", read_only=True)
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    media_url = serializers.FileField(source="media_file", read_only=True)
+    media_url = serializers.SerializerMethodField()
     derivative_urls = serializers.SerializerMethodField()
 
     class Meta:
@@ -52,9 +54,23 @@ class ArtworkSerializer(serializers.ModelSerializer):
             "updated_at",
         )
 
+    def get_media_url(self, artwork: KreativeArtwork) -> str:
+        """The artwork's file, through the view that checks who may see it."""
+        return artwork_media_url(artwork.pk)
+
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_derivative_urls(self, artwork: KreativeArtwork) -> dict[str, str]:
-        return {size: default_storage.url(name) for size, name in artwork.derivatives.items()}
+        """The derived sizes made so far: {"256": "/api/kreative/artworks/7/media/?size=256"}."""
+        return {size: artwork_media_url(artwork.pk, size=size) for size in artwork.derivatives}
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleArtworkField(serializers.PrimaryKeyRelatedField):
+    """An artwork id among those the caller may see: any other id is "does not exist", so an
+    artwork hidden from the caller cannot be told from one that never was."""
+
+    def get_queryset(self):
+        return selectors.artworks_visible_to(user=self.context["request"].user)
 
 
 class ArtworkCreateSerializer(serializers.Serializer):
@@ -112,7 +128,7 @@ class GallerySerializer(serializers.ModelSerializer):
 
 
 class GalleryArtworkAddSerializer(serializers.Serializer):
-    artwork = serializers.PrimaryKeyRelatedField(queryset=KreativeArtwork.objects.all())
+    artwork = VisibleArtworkField()
     order = serializers.IntegerField(required=False, min_value=0)
 
 
@@ -127,7 +143,10 @@ class TraditionEntrySerializer(serializers.ModelSerializer):
     approved_by = serializers.CharField(
         source="approved_by.username", read_only=True, default=None, allow_null=True
     )
-    media_file = serializers.FileField(required=False, allow_null=True, max_length=200)
+    media_file = serializers.FileField(
+        required=False, allow_null=True, max_length=200, write_only=True
+    )
+    media_url = serializers.SerializerMethodField()
 
     class Meta:
         model = TraditionEntry
@@ -137,6 +156,7 @@ class TraditionEntrySerializer(serializers.ModelSerializer):
             "description",
             "region",
             "media_file",
+            "media_url",
             "submitted_by",
             "submitted_at",
             "approved",
@@ -144,6 +164,10 @@ class TraditionEntrySerializer(serializers.ModelSerializer):
             "approved_at",
         )
         read_only_fields = ("submitted_at", "approved", "approved_at")
+
+    def get_media_url(self, entry: TraditionEntry) -> str | None:
+        """The entry's file, through the view that checks who may see it (null without one)."""
+        return tradition_media_url(entry.pk) if entry.media_file else None
 
 
 class CollabSessionSerializer(serializers.ModelSerializer):
@@ -181,6 +205,4 @@ class CollabSessionSerializer(serializers.ModelSerializer):
 
 
 class CollabSessionEndSerializer(serializers.Serializer):
-    final_artwork = serializers.PrimaryKeyRelatedField(
-        queryset=KreativeArtwork.objects.all(), required=False, allow_null=True
-    )
+    final_artwork = VisibleArtworkField(required=False, allow_null=True)

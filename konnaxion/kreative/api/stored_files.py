@@ -10,11 +10,32 @@ import hashlib
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
+from django.urls import reverse
 
 from konnaxion.core.errors import NotFound
 
 # Browsers show these themselves; anything else is offered as a download.
 INLINE_TYPES = ("image/", "video/", "audio/")
+
+
+# The addresses the API gives for files: root-relative, like every other address it gives (the
+# search results' `url`), and always those of the views below, never of the storage.
+
+
+def artwork_media_url(artwork_id: int, *, size: int | str | None = None) -> str:
+    """`/api/kreative/artworks/<id>/media/`, with `?size=` for a derived size."""
+    url = reverse("kreative-artwork-media", args=[artwork_id])
+    return f"{url}?size={size}" if size else url
+
+
+def avatar_url(username: str) -> str:
+    """`/api/profiles/<username>/avatar/`."""
+    return reverse("kontact-profile-avatar", args=[username])
+
+
+def tradition_media_url(entry_id: int) -> str:
+    """`/api/kreative/traditions/<id>/media/`."""
+    return reverse("kreative-tradition-media", args=[entry_id])
 
 
 def stored_file_response(

@@ -20,6 +20,7 @@ from konnaxion.kreative.services import (
     galleries,
     traditions,
 )
+from konnaxion.kreative.services.media import media_sniff
 from konnaxion.kreative.services.tags import tags_get_or_create
 
 UPLOAD_PARSERS = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
@@ -65,16 +66,20 @@ class ArtworkFilter(django_filters.FilterSet):
 
 
 class ArtworkViewSet(viewsets.ModelViewSet):
-    """Artworks: anyone signed in uploads; only the artist edits or deletes."""
+    """Artworks: anyone signed in uploads; only the artist edits or deletes. Every read goes
+    through `artworks_visible_to`: an artwork whose artist's profile the caller may not see is a
+    404 and absent from the list."""
 
     serializer_class = s.ArtworkSerializer
     filterset_class = ArtworkFilter
+    # Anonymous visitors see public profiles, so their works too: the selector decides.
+    permission_classes = (permissions.IsAuthenticatedOrReadOnly,)
     ordering_fields = ("created_at", "year", "title")
     parser_classes = UPLOAD_PARSERS
     http_method_names = ("get", "post", "patch", "delete", "head", "options")
 
     def get_queryset(self):
-        return selectors.artworks_listed()
+        return selectors.artworks_visible_to(user=self.request.user)
 
     @extend_schema(
         parameters=[
@@ -85,8 +90,7 @@ class ArtworkViewSet(viewsets.ModelViewSet):
         # The artwork's own type (image/png, video/mp4...), image/webp for a derived size.
         responses={(200, "*/*"): OpenApiTypes.BINARY},
     )
-    # Anonymous visitors see public profiles, so their pictures too: the selector decides.
-    @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
+    @action(detail=True, methods=["get"])
     def media(self, request: Request, pk=None) -> HttpResponse:
         """The artwork's file (or a derived size of an image) for whoever may see the artist's
         profile; the original until the derived size is made."""
@@ -94,11 +98,7 @@ class ArtworkViewSet(viewsets.ModelViewSet):
         if size and size not in {str(px) for px in settings.ARTWORK_RESOLUTIONS}:
             sizes = ", ".join(str(px) for px in settings.ARTWORK_RESOLUTIONS)
             raise ValidationFailed(details={"fields": {"size": f"one of {sizes}"}})
-        artwork = (
-            selectors.artworks_visible_to(user=request.user).filter(pk=pk).first()
-            if str(pk).isdigit()
-            else None
-        )
+        artwork = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
         if artwork is None:
             raise NotFound("No such artwork.")
         name, content_type = artwork.media_file.name, artwork.content_type
@@ -132,7 +132,7 @@ class ArtworkViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _render(self, pk: int) -> dict:
-        artwork = selectors.artworks_listed().get(pk=pk)
+        artwork = self.get_queryset().get(pk=pk)
         return s.ArtworkSerializer(artwork, context=self.get_serializer_context()).data
 
 
@@ -145,7 +145,7 @@ class GalleryViewSet(viewsets.ModelViewSet):
     http_method_names = ("get", "post", "patch", "delete", "head", "options")
 
     def get_queryset(self):
-        return selectors.galleries_listed()
+        return selectors.galleries_visible_to(user=self.request.user)
 
     def perform_create(self, serializer) -> None:
         serializer.instance = galleries.gallery_create(
@@ -163,7 +163,9 @@ class GalleryViewSet(viewsets.ModelViewSet):
     @extend_schema(request=s.GalleryArtworkAddSerializer, responses={201: s.GallerySerializer})
     @action(detail=True, methods=["post"], url_path="artworks")
     def add_artwork(self, request: Request, pk=None) -> Response:
-        serializer = s.GalleryArtworkAddSerializer(data=request.data)
+        serializer = s.GalleryArtworkAddSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         galleries.gallery_artwork_add(
             gallery=self.get_object(), actor=request.user, **serializer.validated_data
@@ -173,8 +175,11 @@ class GalleryViewSet(viewsets.ModelViewSet):
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"artworks/(?P<artwork_id>\d+)")
     def remove_artwork(self, request: Request, pk=None, artwork_id=None) -> Response:
+        gallery = self.get_object()
+        if not selectors.artworks_visible_to(user=request.user).filter(pk=artwork_id).exists():
+            raise NotFound("The artwork is not in this gallery.")  # as if it were not there
         galleries.gallery_artwork_remove(
-            gallery=self.get_object(), artwork_id=int(artwork_id), actor=request.user
+            gallery=gallery, artwork_id=int(artwork_id), actor=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -189,7 +194,7 @@ class GalleryViewSet(viewsets.ModelViewSet):
         return Response(self._render(pk))
 
     def _render(self, pk) -> dict:
-        return s.GallerySerializer(selectors.galleries_listed().get(pk=pk)).data
+        return s.GallerySerializer(self.get_queryset().get(pk=pk)).data
 
 
 class TraditionEntryViewSet(viewsets.ModelViewSet):
@@ -227,6 +232,22 @@ class TraditionEntryViewSet(viewsets.ModelViewSet):
         )
         return Response(s.TraditionEntrySerializer(entry, context={"request": request}).data)
 
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def media(self, request: Request, pk=None) -> HttpResponse:
+        """The entry's image, video or audio file, for whoever may see the entry."""
+        entry = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
+        if entry is None or not entry.media_file:
+            raise NotFound("No such file.")
+        with entry.media_file.open("rb") as stored:  # checked by content when submitted
+            content_type = media_sniff(stored).content_type
+        return stored_file_response(
+            name=entry.media_file.name,
+            content_type=content_type,
+            version=entry.updated_at.isoformat(),
+            if_none_match=request.headers.get("If-None-Match"),
+        )
+
 
 class CollabSessionViewSet(viewsets.ModelViewSet):
     """Collaboration sessions: started and ended by their host."""
@@ -255,7 +276,9 @@ class CollabSessionViewSet(viewsets.ModelViewSet):
     @extend_schema(request=s.CollabSessionEndSerializer, responses=s.CollabSessionSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk=None) -> Response:
-        serializer = s.CollabSessionEndSerializer(data=request.data)
+        serializer = s.CollabSessionEndSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         session = collab_sessions.collab_session_end(
             session=self.get_object(), actor=request.user, **serializer.validated_data

@@ -24,6 +24,9 @@ every argument is keyword-only and all but `usernames` may be left out:
 
 `rank(viewer=..., index=..., purpose="follow"|"collaborate", top_n=8, signals={"ekoh",
 "smart_vote"})` returns `Suggestion(user_id, username, score, reasons)` objects, best first.
+Reasons are data (`Reason`: a stable `code` from `REASON_CODES` and its parameters, e.g.
+`{"code": "shared_skills", "count": 3, "names": ["cyanotype", ...], "more": 0}`), rendered to
+text in the reader's language by `konnaxion.kreative.suggestion_reasons`.
 
 Candidates come from the inverted indexes (tag -> people, style -> people), friends of friends
 in the follow graph, followers and past co-participants. The score of a candidate sums BM25
@@ -46,6 +49,7 @@ from .ranking import (
     candidates_for,
     rank,
 )
+from .reasons import REASON_CODES, Reason
 from .signals import (
     DEFAULT_WEIGHTS,
     OPTIONAL_SIGNALS,
@@ -61,11 +65,13 @@ __all__ = [
     "PURPOSES",
     "PURPOSE_COLLABORATE",
     "PURPOSE_FOLLOW",
+    "REASON_CODES",
     "SIGNAL_EKOH",
     "SIGNAL_SMART_VOTE",
     "CorpusStatistics",
     "MatchingIndex",
     "RankingWeights",
+    "Reason",
     "Suggestion",
     "VoteSummary",
     "candidates_for",

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .index import MAX_POSTINGS_WALKED, MatchingIndex
+from .reasons import Reason, reasons_for
 from .signals import (
     DEFAULT_WEIGHTS,
     OPTIONAL_SIGNALS,
@@ -18,8 +19,6 @@ PURPOSE_FOLLOW = "follow"
 PURPOSE_COLLABORATE = "collaborate"
 PURPOSES = frozenset({PURPOSE_FOLLOW, PURPOSE_COLLABORATE})
 MAX_TOP_N = 50
-MAX_REASONS = 3
-NAMES_PER_REASON = 3
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Suggestion:
     user_id: int
     username: str
     score: float
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
 
 @dataclass
@@ -175,55 +174,3 @@ def _jaccard(first: frozenset[int], second: frozenset[int]) -> float:
         return 0.0
     common = len(first & second)
     return common / (len(first) + len(second) - common) if common else 0.0
-
-
-def reasons_for(index: MatchingIndex, score: DirectionScore) -> tuple[str, ...]:
-    """Human-readable reasons for the strongest signals, e.g. "shares 3 skills: a, b, c"."""
-    texts: list[tuple[float, str]] = []
-    contributions = score.contributions
-    if "tags" in contributions:
-        # The tag signal is explained by its shared skills and, separately, its other shared tags.
-        total = len(score.shared_skills) + len(score.shared_tags)
-        if score.shared_skills:
-            share = contributions["tags"] * len(score.shared_skills) / total
-            texts.append((share, _shares(index, "skill", "skills", score.shared_skills)))
-        if score.shared_tags:
-            share = contributions["tags"] * len(score.shared_tags) / total
-            texts.append((share, _shares(index, "tag", "tags", score.shared_tags)))
-    if "styles" in contributions:
-        texts.append(
-            (contributions["styles"], _shares(index, "style", "styles", score.shared_styles))
-        )
-    if "graph" in contributions:
-        count = score.followed_by_your_follows
-        people = "person" if count == 1 else "people"
-        texts.append((contributions["graph"], f"followed by {count} {people} you follow"))
-    if "follows_you" in contributions:
-        texts.append((contributions["follows_you"], "follows you"))
-    if "popularity" in contributions:
-        count = score.followers
-        people = "person" if count == 1 else "people"
-        texts.append((contributions["popularity"], f"followed by {count} {people}"))
-    if "co_participation" in contributions:
-        count = score.sessions_together
-        sessions = "session" if count == 1 else "sessions"
-        texts.append(
-            (contributions["co_participation"], f"collaborated with you in {count} {sessions}")
-        )
-    if "ekoh" in contributions and score.strong_in:
-        texts.append((contributions["ekoh"], f"strong in {score.strong_in}"))
-    if "smart_vote" in contributions and score.votes:
-        count = score.votes.count
-        votes = "vote" if count == 1 else "votes"
-        texts.append((contributions["smart_vote"], f"well rated in Smart Vote ({count} {votes})"))
-    texts.sort(key=lambda item: (-item[0], item[1]))
-    return tuple(text for _, text in texts[:MAX_REASONS])
-
-
-def _shares(index: MatchingIndex, singular: str, plural: str, tag_ids: tuple[int, ...]) -> str:
-    names = [index.tag_names.get(tag_id, str(tag_id)) for tag_id in tag_ids[:NAMES_PER_REASON]]
-    listed = ", ".join(names)
-    if len(tag_ids) > NAMES_PER_REASON:
-        listed += f" and {len(tag_ids) - NAMES_PER_REASON} more"
-    noun = singular if len(tag_ids) == 1 else plural
-    return f"shares {len(tag_ids)} {noun}: {listed}"

@@ -64,7 +64,8 @@ class SuggestionImpression(models.Model):
 class PrecomputedSuggestions(models.Model):
     """The ranked list for one viewer, purpose and set of optional signals, ready to serve.
 
-    `suggestions` holds up to 50 `{"user_id", "username", "score", "reasons"}`, best first."""
+    `suggestions` holds up to 50 `{"user_id", "username", "score", "reasons"}`, best first; each
+    reason is a `matching.Reason` (`{"code", ...parameters}`), worded only when displayed."""
 
     class Purpose(models.TextChoices):
         FOLLOW = "follow", "Follow"

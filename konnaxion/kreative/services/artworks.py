@@ -17,6 +17,7 @@ from konnaxion.kreative.services.matching_statistics import (
     matching_statistics_invalidate_on_commit,
 )
 from konnaxion.kreative.services.media import media_sniff
+from konnaxion.kreative.services.professional_profile import profile_get_or_create
 from konnaxion.kreative.services.tags import tags_get_or_create
 
 MediaType = KreativeArtwork.MediaType
@@ -39,8 +40,10 @@ def artwork_create(
 ) -> KreativeArtwork:
     """Store an artwork whose media type is read from the file's bytes.
 
-    Images over ARTWORK_MAX_IMAGE_MB are refused; derived sizes are made after commit.
-    Raises UnsupportedMediaType, PayloadTooLarge, ValidationFailed.
+    Images over ARTWORK_MAX_IMAGE_MB are refused; derived sizes are made after commit. The
+    artist gets a profile (members-only by default) if they had none: an artwork is seen by
+    whoever may see its artist's profile. Raises UnsupportedMediaType, PayloadTooLarge,
+    ValidationFailed.
     """
     sniffed = media_sniff(media_file)
     if media_type and media_type != sniffed.media_type:
@@ -60,6 +63,7 @@ def artwork_create(
         raise ValidationFailed(
             "Say whether the artwork is NSFW.", details={"fields": {"nsfw": "required"}}
         )
+    profile_get_or_create(user=artist)
     artwork = KreativeArtwork.objects.create(
         artist=artist,
         title=title,

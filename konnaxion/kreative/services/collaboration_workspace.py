@@ -34,6 +34,7 @@ from konnaxion.kreative.services.collab_sessions import (
     room_group,
     session_ended_event,
 )
+from konnaxion.kreative.services.professional_profile import profile_get_or_create
 from konnaxion.users.models import User
 
 Kind = CollabSession.Kind
@@ -127,6 +128,7 @@ def _canvas_artwork(*, session: CollabSession, title: str) -> KreativeArtwork:
         raise ValidationFailed(
             "The canvas is empty: there is nothing to save.", code="canvas_empty"
         )
+    profile_get_or_create(user=session.host)  # the artwork is seen as its artist's profile is
     artwork = KreativeArtwork.objects.create(
         artist_id=session.host_id,
         title=title or session.name,

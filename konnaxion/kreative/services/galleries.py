@@ -6,6 +6,7 @@ from django.db import transaction
 
 from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from konnaxion.kreative.models import Gallery, GalleryArtwork, KreativeArtwork
+from konnaxion.kreative.selectors import artworks_visible_to
 
 
 def gallery_create(*, creator, title: str, description: str = "", theme: str = "") -> Gallery:
@@ -68,16 +69,24 @@ def gallery_artwork_remove(*, gallery: Gallery, artwork_id: int, actor) -> None:
 
 @transaction.atomic
 def gallery_artworks_reorder(*, gallery: Gallery, artwork_ids: list[int], actor) -> None:
-    """Set the order of every artwork of the gallery. Raises ValidationFailed, PermissionDenied."""
+    """Set the order of every artwork of the gallery that `actor` may see; those hidden from
+    them (their artist's profile) keep their places. Raises ValidationFailed, PermissionDenied."""
     _ensure_curator(gallery=gallery, actor=actor)
     gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
-    entries = {e.artwork_id: e for e in GalleryArtwork.objects.filter(gallery=gallery)}
-    if sorted(artwork_ids) != sorted(entries) or len(set(artwork_ids)) != len(artwork_ids):
+    entries = list(GalleryArtwork.objects.filter(gallery=gallery).order_by("order"))
+    visible = set(
+        artworks_visible_to(user=actor)
+        .filter(pk__in=[entry.artwork_id for entry in entries])
+        .values_list("pk", flat=True)
+    )
+    shown = {entry.artwork_id: entry for entry in entries if entry.artwork_id in visible}
+    if sorted(artwork_ids) != sorted(shown) or len(set(artwork_ids)) != len(artwork_ids):
         raise ValidationFailed(
             "Give every artwork of the gallery exactly once.",
             details={"fields": {"artwork_ids": "must list the gallery's artworks"}},
         )
-    _renumber([entries[artwork_id] for artwork_id in artwork_ids])
+    wanted = iter(artwork_ids)
+    _renumber([shown[next(wanted)] if entry.artwork_id in visible else entry for entry in entries])
 
 
 def _renumber(entries: list[GalleryArtwork]) -> None:

@@ -3,8 +3,10 @@
 A viewer's list (the best `MAX_TOP_N`, after the diversity pass) is stored in
 `PrecomputedSuggestions` per purpose and set of optional signals. It is refreshed by a Celery
 task for active users (beat), when a user's tags or follows change, and computed on demand when
-missing or older than `SUGGESTION_MAX_AGE_HOURS`. Serving re-checks exclusions made since
-(follows, blocks, dismissals, hidden profiles) and counts an impression per shown person.
+missing, older than `SUGGESTION_MAX_AGE_HOURS` or stored in an older form (reasons as text
+rather than codes: the list is a cache, recomputed rather than converted). Serving re-checks
+exclusions made since (follows, blocks, dismissals, hidden profiles) and counts an impression
+per shown person. Reasons are stored as codes and worded in the reader's language on display.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from konnaxion.core.errors import NotFound, ValidationFailed
-from konnaxion.kreative.matching import MAX_TOP_N, OPTIONAL_SIGNALS, PURPOSES, rank
+from konnaxion.kreative.matching import MAX_TOP_N, OPTIONAL_SIGNALS, PURPOSES, Reason, rank
 from konnaxion.kreative.models import (
     Block,
     PrecomputedSuggestions,
@@ -28,6 +30,7 @@ from konnaxion.kreative.models import (
     SuggestionImpression,
 )
 from konnaxion.kreative.services.matching_neighbourhood import neighbourhood_index
+from konnaxion.kreative.suggestion_reasons import is_reason, reasons_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +39,18 @@ DEFAULT_PURPOSE = "follow"
 
 @dataclass(frozen=True)
 class SuggestedPerson:
-    """One person to show: who, how relevant, why (strongest reason first)."""
+    """One person to show: who, how relevant, why (strongest reason first, as data)."""
 
     username: str
     display_name: str
     headline: str
     score: float
-    reasons: tuple[str, ...]
+    reasons_detail: tuple[Reason, ...]
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons as sentences in the active language."""
+        return reasons_text(self.reasons_detail)
 
 
 def suggestion_request_clean(
@@ -74,7 +82,8 @@ def signals_key(signals: frozenset[str]) -> str:
 
 
 def suggestions_compute(*, viewer_id: int, purpose: str, signals: frozenset[str]) -> list[dict]:
-    """The best `MAX_TOP_N` people for the viewer, as stored: user_id, username, score, reasons."""
+    """The best `MAX_TOP_N` people for the viewer, as stored: user_id, username, score, reasons
+    (each a `Reason`: code and parameters)."""
     index = neighbourhood_index(viewer_id=viewer_id, signals=signals)
     ranked = rank(viewer=viewer_id, index=index, purpose=purpose, top_n=MAX_TOP_N, signals=signals)
     return [
@@ -171,7 +180,7 @@ def suggestions_list(
         signals_key=signals_key(signals),
         computed_at__gte=fresh_since,
     ).first()
-    if row is None:
+    if row is None or not _current_form(row.suggestions):
         row = suggestions_refresh(viewer_id=viewer.pk, purpose=purpose, signals=signals)
     entries = row.suggestions
     shown = _still_suggestible(viewer=viewer, user_ids=[entry["user_id"] for entry in entries])
@@ -188,13 +197,18 @@ def suggestions_list(
                 display_name=profile["display_name"] or "",
                 headline=profile["headline"] or "",
                 score=entry["score"],
-                reasons=tuple(entry["reasons"]),
+                reasons_detail=tuple(entry["reasons"]),
             )
         )
         if len(people) == top_n:
             break
     _impressions_count(viewer_id=viewer.pk, user_ids=shown_ids)
     return people
+
+
+def _current_form(entries: list[dict]) -> bool:
+    """Whether a stored list holds its reasons as this version writes them (code, parameters)."""
+    return all(is_reason(reason) for entry in entries for reason in entry["reasons"])
 
 
 def _still_suggestible(*, viewer, user_ids: list[int]) -> dict[int, dict]:

@@ -29,12 +29,21 @@ class TagFactory(factory.django.DjangoModelFactory):
 class KreativeArtworkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = KreativeArtwork
+        skip_postgeneration_save = True
 
     artist = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Artwork {n}")
     media_file = factory.django.FileField(filename="art.png", data=png_bytes())
     media_type = KreativeArtwork.MediaType.IMAGE
     content_type = "image/png"
+
+    @factory.post_generation
+    def artist_profile(artwork, create, extracted, **kwargs):
+        """Like `artwork_create`, give the artist their (members-only) profile if they had none."""
+        if create:
+            from konnaxion.kreative.services.professional_profile import profile_get_or_create
+
+            profile_get_or_create(user=artwork.artist)
 
 
 class GalleryFactory(factory.django.DjangoModelFactory):

@@ -122,6 +122,35 @@ def test_a_submitter_sees_their_pending_entry_but_cannot_approve_it(user, user_c
     assert refused.status_code == 403
 
 
+def test_a_tradition_entrys_file_comes_from_its_media_view_for_whoever_sees_the_entry(
+    user, user_client
+):
+    # given a pending entry with a picture, and one without a file
+    created = user_client.post(
+        "/api/kreative/traditions/",
+        {
+            "title": "Fest-noz",
+            "description": "Night dance",
+            "region": "Brittany",
+            "media_file": png_upload("dance.png"),
+        },
+        format="multipart",
+    ).json()
+    bare = TraditionEntryFactory(submitted_by=user)
+    # when
+    url = created["media_url"]
+    own = user_client.get(url)
+    stranger = client_for(UserFactory()).get(url)
+    without = user_client.get(f"/api/kreative/traditions/{bare.pk}/")
+    # then
+    assert url == f"/api/kreative/traditions/{created['id']}/media/"
+    assert (own.status_code, own["Content-Type"]) == (200, "image/png")
+    assert b"".join(own.streaming_content) == png_upload().read()
+    assert stranger.status_code == 404  # pending: seen by its submitter and moderators only
+    assert without.json()["media_url"] is None
+    assert user_client.get(f"/api/kreative/traditions/{bare.pk}/media/").status_code == 404
+
+
 def test_collab_sessions_are_ended_by_their_host(user, user_client):
     session = user_client.post(
         "/api/kreative/collab-sessions/", {"name": "Jam", "session_type": "music"}, format="json"

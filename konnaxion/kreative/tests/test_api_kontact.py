@@ -185,9 +185,9 @@ def test_opportunity_with_attachments_and_lifecycle(user, user_client):
     data = response.json()
     assert (data["status"], data["currency"]) == ("open", "EUR")
     assert [a["name"] for a in data["attachments"]] == ["rules.pdf", "poster.png"]
-    download = user_client.get(
-        f"/api/connect/opportunities/{data['id']}/attachments/{data['attachments'][0]['id']}/"
-    )
+    first = data["attachments"][0]
+    assert first["url"] == f"/api/connect/opportunities/{data['id']}/attachments/{first['id']}/"
+    download = user_client.get(first["url"])
     assert b"".join(download.streaming_content) == pdf_bytes()
     path = f"/api/connect/opportunities/{data['id']}/"
     assert user_client.post(path + "close/").json()["status"] == "closed"

@@ -167,7 +167,7 @@ def test_an_artwork_follows_its_artists_profile():
     blocked_work = artwork_of(lin)
     troll = UserFactory()
     block_create(blocker=troll, blocked=lin)
-    without_profile = artwork_of(UserFactory())
+    newcomer_work = artwork_of(UserFactory())  # uploading made them a members-only profile
     # when
     url = "/api/kreative/artworks/{}/media/"
     answers = {
@@ -175,7 +175,7 @@ def test_an_artwork_follows_its_artists_profile():
         "hidden, the artist": client_for(noor).get(url.format(artwork.pk)),
         "public, anonymous": client_for().get(url.format(blocked_work.pk)),
         "public, across a block": client_for(troll).get(url.format(blocked_work.pk)),
-        "no profile": client_for().get(url.format(without_profile.pk)),
+        "a newcomer's, anonymous": client_for().get(url.format(newcomer_work.pk)),
         "not a number": client_for().get(url.format("abc")),
         "unknown": client_for().get(url.format(987654)),
     }
@@ -185,7 +185,7 @@ def test_an_artwork_follows_its_artists_profile():
         "hidden, the artist": 200,
         "public, anonymous": 200,
         "public, across a block": 404,
-        "no profile": 404,
+        "a newcomer's, anonymous": 404,
         "not a number": 404,
         "unknown": 404,
     }

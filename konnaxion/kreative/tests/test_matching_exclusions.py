@@ -1,6 +1,7 @@
 import pytest
 
 from konnaxion.kreative.matching import rank
+from konnaxion.kreative.suggestion_reasons import reasons_text
 
 from .matching_data import build_index
 
@@ -122,4 +123,4 @@ def test_a_newcomer_gets_the_most_followed_people():
 
     # then
     assert [item.username for item in suggested] == ["star", "known"]
-    assert suggested[0].reasons == ("followed by 3 people",)
+    assert reasons_text(suggested[0].reasons) == ["followed by 3 people"]

@@ -1,6 +1,7 @@
 from dataclasses import replace
 
 from konnaxion.kreative.matching import DEFAULT_WEIGHTS, rank
+from konnaxion.kreative.suggestion_reasons import reasons_text
 
 from .matching_data import build_index
 
@@ -11,9 +12,10 @@ NO_PRIOR = replace(DEFAULT_WEIGHTS, popularity_prior=0.0)
 
 
 def _reasons(index, ids, viewer="viewer", **options):
+    """The reasons of everyone suggested to `viewer`, worded in English (the default language)."""
     names = {user_id: name for name, user_id in ids.items()}
     return {
-        names[item.user_id]: item.reasons
+        names[item.user_id]: tuple(reasons_text(item.reasons))
         for item in rank(viewer=ids[viewer], index=index, top_n=20, **options)
     }
 
@@ -37,6 +39,26 @@ def test_shared_skills_are_named_rarest_first():
     assert reasons["etcher0"] == ("shares 1 skill: etching",)
 
 
+def test_reasons_are_data_a_code_and_its_parameters():
+    # given
+    people = ["viewer", "peer", "friend"]
+    skills = {"viewer": ["etching", "cyanotype"], "peer": ["etching", "cyanotype", "weaving"]}
+    index, ids = build_index(
+        people, skills=skills, follows={"viewer": ["friend"], "friend": ["peer"]}
+    )
+
+    # when
+    suggested = rank(viewer=ids["viewer"], index=index, weights=NO_PRIOR)
+    (peer,) = [item for item in suggested if item.username == "peer"]
+
+    # then: JSON-ready, nothing worded
+    assert peer.reasons == (
+        {"code": "shared_skills", "count": 2, "names": ["cyanotype", "etching"], "more": 0},
+        {"code": "followed_by_people_you_follow", "count": 1},
+        {"code": "followers", "count": 1},
+    )
+
+
 def test_long_lists_of_shared_skills_are_cut():
     # given
     shared = ["etching", "cyanotype", "risograph", "weaving", "ceramics"]
@@ -46,6 +68,7 @@ def test_long_lists_of_shared_skills_are_cut():
     (reason,) = _reasons(index, ids)["peer"]
 
     # then
+    assert rank(viewer=ids["viewer"], index=index)[0].reasons[0]["more"] == 2
     assert reason.startswith("shares 5 skills: ")
     assert reason.endswith(" and 2 more")
     assert reason.count(",") == 2

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
 
+from konnaxion.kreative.api.stored_files import artwork_media_url
 from konnaxion.web.connect_forms import (
     OPPORTUNITY_STATUS_LABELS,
     OPPORTUNITY_TYPE_LABELS,
@@ -43,6 +43,5 @@ def scope_label(value: str) -> str:
 def artwork_image_url(artwork) -> str:
     """The artwork's picture for a grid: its smallest derived size of at least 256 pixels
     (the original until the derived sizes exist), through the view that checks visibility."""
-    url = reverse("kreative-artwork-media", args=[artwork.pk])
     sizes = sorted(px for px in settings.ARTWORK_RESOLUTIONS if px >= GRID_IMAGE_PIXELS)
-    return f"{url}?size={sizes[0]}" if sizes else url
+    return artwork_media_url(artwork.pk, size=sizes[0] if sizes else None)

@@ -118,6 +118,35 @@ def test_follow_a_suggestion_and_dismiss_another(page):
     expect(page.get_by_text("1 followers")).to_be_visible()
 
 
+def test_the_panel_and_the_people_list_agree_on_whom_one_follows(page):
+    # given two people who share ada's craft, both in the panel and in the People list
+    ada = UserFactory(username="ada")
+    profile_for(ada, skills=["etching"])
+    profile_for(UserFactory(username="lin"), display_name="Lin Wei", skills=["etching"])
+    profile_for(UserFactory(username="noor"), display_name="Noor Haddad", skills=["etching"])
+    sign_in(page, ada)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Connect").click()
+    panel, people = page.locator("#suggestions"), page.locator(".person-list")
+    expect(people.get_by_role("button", name="Follow lin")).to_be_visible()
+    page.evaluate("window.stillTheSamePage = true")
+    # when she follows lin from the panel
+    panel.get_by_role("button", name="Follow lin").click()
+    # then lin's card below turns to "Unfollow" at once
+    expect(panel.get_by_role("status")).to_have_text("You follow lin.")
+    expect(people.get_by_role("button", name="Unfollow lin")).to_be_visible()
+    expect(people.get_by_role("button", name="Follow lin", exact=True)).to_have_count(0)
+    # when she follows noor from noor's card
+    people.get_by_role("button", name="Follow noor").click()
+    # then noor leaves the panel, which renders itself again, and the focus stays on the card
+    expect(people.get_by_role("button", name="Unfollow noor")).to_be_visible()
+    expect(panel.get_by_text("@noor")).to_have_count(0)
+    expect(people.get_by_role("status")).to_have_text("You follow noor.")
+    expect(people.get_by_role("status")).to_be_focused()
+    assert page.evaluate("window.stillTheSamePage") is True
+    followed = Follow.objects.filter(follower=ada).values_list("followee__username", flat=True)
+    assert set(followed) == {"lin", "noor"}
+
+
 def test_post_an_opportunity_and_find_it_with_the_filters(page):
     # given
     sign_in(page, UserFactory(username="ada"))

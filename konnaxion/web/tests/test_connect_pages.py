@@ -6,7 +6,12 @@ from django.test import Client
 
 from konnaxion.kreative.models import Follow, Opportunity, OpportunityAttachment, SavedOpportunity
 from konnaxion.kreative.services.professional_profile import block_create
-from konnaxion.kreative.tests.factories import opportunity_for, png_bytes, profile_for
+from konnaxion.kreative.tests.factories import (
+    opportunity_for,
+    png_bytes,
+    png_upload,
+    profile_for,
+)
 from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +61,19 @@ def test_people_search_filters_by_text_skill_region_role_and_openness(client):
     assert "@<bdi>sam</bdi>" in by_text and "@<bdi>lin</bdi>" not in by_text
 
 
+def test_people_cards_show_the_picture_through_the_avatar_view(client):
+    # given one person with a picture and one without
+    profile_for(UserFactory(username="noor"), avatar=png_upload("me.png"))
+    profile_for(UserFactory(username="lin"))
+    # when
+    html = client.get("/connect/", {"tab": "people"}).content.decode()
+    picture = client.get("/api/profiles/noor/avatar/")
+    # then
+    assert html.count('class="avatar person-avatar"') == 1
+    assert 'src="/api/profiles/noor/avatar/"' in html
+    assert (picture.status_code, picture["Content-Type"]) == (200, "image/webp")
+
+
 def test_people_hides_hidden_profiles_and_people_across_a_block():
     # given
     ada = UserFactory(username="ada")
@@ -89,6 +107,8 @@ def test_follow_and_unfollow_with_htmx_return_the_button():
     # then
     assert "Follow noor" in unfollowed.content.decode()
     assert not Follow.objects.filter(follower=ada, followee=noor).exists()
+    # and each time the suggestions panel is told to render itself again
+    assert followed["HX-Trigger"] == unfollowed["HX-Trigger"] == "follows-changed"
 
 
 def test_following_oneself_is_refused_and_across_a_block_is_404():
@@ -103,6 +123,7 @@ def test_following_oneself_is_refused_and_across_a_block_is_404():
     blocked = client.post("/connect/people/troll/follow/", {"action": "follow"})
     # then
     assert "You cannot follow yourself." in myself.content.decode()
+    assert "HX-Trigger" not in myself  # nothing changed
     assert blocked.status_code == 404
     assert not Follow.objects.exists()
 

@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 from konnaxion.kreative.models import Follow, SuggestionDismissal
 from konnaxion.kreative.services.professional_profile import block_create
 from konnaxion.kreative.tests.factories import profile_for
+from konnaxion.users.models import User
 from konnaxion.users.tests.factories import UserFactory
 from konnaxion.web.tests.test_connect_pages import signed_in
 
@@ -45,6 +47,31 @@ def test_the_panel_shows_suggestions_with_their_reasons(etchers):
     assert "ada" not in suggested(html)
 
 
+def test_the_panel_words_the_reasons_in_the_language_picked_on_the_site(etchers):
+    # given
+    client = signed_in(etchers)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    # when
+    html = client.get("/connect/", {"tab": "people"}).content.decode()
+    followed = client.post("/connect/suggestions/lin/follow/", **HTMX).content.decode()
+    # then: singular and plural, on the page and in the panel htmx brings back
+    assert '<html lang="fr"' in html
+    assert "<li><bdi>partage 2 compétences : cyanotype, etching</bdi></li>" in html
+    assert "<li><bdi>partage 1 compétence : etching</bdi></li>" in html
+    assert "shares" not in html
+    assert "<li><bdi>partage 1 compétence : etching</bdi></li>" in followed
+
+
+def test_the_panel_words_the_reasons_in_arabic_with_the_dual(etchers):
+    # when: the browser asks for Arabic
+    html = signed_in(etchers).get("/connect/", {"tab": "people"}, HTTP_ACCEPT_LANGUAGE="ar")
+    html = html.content.decode()
+    # then: two skills take the dual (no digit), one skill the singular with "one"
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "<li><bdi>مهارتان مشتركتان: cyanotype، etching</bdi></li>" in html
+    assert "<li><bdi>مهارة مشتركة واحدة: etching</bdi></li>" in html
+
+
 def test_anonymous_visitors_are_asked_to_sign_in(client, etchers):
     html = client.get("/connect/").content.decode()
     assert "Sign in to see the people suggested for you." in html
@@ -65,6 +92,35 @@ def test_following_a_suggestion_replaces_it_with_the_next_one(etchers, settings)
     assert "You follow lin." in html
     assert suggested(html) == ["noor"]
     assert Follow.objects.filter(follower=etchers, followee__username="lin").exists()
+
+
+def test_following_a_suggestion_also_turns_that_persons_button_in_the_people_list(etchers):
+    # given the People tab, where lin's card says "Follow lin"
+    client = signed_in(etchers)
+    lin = User.objects.get(username="lin")
+    page = client.get("/connect/?tab=people").content.decode()
+    card = page[page.index('<ul class="person-list">') :]
+    assert f'<div class="follow" id="follow-{lin.pk}">' in card
+    # when she follows lin from the panel
+    html = client.post(
+        "/connect/suggestions/lin/follow/", {"purpose": "follow"}, **HTMX
+    ).content.decode()
+    # then after the panel comes lin's button, now "Unfollow", swapped out of band by htmx
+    panel_end = html.index("</section>") + len("</section>")
+    button = html[panel_end:]
+    assert button.strip().startswith(
+        f'<div class="follow" id="follow-{lin.pk}" hx-swap-oob="true">'
+    )
+    assert "Unfollow lin" in button and 'name="action" value="unfollow"' in button
+    assert 'name="next" value="/connect/?tab=people&amp;purpose=follow"' in button
+    # and the panel listens for follows made from the cards, to render itself again
+    assert 'hx-trigger="follows-changed from:body"' in html[:panel_end]
+
+
+def test_a_refused_follow_sends_no_button(etchers):
+    html = signed_in(etchers).post("/connect/suggestions/ada/follow/", **HTMX).content.decode()
+    assert "You cannot follow yourself." in html
+    assert "hx-swap-oob" not in html
 
 
 def test_dismissing_a_suggestion_replaces_it_with_the_next_one(etchers, settings):

@@ -1,4 +1,5 @@
-"""Every string of the web front is translated in each catalog, and the catalogs compile."""
+"""Every string of the web front (and of the suggestion reasons it shows) is translated in each
+catalog, with every plural form, and the catalogs compile."""
 
 import ast
 import re
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.utils.translation.template import templatize
 
 WEB = Path(__file__).resolve().parent.parent
+# Python modules outside the web app whose strings the web front shows.
+SHOWN_BY_THE_WEB = [WEB.parent / "kreative" / "suggestion_reasons.py"]
 CATALOGS = {
     code: settings.BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"
     for code in ("fr", "es", "ar")
@@ -17,6 +20,8 @@ CATALOGS = {
 # templatize() turns a template into Python-like text with gettext(u'...') calls.
 GETTEXT_CALL = re.compile(r"""\bgettext\((u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))\)""")
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy"}
+NGETTEXT_NAMES = {"ngettext", "ngettext_lazy"}
+PGETTEXT_NAMES = {"pgettext", "pgettext_lazy"}
 
 
 def strings_of_templates() -> set[str]:
@@ -29,19 +34,24 @@ def strings_of_templates() -> set[str]:
 
 
 def strings_of_python() -> set[str]:
+    return {msgid for context, msgid, plural in messages_of_python() if not context and not plural}
+
+
+def messages_of_python() -> set[tuple[str, str, str]]:
+    """(context, msgid, msgid_plural) of every translation call, "" where there is none."""
     found = set()
-    for path in WEB.glob("**/*.py"):
-        if "tests" in path.parts:
-            continue
+    paths = [path for path in WEB.glob("**/*.py") if "tests" not in path.parts]
+    for path in paths + SHOWN_BY_THE_WEB:
         for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in GETTEXT_NAMES
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                found.add(node.args[0].value)
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            literals = [arg.value for arg in node.args if isinstance(arg, ast.Constant)]
+            if node.func.id in GETTEXT_NAMES and node.args[:1] and literals[:1]:
+                found.add(("", literals[0], ""))
+            elif node.func.id in NGETTEXT_NAMES and len(literals) >= 2:
+                found.add(("", literals[0], literals[1]))
+            elif node.func.id in PGETTEXT_NAMES and len(literals) == 2:
+                found.add((literals[0], literals[1], ""))
     return found
 
 
@@ -51,6 +61,13 @@ def test_the_scan_finds_the_strings_of_templates_and_code():
     assert "You are signed in as %(name)s." in strings
     assert "Email address" in strings
     assert "You are signed out." in strings
+    assert ("", "follows you", "") in messages_of_python()
+    assert (
+        "",
+        "followed by %(count)s person you follow",
+        "followed by %(count)s people you follow",
+    ) in messages_of_python()
+    assert ("list separator", ", ", "") in messages_of_python()
 
 
 @pytest.mark.parametrize("language", sorted(CATALOGS))
@@ -66,11 +83,39 @@ def test_every_string_has_a_translation(language):
 
 
 @pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_every_plural_and_context_message_has_all_its_forms(language):
+    # given
+    catalog = polib.pofile(str(CATALOGS[language]))
+    forms = int(re.search(r"nplurals=(\d+)", catalog.metadata["Plural-Forms"]).group(1))
+    translated = {
+        (entry.msgctxt or "", entry.msgid, entry.msgid_plural): entry
+        for entry in catalog.translated_entries()
+    }
+    # when
+    wanted = {key for key in messages_of_python() if key[0] or key[2]}
+    missing = wanted - set(translated)
+    # then
+    assert not missing, f"untranslated in {language}: {sorted(missing)}"
+    for key in wanted:
+        if key[2]:
+            assert len(translated[key].msgstr_plural) == forms, key
+
+
+def placeholders(text: str) -> set[str]:
+    return set(re.findall(r"%\(\w+\)s", text))
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
 def test_placeholders_survive_translation(language):
     for entry in polib.pofile(str(CATALOGS[language])):
-        assert set(re.findall(r"%\(\w+\)s", entry.msgid)) == set(
-            re.findall(r"%\(\w+\)s", entry.msgstr)
-        ), entry.msgid
+        if not entry.msgid_plural:
+            assert placeholders(entry.msgid) == placeholders(entry.msgstr), entry.msgid
+            continue
+        expected = placeholders(entry.msgid_plural)
+        for form in entry.msgstr_plural.values():
+            # A form for 0, 1 or 2 may say its number in words ("شخصان", two people).
+            assert placeholders(form) <= expected, (entry.msgid, form)
+            assert len(expected - placeholders(form)) <= 1, (entry.msgid, form)
 
 
 def test_compiled_catalogs_are_installed():

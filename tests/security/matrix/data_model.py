@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from konnaxion.ekoh.models import ExpertiseCategory, ScoreConfiguration
@@ -27,6 +28,7 @@ from konnaxion.kreative.tests.factories import (
     KreativeArtworkFactory,
     TagFactory,
     TraditionEntryFactory,
+    png_bytes,
     png_upload,
 )
 from konnaxion.smart_vote.models import EmergingExpert, VoteModality, VoteResult
@@ -44,7 +46,9 @@ def world_setup(world: World) -> None:
     world.tag = TagFactory(name="etching")
     world.artwork = KreativeArtworkFactory(artist=owner)
     world.gallery = GalleryFactory(created_by=owner)
-    world.tradition = TraditionEntryFactory(submitted_by=owner)
+    world.tradition = TraditionEntryFactory(
+        submitted_by=owner, media_file=ContentFile(png_bytes(), name="song.png")
+    )
     world.session = CollabSessionFactory(host=owner, started_at=timezone.now())
     world.project = project_for(owner, title="Private works", visibility=Project.Visibility.MEMBERS)
     member = world.users["member"] = UserFactory(username="member")
@@ -193,16 +197,15 @@ ROWS += [
     row("GET", "api/kreative/^tags/$", ANY),
     row("POST", "api/kreative/^tags/$", everyone(201), body={"names": ["cyanotype"]}),
     row("GET", f"api/kreative/^tags/{PK}/$", ANY, path="/api/kreative/tags/{w.tag.pk}/"),
-    row("GET", "api/kreative/^artworks/$", ANY),
+    # Artworks are read as their artist's profile is (anonymous visitors: public ones only);
+    # the detail's row, with a members-only profile and a block, is in `media.py`.
+    row("GET", "api/kreative/^artworks/$", {"anonymous": 200, "stranger": 200}),
     row(
         "POST",
         "api/kreative/^artworks/$",
         everyone(201),
         body=lambda w: {"title": "Study", "media_file": png_upload()},
         format="multipart",
-    ),
-    row(
-        "GET", f"api/kreative/^artworks/{PK}/$", ANY, path="/api/kreative/artworks/{w.artwork.pk}/"
     ),
     row(
         "PATCH",
@@ -278,6 +281,12 @@ ROWS += [
         {"anonymous": 401, "stranger": 404, "owner": 200},
         path="/api/kreative/traditions/{w.tradition.pk}/",
         body={"title": "Renamed"},
+    ),
+    row(
+        "GET",
+        f"api/kreative/^traditions/{PK}/media/$",
+        {"anonymous": 401, "stranger": 404, "owner": 200, "moderator": 200},
+        path="/api/kreative/traditions/{w.tradition.pk}/media/",
     ),
     row(
         "POST",

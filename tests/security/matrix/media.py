@@ -1,4 +1,5 @@
-"""Pictures: avatars and artwork files, seen by whoever may see the profile they belong to.
+"""Pictures and artworks: avatars, artworks and their files, seen by whoever may see the
+profile they belong to.
 
 `media_artist` has a members-only profile with a picture and an artwork; `media_blocked` is
 blocked by the artist. Anonymous visitors and the blocked user are told nothing exists.
@@ -44,6 +45,12 @@ ROWS = [
         f"api/profiles/^{USERNAME}/avatar/$",
         SEEN_BY_MEMBERS,
         path="/api/profiles/media-artist/avatar/",
+    ),
+    row(
+        "GET",
+        f"api/kreative/^artworks/{PK}/$",
+        SEEN_BY_MEMBERS,
+        path="/api/kreative/artworks/{w.media_artwork.pk}/",
     ),
     row(
         "GET",
