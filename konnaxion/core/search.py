@@ -78,9 +78,9 @@ class SearchSource:
         return self.queryset.count()
 
     def read(self, start: int, stop: int) -> tuple[list[dict[str, Any]], int | None]:
-        """Results [start:stop] and the number of matches, in one query (`count(*) OVER ()`
-        beside the rows); the number is None when a page past the end leaves nothing to read
-        it from."""
+        """Results [start:stop] and the number of matches, in one query (`count(*) OVER` the
+        whole ordered result, beside the rows); the number is None when a page past the end
+        leaves no row to read it from."""
         # The window is ordered like the rows, over all of them: PostgreSQL sorts once and
         # computes the score below the window, which otherwise keeps every match whole (with
         # the vector the score reads) in its buffer until it has counted them all.
@@ -125,8 +125,11 @@ def snippet_html(text: str | None) -> str:
 
 def page_slice(page: str | None, page_size: int) -> slice:
     """The rows of page `page` (a number from 1, as given in a query string), or of the first
-    page when it is not one: what a paginator will most likely ask `SearchResults` for."""
-    number = int(page) if page and page.isdigit() and int(page) >= 1 else 1
+    page when it is not one: what a paginator will most likely ask `SearchResults` for. Only a
+    guess: a page number past any result (too long for SQL's OFFSET, even) is left to the
+    paginator, which refuses it."""
+    plausible = page is not None and page.isdigit() and len(page) <= 9 and int(page) >= 1
+    number = int(page) if plausible else 1
     return slice((number - 1) * page_size, number * page_size)
 
 

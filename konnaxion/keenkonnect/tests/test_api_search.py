@@ -226,6 +226,9 @@ def test_pages_follow_one_order_and_each_gives_the_count():
     assert ids == [(r["kind"], r["id"]) for r in everything["results"]]
     assert beyond.status_code == 404
     assert beyond.json()["error"]["code"]
+    far_beyond = page(page="1" + "0" * 20)
+    assert far_beyond.status_code == 404
+    assert far_beyond.json()["error"]["code"]
 
 
 def test_the_type_filter_follows_the_current_version():
