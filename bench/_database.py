@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
-def database_setup(data_dir: Path, **environment: str) -> None:
+def database_setup(data_dir: Path, **environment: str) -> list[str]:
     """Set up Django over the embedded servers of `data_dir` and bring its schema up to date.
-    `environment` adds settings read from the environment (e.g. THROTTLE_USER)."""
+    `environment` adds settings read from the environment (e.g. THROTTLE_USER). Returns the
+    migrations it applied (`app.name`): a kept database was migrated, its data included."""
     os.environ.setdefault("KONNAXION_DATA_DIR", str(data_dir))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     for name, value in environment.items():
@@ -23,8 +24,13 @@ def database_setup(data_dir: Path, **environment: str) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     call_command("migrate", verbosity=0)
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
 def rows_copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

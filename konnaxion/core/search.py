@@ -1,21 +1,23 @@
 """The platform search: one endpoint, several kinds of results (docs/search.md).
 
 Each kind is a `SearchProvider` named in the SEARCH_PROVIDERS setting: given the query, the
-caller and the filters, it returns a queryset already filtered by what the caller may see (in
-SQL), annotated with a `score` and ordered by it. `search_run` merges the providers' rows by
-score into one lazily evaluated, paginable list.
+caller and the filters, it returns a `SearchSource`, a queryset already filtered by what the
+caller may see (in SQL), annotated with a `score` and ordered by it. `search_run` merges the
+kinds' rows by score into one paginable list that reads a page and the count in one query per
+kind.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, RowRange, Window
 from django.utils.module_loading import import_string
 
 # ts_headline marks matches with these characters, replaced by <mark> once the text is escaped.
@@ -62,16 +64,47 @@ def search_filters_from(data: dict[str, Any]) -> SearchFilters:
     )
 
 
+class SearchSource:
+    """One kind's matches for one search: `queryset` is filtered by what the caller may see (in
+    SQL), annotated with a `score` and ordered best first; `result` turns one of its rows into
+    a result. Providers with more to load per result override `results`, which is given the
+    page's rows only."""
+
+    def __init__(self, queryset: QuerySet, result: Callable[[Any], dict[str, Any]]) -> None:
+        self.queryset = queryset
+        self.result = result
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def read(self, start: int, stop: int) -> tuple[list[dict[str, Any]], int | None]:
+        """Results [start:stop] and the number of matches, in one query (`count(*) OVER` the
+        whole ordered result, beside the rows); the number is None when a page past the end
+        leaves no row to read it from."""
+        # The window is ordered like the rows, over all of them: PostgreSQL sorts once and
+        # computes the score below the window, which otherwise keeps every match whole (with
+        # the vector the score reads) in its buffer until it has counted them all.
+        total = Window(
+            Count("*"),
+            order_by=list(self.queryset.query.order_by),
+            frame=RowRange(start=None, end=None),
+        )
+        rows = list(self.queryset.annotate(search_total=total)[start:stop])
+        total = rows[0].search_total if rows else (0 if start == 0 else None)
+        return self.results(rows), total
+
+    def results(self, rows: list[Any]) -> list[dict[str, Any]]:
+        return [self.result(row) for row in rows]
+
+
 class SearchProvider(Protocol):
-    """One kind of result. `filters` lists the SearchFilters fields it understands; a search
-    using any other narrowing filter leaves this kind out."""
+    """One kind of result. A search using a narrowing filter (project, type...) leaves this kind
+    out unless it `understands_document_filters`."""
 
     kind: str
     understands_document_filters: bool
 
-    def queryset(self, *, query: str, user, filters: SearchFilters) -> QuerySet: ...
-
-    def result(self, row: Any) -> dict[str, Any]: ...
+    def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource: ...
 
 
 @cache
@@ -90,17 +123,33 @@ def snippet_html(text: str | None) -> str:
     return escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
 
 
-class SearchResults:
-    """The merged results of several providers, best score first, evaluated per page: a page
-    [a:b] reads the first b rows of each provider (one query each) and merges them."""
+def page_slice(page: str | None, page_size: int) -> slice:
+    """The rows of page `page` (a number from 1, as given in a query string), or of the first
+    page when it is not one: what a paginator will most likely ask `SearchResults` for. Only a
+    guess: a page number past any result (too long for SQL's OFFSET, even) is left to the
+    paginator, which refuses it."""
+    plausible = page is not None and page.isdigit() and len(page) <= 9 and int(page) >= 1
+    number = int(page) if plausible else 1
+    return slice((number - 1) * page_size, number * page_size)
 
-    def __init__(self, sources: list[tuple[SearchProvider, QuerySet]]) -> None:
+
+class SearchResults:
+    """The merged results of several kinds, best score first, read by pages: rows [a:b] are
+    the rows [a:b] of a single kind, or the first b of each kind merged by score (ties: kind,
+    id). The expected page is read together with the count, one query per kind; a paginator
+    asks for the count first, then for that page (or its beginning, on the last page)."""
+
+    def __init__(self, sources: list[SearchSource], *, expected_page: slice) -> None:
         self.sources = sources
+        self.expected_page = expected_page
         self._count: int | None = None
+        self._read: tuple[int, int, list[dict[str, Any]]] | None = None
 
     def count(self) -> int:
         if self._count is None:
-            self._count = sum(queryset.count() for _provider, queryset in self.sources)
+            self._rows(self.expected_page.start, self.expected_page.stop)
+        if self._count is None:
+            self._count = sum(source.count() for source in self.sources)
         return self._count
 
     def __len__(self) -> int:
@@ -109,25 +158,43 @@ class SearchResults:
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
         if not isinstance(item, slice):
             raise TypeError("SearchResults are read by pages")
+        start = item.start or 0
         stop = item.stop if item.stop is not None else self.count()
-        rows = []
-        for provider, queryset in self.sources:
-            if len(self.sources) == 1:
-                # A single kind pages straight in SQL.
-                return [provider.result(row) for row in queryset[item.start or 0 : stop]]
-            rows.extend(provider.result(row) for row in queryset[:stop])
-        rows.sort(key=lambda row: (-row["score"], row["kind"], str(row["id"])))
-        return rows[item]
+        return self._rows(start, stop)
+
+    def _rows(self, start: int, stop: int) -> list[dict[str, Any]]:
+        if self._read is not None:
+            read_start, read_stop, rows = self._read
+            if read_start == start and stop <= read_stop:
+                return rows[: stop - start]
+        if stop <= start:
+            return []
+        single = len(self.sources) == 1
+        rows, total = [], 0
+        for source in self.sources:
+            # A single kind pages straight in SQL; merged kinds each give their first rows.
+            results, matches = source.read(start if single else 0, stop)
+            rows.extend(results)
+            total = None if total is None or matches is None else total + matches
+        if not single:
+            rows.sort(key=lambda row: (-row["score"], row["kind"], str(row["id"])))
+            rows = rows[start:stop]
+        if self._count is None and total is not None:
+            self._count = total
+        self._read = (start, stop, rows)
+        return rows
 
 
-def search_run(*, query: str, user, filters: SearchFilters) -> SearchResults:
+def search_run(
+    *, query: str, user, filters: SearchFilters, expected_page: slice = slice(0, 20)
+) -> SearchResults:
     """Everything `user` may see that matches `query` (websearch syntax), over the kinds the
-    filters allow."""
+    filters allow; only those kinds' queries run. `expected_page` is read with the count."""
     sources = []
     for kind, provider in search_providers().items():
         if filters.kinds and kind not in filters.kinds:
             continue
         if filters.document_only and not provider.understands_document_filters:
             continue
-        sources.append((provider, provider.queryset(query=query, user=user, filters=filters)))
-    return SearchResults(sources)
+        sources.append(provider.source(query=query, user=user, filters=filters))
+    return SearchResults(sources, expected_page=expected_page)

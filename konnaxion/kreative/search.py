@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
-from konnaxion.core.search import SearchFilters, snippet_html
+from konnaxion.core.search import SearchFilters, SearchSource, snippet_html
 from konnaxion.kreative.selectors import opportunities_search, profiles_search
 
 
@@ -14,8 +12,11 @@ class ProfileSearch:
     kind = "profile"
     understands_document_filters = False
 
-    def queryset(self, *, query: str, user, filters: SearchFilters) -> QuerySet:
-        return profiles_search(user=user, query=query)
+    def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
+        # A result shows no skills or styles: they are not loaded.
+        return SearchSource(
+            profiles_search(user=user, query=query).prefetch_related(None), self.result
+        )
 
     def result(self, row: Any) -> dict[str, Any]:
         username = row.user.username
@@ -38,8 +39,10 @@ class OpportunitySearch:
     kind = "opportunity"
     understands_document_filters = False
 
-    def queryset(self, *, query: str, user, filters: SearchFilters) -> QuerySet:
-        return opportunities_search(user=user, query=query)
+    def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
+        # A result shows the tags, not the attachments.
+        queryset = opportunities_search(user=user, query=query).prefetch_related(None)
+        return SearchSource(queryset.prefetch_related("tags"), self.result)
 
     def result(self, row: Any) -> dict[str, Any]:
         return {

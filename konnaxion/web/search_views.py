@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from konnaxion.core.errors import NotFound
-from konnaxion.core.search import search_filters_from, search_run
+from konnaxion.core.search import page_slice, search_filters_from, search_run
 from konnaxion.keenkonnect import selectors
 from konnaxion.keenkonnect.models import Project
 from konnaxion.web.search_forms import KIND_LABELS, DocumentSearchForm, SearchForm
@@ -47,7 +47,12 @@ def _results_context(
     data = dict(form.cleaned_data)
     if project is not None:
         data |= {"project": project.slug, "kind": ["document"]}
-    results = search_run(query=data["q"], user=request.user, filters=search_filters_from(data))
+    results = search_run(
+        query=data["q"],
+        user=request.user,
+        filters=search_filters_from(data),
+        expected_page=page_slice(request.GET.get("page"), PAGE_SIZE),
+    )
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     for result in page.object_list:
         result["link"] = _page_link(result)

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from konnaxion.core.errors import ValidationFailed
-from konnaxion.core.search import search_filters_from, search_run
+from konnaxion.core.search import page_slice, search_filters_from, search_run
 
 KINDS = ("document", "profile", "opportunity")
 
@@ -68,6 +68,10 @@ class SearchView(GenericAPIView):
             raise ValidationFailed(details={"fields": params.errors})
         data = params.validated_data
         filters = search_filters_from(data)
-        results = search_run(query=data["q"], user=request.user, filters=filters)
+        page_size = self.paginator.get_page_size(request)
+        expected = page_slice(request.query_params.get(self.paginator.page_query_param), page_size)
+        results = search_run(
+            query=data["q"], user=request.user, filters=filters, expected_page=expected
+        )
         page = self.paginate_queryset(results)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

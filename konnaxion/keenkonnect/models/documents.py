@@ -46,6 +46,11 @@ class DocumentVersion(models.Model):
             models.UniqueConstraint(
                 fields=["resource", "number"], name="keenkonnect_documentversion_number_unique"
             ),
+            # The target of ProjectResource's (current_version, current_content_type) key.
+            models.UniqueConstraint(
+                fields=["id", "content_type"],
+                name="keenkonnect_documentversion_id_content_type_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(number__gte=1), name="keenkonnect_documentversion_number_positive"
             ),

@@ -33,6 +33,10 @@ class ProjectResource(models.Model):
         blank=True,
         related_name="+",
     )
+    # The current version's content type, kept on the row by the services that change the
+    # current version, so that search filters by file type before ranking. A composite foreign
+    # key (migration 0006) makes PostgreSQL refuse a value other than the version's own.
+    current_content_type = models.CharField(max_length=100, blank=True, default="")
     trashed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     trashed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -65,9 +65,12 @@ def _append(
         comment=comment,
     )
     ProjectResource.objects.filter(pk=resource.pk).update(
-        current_version=version, updated_at=timezone.now()
+        current_version=version,
+        current_content_type=version.content_type,
+        updated_at=timezone.now(),
     )
     resource.current_version = version
+    resource.current_content_type = version.content_type
     audit_record(
         project_id=resource.project_id,
         resource=resource,

@@ -259,7 +259,8 @@ def resource_create(
             uploaded_by=actor,
         )
         resource.current_version = version
-        resource.save(update_fields=["current_version"])
+        resource.current_content_type = version.content_type
+        resource.save(update_fields=["current_version", "current_content_type"])
         audit_record(
             project_id=project.pk,
             resource=resource,

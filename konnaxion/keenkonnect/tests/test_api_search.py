@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, Project
+from konnaxion.keenkonnect.selectors import resource_get_visible
+from konnaxion.keenkonnect.services.document_versioning import version_create
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
-from konnaxion.keenkonnect.tests.files import incoming_file
+from konnaxion.keenkonnect.tests.files import incoming_file, png_bytes
 from konnaxion.keenkonnect.tests.stockage import client_for, team_project
+from konnaxion.kreative.tests.factories import profile_for
 from konnaxion.users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,8 +189,64 @@ def test_query_count_does_not_grow_with_rows(rows, django_assert_max_num_queries
         ProjectResource.objects.filter(pk=resource.pk).update(extracted_text=f"gravel path {index}")
         resource_vector_refresh(resource_ids=[resource.pk])
     client = client_for(owner)
-    # when
-    with django_assert_max_num_queries(8):
+    # when: the token, then for documents the ranked page with the count and the page's
+    # details; for profiles and for opportunities, their page with the count
+    with django_assert_max_num_queries(5):
         response = client.get("/api/search/", {"q": "gravel", "page_size": 100})
     # then
     assert response.json()["count"] == rows
+    # when: only documents are asked for, the other kinds' queries do not run
+    with django_assert_max_num_queries(3):
+        response = client.get("/api/search/", {"q": "gravel", "kind": "document"})
+    # then
+    assert response.json()["count"] == rows
+
+
+def test_pages_follow_one_order_and_each_gives_the_count():
+    # given: 25 documents and a profile that match, with different scores
+    project, users = team_project()
+    owner = users["owner"]
+    for number in range(25):
+        words = " ".join(["cedar"] * (number % 4 + 1))
+        _document(project, owner, [f"{words} shingles {number}."], name=f"c{number}.pdf")
+    profile_for(UserFactory(username="cedric"), display_name="Cedric", headline="Cedar roofer")
+    client = client_for(owner)
+
+    def page(**params):
+        return client.get("/api/search/", {"q": "cedar", "page_size": 10, **params})
+
+    everything = client.get("/api/search/", {"q": "cedar", "page_size": 100}).json()
+    # when
+    pages = [page().json(), page(page=2).json(), page(page="last").json()]
+    beyond = page(page=4)
+    # then
+    assert everything["count"] == 26
+    assert [body["count"] for body in pages] == [26, 26, 26]
+    ids = [(r["kind"], r["id"]) for body in pages for r in body["results"]]
+    assert ids == [(r["kind"], r["id"]) for r in everything["results"]]
+    assert beyond.status_code == 404
+    assert beyond.json()["error"]["code"]
+    far_beyond = page(page="1" + "0" * 20)
+    assert far_beyond.status_code == 404
+    assert far_beyond.json()["error"]["code"]
+
+
+def test_the_type_filter_follows_the_current_version():
+    # given: a PDF that became an image
+    project, users = team_project()
+    owner = users["owner"]
+    resource = _document(project, owner, ["Walnut veneer sample."], "w.pdf", title="Walnut")
+    version_create(
+        resource=resource_get_visible(user=owner, project=project, resource_id=resource.pk),
+        upload=incoming_file(png_bytes(), name="walnut.png"),
+        actor=owner,
+    )
+    client = client_for(owner)
+
+    def found(file_type):
+        params = {"q": "walnut", "type": file_type}
+        return [r["id"] for r in client.get("/api/search/", params).json()["results"]]
+
+    # then
+    assert found("png") == [str(resource.pk)]
+    assert found("pdf") == []
