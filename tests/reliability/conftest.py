@@ -23,14 +23,7 @@ def fault_redis(settings) -> Iterator[RedisServer]:
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [
-                    {
-                        "address": server.url(db=2),
-                        "socket_timeout": settings.CHANNEL_LAYER_SOCKET_TIMEOUT,
-                    }
-                ]
-            },
+            "CONFIG": {"hosts": [server.url(db=2)]},
         }
     }
     yield server
