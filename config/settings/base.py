@@ -111,10 +111,20 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
+# channels_redis waits for messages in 5-second BZPOPMIN calls, and redis-py's default socket
+# timeout is also 5 s: the read could time out during its own wait and kill an idle socket.
+CHANNEL_LAYER_SOCKET_TIMEOUT = 15
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [redis_url_for(REDIS_URL, db=2)]},
+        "CONFIG": {
+            "hosts": [
+                {
+                    "address": redis_url_for(REDIS_URL, db=2),
+                    "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
+                }
+            ]
+        },
     }
 }
 # Seconds a request waits for the channel layer before dropping a real-time event.

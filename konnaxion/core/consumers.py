@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 # Close codes shared by every WebSocket route.
+# RFC 6455's "try again later": a service the socket needs (Redis) is unavailable.
+CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
@@ -14,7 +21,29 @@ CLOSE_CONFLICT = 4409
 
 
 class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
-    """Refuses anonymous clients; subclasses authorize in `authorize()` and every event."""
+    """Refuses anonymous clients; subclasses authorize in `authorize()` and every event.
+
+    When Redis (the channel layer, the room slots) fails, the socket is closed with
+    CLOSE_TRY_AGAIN_LATER instead of being dropped: clients reconnect and resume (`since`, the
+    room's sync), nothing they were told was stored is lost.
+    """
+
+    accepted = False
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except RedisError as exc:
+            logger.warning("WebSocket %s closed, Redis failed: %r", scope.get("path"), exc)
+            # The client may be gone already; there is nobody left to tell then.
+            with contextlib.suppress(RuntimeError, OSError):
+                if not self.accepted:
+                    await send({"type": "websocket.accept"})
+                await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+
+    async def accept(self, subprotocol: str | None = None, headers=None) -> None:
+        await super().accept(subprotocol, headers)
+        self.accepted = True
 
     async def connect(self) -> None:
         user = self.scope.get("user")

@@ -84,6 +84,10 @@ class RoomConsumer(AuthenticatedConsumer):
         self.group = f"room.{self.session_id}"
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.awareness: dict[int, AwarenessEntry] = {}
+        # Document versions the client is known to have: all up to `doc_version` (None before
+        # its first sync), and those in `doc_ahead` above it.
+        self.doc_version: int | None = None
+        self.doc_ahead: set[int] = set()
         await self._touch(joined=True)
         await self.accept()
         await self.send_json(
@@ -192,6 +196,7 @@ class RoomConsumer(AuthenticatedConsumer):
             return
         if time.monotonic() - self.touched_at >= ACTIVITY_RESOLUTION.total_seconds():
             await self._touch()
+        await self._resync_if_behind()
         await self.send_json({"type": "heartbeat"})
 
     async def _touch(self, *, joined: bool = False) -> None:
@@ -236,10 +241,11 @@ class RoomConsumer(AuthenticatedConsumer):
             await self._group_send("room.awareness", frame=frame)
             return
         if message.step == SyncStep.STEP1:
-            reply = await database_sync_to_async(documents.sync_step2_frame)(
+            reply, version = await database_sync_to_async(documents.sync_step2_reply)(
                 session_id=self.session_id, state_vector=message.payload
             )
             await self.send(bytes_data=reply)
+            self._doc_known(version, up_to=True)
             return
         if message.payload == documents.EMPTY_UPDATE or not await self._may_write():
             return
@@ -247,7 +253,8 @@ class RoomConsumer(AuthenticatedConsumer):
             session_id=self.session_id, update=message.payload
         )
         if change.changed:
-            await self._group_send("room.update", update=message.payload)
+            self._doc_known(change.version)
+            await self._group_send("room.update", update=message.payload, version=change.version)
 
     # Events from the room's group
 
@@ -257,8 +264,55 @@ class RoomConsumer(AuthenticatedConsumer):
         )
 
     async def room_update(self, event: dict) -> None:
-        if event["sender"] != self.channel_name:
-            await self.send(bytes_data=documents.update_message(event["update"]))
+        if event["sender"] == self.channel_name:
+            return
+        version = event["version"]
+        if self.doc_version is not None and (
+            version <= self.doc_version or version in self.doc_ahead
+        ):
+            return  # the client has it already (from a sync answer)
+        await self.send(bytes_data=documents.update_message(event["update"]))
+        if self.doc_version is not None:
+            self._doc_known(version)
+            if self.doc_ahead:
+                # Updates before this one never came: the channel layer dropped them while
+                # this consumer was behind (it keeps 100 messages), or they come late.
+                await self._resync()
+
+    # Keeping the client's copy whole
+
+    def _doc_known(self, version: int, *, up_to: bool = False) -> None:
+        """Note that the client has `version` (and every earlier one when `up_to`)."""
+        if up_to or self.doc_version is None:
+            self.doc_version = max(self.doc_version or 0, version)
+        elif version > self.doc_version:
+            self.doc_ahead.add(version)
+        while self.doc_version + 1 in self.doc_ahead:
+            self.doc_version += 1
+        self.doc_ahead = {known for known in self.doc_ahead if known > self.doc_version}
+
+    async def _resync(self) -> None:
+        """Send the whole stored document (Yjs ignores what the client has) and the latest chat
+        page (clients merge messages by id): whatever the channel layer dropped is restored."""
+        state, version = await database_sync_to_async(documents.collab_document_snapshot)(
+            session_id=self.session_id
+        )
+        await self.send(bytes_data=documents.sync_message(SyncStep.STEP2, state))
+        self._doc_known(version, up_to=True)
+        await self._chat_history({})
+
+    async def _resync_if_behind(self) -> None:
+        """On a heartbeat: resync a client whose copy lacks stored versions (the last updates
+        relayed to it were dropped, so no later one showed the gap)."""
+        if self.doc_version is None:
+            return
+        stored = await database_sync_to_async(documents.collab_document_version)(
+            session_id=self.session_id
+        )
+        if any(
+            version not in self.doc_ahead for version in range(self.doc_version + 1, stored + 1)
+        ):
+            await self._resync()
 
     async def room_awareness(self, event: dict) -> None:
         if event["sender"] != self.channel_name:

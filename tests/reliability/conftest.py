@@ -23,7 +23,14 @@ def fault_redis(settings) -> Iterator[RedisServer]:
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [server.url(db=2)]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": server.url(db=2),
+                        "socket_timeout": settings.CHANNEL_LAYER_SOCKET_TIMEOUT,
+                    }
+                ]
+            },
         }
     }
     yield server

@@ -27,6 +27,9 @@ class RedisServer:
     def url(self, db: int = 0) -> str:
         return f"unix://{self.socket}?db={db}"
 
+    def client(self, db: int = 0) -> redis.Redis:
+        return redis.Redis(unix_socket_path=str(self.socket), db=db)
+
     def start(self) -> None:
         self.process = subprocess.Popen(
             [

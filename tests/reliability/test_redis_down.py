@@ -7,11 +7,20 @@ import logging
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from rest_framework.test import APIClient
 
+from konnaxion.core.consumers import CLOSE_TRY_AGAIN_LATER
 from konnaxion.core.realtime import publish_on_commit
-from konnaxion.users.tests.factories import DEFAULT_PASSWORD
+from konnaxion.keenkonnect.models import ProjectEvent
+from konnaxion.keenkonnect.tests.files import pdf_bytes
+from konnaxion.keenkonnect.tests.stockage import team_project
+from konnaxion.keenkonnect.tests.test_real_time_sync import _document, _rename
+from konnaxion.keenkonnect.tests.test_real_time_sync import _socket as project_socket
+from konnaxion.users.tests.factories import DEFAULT_PASSWORD, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +137,58 @@ def test_publishing_never_fails_the_caller_and_recovers_with_redis(
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         publish_on_commit("project-1", {"type": "resource.changed", "id": 2})
     assert _receive(channel) == {"type": "resource.changed", "id": 2}
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_project_stream_resumes_from_the_event_log_after_redis_restarts(fault_redis):
+    # given a member following the project, who has seen event 1
+    project, users = await database_sync_to_async(team_project)()
+    owner, mentor = users["owner"], users["mentor"]
+    following, connected, _ = await project_socket(project, mentor)
+    assert connected
+    resource = await _document(project, owner, "A")
+    last_seen = (await following.receive_json_from(timeout=10))["seq"]
+    owner_api = APIClient()
+    owner_api.credentials(
+        HTTP_AUTHORIZATION=f"Token {await database_sync_to_async(token_for)(owner)}"
+    )
+    resource_url = f"/api/projects/{project.slug}/resources/{resource.pk}/"
+    # when Redis crashes and the owner goes on through the REST API
+    fault_redis.kill()
+    closed = await following.receive_output(timeout=30)
+    renamed = await database_sync_to_async(owner_api.patch)(
+        resource_url, {"title": "B"}, format="json"
+    )
+    uploaded = await database_sync_to_async(owner_api.post)(
+        f"{resource_url}versions/",
+        {"file": SimpleUploadedFile("plan.pdf", pdf_bytes("B2"), "application/pdf")},
+        format="multipart",
+    )
+    # then the socket was closed with "try again later", the requests succeeded, and the
+    # events they caused are in the log
+    assert closed == {"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER}
+    assert (renamed.status_code, uploaded.status_code) == (200, 201)
+    logged = await database_sync_to_async(
+        lambda: list(
+            ProjectEvent.objects.filter(project=project, seq__gt=last_seen)
+            .order_by("seq")
+            .values_list("seq", "type")
+        )
+    )()
+    assert logged == [
+        (last_seen + 1, "resource.updated"),
+        (last_seen + 2, "resource.version_added"),
+    ]
+    # when Redis is back and the client resumes from the last event it saw
+    fault_redis.start()
+    resumed, connected, _ = await project_socket(project, mentor, since=last_seen)
+    assert connected
+    replayed = [await resumed.receive_json_from(timeout=10) for _ in logged]
+    await _rename(resource, "C", owner)
+    live = await resumed.receive_json_from(timeout=10)
+    # then it received exactly the missed events, in order, then the live one
+    assert [(message["seq"], message["type"]) for message in replayed] == logged
+    assert (live["seq"], live["type"]) == (last_seen + 3, "resource.updated")
+    assert await resumed.receive_nothing(timeout=0.5)
+    await resumed.disconnect()

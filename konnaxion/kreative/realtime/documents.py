@@ -195,6 +195,19 @@ def collab_document_state(*, session_id: int) -> bytes:
     return bytes(state) if state else EMPTY_UPDATE
 
 
+def collab_document_snapshot(*, session_id: int) -> tuple[bytes, int]:
+    """The stored document as one update and its `version`, read together."""
+    row = CollabDocument.objects.filter(session_id=session_id).values_list("state", "version")
+    state, version = row.first() or (b"", 0)
+    return (bytes(state) if state else EMPTY_UPDATE), version
+
+
+def collab_document_version(*, session_id: int) -> int:
+    """How many changing writes the stored document has had (0 before the first)."""
+    row = CollabDocument.objects.filter(session_id=session_id).values_list("version", flat=True)
+    return row.first() or 0
+
+
 def sync_step1_frame(*, session_id: int) -> bytes:
     """The server's sync step 1: its state vector, asking the client for what it lacks."""
     state = _load(collab_document_state(session_id=session_id)).get_state()
@@ -203,12 +216,17 @@ def sync_step1_frame(*, session_id: int) -> bytes:
 
 def sync_step2_frame(*, session_id: int, state_vector: bytes) -> bytes:
     """The answer to a client's sync step 1: every change the client has not seen."""
-    doc = _load(collab_document_state(session_id=session_id))
+    return sync_step2_reply(session_id=session_id, state_vector=state_vector)[0]
+
+
+def sync_step2_reply(*, session_id: int, state_vector: bytes) -> tuple[bytes, int]:
+    """`sync_step2_frame` and the document version it brings the client up to."""
+    state, version = collab_document_snapshot(session_id=session_id)
     try:
-        missing = doc.get_update(state_vector)
+        missing = _load(state).get_update(state_vector)
     except ValueError as error:
         raise InvalidUpdate("The state vector cannot be decoded.") from error
-    return sync_message(SyncStep.STEP2, missing)
+    return sync_message(SyncStep.STEP2, missing), version
 
 
 def collab_document_apply_update(*, session_id: int, update: bytes) -> DocumentChange:

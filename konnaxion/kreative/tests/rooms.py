@@ -144,6 +144,20 @@ class YClient:
         return [event for event in self.events if event.get("type") == kind]
 
 
+async def converge(clients: list[YClient]) -> None:
+    """Every edit has reached the server, then every client has what the server has."""
+    for client in clients:
+        await client.settle()
+    for client in clients:
+        await client.sync()
+        await client.settle()
+
+
+async def close_all(clients: list[YClient]) -> None:
+    for client in clients:
+        await client.close()
+
+
 def declare_roots(doc: Doc) -> None:
     """The top-level types every client declares (docs/rooms.md)."""
     doc[documents.NOTES] = XmlFragment()

@@ -14,6 +14,8 @@ from konnaxion.kreative.realtime import documents, slots
 from konnaxion.kreative.tests.rooms import (
     YClient,
     add_paragraph,
+    close_all,
+    converge,
     declare_roots,
     doc_content,
     erase_stroke,
@@ -48,11 +50,6 @@ async def joined(session, tokens, **options) -> list[YClient]:
     return clients
 
 
-async def close_all(clients) -> None:
-    for client in clients:
-        await client.close()
-
-
 async def edit_concurrently(clients, name: str) -> None:
     async def one(index: int, client: YClient) -> None:
         for step in range(EDITS_PER_CLIENT):
@@ -62,14 +59,6 @@ async def edit_concurrently(clients, name: str) -> None:
         await client.edit(erase_stroke(f"{name}{index}-0"))
 
     await asyncio.gather(*(one(index, client) for index, client in enumerate(clients)))
-
-
-async def converge(clients) -> None:
-    for client in clients:  # every edit has reached the server...
-        await client.settle()
-    for client in clients:  # ...and every client has what the server has
-        await client.sync()
-        await client.settle()
 
 
 async def test_six_clients_editing_at_once_converge_with_the_server():
