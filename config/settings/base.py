@@ -112,8 +112,10 @@ CACHES = {
     }
 }
 # channels_redis waits for messages in 5-second BZPOPMIN calls, and redis-py's default socket
-# timeout is also 5 s: the read could time out during its own wait and kill an idle socket.
-CHANNEL_LAYER_SOCKET_TIMEOUT = 15
+# timeout is also 5 s: the read could time out during its own wait and kill an idle socket. No
+# socket timeout: a blocking read ends when Redis answers (BZPOPMIN's own timeout included) or
+# the connection drops. (A 15 s timeout left cancelled reads hanging in the event loop.)
+CHANNEL_LAYER_SOCKET_TIMEOUT = None
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
