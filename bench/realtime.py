@@ -40,9 +40,11 @@ from _table import print_table
 
 TARGET_P99_MS = 100.0
 RECEIPT_TIMEOUT_SECONDS = 10.0
-LAYER_URL = """
+# The platform's channel-layer host, as its settings give it (a URL or a dict of options).
+LAYER_HOST = """
+import json
 from django.conf import settings
-print(settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0])
+print(json.dumps(settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]))
 """
 
 
@@ -156,11 +158,11 @@ async def _next_seq(clients: list[Client], *, after: int) -> int:
     return seq
 
 
-async def run_layer(url: str, clients: int, messages: int) -> list[float]:
+async def run_layer(host: str | dict, clients: int, messages: int) -> list[float]:
     """group_send to `clients` channels and receive on each: ms per channel and message."""
     from channels_redis.core import RedisChannelLayer
 
-    layer = RedisChannelLayer(hosts=[url], prefix="bench-realtime")
+    layer = RedisChannelLayer(hosts=[host], prefix="bench-realtime")
     channels = [await layer.new_channel() for _ in range(clients)]
     for channel in channels:
         await layer.group_add("bench", channel)
@@ -191,9 +193,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=6)
     args = parser.parse_args()
     with LivePlatform(users=args.clients) as platform:
-        layer_url = platform.manage("shell", "-c", LAYER_URL).strip().splitlines()[-1]
+        layer_host = json.loads(platform.manage("shell", "-c", LAYER_HOST).strip().splitlines()[-1])
         commit, request = asyncio.run(run_platform(platform, args.events))
-        layer = asyncio.run(run_layer(layer_url, args.clients, args.events))
+        layer = asyncio.run(run_layer(layer_host, args.clients, args.events))
     p99 = _percentile(commit, 0.99)
     print_table(
         title=(
