@@ -5,7 +5,10 @@ Real files that other projects test their parsers with, nobody on this project w
   (ASCII, binary, empty and multiple solids) and glTF/GLB, among them the deliberately broken
   ones (wrong JSON types, schema failures, indices out of range, infinite values, no scene);
 - the Pillow source distribution's test images (HPND licence): decompression bombs and
-  broken or truncated PNG/JPEG files.
+  broken or truncated PNG/JPEG files;
+- the pypdf source distribution's test PDFs (BSD-3-Clause): encrypted with every revision and
+  password arrangement, broken outlines and destinations, missing trailers' info, files from the
+  bug reports pypdf was fixed against, and every image filter.
 
 Needs `apt-get` (Debian) and `pip`. Usage: python scripts/fetch_hostile_corpus.py
 """
@@ -52,6 +55,11 @@ PILLOW_PATTERNS = [
     "Tests/images/hopper.jpg",
 ]
 
+PYPDF_PATTERNS = [
+    "resources/*.pdf",
+    "resources/encryption/*.pdf",
+]
+
 
 def _copy(files: list[str], root: Path, prefix: str) -> int:
     copied = 0
@@ -90,13 +98,28 @@ def fetch_pillow(work: Path) -> int:
     return _copy(files, root / "Tests" / "images", "pillow")
 
 
+def fetch_pypdf(work: Path) -> int:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
+         "--no-deps", "--dest", str(work), "pypdf"],
+        check=True,
+    )  # fmt: skip
+    (sdist,) = work.glob("pypdf-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(work / "pypdf", filter="data")
+    (root,) = (work / "pypdf").iterdir()
+    files = [f for pattern in PYPDF_PATTERNS for f in glob.glob(str(root / pattern))]
+    return _copy(files, root / "resources", "pypdf")
+
+
 def main() -> int:
-    for prefix in ("assimp", "pillow"):
+    for prefix in ("assimp", "pillow", "pypdf"):
         shutil.rmtree(DESTINATION / prefix, ignore_errors=True)
     with tempfile.TemporaryDirectory() as work:
         assimp = fetch_assimp(Path(work))
         pillow = fetch_pillow(Path(work))
-    print(f"{assimp} assimp models and {pillow} Pillow images in {DESTINATION}")
+        pypdf = fetch_pypdf(Path(work))
+    print(f"{assimp} assimp models, {pillow} Pillow images and {pypdf} pypdf PDFs in {DESTINATION}")
     return 0
 
 

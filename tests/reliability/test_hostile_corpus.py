@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from konnaxion.core.errors import ApplicationError
+from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
+from konnaxion.keenkonnect.analysis.pdf import pdf_analyse
 from konnaxion.keenkonnect.models import Blob
 from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
 from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES
@@ -99,3 +101,40 @@ def test_sound_files_of_the_corpus_are_stored_with_their_type(relative, content_
     outcome = _store(path.read_bytes(), path.name)
     # then
     assert outcome == ("stored", content_type)
+
+
+PDFS = sorted((CORPUS / "pypdf").rglob("*.pdf"))
+# Why the sandboxed analysis may refuse a PDF it cannot index (AnalysisFailed reasons).
+ANALYSIS_REFUSALS = {
+    "timeout",
+    "memory_limit",
+    "crashed",
+    "pdf_invalid",
+    "pdf_encrypted",
+    "pdf_limit",
+    "pdf_no_pages",
+}
+
+
+def test_the_pdf_corpus_is_present():
+    assert len(PDFS) >= 30, "run scripts/fetch_hostile_corpus.py"
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda path: str(path.relative_to(CORPUS)))
+def test_a_stored_pdf_is_indexed_or_fails_with_a_reason(path):
+    # given a PDF of the corpus the file policy accepted
+    outcome, value = _store(path.read_bytes(), path.name)
+    if outcome == "refused":
+        assert value in REFUSAL_CODES
+        return
+    # when the indexing task's analysis (a child process with its limits) reads it
+    with path.open("rb") as handle:
+        try:
+            analysis = pdf_analyse(handle, preview_longest=256)
+        except AnalysisFailed as failure:
+            # then it fails with a reason, and this process lives on
+            assert failure.reason in ANALYSIS_REFUSALS, failure.reason
+            return
+    # or it yields pages, text and a preview
+    assert analysis.page_count == len(analysis.pages) >= 1
+    assert analysis.preview_png.startswith(b"\x89PNG")
