@@ -84,32 +84,28 @@ def fetch_assimp(work: Path) -> int:
     return _copy(files, root, "assimp")
 
 
-def fetch_pillow(work: Path) -> int:
+def _fetch_sdist(work: Path, package: str, patterns: list[str], folder: str) -> int:
+    """Copy the files of `package`'s source distribution matching `patterns`, relative to its
+    `folder`, into DESTINATION / package."""
     subprocess.run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
-         "--no-deps", "--dest", str(work), "pillow"],
+         "--no-deps", "--dest", str(work), package],
         check=True,
     )  # fmt: skip
-    (sdist,) = work.glob("pillow-*.tar.gz")
+    (sdist,) = work.glob(f"{package}-*.tar.gz")
     with tarfile.open(sdist) as archive:
-        archive.extractall(work / "pillow", filter="data")
-    (root,) = (work / "pillow").iterdir()
-    files = [f for pattern in PILLOW_PATTERNS for f in glob.glob(str(root / pattern))]
-    return _copy(files, root / "Tests" / "images", "pillow")
+        archive.extractall(work / package, filter="data")
+    (root,) = (work / package).iterdir()
+    files = [f for pattern in patterns for f in glob.glob(str(root / pattern))]
+    return _copy(files, root / folder, package)
+
+
+def fetch_pillow(work: Path) -> int:
+    return _fetch_sdist(work, "pillow", PILLOW_PATTERNS, "Tests/images")
 
 
 def fetch_pypdf(work: Path) -> int:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
-         "--no-deps", "--dest", str(work), "pypdf"],
-        check=True,
-    )  # fmt: skip
-    (sdist,) = work.glob("pypdf-*.tar.gz")
-    with tarfile.open(sdist) as archive:
-        archive.extractall(work / "pypdf", filter="data")
-    (root,) = (work / "pypdf").iterdir()
-    files = [f for pattern in PYPDF_PATTERNS for f in glob.glob(str(root / pattern))]
-    return _copy(files, root / "resources", "pypdf")
+    return _fetch_sdist(work, "pypdf", PYPDF_PATTERNS, "resources")
 
 
 def main() -> int:
