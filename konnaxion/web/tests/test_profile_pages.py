@@ -6,7 +6,11 @@ from django.test import Client
 
 from konnaxion.kreative.models import Endorsement, ProfessionalProfile
 from konnaxion.kreative.services.partner_recommendation import endorsement_create
-from konnaxion.kreative.services.professional_profile import block_create, profile_update
+from konnaxion.kreative.services.professional_profile import (
+    block_create,
+    follow_create,
+    profile_update,
+)
 from konnaxion.kreative.tests.factories import (
     KreativeArtworkFactory,
     ended_session,
@@ -228,3 +232,28 @@ def test_the_profile_page_query_count_does_not_grow_with_artworks(django_assert_
         KreativeArtworkFactory(artist=noor)
     with django_assert_max_num_queries(len(two.captured_queries)):
         client.get("/profile/noor/")
+
+
+@pytest.mark.parametrize(
+    ("language", "followers", "expected"),
+    [
+        ("en", 1, ["1 follower ·", "2 following"]),
+        ("en", 2, ["2 followers ·", "2 following"]),
+        ("fr", 1, ["1 abonné ·", "2 abonnements"]),
+        ("fr", 2, ["2 abonnés ·", "2 abonnements"]),
+        ("ar", 2, ["2 متابِعان"]),
+    ],
+)
+def test_follower_counts_take_the_plural_form_of_the_number(language, followers, expected):
+    # given: noor follows two people and has `followers` followers
+    noor = UserFactory(username="noor")
+    profile_for(noor, visibility="public")
+    for _ in range(2):
+        follow_create(follower=noor, followee=profile_for(UserFactory()).user)
+    for _ in range(followers):
+        follow_create(follower=UserFactory(), followee=noor)
+    # when
+    html = Client().get("/profile/noor/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    # then
+    for text in expected:
+        assert text in html
