@@ -4,7 +4,9 @@ For each dataset and seed, 20 % of everyone's follows are hidden; each method ra
 everyone who had follows hidden, from the remaining graph and the tags, and is scored on the
 hidden follows: precision@k, recall@k, NDCG@k (k = 5, 10) and catalogue coverage (the share of
 people who appear in at least one top 10). Methods: random, popularity (most followed first),
-plain tag Jaccard and this project's ranking.
+plain tag Jaccard and this project's ranking. Two classical graph-only link predictors
+(bench/_link_predictors.py: personalized PageRank, Katz) are shown beside them as a reference:
+not baselines of the target, they tell what the follow graph alone gives on each dataset.
 
     .venv/bin/python bench/matching_eval.py           # the reported seeds 1-5
     .venv/bin/python bench/matching_eval.py --tune    # the weight search, on seeds 101-103 only
@@ -24,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _link_predictors import REFERENCES, reference_scores, top_k
 from _matching_datasets import (
     Dataset,
     Split,
@@ -80,7 +83,9 @@ def recommend_all(
         now=NOW,
     )
 
-    lists: dict[str, dict[int, list[int]]] = {method: {} for method in METHODS}
+    lists: dict[str, dict[int, list[int]]] = {method: {} for method in (*METHODS, *REFERENCES)}
+    references = reference_scores(dataset.users, training)
+    position = {user: number for number, user in enumerate(dataset.users)}
     for viewer in viewers:
         excluded = training.get(viewer, set()) | {viewer}
         eligible = [user for user in dataset.users if user not in excluded]
@@ -98,6 +103,8 @@ def recommend_all(
             suggestion.user_id
             for suggestion in rank(viewer=viewer, index=index, top_n=TOP_K, weights=weights)
         ]
+        for name, scores in references.items():
+            lists[name][viewer] = top_k(scores[position[viewer]], dataset.users, excluded, TOP_K)
     return lists
 
 
@@ -127,11 +134,12 @@ def evaluate(datasets, *, seeds, weights: RankingWeights) -> dict[str, dict[str,
     """{dataset name: {method: {metric: mean over seeds}}}."""
     results: dict[str, dict[str, dict[str, float]]] = {}
     for name, make in datasets:
-        sums: dict[str, dict[str, float]] = {method: defaultdict(float) for method in METHODS}
+        methods = (*METHODS, *REFERENCES)
+        sums: dict[str, dict[str, float]] = {method: defaultdict(float) for method in methods}
         for seed in seeds:
             dataset, split = make(seed)
             lists = recommend_all(dataset, split, seed=seed, weights=weights)
-            for method in METHODS:
+            for method in methods:
                 for metric, value in measure(
                     lists[method], split.held_out, len(dataset.users)
                 ).items():
@@ -162,7 +170,11 @@ def all_datasets():
 def report(results) -> bool:
     verdicts = []
     for name, by_method in results.items():
-        rows = [[method, *(by_method[method][metric] for metric in METRICS)] for method in METHODS]
+        rows = [
+            [method if method in METHODS else f"(reference) {method}"]
+            + [by_method[method][metric] for metric in METRICS]
+            for method in (*METHODS, *REFERENCES)
+        ]
         best_name, best = max(
             ((method, by_method[method]["NDCG@10"]) for method in METHODS[:-1]),
             key=lambda item: item[1],
@@ -181,9 +193,15 @@ def report(results) -> bool:
             )
         else:
             verdict = f"misses the {TARGET_RATIO} x target"
+        reference_name, reference = max(
+            ((method, by_method[method]["NDCG@10"]) for method in REFERENCES),
+            key=lambda item: item[1],
+        )
         footer = (
             f"NDCG@10 {ours:.3f} = {ratio:.2f} x the best baseline ({best_name}, {best:.3f}): "
             + verdict
+            + f"\nbest graph-only reference: {reference_name}, "
+            + f"{reference / best:.2f} x that baseline"
         )
         print_table(
             title=f"{name}: mean of seeds {', '.join(map(str, REPORTED_SEEDS))}",
