@@ -37,14 +37,17 @@ def artworks_listed() -> QuerySet[KreativeArtwork]:
 
 def galleries_visible_to(*, user) -> QuerySet[Gallery]:
     """Galleries with, in gallery order, only the artworks `user` may see
-    (`artworks_visible_to`): a hidden artwork leaves no trace in the list."""
+    (`artworks_visible_to`): a hidden artwork leaves no trace in the list. A gallery curated by
+    someone across a block (either direction) is not there at all."""
     entries = (
         GalleryArtwork.objects.filter(artwork__in=artworks_visible_to(user=user).values("pk"))
         .select_related("artwork")
         .order_by("order")
     )
-    return Gallery.objects.select_related("created_by").prefetch_related(
-        Prefetch("entries", queryset=entries)
+    return (
+        Gallery.objects.exclude(created_by__in=users_blocked_for(user=user))
+        .select_related("created_by")
+        .prefetch_related(Prefetch("entries", queryset=entries))
     )
 
 

@@ -163,12 +163,13 @@ class GalleryViewSet(viewsets.ModelViewSet):
     @extend_schema(request=s.GalleryArtworkAddSerializer, responses={201: s.GallerySerializer})
     @action(detail=True, methods=["post"], url_path="artworks")
     def add_artwork(self, request: Request, pk=None) -> Response:
+        gallery = self.get_object()  # first: a gallery one may not see is a 404, whatever the body
         serializer = s.GalleryArtworkAddSerializer(
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
         galleries.gallery_artwork_add(
-            gallery=self.get_object(), actor=request.user, **serializer.validated_data
+            gallery=gallery, actor=request.user, **serializer.validated_data
         )
         return Response(self._render(pk), status=status.HTTP_201_CREATED)
 
@@ -186,10 +187,11 @@ class GalleryViewSet(viewsets.ModelViewSet):
     @extend_schema(request=s.GalleryReorderSerializer, responses=s.GallerySerializer)
     @action(detail=True, methods=["post"])
     def reorder(self, request: Request, pk=None) -> Response:
+        gallery = self.get_object()
         serializer = s.GalleryReorderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         galleries.gallery_artworks_reorder(
-            gallery=self.get_object(), actor=request.user, **serializer.validated_data
+            gallery=gallery, actor=request.user, **serializer.validated_data
         )
         return Response(self._render(pk))
 

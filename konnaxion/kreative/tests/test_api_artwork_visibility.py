@@ -280,3 +280,25 @@ def test_a_reorder_of_the_visible_artworks_keeps_the_hidden_ones_in_place(curate
         middle.pk,
         first.pk,
     ]
+
+
+def test_a_gallery_curated_across_a_block_is_neither_listed_nor_readable(curated):
+    # given the curator blocked one person and was blocked by another
+    curator, gallery, *_works = curated
+    blocked, blocker = UserFactory(), UserFactory()
+    block_create(blocker=curator, blocked=blocked)
+    block_create(blocker=blocker, blocked=curator)
+    bystander = UserFactory()
+    # when / then: both sides of each block see nothing of it, everyone else does
+    for viewer in (blocked, blocker):
+        client = client_for(viewer)
+        assert client.get("/api/kreative/galleries/").json()["results"] == []
+        assert client.get(f"/api/kreative/galleries/{gallery.pk}/").status_code == 404
+        for body in ({"artwork": 1}, {}):  # a bad body too: 404 before any validation
+            added = client.post(f"/api/kreative/galleries/{gallery.pk}/artworks/", body)
+            assert added.status_code == 404
+            reordered = client.post(f"/api/kreative/galleries/{gallery.pk}/reorder/", body)
+            assert reordered.status_code == 404
+    listed = client_for(bystander).get("/api/kreative/galleries/").json()["results"]
+    assert [entry["id"] for entry in listed] == [gallery.pk]
+    assert client_for(curator).get(f"/api/kreative/galleries/{gallery.pk}/").status_code == 200
