@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import close_old_connections
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -18,6 +22,28 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_CONFLICT = 4409
+
+
+def database_call(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` (which uses the database) made awaitable for a socket's consumer.
+
+    Channels' `database_sync_to_async` is thread-sensitive by default: every call of the
+    process runs in one shared thread, so one socket's slow query holds up every other socket
+    of the server. These calls run in the event loop's thread pool instead; a consumer still
+    awaits its own calls one after the other. Each thread's connection is closed when stale,
+    before and after every call (as Channels does, but inside the call's own context: the
+    connection the function opened is the one closed).
+    """
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        close_old_connections()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return sync_to_async(call, thread_sensitive=False)
 
 
 class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):

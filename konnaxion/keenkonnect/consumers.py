@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
-
-from konnaxion.core.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, AuthenticatedConsumer
+from konnaxion.core.consumers import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    AuthenticatedConsumer,
+    database_call,
+)
 from konnaxion.core.errors import NotFound
 from konnaxion.keenkonnect.selectors import project_get_visible, resources_visible_to
 from konnaxion.keenkonnect.services.real_time_sync import (
@@ -34,7 +37,7 @@ class ProjectConsumer(AuthenticatedConsumer):
             return
         slug = self.scope["url_route"]["kwargs"]["slug"]
         try:
-            self.project = await database_sync_to_async(project_get_visible)(user=user, slug=slug)
+            self.project = await database_call(project_get_visible)(user=user, slug=slug)
         except NotFound:
             await self.close(code=CLOSE_NOT_FOUND)
             return
@@ -65,15 +68,15 @@ class ProjectConsumer(AuthenticatedConsumer):
     async def _replay(self) -> None:
         since = self._since()
         if since is None:
-            self.last_seq = await database_sync_to_async(self._latest_seq)()
+            self.last_seq = await database_call(self._latest_seq)()
             return
         complete, events = (
-            await database_sync_to_async(events_since)(project_id=self.project.pk, since=since)
+            await database_call(events_since)(project_id=self.project.pk, since=since)
             if since >= 0
             else (False, [])
         )
         if not complete:
-            self.last_seq = await database_sync_to_async(self._latest_seq)()
+            self.last_seq = await database_call(self._latest_seq)()
             await self.send_json({"type": "resync", "seq": self.last_seq})
             return
         for event in events:
@@ -110,7 +113,7 @@ class ProjectConsumer(AuthenticatedConsumer):
                 return known
             return self.scope["user"].pk not in hidden_from
         if resource_id not in self.readable:
-            self.readable[resource_id] = await database_sync_to_async(self._may_read)(resource_id)
+            self.readable[resource_id] = await database_call(self._may_read)(resource_id)
         return self.readable[resource_id]
 
     async def _deliver(

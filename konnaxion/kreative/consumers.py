@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from django.conf import settings
 
 from konnaxion.core.consumers import (
@@ -22,6 +21,7 @@ from konnaxion.core.consumers import (
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
     AuthenticatedConsumer,
+    database_call,
 )
 from konnaxion.core.errors import ApplicationError
 from konnaxion.kreative import selectors
@@ -66,7 +66,7 @@ class RoomConsumer(AuthenticatedConsumer):
             return
         self.user = user
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
-        access = await database_sync_to_async(self.room_access)(user, self.session_id)
+        access = await database_call(self.room_access)(user, self.session_id)
         if access is None:
             # Refused and unknown rooms look alike: nobody learns which sessions exist.
             await self.close(code=CLOSE_NOT_FOUND)
@@ -102,9 +102,7 @@ class RoomConsumer(AuthenticatedConsumer):
         )
         if self.role == EDITOR:
             # Ask for the client's offline edits; a viewer has none to give.
-            step1 = await database_sync_to_async(documents.sync_step1_frame)(
-                session_id=self.session_id
-            )
+            step1 = await database_call(documents.sync_step1_frame)(session_id=self.session_id)
             await self.send(bytes_data=step1)
         await self._group_send("room.joined", user=user.username, role=self.role)
 
@@ -202,14 +200,14 @@ class RoomConsumer(AuthenticatedConsumer):
     async def _touch(self, *, joined: bool = False) -> None:
         """Record that the room is in use (the idle auto-end reads it)."""
         self.touched_at = time.monotonic()
-        await database_sync_to_async(workspace_touch)(
+        await database_call(workspace_touch)(
             session_id=self.session_id, user_id=self.user.pk, joined=joined
         )
 
     async def _chat(self, content: dict) -> None:
         if not await self._may_write():
             return
-        message = await database_sync_to_async(collab_chat_message_post)(
+        message = await database_call(collab_chat_message_post)(
             session_id=self.session_id, author=self.user, body=content.get("body")
         )
         await self._group_send("room.chat", message=_chat_json(message))
@@ -219,7 +217,7 @@ class RoomConsumer(AuthenticatedConsumer):
         if before is not None and (type(before) is not int or before < 1):
             await self.send_error("invalid", "`before` is a message id.")
             return
-        messages, has_more = await database_sync_to_async(selectors.collab_chat_history)(
+        messages, has_more = await database_call(selectors.collab_chat_history)(
             session_id=self.session_id, before_id=before, limit=CHAT_PAGE_SIZE
         )
         await self.send_json(
@@ -241,7 +239,7 @@ class RoomConsumer(AuthenticatedConsumer):
             await self._group_send("room.awareness", frame=frame)
             return
         if message.step == SyncStep.STEP1:
-            reply, version = await database_sync_to_async(documents.sync_step2_reply)(
+            reply, version = await database_call(documents.sync_step2_reply)(
                 session_id=self.session_id, state_vector=message.payload
             )
             await self.send(bytes_data=reply)
@@ -249,7 +247,7 @@ class RoomConsumer(AuthenticatedConsumer):
             return
         if message.payload == documents.EMPTY_UPDATE or not await self._may_write():
             return
-        change = await database_sync_to_async(documents.collab_document_apply_update)(
+        change = await database_call(documents.collab_document_apply_update)(
             session_id=self.session_id, update=message.payload
         )
         if change.changed:
@@ -294,7 +292,7 @@ class RoomConsumer(AuthenticatedConsumer):
     async def _resync(self) -> None:
         """Send the whole stored document (Yjs ignores what the client has) and the latest chat
         page (clients merge messages by id): whatever the channel layer dropped is restored."""
-        state, version = await database_sync_to_async(documents.collab_document_snapshot)(
+        state, version = await database_call(documents.collab_document_snapshot)(
             session_id=self.session_id
         )
         await self.send(bytes_data=documents.sync_message(SyncStep.STEP2, state))
@@ -306,9 +304,7 @@ class RoomConsumer(AuthenticatedConsumer):
         relayed to it were dropped, so no later one showed the gap)."""
         if self.doc_version is None:
             return
-        stored = await database_sync_to_async(documents.collab_document_version)(
-            session_id=self.session_id
-        )
+        stored = await database_call(documents.collab_document_version)(session_id=self.session_id)
         if any(
             version not in self.doc_ahead for version in range(self.doc_version + 1, stored + 1)
         ):

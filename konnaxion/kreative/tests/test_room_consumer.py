@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
@@ -279,3 +280,37 @@ async def test_anonymous_and_unknown_rooms_are_refused_and_an_ended_session_is_r
     assert [error["code"] for error in late_host.of_type("error")] == ["read_only"]
     assert await database_sync_to_async(slots.slot_holders)(room_id=ended.pk) == []
     await close_all([host, late_host])
+
+
+async def test_a_slow_database_call_in_one_room_does_not_hold_up_another(monkeypatch):
+    # given two rooms of the same server process, the first one's chat post stuck in the database
+    from konnaxion.kreative import consumers
+
+    stuck_session, _, stuck_tokens = await make_room(1)
+    other_session, _, other_tokens = await make_room(1)
+    started, release = threading.Event(), threading.Event()
+    finished = []
+    post = consumers.collab_chat_message_post
+
+    def slow_post(*, session_id, **fields):
+        if session_id == stuck_session.pk:
+            started.set()
+            release.wait(timeout=15)
+            finished.append(session_id)
+        return post(session_id=session_id, **fields)
+
+    monkeypatch.setattr(consumers, "collab_chat_message_post", slow_post)
+    [stuck] = await joined(stuck_session, stuck_tokens)
+    [other] = await joined(other_session, other_tokens)
+    await stuck.send_json({"type": "chat", "body": "slow"})
+    assert await asyncio.to_thread(started.wait, 15)
+    # when the other room chats meanwhile
+    await other.send_json({"type": "chat", "body": "quick"})
+    await other.pump_until(lambda event: isinstance(event, dict) and event["type"] == "chat")
+    # then it got its answer while the first call was still stuck, and the first one completes
+    assert finished == []
+    release.set()
+    await stuck.pump_until(lambda event: isinstance(event, dict) and event["type"] == "chat")
+    assert [event["message"]["body"] for event in stuck.of_type("chat")] == ["slow"]
+    await close_all([stuck, other])
+
