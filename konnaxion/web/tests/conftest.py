@@ -65,7 +65,8 @@ def _asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with django_db_blocker.unblock():
-        env = process_env(UVICORN_LOG_LEVEL="warning")
+        # Room heartbeats every 2 s (10 s deployed), so that a journey sees them in its time.
+        env = process_env(UVICORN_LOG_LEVEL="warning", COLLAB_ROOM_HEARTBEAT_SECONDS="2")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     with tempfile.NamedTemporaryFile("w+", prefix="asgi-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(

@@ -137,6 +137,8 @@ def test_a_full_room_says_so_and_offers_to_watch(new_page):
         expect(page.get_by_role("textbox", name="Shared notes")).to_be_disabled()
         expect(page.get_by_label("Your message")).to_be_disabled()
         # when he chooses to watch
+        sent: list = []
+        page.on("websocket", lambda socket: socket.on("framesent", lambda data: sent.append(data)))
         full.get_by_role("link", name="Watch as a viewer").click()
         # then he is in, read-only, not holding a place
         expect(page.locator("#room-status")).to_have_text(
@@ -146,6 +148,12 @@ def test_a_full_room_says_so_and_offers_to_watch(new_page):
         expect(page.get_by_role("textbox", name="Shared notes")).to_be_disabled()
         holders = slots.slot_holders(room_id=session.pk)
         assert sorted(holders) == sorted(str(person.pk) for person in others)
+        # and his page sends heartbeats too, which the server answers with what he missed
+        for _ in range(100):
+            if '{"type":"heartbeat"}' in sent:
+                break
+            page.wait_for_timeout(100)
+        assert '{"type":"heartbeat"}' in sent
     finally:
         for person in others:
             slots.slot_release(

@@ -153,12 +153,11 @@ function onJson(message) {
       socket.send(step1Frame(doc));
       socket.send(awarenessFrame(doc.clientID, ++awarenessClock, { user: { name: me } }));
       socket.send(JSON.stringify({ type: "chat_history" }));
-      if (role === "editor") {
-        heartbeat = setInterval(
-          () => socket.send(JSON.stringify({ type: "heartbeat" })),
-          message.heartbeat_seconds * 1000,
-        );
-      }
+      // Editors keep their place with it; viewers too are answered with what they missed.
+      heartbeat = setInterval(
+        () => socket.send(JSON.stringify({ type: "heartbeat" })),
+        message.heartbeat_seconds * 1000,
+      );
       break;
     case "presence":
       presenceChange(message);
