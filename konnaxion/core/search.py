@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, RowRange, Window
+from django.db.models import Count, QuerySet, RowRange, Window, prefetch_related_objects
 from django.utils.module_loading import import_string
 
 # ts_headline marks matches with these characters, replaced by <mark> once the text is escaped.
@@ -66,21 +66,33 @@ def search_filters_from(data: dict[str, Any]) -> SearchFilters:
 
 class SearchSource:
     """One kind's matches for one search: `queryset` is filtered by what the caller may see (in
-    SQL), annotated with a `score` and ordered best first; `result` turns one of its rows into
-    a result. Providers with more to load per result override `results`, which is given the
-    page's rows only."""
+    SQL), annotated with its score (the `score_field`) and ordered best first; `result` turns
+    one of its rows into a result. Rows are read first and results are built only for the rows
+    a page keeps, with their `prefetch` relations; providers with more to load per result
+    override `results`."""
 
-    def __init__(self, queryset: QuerySet, result: Callable[[Any], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet,
+        result: Callable[[Any], dict[str, Any]],
+        *,
+        kind: str,
+        score_field: str = "score",
+        prefetch: tuple[str, ...] = (),
+    ) -> None:
         self.queryset = queryset
         self.result = result
+        self.kind = kind
+        self.score_field = score_field
+        self.prefetch = prefetch
 
     def count(self) -> int:
         return self.queryset.count()
 
-    def read(self, start: int, stop: int) -> tuple[list[dict[str, Any]], int | None]:
-        """Results [start:stop] and the number of matches, in one query (`count(*) OVER` the
-        whole ordered result, beside the rows); the number is None when a page past the end
-        leaves no row to read it from."""
+    def read(self, start: int, stop: int) -> tuple[list[Any], int | None]:
+        """Rows [start:stop] and the number of matches, in one query (`count(*) OVER` the whole
+        ordered result, beside the rows); the number is None when a page past the end leaves
+        no row to read it from."""
         # The window is ordered like the rows, over all of them: PostgreSQL sorts once and
         # computes the score below the window, which otherwise keeps every match whole (with
         # the vector the score reads) in its buffer until it has counted them all.
@@ -91,9 +103,15 @@ class SearchSource:
         )
         rows = list(self.queryset.annotate(search_total=total)[start:stop])
         total = rows[0].search_total if rows else (0 if start == 0 else None)
-        return self.results(rows), total
+        return rows, total
 
-    def results(self, rows: list[Any]) -> list[dict[str, Any]]:
+    def score(self, row: Any) -> float:
+        return float(getattr(row, self.score_field, 0.0) or 0.0)
+
+    def results(self, rows: list[Any]) -> list[dict[str, Any] | None]:
+        """The result of each row, in their order; None for a row gone since it was ranked.
+        The `prefetch` relations are loaded for these rows only."""
+        prefetch_related_objects(rows, *self.prefetch)
         return [self.result(row) for row in rows]
 
 
@@ -170,19 +188,36 @@ class SearchResults:
         if stop <= start:
             return []
         single = len(self.sources) == 1
-        rows, total = [], 0
+        # (source, the row's place in its kind's order, the row)
+        picked: list[tuple[SearchSource, int, Any]] = []
+        total: int | None = 0
         for source in self.sources:
             # A single kind pages straight in SQL; merged kinds each give their first rows.
-            results, matches = source.read(start if single else 0, stop)
-            rows.extend(results)
+            rows, matches = source.read(start if single else 0, stop)
+            picked.extend((source, place, row) for place, row in enumerate(rows))
             total = None if total is None or matches is None else total + matches
         if not single:
-            rows.sort(key=lambda row: (-row["score"], row["kind"], str(row["id"])))
-            rows = rows[start:stop]
+            # Best score first; ties by kind, then in the kind's own order (as SQL gave it, so
+            # that every page cuts the same merged list).
+            picked.sort(key=lambda item: (-item[0].score(item[2]), item[0].kind, item[1]))
+            picked = picked[start:stop]
+        results = self._results(picked)
         if self._count is None and total is not None:
             self._count = total
-        self._read = (start, stop, rows)
-        return rows
+        self._read = (start, stop, results)
+        return results
+
+    def _results(self, picked: list[tuple[SearchSource, int, Any]]) -> list[dict[str, Any]]:
+        """The results of the rows a page keeps, in their order: each kind builds its own (a
+        deep page of merged kinds reads many rows of each, but builds only the page's)."""
+        built: dict[tuple[str, int], dict[str, Any] | None] = {}
+        for source in self.sources:
+            mine = [(place, row) for owner, place, row in picked if owner is source]
+            made = source.results([row for _place, row in mine])
+            for (place, _row), result in zip(mine, made, strict=True):
+                built[(source.kind, place)] = result
+        ordered = (built[(source.kind, place)] for source, place, _row in picked)
+        return [result for result in ordered if result is not None]
 
 
 def search_run(

@@ -137,20 +137,22 @@ def documents_page(*, ids: list[int], query: str) -> dict[int, ProjectResource]:
 class DocumentSource(SearchSource):
     """Ranks narrow rows, then loads the details of the page's documents only."""
 
-    def __init__(self, queryset: QuerySet, result, *, query: str) -> None:
-        super().__init__(queryset, result)
+    def __init__(self, queryset: QuerySet, result, *, kind: str, query: str) -> None:
+        super().__init__(queryset, result, kind=kind)
         self.query = query
 
-    def results(self, rows: list[Any]) -> list[dict[str, Any]]:
+    def results(self, rows: list[Any]) -> list[dict[str, Any] | None]:
         if not rows:
             return []
         page = documents_page(ids=[row.pk for row in rows], query=self.query)
-        found = []
+        found: list[dict[str, Any] | None] = []
         for row in rows:
             document = page.get(row.pk)
-            if document is not None:  # None: purged since it was ranked
-                document.score = row.score
-                found.append(self.result(document))
+            if document is None:  # purged since it was ranked
+                found.append(None)
+                continue
+            document.score = row.score
+            found.append(self.result(document))
         return found
 
 
@@ -160,7 +162,7 @@ class DocumentSearch:
 
     def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
         queryset = documents_search(query=query, user=user, filters=filters)
-        return DocumentSource(queryset, self.result, query=query)
+        return DocumentSource(queryset, self.result, kind=self.kind, query=query)
 
     def result(self, row: Any) -> dict[str, Any]:
         version = row.current_version

@@ -15,7 +15,10 @@ class ProfileSearch:
     def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
         # A result shows no skills or styles: they are not loaded.
         return SearchSource(
-            profiles_search(user=user, query=query).prefetch_related(None), self.result
+            profiles_search(user=user, query=query).prefetch_related(None),
+            self.result,
+            kind=self.kind,
+            score_field="rank",
         )
 
     def result(self, row: Any) -> dict[str, Any]:
@@ -40,9 +43,14 @@ class OpportunitySearch:
     understands_document_filters = False
 
     def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
-        # A result shows the tags, not the attachments.
-        queryset = opportunities_search(user=user, query=query).prefetch_related(None)
-        return SearchSource(queryset.prefetch_related("tags"), self.result)
+        # A result shows the tags (loaded for the page's rows only), not the attachments.
+        return SearchSource(
+            opportunities_search(user=user, query=query).prefetch_related(None),
+            self.result,
+            kind=self.kind,
+            score_field="rank",
+            prefetch=("tags",),
+        )
 
     def result(self, row: Any) -> dict[str, Any]:
         return {

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, Project
 from konnaxion.keenkonnect.selectors import resource_get_visible
@@ -12,7 +16,7 @@ from konnaxion.keenkonnect.services.secure_document_storage import resource_crea
 from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
 from konnaxion.keenkonnect.tests.files import incoming_file, png_bytes
 from konnaxion.keenkonnect.tests.stockage import client_for, team_project
-from konnaxion.kreative.tests.factories import profile_for
+from konnaxion.kreative.tests.factories import opportunity_for, profile_for
 from konnaxion.users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +254,28 @@ def test_the_type_filter_follows_the_current_version():
     # then
     assert found("png") == [str(resource.pk)]
     assert found("pdf") == []
+
+
+def test_a_deep_page_of_merged_kinds_builds_only_its_own_results():
+    # given: 16 documents, a profile and an opportunity that match, with different scores
+    project, users = team_project()
+    owner = users["owner"]
+    for number in range(16):
+        words = " ".join(["cedar"] * (number % 4 + 1))
+        _document(project, owner, [f"{words} shingles {number}."], name=f"c{number}.pdf")
+    profile_for(UserFactory(username="cedric"), display_name="Cedric", headline="Cedar roofer")
+    opportunity_for(title="Cedar barn residency", description="Cedar framing in the hills.")
+    client = client_for(owner)
+    everything = client.get("/api/search/", {"q": "cedar", "page_size": 100}).json()
+    # when: the third page of five is read; every kind's first fifteen rows must be ranked
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/search/", {"q": "cedar", "page_size": 5, "page": 3}).json()
+    # then: the page is the merged list's rows 10-14, and snippets were made for its own
+    # documents only
+    assert [(r["kind"], r["id"]) for r in body["results"]] == [
+        (r["kind"], r["id"]) for r in everything["results"][10:15]
+    ]
+    [details] = [query["sql"] for query in queries if "ts_headline" in query["sql"]]
+    ids = re.search(r'"keenkonnect_projectresource"\."id" IN \(([^)]*)\)', details).group(1)
+    page_documents = {r["id"] for r in body["results"] if r["kind"] == "document"}
+    assert {part.strip() for part in ids.split(",")} == page_documents
