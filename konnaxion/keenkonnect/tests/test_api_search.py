@@ -206,15 +206,21 @@ def test_query_count_does_not_grow_with_rows(rows, django_assert_max_num_queries
     assert response.json()["count"] == rows
 
 
-def test_pages_follow_one_order_and_each_gives_the_count():
-    # given: 25 documents and a profile that match, with different scores
+def _cedar_search(documents: int):
+    """`documents` documents (one to four times "cedar") and a profile that match "cedar", with
+    different scores; a client of their owner."""
     project, users = team_project()
     owner = users["owner"]
-    for number in range(25):
+    for number in range(documents):
         words = " ".join(["cedar"] * (number % 4 + 1))
         _document(project, owner, [f"{words} shingles {number}."], name=f"c{number}.pdf")
     profile_for(UserFactory(username="cedric"), display_name="Cedric", headline="Cedar roofer")
-    client = client_for(owner)
+    return client_for(owner)
+
+
+def test_pages_follow_one_order_and_each_gives_the_count():
+    # given: 25 documents and a profile that match, with different scores
+    client = _cedar_search(25)
 
     def page(**params):
         return client.get("/api/search/", {"q": "cedar", "page_size": 10, **params})
@@ -258,14 +264,8 @@ def test_the_type_filter_follows_the_current_version():
 
 def test_a_deep_page_of_merged_kinds_builds_only_its_own_results():
     # given: 16 documents, a profile and an opportunity that match, with different scores
-    project, users = team_project()
-    owner = users["owner"]
-    for number in range(16):
-        words = " ".join(["cedar"] * (number % 4 + 1))
-        _document(project, owner, [f"{words} shingles {number}."], name=f"c{number}.pdf")
-    profile_for(UserFactory(username="cedric"), display_name="Cedric", headline="Cedar roofer")
+    client = _cedar_search(16)
     opportunity_for(title="Cedar barn residency", description="Cedar framing in the hills.")
-    client = client_for(owner)
     everything = client.get("/api/search/", {"q": "cedar", "page_size": 100}).json()
     # when: the third page of five is read; every kind's first fifteen rows must be ranked
     with CaptureQueriesContext(connection) as queries:
