@@ -215,7 +215,8 @@ def report(results) -> bool:
 TUNING_GRID = {
     "proximity": ("adamic_adar", "resource_allocation"),
     "graph": (2.0, 3.0),
-    "popularity_prior": (0.0, 2.0, 6.0),
+    "popularity_prior": (2.0, 6.0, 12.0),
+    "popularity": (0.3, 0.8, 1.5),
 }
 
 
