@@ -115,7 +115,7 @@ def test_follow_a_suggestion_and_dismiss_another(page):
     people.get_by_role("link", name="Lin Wei").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lin Wei")
     expect(page.get_by_role("button", name="Unfollow lin")).to_be_visible()
-    expect(page.get_by_text("1 followers")).to_be_visible()
+    expect(page.get_by_text("1 follower ·", exact=False)).to_be_visible()
 
 
 def test_the_panel_and_the_people_list_agree_on_whom_one_follows(page):
