@@ -7,6 +7,8 @@ are made by the page's script against the JSON API (multipart or tus, with progr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -229,50 +231,58 @@ def blueprint_permissions(request: HttpRequest, slug: str, resource_id: int) -> 
     return redirect(_document_url(project, resource))
 
 
-@require_POST
-def blueprint_trash(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
+def _document_change(
+    request: HttpRequest,
+    slug: str,
+    resource_id: int,
+    change: Callable[..., object],
+    notice: Callable[[ProjectResource], str],
+    *,
+    trashed: bool,
+) -> HttpResponse:
+    """Trash, bring back or purge a document (`change`, a service of `storage`), then back to
+    the tab with the `notice` about it, or with the refusal."""
     project = _signed_in_project(request, slug)
     if isinstance(project, HttpResponse):
         return project
-    resource = _visible_resource(request, project, resource_id)
+    resource = _visible_resource(request, project, resource_id, include_trashed=trashed)
     try:
-        storage.resource_trash(resource=resource, actor=request.user)
+        change(resource=resource, actor=request.user)
     except ApplicationError as refusal:
         _refused(request, refusal)
-        return redirect(_tab_url(project))
-    messages.success(
-        request,
-        _("“%(title)s” is in the trash for %(days)s days.")
-        % {"title": resource.title, "days": settings.STOCKAGE_TRASH_DAYS},
-    )
+    else:
+        messages.success(request, notice(resource))
     return redirect(_tab_url(project))
+
+
+@require_POST
+def blueprint_trash(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
+    def notice(resource: ProjectResource) -> str:
+        return _("“%(title)s” is in the trash for %(days)s days.") % {
+            "title": resource.title,
+            "days": settings.STOCKAGE_TRASH_DAYS,
+        }
+
+    return _document_change(
+        request, slug, resource_id, storage.resource_trash, notice, trashed=False
+    )
 
 
 @require_POST
 def blueprint_untrash(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
-    project = _signed_in_project(request, slug)
-    if isinstance(project, HttpResponse):
-        return project
-    resource = _visible_resource(request, project, resource_id, include_trashed=True)
-    try:
-        storage.resource_restore_from_trash(resource=resource, actor=request.user)
-    except ApplicationError as refusal:
-        _refused(request, refusal)
-        return redirect(_tab_url(project))
-    messages.success(request, _("“%(title)s” is back.") % {"title": resource.title})
-    return redirect(_tab_url(project))
+    def notice(resource: ProjectResource) -> str:
+        return _("“%(title)s” is back.") % {"title": resource.title}
+
+    return _document_change(
+        request, slug, resource_id, storage.resource_restore_from_trash, notice, trashed=True
+    )
 
 
 @require_POST
 def blueprint_purge(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
-    project = _signed_in_project(request, slug)
-    if isinstance(project, HttpResponse):
-        return project
-    resource = _visible_resource(request, project, resource_id, include_trashed=True)
-    try:
-        storage.resource_purge(resource=resource, actor=request.user)
-    except ApplicationError as refusal:
-        _refused(request, refusal)
-        return redirect(_tab_url(project))
-    messages.success(request, _("“%(title)s” is deleted for good.") % {"title": resource.title})
-    return redirect(_tab_url(project))
+    def notice(resource: ProjectResource) -> str:
+        return _("“%(title)s” is deleted for good.") % {"title": resource.title}
+
+    return _document_change(
+        request, slug, resource_id, storage.resource_purge, notice, trashed=True
+    )

@@ -12,8 +12,6 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as HttpPermissionDenied
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from konnaxion.core.errors import ApplicationError, PermissionDenied
+from konnaxion.core.errors import ApplicationError
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api.kontact_filters import opportunity_filters_apply
 from konnaxion.kreative.api.kontact_views import AttachmentUploadHandler
@@ -31,10 +29,10 @@ from konnaxion.kreative.services import opportunity_announcement as opportunitie
 from konnaxion.kreative.services import professional_profile
 from konnaxion.users.models import User
 from konnaxion.web.connect_forms import OpportunityForm, OpportunitySearchForm, PeopleSearchForm
+from konnaxion.web.page_tools import attempt, is_htmx, page_of, refusal_on_form
 from konnaxion.web.suggestion_views import suggestions_context
 from konnaxion.web.workspace_views import workspace_context
 
-PAGE_SIZE = 20
 # The htmx event sent after a follow or unfollow from a person's button.
 FOLLOWS_CHANGED = "follows-changed"
 CONNECT_TABS = ("people", "opportunities", "workspace")
@@ -55,28 +53,15 @@ def error_message(error: ApplicationError) -> str:
     return known.get(error.code, _("This could not be done. Please check the form."))
 
 
-def _page(request: HttpRequest, items) -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _fields_to_form(refusal: ApplicationError, form) -> None:
     """Put a service's refusal on the form fields it names (else on the whole form)."""
-    fields = refusal.details.get("fields") or {}
-    named = [name for name in fields if name in form.fields]
     field_messages = {
         "apply_url": _("Say how to apply: an https address or instructions."),
         "currency": _("Give a currency code (EUR, USD...) with an amount."),
         "deadline": _("The deadline has already passed."),
         "ends_on": _("The end comes before the start."),
     }
-    for name in named:
-        form.add_error(name, field_messages.get(name, error_message(refusal)))
-    if not named:
-        form.add_error(None, error_message(refusal))
+    refusal_on_form(refusal, form, error_message(refusal), field_messages=field_messages)
 
 
 def _followed_ids(user) -> set[int]:
@@ -120,7 +105,7 @@ def _people_context(request: HttpRequest) -> dict:
     )
     return {
         "search": search,
-        "page": _page(request, found),
+        "page": page_of(request, found),
         "followed": _followed_ids(request.user),
     } | suggestions_context(request)
 
@@ -147,7 +132,7 @@ def _opportunities_context(request: HttpRequest) -> dict:
     found = selectors.opportunities_search(user=request.user, query=criteria.get("q") or "")
     api_request = SimpleNamespace(query_params=_opportunity_query(criteria), user=request.user)
     found = opportunity_filters_apply(found, request=api_request)
-    return {"search": search, "page": _page(request, found)}
+    return {"search": search, "page": page_of(request, found)}
 
 
 # Follow and unfollow ----------------------------------------------------------------------
@@ -178,7 +163,7 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
         except ApplicationError as refusal:
             error = error_message(refusal)
         notice = "" if error else _("You follow %(name)s.") % {"name": username}
-    if _is_htmx(request):
+    if is_htmx(request):
         context = {
             "person": other,
             "following": Follow.objects.filter(follower=request.user, followee=other).exists(),
@@ -288,17 +273,15 @@ def opportunity_update(request: HttpRequest, pk: int) -> HttpResponse:
         return opportunity
     form = OpportunityForm(request.POST, auto_id="edit_%s")
     if form.is_valid():
-        try:
-            opportunities.opportunity_update(
+        refusal = attempt(
+            lambda: opportunities.opportunity_update(
                 opportunity=opportunity, actor=request.user, **form.cleaned_data
             )
-        except PermissionDenied as refusal:
-            raise HttpPermissionDenied(refusal.message) from refusal
-        except ApplicationError as refusal:
-            _fields_to_form(refusal, form)
-        else:
+        )
+        if not isinstance(refusal, ApplicationError):
             messages.success(request, _("The opportunity is saved."))
             return redirect("web:opportunity", pk=pk)
+        _fields_to_form(refusal, form)
     opportunity = _visible_opportunity(request, pk)
     return _opportunity_page(request, opportunity, status=400, edit_form=form, editing=True)
 
@@ -312,11 +295,8 @@ def opportunity_status(request: HttpRequest, pk: int, change: str) -> HttpRespon
     service = {"close": opportunities.opportunity_close, "fill": opportunities.opportunity_fill}
     if change not in service:
         raise Http404(_("No such change."))
-    try:
-        service[change](opportunity=opportunity, actor=request.user)
-    except PermissionDenied as refusal:
-        raise HttpPermissionDenied(refusal.message) from refusal
-    except ApplicationError as refusal:
+    refusal = attempt(lambda: service[change](opportunity=opportunity, actor=request.user))
+    if isinstance(refusal, ApplicationError):
         messages.error(request, error_message(refusal))
     else:
         notice = _("The opportunity is closed.") if change == "close" else _("Marked as filled.")
@@ -336,7 +316,7 @@ def opportunity_save(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         opportunities.opportunity_save(opportunity=opportunity, user=request.user)
         notice = _("Saved. Find it with the “Saved by me” filter.")
-    if _is_htmx(request):
+    if is_htmx(request):
         opportunity = _visible_opportunity(request, pk)
         return render(
             request, "web/connect/_save.html", {"opportunity": opportunity, "notice": notice}

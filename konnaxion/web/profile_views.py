@@ -21,6 +21,7 @@ from konnaxion.kreative import selectors
 from konnaxion.kreative.models import CollabSession, Follow, KreativeArtwork, ProfessionalProfile
 from konnaxion.kreative.services import partner_recommendation, professional_profile
 from konnaxion.web.connect_forms import EndorsementForm, ProfileForm, ReplyForm, TagFilterForm
+from konnaxion.web.page_tools import refusal_on_form
 
 PROFILE_TABS = ("portfolio", "reviews", "edit")
 
@@ -150,8 +151,7 @@ def profile_update(request: HttpRequest, username: str) -> HttpResponse:
         try:
             professional_profile.profile_update(user=request.user, **fields)
         except ApplicationError as refusal:
-            names = [n for n in (refusal.details.get("fields") or {}) if n in form.fields]
-            form.add_error(names[0] if names else "avatar", _profile_error(refusal))
+            refusal_on_form(refusal, form, _profile_error(refusal), otherwise="avatar")
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("web:profile", username=username)

@@ -9,15 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as HttpPermissionDenied
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from konnaxion.core.errors import ApplicationError, NotFound, PermissionDenied
+from konnaxion.core.errors import ApplicationError, NotFound
 from konnaxion.keenkonnect import selectors
 from konnaxion.keenkonnect.api.views import ProjectFilter
 from konnaxion.keenkonnect.models import Project, ProjectTeam
@@ -25,6 +23,7 @@ from konnaxion.keenkonnect.services import projects as project_services
 from konnaxion.keenkonnect.services import team as team_services
 from konnaxion.users.models import User
 from konnaxion.web.blueprint_views import blueprints_context
+from konnaxion.web.page_tools import attempt, is_htmx, page_of, refusal_on_form
 from konnaxion.web.project_forms import (
     MemberAddForm,
     MemberRoleForm,
@@ -33,7 +32,6 @@ from konnaxion.web.project_forms import (
     ProjectSearchForm,
 )
 
-PAGE_SIZE = 20
 PROJECTS_TABS = ("browse", "create", "mine")
 PROJECT_TABS = ("overview", "blueprints")
 
@@ -52,20 +50,12 @@ def error_message(error: ApplicationError) -> str:
     return known.get(error.code, _("This could not be done. Please check the form."))
 
 
-def _page(request: HttpRequest, items) -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 def _visible_project(request: HttpRequest, slug: str) -> Project:
     """The project if the visitor may see it; a 404 page otherwise (outsiders learn nothing)."""
     try:
         return selectors.project_get_visible(user=request.user, slug=slug)
     except NotFound as missing:
         raise Http404(missing.message) from missing
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 # /projects ------------------------------------------------------------------------------
@@ -84,11 +74,11 @@ def projects(request: HttpRequest) -> HttpResponse:
         visible = selectors.projects_visible_to(user=request.user)
         criteria = search.cleaned_data if search.is_valid() else {}
         found = ProjectFilter(data={k: v for k, v in criteria.items() if v}, queryset=visible)
-        context |= {"search": search, "page": _page(request, found.qs)}
+        context |= {"search": search, "page": page_of(request, found.qs)}
     elif tab == "create":
         context["form"] = ProjectForm()
     elif request.user.is_authenticated:
-        context["page"] = _page(request, selectors.project_memberships_of(user=request.user))
+        context["page"] = page_of(request, selectors.project_memberships_of(user=request.user))
     return render(request, "web/projects/projects.html", context)
 
 
@@ -97,22 +87,16 @@ def _project_create(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(f"{reverse('web:projects')}?tab=create")
     form = ProjectForm(request.POST)
     if form.is_valid():
-        try:
-            project = project_services.project_create(creator=request.user, **form.cleaned_data)
-        except ApplicationError as refusal:
-            form.add_error(_field_of(refusal, form), error_message(refusal))
-        else:
+        project = attempt(
+            lambda: project_services.project_create(creator=request.user, **form.cleaned_data)
+        )
+        if not isinstance(project, ApplicationError):
             messages.success(request, _("Project “%(title)s” created.") % {"title": project})
             return redirect("web:project", slug=project.slug)
+        refusal_on_form(project, form, error_message(project))
     return render(
         request, "web/projects/projects.html", {"tab": "create", "form": form}, status=400
     )
-
-
-def _field_of(refusal: ApplicationError, form) -> str | None:
-    """The form field a ValidationFailed names, when the form has it."""
-    fields = refusal.details.get("fields") or {}
-    return next((name for name in fields if name in form.fields), None)
 
 
 # /projects/<slug> -----------------------------------------------------------------------
@@ -168,17 +152,15 @@ def project_update(request: HttpRequest, slug: str) -> HttpResponse:
         return project
     form = ProjectEditForm(request.POST, auto_id="edit_%s")
     if form.is_valid():
-        try:
-            project_services.project_update(
+        refusal = attempt(
+            lambda: project_services.project_update(
                 project=project, actor=request.user, **form.cleaned_data
             )
-        except PermissionDenied as refusal:
-            raise HttpPermissionDenied(refusal.message) from refusal
-        except ApplicationError as refusal:
-            form.add_error(_field_of(refusal, form), error_message(refusal))
-        else:
+        )
+        if not isinstance(refusal, ApplicationError):
             messages.success(request, _("The project is saved."))
             return redirect("web:project", slug=project.slug)
+        refusal_on_form(refusal, form, error_message(refusal))
     project.refresh_from_db()
     return _project_page(request, project, status=400, edit_form=form, editing=True)
 
@@ -188,10 +170,10 @@ def project_delete(request: HttpRequest, slug: str) -> HttpResponse:
     project = _owner_request(request, slug)
     if isinstance(project, HttpResponse):
         return project
-    try:
-        project_services.project_delete(project=project, actor=request.user)
-    except PermissionDenied as refusal:
-        raise HttpPermissionDenied(refusal.message) from refusal
+    refusal = attempt(lambda: project_services.project_delete(project=project, actor=request.user))
+    if isinstance(refusal, ApplicationError):
+        messages.error(request, error_message(refusal))
+        return redirect("web:project", slug=project.slug)
     messages.success(request, _("Project “%(title)s” deleted.") % {"title": project})
     return redirect(f"{reverse('web:projects')}?tab=mine")
 
@@ -209,7 +191,7 @@ def _team_response(
     status: int = 200,
 ) -> HttpResponse:
     """After a team change: the team section alone for htmx, else the page (or a redirect)."""
-    if _is_htmx(request):
+    if is_htmx(request):
         role = selectors.project_role_of(project=project, user=request.user)
         context = _team_context(request, project, is_owner=role == ProjectTeam.Role.OWNER)
         if member_form is not None:
@@ -251,13 +233,12 @@ def project_member_add(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("username", _("No user has this username."))
     if member is None:
         return _team_response(request, project, member_form=form, status=400)
-    try:
-        team_services.project_member_add(
+    refusal = attempt(
+        lambda: team_services.project_member_add(
             project=project, user=member, role=form.cleaned_data["role"], actor=request.user
         )
-    except PermissionDenied as refusal:
-        raise HttpPermissionDenied(refusal.message) from refusal
-    except ApplicationError as refusal:
+    )
+    if isinstance(refusal, ApplicationError):
         return _team_response(
             request, project, member_form=form, error=error_message(refusal), status=refusal.status
         )
@@ -273,16 +254,15 @@ def project_member_role(request: HttpRequest, slug: str, username: str) -> HttpR
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
         return _team_response(request, project, error=_("Choose a role."), status=400)
-    try:
-        team_services.project_member_role_set(
+    refusal = attempt(
+        lambda: team_services.project_member_role_set(
             project=project,
             user=_named_member(username),
             role=form.cleaned_data["role"],
             actor=request.user,
         )
-    except PermissionDenied as refusal:
-        raise HttpPermissionDenied(refusal.message) from refusal
-    except ApplicationError as refusal:
+    )
+    if isinstance(refusal, ApplicationError):
         return _team_response(request, project, error=error_message(refusal), status=refusal.status)
     notice = _("The role of %(username)s is changed.") % {"username": username}
     return _team_response(request, project, notice=notice)
@@ -295,18 +275,17 @@ def project_member_remove(request: HttpRequest, slug: str, username: str) -> Htt
     if isinstance(project, HttpResponse):
         return project
     leaving = username == request.user.get_username()
-    try:
-        team_services.project_member_remove(
+    refusal = attempt(
+        lambda: team_services.project_member_remove(
             project=project, user=_named_member(username), actor=request.user
         )
-    except PermissionDenied as refusal:
-        raise HttpPermissionDenied(refusal.message) from refusal
-    except ApplicationError as refusal:
+    )
+    if isinstance(refusal, ApplicationError):
         return _team_response(request, project, error=error_message(refusal), status=refusal.status)
     if leaving:
         messages.success(request, _("You left “%(title)s”.") % {"title": project})
         target = f"{reverse('web:projects')}?tab=mine"
-        if _is_htmx(request):
+        if is_htmx(request):
             return HttpResponse(status=204, headers={"HX-Redirect": target})
         return redirect(target)
     notice = _("%(username)s left the team.") % {"username": username}

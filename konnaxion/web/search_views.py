@@ -7,7 +7,6 @@ decided by the same SQL permission filter; these views only validate and render.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -17,9 +16,8 @@ from konnaxion.core.errors import NotFound
 from konnaxion.core.search import page_slice, search_filters_from, search_run
 from konnaxion.keenkonnect import selectors
 from konnaxion.keenkonnect.models import Project
+from konnaxion.web.page_tools import PAGE_SIZE, page_of
 from konnaxion.web.search_forms import KIND_LABELS, DocumentSearchForm, SearchForm
-
-PAGE_SIZE = 20
 
 
 def _page_link(result: dict) -> str:
@@ -53,7 +51,7 @@ def _results_context(
         filters=search_filters_from(data),
         expected_page=page_slice(request.GET.get("page"), PAGE_SIZE),
     )
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, results)
     for result in page.object_list:
         result["link"] = _page_link(result)
         result["kind_label"] = KIND_LABELS.get(result["kind"], result["kind"])

@@ -26,6 +26,7 @@ from konnaxion.kreative.matching import PURPOSES
 from konnaxion.kreative.models import Follow
 from konnaxion.kreative.services import intelligent_matching, professional_profile
 from konnaxion.users.models import User
+from konnaxion.web.page_tools import is_htmx
 
 PURPOSE_LABELS = {
     "follow": gettext_lazy("To follow"),
@@ -70,7 +71,7 @@ def _people_tab(purpose: str) -> str:
 def suggestions(request: HttpRequest) -> HttpResponse:
     """The panel alone (htmx: the purpose switch); the People tab for a plain request."""
     purpose = _purpose(request.GET.get("purpose"))
-    if request.headers.get("HX-Request") != "true":
+    if not is_htmx(request):
         return redirect(_people_tab(purpose))
     return _panel(request, purpose=purpose)
 
@@ -98,7 +99,7 @@ def _follow_button_out_of_band(request: HttpRequest, person: User) -> str:
 def _answer(
     request: HttpRequest, purpose: str, *, notice: str, error: str, person: User | None = None
 ) -> HttpResponse:
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         panel = _panel(request, purpose=purpose, notice=notice, error=error)
         if person is not None:
             panel.content += _follow_button_out_of_band(request, person).encode()

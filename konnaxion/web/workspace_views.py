@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,19 +25,17 @@ from konnaxion.kreative.services.collab_sessions import (
     collab_session_participant_add,
     collab_session_start,
 )
+from konnaxion.web.page_tools import page_of
 from konnaxion.web.workspace_forms import SESSION_TYPE_LABELS, InviteForm, RoomForm
 from konnaxion.web.workspace_selectors import room_participant_names, room_visible_to, rooms_of
-
-PAGE_SIZE = 20
 
 
 def workspace_context(request: HttpRequest, form: RoomForm | None = None) -> dict:
     """What the Workspace tab shows: my rooms (active first) and the create form."""
     if not request.user.is_authenticated:
         return {}
-    rooms = Paginator(rooms_of(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return {
-        "page": rooms,
+        "page": page_of(request, rooms_of(user=request.user)),
         "room_form": form or RoomForm(host=request.user),
         "session_types": SESSION_TYPE_LABELS,
     }
