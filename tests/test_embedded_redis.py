@@ -3,6 +3,7 @@ those processes left open, and not before."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -63,10 +64,8 @@ def _gone(pid: int, timeout: float = 15) -> bool:
 @pytest.fixture
 def data_dir(tmp_path):
     yield tmp_path
-    try:  # whatever happened, leave no server behind
+    with contextlib.suppress(OSError, ValueError, KeyError):  # leave no server behind
         os.kill(_server_pid(tmp_path), signal.SIGKILL)
-    except (OSError, ValueError, KeyError):
-        pass
 
 
 def test_the_server_outlives_its_first_user_and_stops_with_the_last(data_dir):
