@@ -313,4 +313,3 @@ async def test_a_slow_database_call_in_one_room_does_not_hold_up_another(monkeyp
     await stuck.pump_until(lambda event: isinstance(event, dict) and event["type"] == "chat")
     assert [event["message"]["body"] for event in stuck.of_type("chat")] == ["slow"]
     await close_all([stuck, other])
-
