@@ -7,11 +7,11 @@ from typing import Any
 
 from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
 from channels.auth import AuthMiddlewareStack
-from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
+from konnaxion.core.consumers import database_call
 from konnaxion.core.errors import error_body
 
 Scope = dict[str, Any]
@@ -119,7 +119,7 @@ def _token_key(scope: Scope) -> str | None:
     return None
 
 
-@database_sync_to_async
+@database_call
 def _user_for_token(key: str) -> Any:
     from rest_framework.authtoken.models import Token
 
