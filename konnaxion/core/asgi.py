@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
-from channels.auth import AuthMiddlewareStack
+from channels.auth import AuthMiddleware, get_user
 from channels.middleware import BaseMiddleware
+from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
@@ -129,6 +130,14 @@ def _user_for_token(key: str) -> Any:
     return token.user
 
 
+class SessionAuthMiddleware(AuthMiddleware):
+    """Channels' AuthMiddleware, with the session and user lookup run by `database_call`
+    instead of Channels' shared database thread."""
+
+    async def resolve_scope(self, scope: Scope) -> None:
+        scope["user"]._wrapped = await database_call(get_user.__wrapped__)(scope)
+
+
 def WebSocketAuthMiddleware(inner: Any) -> Any:
     """Session cookie (browsers) or token header (other clients), the token taking precedence."""
-    return AuthMiddlewareStack(TokenAuthMiddleware(inner))
+    return CookieMiddleware(SessionMiddleware(SessionAuthMiddleware(TokenAuthMiddleware(inner))))

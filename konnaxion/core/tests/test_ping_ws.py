@@ -64,3 +64,36 @@ async def test_a_foreign_origin_is_refused():
     )
     connected, _ = await communicator.connect()
     assert not connected
+
+
+async def _session_cookie(*, active: bool = True) -> bytes:
+    """The cookie header of a signed-in browser (a session in the database)."""
+    from channels.db import database_sync_to_async
+    from django.conf import settings
+    from django.test import Client
+
+    def sign_in() -> str:
+        client = Client()
+        user = UserFactory()
+        client.force_login(user)
+        if not active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    key = await database_sync_to_async(sign_in)()
+    return f"{settings.SESSION_COOKIE_NAME}={key}".encode()
+
+
+@pytest.mark.parametrize(("active", "connects"), [(True, True), (False, False)])
+async def test_a_browsers_session_cookie_authenticates_its_socket(active, connects):
+    headers = [*_headers(), (b"cookie", await _session_cookie(active=active))]
+    communicator = WebsocketCommunicator(application, "/ws/ping/", headers=headers)
+    connected, code = await communicator.connect()
+    assert connected == connects
+    if connects:
+        await communicator.send_json_to({"hello": "cookie"})
+        assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+        await communicator.disconnect()
+    else:
+        assert code == CLOSE_UNAUTHENTICATED
