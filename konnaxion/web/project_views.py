@@ -87,13 +87,14 @@ def _project_create(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(f"{reverse('web:projects')}?tab=create")
     form = ProjectForm(request.POST)
     if form.is_valid():
-        project = attempt(
+        created = attempt(
             lambda: project_services.project_create(creator=request.user, **form.cleaned_data)
         )
-        if not isinstance(project, ApplicationError):
-            messages.success(request, _("Project “%(title)s” created.") % {"title": project})
-            return redirect("web:project", slug=project.slug)
-        refusal_on_form(project, form, error_message(project))
+        if isinstance(created, ApplicationError):
+            refusal_on_form(created, form, error_message(created))
+        else:
+            messages.success(request, _("Project “%(title)s” created.") % {"title": created})
+            return redirect("web:project", slug=created.slug)
     return render(
         request, "web/projects/projects.html", {"tab": "create", "form": form}, status=400
     )
