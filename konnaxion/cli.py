@@ -83,13 +83,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     import uvicorn
 
+    from konnaxion.runtime.supervisor import proxy_header_options
+
     uvicorn.run(
         "config.asgi:application",
         host=args.host,
         port=args.port,
         workers=args.workers,
         lifespan="off",
-        proxy_headers=True,
+        **proxy_header_options(os.environ),
         log_level=os.environ.get("UVICORN_LOG_LEVEL", "info"),
     )
     return 0

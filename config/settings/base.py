@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment (django-environ)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "axes",
 ]
 LOCAL_APPS = [
     "konnaxion.core",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a request its backend refused into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -220,9 +224,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes refuses sign-in to locked accounts and addresses before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+
+# Sign-in lockout (django-axes) for /accounts/login/, /admin/login/ and POST /api/auth/token/:
+# SIGN_IN_FAILURE_LIMIT failures for one username (from any address), or from one address
+# (over any usernames), within SIGN_IN_COOLOFF_MINUTES lock that username or that address
+# until SIGN_IN_COOLOFF_MINUTES have passed since the last failure. Attempts live in PostgreSQL
+# (the database handler), not in the cache: a lockout then survives a Redis restart or a cache
+# flush, sign-in keeps working while Redis is down, and staff can read and lift lockouts in the
+# admin. A successful sign-in forgets that username's failures (konnaxion/users/sign_in.py).
+SIGN_IN_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=10)
+SIGN_IN_COOLOFF_MINUTES = env.int("SIGN_IN_COOLOFF_MINUTES", default=15)
+AXES_HANDLER = "konnaxion.users.sign_in.SignInAttemptsHandler"
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "konnaxion.core.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "konnaxion.users.sign_in.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Only failures are recorded: a row per successful sign-in would grow without bound.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Reverse proxies of our own in front of the ASGI server. 0: the client is the connection's
+# peer and X-Forwarded-For is ignored; N: the N-th address from the right of X-Forwarded-For
+# (konnaxion/core/client_address.py). Throttles, the sign-in lockout and every other reader of
+# the client's address use that one answer.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -241,10 +277,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "konnaxion.core.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "konnaxion.core.api.throttling.AnonRateThrottle",
+        "konnaxion.core.api.throttling.UserRateThrottle",
+        "konnaxion.core.api.throttling.ScopedRateThrottle",
     ],
+    # DRF's own reading of X-Forwarded-For agrees with konnaxion/core/client_address.py, which
+    # the throttles above use.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "user": env("THROTTLE_USER", default="1200/min"),

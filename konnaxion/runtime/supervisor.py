@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 PR_SET_PDEATHSIG = 1
@@ -99,6 +100,27 @@ def wait_until_healthy(url: str, timeout: float, supervisor: Supervisor) -> tupl
             return True, body
         time.sleep(0.5)
     return False, body
+
+
+def proxy_header_options(environ: Mapping[str, str]) -> dict[str, object]:
+    """uvicorn's handling of X-Forwarded-For/-Proto, agreeing with the settings' client address
+    (`TRUSTED_PROXY_COUNT`, konnaxion/core/client_address.py).
+
+    Without proxies of our own, uvicorn must not rewrite the client from those headers either:
+    its default trusts them from 127.0.0.1, so any local caller (or a proxy nobody declared)
+    could pick its address. Behind proxies, uvicorn trusts the headers only from
+    `FORWARDED_ALLOW_IPS` (the proxies' addresses, comma-separated; 127.0.0.1 by default).
+    """
+    try:
+        proxy_count = int(environ.get("TRUSTED_PROXY_COUNT", "0") or "0")
+    except ValueError as error:
+        raise SystemExit("TRUSTED_PROXY_COUNT must be a whole number") from error
+    if proxy_count <= 0:
+        return {"proxy_headers": False}
+    return {
+        "proxy_headers": True,
+        "forwarded_allow_ips": environ.get("FORWARDED_ALLOW_IPS", "") or "127.0.0.1",
+    }
 
 
 def python_command(*args: str) -> list[str]:

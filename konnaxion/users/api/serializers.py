@@ -12,12 +12,17 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(max_length=User._meta.get_field("username").max_length)
+    password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False, max_length=4096
+    )
 
     def validate(self, attrs: dict) -> dict:
+        request = self.context.get("request")
         user = authenticate(
-            request=self.context.get("request"),
+            # Django's request, not DRF's wrapper: the sign-in lockout marks a refused request
+            # on it, and its middleware answers 429 from that mark.
+            request=getattr(request, "_request", request),
             username=attrs["username"],
             password=attrs["password"],
         )

@@ -1,3 +1,4 @@
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.authtoken.models import Token
@@ -9,7 +10,11 @@ from konnaxion.users.api.serializers import TokenRequestSerializer, TokenSeriali
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (`Authorization: Token <key>`)."""
+    """Exchange a username and password for an API token (`Authorization: Token <key>`).
+
+    Failures count towards the sign-in lockout (konnaxion/users/sign_in.py): past the limit the
+    answer is 429 `too_many_attempts` with `Retry-After`.
+    """
 
     authentication_classes = ()
     permission_classes = (permissions.AllowAny,)
@@ -19,7 +24,11 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        # A token sign-in is a sign-in: it updates last_login and forgets the username's failed
+        # attempts, as the web sign-in does.
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 
 
