@@ -36,6 +36,8 @@ ALLOWED_BLUEPRINT_TYPES = env.list(
     "ALLOWED_BLUEPRINT_TYPES", default=[".pdf", ".png", ".jpg", ".glb", ".gltf", ".stl"]
 )
 COLLAB_SPACE_MEMBER_CAP = env.int("COLLAB_SPACE_MEMBER_CAP", default=40)
+# Resumable (tus) uploads one user may have open at once; past it, creation answers 429.
+STOCKAGE_MAX_OPEN_UPLOADS_PER_USER = env.int("STOCKAGE_MAX_OPEN_UPLOADS_PER_USER", default=10)
 AI_SUGGESTION_TOP_N = env.int("AI_SUGGESTION_TOP_N", default=8)
 
 # Kreative / Kontact

@@ -18,10 +18,17 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from konnaxion.core.errors import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from konnaxion.keenkonnect.models import (
     AccessLevel,
     DocumentVersion,
@@ -47,6 +54,12 @@ from konnaxion.keenkonnect.storage.incoming import (
 BLOCK = 16
 
 
+class TooManyOpenUploads(ApplicationError):
+    code = "too_many_open_uploads"
+    status = 429
+    message = "You have too many unfinished uploads; finish or cancel one first."
+
+
 def _cipher_at(session: UploadSession, offset: int):
     """An AES-CTR transform positioned at byte `offset` of the session's plaintext."""
     key = data_key_unwrap(bytes(session.wrapped_key), session.key_id)
@@ -64,7 +77,9 @@ def upload_session_create(
     """Open a resumable upload of `length` bytes. Metadata: `filename` (required), `title`,
     `description`, `comment`, and `resource` (an id) for a new version of that document.
 
-    Raises FileTooLarge, ValidationFailed, PermissionDenied, NotFound.
+    A user has at most `STOCKAGE_MAX_OPEN_UPLOADS_PER_USER` unexpired sessions, also against
+    concurrent creations (the user's row is locked while counting). Raises FileTooLarge,
+    ValidationFailed, PermissionDenied, NotFound, TooManyOpenUploads.
     """
     if length > max_upload_bytes():
         raise FileTooLarge(details={"max_bytes": max_upload_bytes()})
@@ -85,24 +100,39 @@ def upload_session_create(
     session_id = uuid.uuid4()
     path = tmp_dir() / f"tus-{session_id.hex}.part"
     wrapped_key, key_id = data_key_wrap(new_data_key())
-    path.touch(mode=0o600)
     try:
-        return UploadSession.objects.create(
-            id=session_id,
-            project=project,
-            user=user,
-            resource=resource,
-            length=length,
-            metadata=metadata,
-            temp_path=str(path),
-            wrapped_key=wrapped_key,
-            key_id=key_id,
-            nonce=secrets.token_bytes(BLOCK),
-            expires_at=timezone.now() + timedelta(hours=settings.TUS_UPLOAD_EXPIRY_HOURS),
-        )
+        with transaction.atomic():
+            _ensure_upload_slot(user=user)
+            path.touch(mode=0o600)
+            return UploadSession.objects.create(
+                id=session_id,
+                project=project,
+                user=user,
+                resource=resource,
+                length=length,
+                metadata=metadata,
+                temp_path=str(path),
+                wrapped_key=wrapped_key,
+                key_id=key_id,
+                nonce=secrets.token_bytes(BLOCK),
+                expires_at=timezone.now() + timedelta(hours=settings.TUS_UPLOAD_EXPIRY_HOURS),
+            )
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def _ensure_upload_slot(*, user) -> None:
+    """Raise TooManyOpenUploads when `user` already has the most open sessions allowed.
+
+    Locks the user's row until the caller's transaction ends, so that two creations at the cap
+    count one after the other instead of both seeing one slot left.
+    """
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
+    limit = settings.STOCKAGE_MAX_OPEN_UPLOADS_PER_USER
+    open_uploads = UploadSession.objects.filter(user=user, expires_at__gt=timezone.now()).count()
+    if open_uploads >= limit:
+        raise TooManyOpenUploads(details={"max_open_uploads": limit})
 
 
 def upload_session_get(*, user, project: Project, session_id) -> UploadSession:
