@@ -177,8 +177,11 @@ KONNAXION_STORAGE_OLD_KEYS = env.list("KONNAXION_STORAGE_OLD_KEYS", default=[])
 STORAGE_TMP_DIR = env("STORAGE_TMP_DIR", default=str(DATA_DIR / "tmp"))
 # Blobs nothing refers to are deleted once they have been unused for this long.
 BLOB_GC_GRACE_HOURS = env.int("BLOB_GC_GRACE_HOURS", default=24)
-# Images larger than this many pixels are refused as decompression bombs.
-BLUEPRINT_MAX_IMAGE_PIXELS = env.int("BLUEPRINT_MAX_IMAGE_PIXELS", default=100_000_000)
+# Images larger than this many pixels are refused as decompression bombs, before any pixel is
+# decoded (konnaxion/core/images.py): avatars, artworks, tradition media, previews...
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=100_000_000)
+# ...and Stockage's blueprints (PNG, JPEG), by default the same limit.
+BLUEPRINT_MAX_IMAGE_PIXELS = env.int("BLUEPRINT_MAX_IMAGE_PIXELS", default=IMAGE_MAX_PIXELS)
 # glTF JSON (and a GLB's JSON chunk) is parsed in memory: larger ones are refused.
 GLTF_MAX_JSON_MB = env.int("GLTF_MAX_JSON_MB", default=32)
 # Analysis of stored files (docs/analysis.md): PDFs are parsed in a child process under these

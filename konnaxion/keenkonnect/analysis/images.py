@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import io
 import struct
-import warnings
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import numpy as np
 from django.conf import settings
-from PIL import ExifTags, Image, ImageDraw, TiffImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageDraw, TiffImagePlugin
 
+from konnaxion.core.images import ImageTooLarge, ImageUnreadable, image_open
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
 
 WORK_LONGEST = 1024
@@ -31,27 +31,19 @@ SKIPPED_EXIF_TAGS = frozenset({"MakerNote", "UserComment", "PrintImageMatching"}
 HIGHLIGHT = (230, 30, 30)
 
 
-def image_open(handle: BinaryIO) -> Image.Image:
+def blueprint_image_open(handle: BinaryIO) -> Image.Image:
     """Open the PNG or JPEG in `handle` without decoding its pixels.
 
     Raises AnalysisFailed (`pixel_flood`, `image_invalid`).
     """
-    limit = settings.BLUEPRINT_MAX_IMAGE_PIXELS
-    handle.seek(0)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(handle, formats=["PNG", "JPEG"])
-    except Image.DecompressionBombError as exc:
-        raise AnalysisFailed("pixel_flood", f"The image has more than {limit} pixels.") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error) as exc:
-        raise AnalysisFailed("image_invalid", "The image cannot be decoded.") from exc
-    width, height = image.size
-    if width * height > limit:
-        raise AnalysisFailed(
-            "pixel_flood", f"The image has more than {limit} pixels ({width}x{height})."
+        return image_open(
+            handle, formats=["PNG", "JPEG"], max_pixels=settings.BLUEPRINT_MAX_IMAGE_PIXELS
         )
-    return image
+    except ImageTooLarge as exc:
+        raise AnalysisFailed("pixel_flood", exc.message) from exc
+    except ImageUnreadable as exc:
+        raise AnalysisFailed("image_invalid", "The image cannot be decoded.") from exc
 
 
 def _json_value(value: Any) -> Any:
@@ -133,7 +125,7 @@ def image_analyse(handle: BinaryIO) -> dict[str, Any]:
 
     Raises AnalysisFailed.
     """
-    image = image_open(handle)
+    image = blueprint_image_open(handle)
     return {
         "format": image.format,
         "width": image.width,
@@ -199,7 +191,7 @@ def image_compare(old: BinaryIO, new: BinaryIO) -> ImageComparison:
 
     Raises AnalysisFailed.
     """
-    old_image, new_image = image_open(old), image_open(new)
+    old_image, new_image = blueprint_image_open(old), blueprint_image_open(new)
     full = (max(old_image.width, new_image.width), max(old_image.height, new_image.height))
     scale = min(1.0, WORK_LONGEST / max(full))
     size = (max(1, round(full[0] * scale)), max(1, round(full[1] * scale)))

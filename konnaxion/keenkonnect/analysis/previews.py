@@ -16,8 +16,9 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
+from konnaxion.core.images import image_open
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
-from konnaxion.keenkonnect.analysis.images import _working_copy, image_open
+from konnaxion.keenkonnect.analysis.images import _working_copy, blueprint_image_open
 from konnaxion.keenkonnect.analysis.meshes import MESH_CONTENT_TYPES, mesh_triangles
 from konnaxion.keenkonnect.analysis.pdf import pdf_first_page_png
 
@@ -114,11 +115,11 @@ def preview_pngs(handle: BinaryIO, *, content_type: str) -> dict[int, bytes]:
     """
     largest = max(PREVIEW_SIZES)
     if content_type in ("image/png", "image/jpeg"):
-        image = image_open(handle)
+        image = blueprint_image_open(handle)
         scale = min(1.0, largest / max(image.size))
         base = _working_copy(image, scale)
     elif content_type == "application/pdf":
-        base = Image.open(io.BytesIO(pdf_first_page_png(handle, longest=largest)))
+        base = image_open(io.BytesIO(pdf_first_page_png(handle, longest=largest)))
     elif content_type in MESH_CONTENT_TYPES:
         triangles = mesh_triangles(handle, content_type=content_type, limit=RENDER_MAX_TRIANGLES)
         base = mesh_render(triangles, longest=largest)

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image
 
+from konnaxion.core.images import image_open
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
 from konnaxion.keenkonnect.analysis.images import image_analyse
 from konnaxion.keenkonnect.analysis.keywords import (
@@ -57,7 +58,7 @@ def _png(image: Image.Image) -> bytes:
 
 
 def _pdf_previews(png: bytes) -> dict[int, bytes]:
-    image = Image.open(io.BytesIO(png))
+    image = image_open(io.BytesIO(png), formats=["PNG"])
     image.load()
     previews = {}
     for size in PREVIEW_SIZES:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import struct
-import warnings
 from collections.abc import Callable
 from typing import BinaryIO
 
 from django.conf import settings
-from PIL import Image, UnidentifiedImageError
 
+from konnaxion.core.images import UNREADABLE, ImageTooLarge, ImageUnreadable, image_open
 from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES, FileContentMismatch
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -52,31 +51,16 @@ def _sniff_image(handle: BinaryIO, *, signature: bytes, image_format: str) -> No
         raise _refuse(
             "image_signature", f"The file does not start with a {image_format} signature."
         )
-    handle.seek(0)
     limit = settings.BLUEPRINT_MAX_IMAGE_PIXELS
     try:
-        with warnings.catch_warnings():
-            # Our own limit decides below; Pillow still raises past twice its default.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(handle, formats=[image_format])
-            width, height = image.size
-            if width <= 0 or height <= 0:
-                raise _refuse("image_header", "The image has no pixels.")
-            if width * height > limit:
-                raise _refuse(
-                    "pixel_flood", f"The image has more than {limit} pixels ({width}x{height})."
-                )
+        with image_open(handle, formats=[image_format], max_pixels=limit) as image:
             if image_format == "PNG":
                 image.verify()  # checks every chunk's CRC without decoding the pixels
-    except Image.DecompressionBombError as exc:
-        raise _refuse("pixel_flood", f"The image has more than {limit} pixels.") from exc
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        struct.error,
-    ) as exc:
+    except ImageTooLarge as exc:
+        raise _refuse("pixel_flood", exc.message) from exc
+    except ImageUnreadable as exc:
+        raise _refuse("image_header", f"The {image_format} image cannot be decoded.") from exc
+    except UNREADABLE as exc:  # from verify()
         raise _refuse("image_header", f"The {image_format} image cannot be decoded.") from exc
 
 

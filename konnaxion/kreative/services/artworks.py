@@ -12,6 +12,7 @@ from django.db import transaction
 from PIL import Image, ImageOps
 
 from konnaxion.core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
+from konnaxion.core.images import image_open
 from konnaxion.kreative.models import KreativeArtwork
 from konnaxion.kreative.services.matching_statistics import (
     matching_statistics_invalidate_on_commit,
@@ -131,7 +132,7 @@ def artwork_derive_images(*, artwork: KreativeArtwork) -> dict[str, str]:
     Idempotent: the same names are rewritten. Returns {size: storage name}.
     """
     derived: dict[str, str] = {}
-    with artwork.media_file.open("rb") as source, Image.open(source) as original:
+    with artwork.media_file.open("rb") as source, image_open(source) as original:
         image = ImageOps.exif_transpose(original)
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
         for size in settings.ARTWORK_RESOLUTIONS:

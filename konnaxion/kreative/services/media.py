@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
-
-from konnaxion.core.errors import PayloadTooLarge, UnsupportedMediaType
+from konnaxion.core.errors import UnsupportedMediaType
+from konnaxion.core.images import UNREADABLE, ImageUnreadable, image_open
 
 # Leading bytes of the video and audio containers accepted, with their media type.
 _SIGNATURES: list[tuple[bytes, int, str, str]] = [
@@ -34,7 +33,8 @@ class SniffedMedia:
 
 
 def media_sniff(upload) -> SniffedMedia:
-    """The media type of `upload` judged by its bytes. Raises UnsupportedMediaType."""
+    """The media type of `upload` judged by its bytes. Raises UnsupportedMediaType, and
+    ImageTooLarge (413 `image_too_large`) for an image past IMAGE_MAX_PIXELS."""
     upload.seek(0)
     head = upload.read(64)
     upload.seek(0)
@@ -56,12 +56,12 @@ def media_sniff(upload) -> SniffedMedia:
 
 def _image_format(upload) -> str | None:
     try:
-        with Image.open(upload) as image:  # verify() reads the whole image, not only a header
+        with image_open(upload) as image:  # verify() reads the whole image, not only a header
             image.verify()
             image_format = image.format
-    except Image.DecompressionBombError as error:
-        raise PayloadTooLarge("The image has too many pixels.", code="image_too_large") from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except ImageUnreadable:
+        return None
+    except UNREADABLE:  # from verify()
         return None
     finally:
         upload.seek(0)

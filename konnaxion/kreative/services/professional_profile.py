@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Value
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from konnaxion.core.errors import (
     NotFound,
@@ -22,6 +22,7 @@ from konnaxion.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from konnaxion.core.images import UNREADABLE, ImageUnreadable, image_open
 from konnaxion.keenkonnect.models import Project
 from konnaxion.kreative.models import (
     Block,
@@ -130,18 +131,13 @@ def profile_avatar_prepare(*, upload) -> ContentFile:
         )
     side = settings.PROFILE_AVATAR_SIZE
     try:
-        upload.seek(0)
-        with Image.open(upload, formats=AVATAR_FORMATS) as original:
-            if original.width * original.height > settings.BLUEPRINT_MAX_IMAGE_PIXELS:
-                raise PayloadTooLarge("The image has too many pixels.", code="image_too_large")
+        with image_open(upload, formats=AVATAR_FORMATS) as original:
             image = ImageOps.exif_transpose(original)
             image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
             image.thumbnail((side, side), Image.Resampling.LANCZOS)
             buffer = io.BytesIO()
             image.save(buffer, format="WEBP", quality=85)
-    except Image.DecompressionBombError as error:
-        raise PayloadTooLarge("The image has too many pixels.", code="image_too_large") from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except (ImageUnreadable, *UNREADABLE) as error:
         raise UnsupportedMediaType(
             "The avatar must be a PNG, JPEG or WebP image.", code="unsupported_media_type"
         ) from error
