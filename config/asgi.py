@@ -19,13 +19,19 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.websocket_urls import websocket_urlpatterns  # noqa: E402
-from konnaxion.core.asgi import RequestBodyLimit, WebSocketAuthMiddleware  # noqa: E402
+from konnaxion.core.asgi import (  # noqa: E402
+    RequestBodyLimit,
+    RequestHeaderLimit,
+    WebSocketAuthMiddleware,
+)
 
-application = ProtocolTypeRouter(
-    {
-        "http": RequestBodyLimit(django_application),
-        "websocket": AllowedHostsOriginValidator(
-            WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns))
-        ),
-    }
+application = RequestHeaderLimit(
+    ProtocolTypeRouter(
+        {
+            "http": RequestBodyLimit(django_application),
+            "websocket": AllowedHostsOriginValidator(
+                WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "konnaxion.insights.middleware.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "konnaxion.core.middleware.SecurityHeadersMiddleware",
+    "konnaxion.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -229,7 +230,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # django-axes refuses sign-in to locked accounts and addresses before the password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "konnaxion.users.sign_in.SignInLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "web:login"
@@ -271,6 +272,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "konnaxion.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "konnaxion.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -327,6 +333,10 @@ SPECTACULAR_SETTINGS = {
         "ContributionReviewEnum": [("accepted", "Accepted"), ("rejected", "Rejected")],
     },
 }
+# Request headers past either limit are refused with 431 before the application sees them
+# (uvicorn's httptools parser accepts headers of any size and number).
+REQUEST_MAX_HEADER_BYTES = env.int("REQUEST_MAX_HEADER_BYTES", default=64 * 1024)
+REQUEST_MAX_HEADERS = env.int("REQUEST_MAX_HEADERS", default=100)
 # Largest request body accepted under /api/, refused with 413 before the body is read.
 API_MAX_REQUEST_BYTES = (MAX_BLUEPRINT_UPLOAD_MB + 1) * 1024 * 1024  # noqa: F405
 

@@ -1,4 +1,4 @@
-"""ASGI middleware: the request-size limit for the API and WebSocket authentication."""
+"""ASGI middleware: request header and body limits, and WebSocket authentication."""
 
 from __future__ import annotations
 
@@ -16,6 +16,64 @@ from konnaxion.core.consumers import database_call
 from konnaxion.core.errors import error_body
 
 Scope = dict[str, Any]
+
+
+class RequestHeaderLimit:
+    """Refuse requests whose headers are too many or too large, before anything reads them.
+
+    uvicorn's HTTP parser (httptools) accepts header blocks of any size and number, and Django
+    copies every header into `request.META`. Past `REQUEST_MAX_HEADERS` headers or
+    `REQUEST_MAX_HEADER_BYTES` bytes (names and values), an HTTP request is answered 431
+    (the JSON error body under `/api/`, plain text elsewhere) and a WebSocket handshake is
+    refused.
+    """
+
+    def __init__(self, app: Any, *, api_prefix: str = "/api/") -> None:
+        self.app = app
+        self.api_prefix = api_prefix
+
+    async def __call__(
+        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
+        if scope["type"] not in ("http", "websocket") or _headers_fit(scope):
+            return await self.app(scope, receive, send)
+        if scope["type"] == "websocket":
+            return await send({"type": "websocket.close", "code": 1008})
+        if scope["path"].startswith(self.api_prefix):
+            body = json.dumps(
+                error_body(
+                    "request_headers_too_large",
+                    "The request headers are too large.",
+                    {
+                        "max_headers": settings.REQUEST_MAX_HEADERS,
+                        "max_header_bytes": settings.REQUEST_MAX_HEADER_BYTES,
+                    },
+                )
+            ).encode()
+            content_type = b"application/json"
+        else:
+            body, content_type = b"Request headers too large.\n", b"text/plain; charset=utf-8"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 431,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _headers_fit(scope: Scope) -> bool:
+    headers = scope.get("headers", [])
+    if len(headers) > settings.REQUEST_MAX_HEADERS:
+        return False
+    return sum(len(name) + len(value) for name, value in headers) <= (
+        settings.REQUEST_MAX_HEADER_BYTES
+    )
 
 
 class RequestBodyLimit:

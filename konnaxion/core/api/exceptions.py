@@ -12,6 +12,7 @@ from django.http import Http404
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from konnaxion.core.errors import ApplicationError, ServiceUnavailable, error_body
@@ -24,7 +25,19 @@ SERVICE_UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, R
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Render `exc` as `{"error": {...}}`; unknown exceptions propagate and become a JSON 500."""
+    """Render `exc` as `{"error": {...}}` in JSON, whatever the view's renderers (the schema
+    view's YAML, a download's bytes) or the `Accept` header; unknown exceptions propagate and
+    become a JSON 500."""
+    response = _error_response(exc)
+    request = context.get("request")
+    if response is not None and request is not None:
+        # DRF renders the response with the renderer it negotiated for the view's success.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _error_response(exc: Exception) -> Response | None:
     if isinstance(exc, SERVICE_UNAVAILABLE):
         logger.error("a service this request needs failed: %r", exc)
         exc = ServiceUnavailable()

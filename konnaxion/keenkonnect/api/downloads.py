@@ -6,12 +6,16 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 
+from konnaxion.core.errors import error_body
 from konnaxion.keenkonnect.models import Blob, DocumentVersion
 from konnaxion.keenkonnect.services.secure_document_storage import blob_read
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
+# A position with more digits than this is past the end of any file (a blob is at most some
+# hundreds of megabytes); parsing it as an int would only cost time.
+_MAX_DIGITS = 18
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | bool | None:
@@ -26,11 +30,17 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | bool | None:
     if not first and not last:
         return None
     if not first:
+        if len(last) > _MAX_DIGITS:
+            return 0, size
         suffix = int(last)
         if suffix == 0:
             return False
         return max(0, size - suffix), size
+    if len(first) > _MAX_DIGITS:
+        return False
     start = int(first)
+    if last and len(last) > _MAX_DIGITS:
+        last = ""
     stop = size if not last else min(int(last) + 1, size)
     if last and int(last) < start:
         return None
@@ -49,7 +59,8 @@ def content_disposition(name: str) -> str:
 def download_response(
     version: DocumentVersion, range_header: str | None, if_none_match: str | None
 ):
-    """A streamed, decrypted answer for `version`: 200, 206 for a range, 304, or 416."""
+    """A streamed, decrypted answer for `version`: 200, 206 for a range, 304, or 416 (the JSON
+    error body `range_not_satisfiable`)."""
     return blob_response(
         version.blob,
         file_name=version.original_name,
@@ -81,7 +92,15 @@ def blob_response(
         return HttpResponse(status=304, headers=headers)
     wanted = byte_range(range_header, size)
     if wanted is False:
-        return HttpResponse(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+        return JsonResponse(
+            error_body(
+                "range_not_satisfiable",
+                "The requested range is not satisfiable.",
+                {"size": size},
+            ),
+            status=416,
+            headers={**headers, "Content-Range": f"bytes */{size}"},
+        )
     start, stop = wanted if wanted else (0, size)
     response = StreamingHttpResponse(
         blob_read(blob=blob, start=start, stop=stop),

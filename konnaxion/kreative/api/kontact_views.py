@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from konnaxion.core.api.parsers import JSONParser
 from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
 from konnaxion.ekoh.models import UserExpertiseScore
 from konnaxion.ekoh.services.confidentiality import level_of
@@ -35,7 +36,7 @@ from konnaxion.kreative.services import (
 from konnaxion.users.models import User
 
 USERNAME = r"[\w.@+-]+"
-UPLOAD_PARSERS = (parsers.JSONParser, parsers.MultiPartParser)
+UPLOAD_PARSERS = (JSONParser, parsers.MultiPartParser)
 
 
 def _user_named(username: str, *, viewer) -> User:

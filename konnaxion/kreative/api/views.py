@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from konnaxion.core.api.parsers import JSONParser
 from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api import serializers as s
@@ -23,7 +24,7 @@ from konnaxion.kreative.services import (
 from konnaxion.kreative.services.media import media_sniff
 from konnaxion.kreative.services.tags import tags_get_or_create
 
-UPLOAD_PARSERS = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
+UPLOAD_PARSERS = (parsers.MultiPartParser, parsers.FormParser, JSONParser)
 
 
 class TagFilter(django_filters.FilterSet):
