@@ -62,9 +62,12 @@ bench: install
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done
 
-# A long property-based run of the API against its OpenAPI schema (FUZZ_EXAMPLES per operation).
+# A long property-based run of the API against its OpenAPI schema (FUZZ_EXAMPLES per operation),
+# and of malformed HTTP and WebSocket input against the raw ASGI application (FUZZ_EXAMPLES x 10
+# requests, x 3 socket sessions).
 fuzz: install
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(BIN)/pytest -q tests/security/test_api_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(BIN)/pytest -q tests/security/test_api_fuzz.py \
+		tests/security/test_asgi_fuzz.py
 
 # Mixed traffic against `konnaxion up` from a second process, at increasing concurrency
 # (LOAD_LEVELS clients, LOAD_SECONDS per level).

@@ -85,21 +85,40 @@ class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
     async def send_error(self, code: str, message: str) -> None:
         await self.send_json({"type": "error", "code": code, "message": message})
 
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        """A frame that is not JSON text (a bytes frame, broken or too deeply nested JSON) is
+        answered with an `invalid` error; Channels' JSON consumer would raise and drop the
+        socket."""
+        if text_data is None:
+            await self.send_error("invalid", "Send JSON text frames.")
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except (ValueError, RecursionError):
+            await self.send_error("invalid", "Send JSON text frames.")
+            return
+        await self.receive_json(content, **kwargs)
+
+
+class NotFoundConsumer(AsyncJsonWebsocketConsumer):
+    """Answers a WebSocket address no route knows with CLOSE_NOT_FOUND (Channels' router
+    would raise, and the server drop the handshake with an error in its log)."""
+
+    async def connect(self) -> None:
+        await self.close(code=CLOSE_NOT_FOUND)
+
 
 class PingConsumer(AuthenticatedConsumer):
     """Echoes every JSON message back through the Redis channel layer (a liveness probe)."""
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        await self.channel_layer.send(self.channel_name, {"type": "echo", "payload": content})
+        try:
+            await self.channel_layer.send(self.channel_name, {"type": "echo", "payload": content})
+        except (OverflowError, ValueError):
+            # The layer's msgpack carries no integer past 64 bits and no deeper nesting.
+            await self.send_error("invalid", "This payload cannot be echoed.")
 
     async def echo(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "pong", "payload": event["payload"]})
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if text_data is None:
-            await self.send_error("invalid", "Send JSON text frames.")
-            return
-        try:
-            await super().receive(text_data=text_data)
-        except ValueError:
-            await self.send_error("invalid", "Send JSON text frames.")

@@ -173,7 +173,7 @@ class RoomConsumer(AuthenticatedConsumer):
     async def _receive_text(self, text: str) -> None:
         try:
             content = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             content = None
         if not isinstance(content, dict):
             await self.send_error("invalid", "Text frames are JSON objects with a type.")
