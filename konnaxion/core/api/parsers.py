@@ -1,9 +1,10 @@
 """The API's JSON parser: DRF's, with the limits a body read into memory needs.
 
-DRF reads a JSON body straight from the request stream, so Django's
-`DATA_UPLOAD_MAX_MEMORY_SIZE` (which guards `request.body` and forms) never applies, and
-`json.load` raises `RecursionError` (a 500) on deeply nested input. This parser refuses:
-- bodies over `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 `request_too_large`), read no further;
+`json.load` raises `RecursionError` (a 500) on deeply nested input, and strings PostgreSQL
+cannot store pass through to the first write. This parser refuses:
+- bodies over `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 `request_too_large`), read no further: when
+  DRF reads the body from the request stream, rather than through `request.body`, Django's own
+  check of that limit is not made;
 - nesting deeper than `MAX_JSON_DEPTH` (400 `parse_error`);
 - strings (keys included) holding U+0000 or a lone surrogate (400 `parse_error`): PostgreSQL
   stores neither in text or jsonb, so they would fail at the first write, as a 500.
