@@ -116,7 +116,9 @@ async def http_call(
 
 def assert_answer_holds(method: str, raw_path: bytes, answer: Answer) -> None:
     path = raw_path_to_path(raw_path)
-    assert answer.status < 500, (method, raw_path, answer.status, answer.body[:500])
+    # /healthz says 503 while no worker runs (none does here): that is its answer, not a failure.
+    if not (path == "/healthz" and answer.status == 503):
+        assert answer.status < 500, (method, raw_path, answer.status, answer.body[:500])
     if not path.startswith("/api/") or answer.status < 400 or method == "HEAD":
         return
     content_type = answer.headers.get(b"content-type", b"")
