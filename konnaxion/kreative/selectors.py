@@ -361,3 +361,15 @@ def engagements_to_endorse(*, author, subject) -> dict:
         .order_by("-updated_at")
     )
     return {"sessions": sessions, "projects": projects}
+
+
+def people_visible_to(*, user) -> QuerySet:
+    """Accounts whose existence `user` may learn beside other modules' data (EkoH scores, Smart
+    Vote's emerging experts): active, not across a block, and with a profile `user` may see or
+    no profile at all (nothing was hidden)."""
+    from konnaxion.users.models import User
+
+    shown = Q(professional_profile__isnull=True) | Q(
+        professional_profile__in=profiles_visible_to(user=user).values("pk")
+    )
+    return User.objects.filter(shown, is_active=True).exclude(pk__in=users_blocked_for(user=user))
