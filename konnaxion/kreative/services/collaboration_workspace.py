@@ -44,13 +44,14 @@ ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
 def _invitees(*, host, usernames: list[str]) -> list[User]:
-    """The active users named, without the host. Raises ValidationFailed naming the unknown ones;
-    a user across a block from the host is unknown (blocked people do not exist for each other)."""
+    """The people named, without the host. Raises ValidationFailed naming the unknown ones;
+    someone who does not exist for the host (deactivated, hidden profile, across a block:
+    `users_hidden_from`) is reported exactly like a name nobody has."""
     wanted = list(dict.fromkeys(name for name in usernames if name != host.username))
     found = {
         user.username: user
-        for user in User.objects.filter(username__in=wanted, is_active=True).exclude(
-            pk__in=selectors.users_blocked_for(user=host)
+        for user in User.objects.filter(username__in=wanted).exclude(
+            pk__in=selectors.users_hidden_from(user=host)
         )
     }
     unknown = [name for name in wanted if name not in found]

@@ -256,11 +256,13 @@ def users_blocked_between(*, user, other) -> bool:
 
 
 def follow_create(*, follower, followee) -> Follow:
-    """`follower` follows `followee` (idempotent). Refused for oneself and across a block
-    (NotFound: a blocked user does not exist for the other)."""
+    """`follower` follows `followee` (idempotent). Refused for oneself, and with NotFound for
+    someone who does not exist for the follower (deactivated, hidden, across a block)."""
+    from konnaxion.kreative.selectors import users_hidden_from
+
     if follower.pk == followee.pk:
         raise ValidationFailed("One cannot follow oneself.", code="follow_self")
-    if users_blocked_between(user=follower, other=followee):
+    if users_hidden_from(user=follower).filter(pk=followee.pk).exists():
         raise NotFound("No such user.")
     try:
         with transaction.atomic():
