@@ -29,6 +29,28 @@ def session_ended_event(session: CollabSession) -> dict:
     }
 
 
+def room_access_changed_event(*, user_ids: list[int] | None) -> dict:
+    """The channel-layer event telling a room that these people's access may have ended (None:
+    everyone's): their sockets re-check it (`collab_room_access`) and close when it has."""
+    return {"type": "room.access_changed", "sender": None, "user_ids": user_ids}
+
+
+def rooms_access_recheck_on_commit(*, user_ids: list[int], together: bool = False) -> None:
+    """After commit, make the open sockets of these people, in every room they take part in,
+    re-check their access; those who lost it are told and closed (docs/rooms.md).
+
+    `together`: only the rooms where all of them take part (a block between two people)."""
+    sessions = CollabSession.objects.all()
+    if together:
+        for user_id in user_ids:
+            sessions = sessions.filter(participants__user_id=user_id)
+    else:
+        sessions = sessions.filter(participants__user_id__in=user_ids)
+    event = room_access_changed_event(user_ids=list(user_ids))
+    for session_id in sessions.values_list("pk", flat=True).distinct():
+        publish_on_commit(room_group(session_id), event)
+
+
 @transaction.atomic
 def collab_session_start(
     *, host, name: str, session_type: str, started_at: datetime | None = None

@@ -236,7 +236,8 @@ def workspaces_end_idle(*, now: datetime | None = None) -> list[int]:
 
 def collab_chat_message_post(*, session_id: int, author, body: object) -> CollabChatMessage:
     """Persist a chat line in the session's room (1 to CHAT_MESSAGE_MAX_CHARS characters once
-    trimmed). Raises ValidationFailed, NotFound, Conflict (session ended)."""
+    trimmed) by someone who may write there now (`collab_room_access`). Raises
+    ValidationFailed, NotFound (no such room, or no access any more), Conflict (ended)."""
     if not isinstance(body, str) or not body.strip():
         raise ValidationFailed(
             "A chat message needs a non-empty text body.", details={"fields": {"body": "required"}}
@@ -248,9 +249,9 @@ def collab_chat_message_post(*, session_id: int, author, body: object) -> Collab
             code="message_too_long",
             details={"max_chars": CHAT_MESSAGE_MAX_CHARS},
         )
-    session = CollabSession.objects.filter(pk=session_id).first()
-    if session is None:
+    access = selectors.collab_room_access(user=author, session_id=session_id)
+    if access is None:
         raise NotFound()
-    if session.ended_at is not None:
+    if access == "viewer":
         raise Conflict("The session has ended; its room is read-only.", code="session_ended")
-    return CollabChatMessage.objects.create(session=session, author=author, body=body)
+    return CollabChatMessage.objects.create(session_id=session_id, author=author, body=body)

@@ -283,7 +283,11 @@ def follow_delete(*, follower, followee) -> None:
 
 @transaction.atomic
 def block_create(*, blocker, blocked) -> Block:
-    """`blocker` blocks `blocked` (idempotent); follows in both directions are removed."""
+    """`blocker` blocks `blocked` (idempotent); follows in both directions are removed, and
+    after commit their open room sockets re-check access (a block with the host shuts the
+    other out of the room at once)."""
+    from konnaxion.kreative.services.collab_sessions import rooms_access_recheck_on_commit
+
     if blocker.pk == blocked.pk:
         raise ValidationFailed("One cannot block oneself.", code="block_self")
     try:
@@ -294,6 +298,7 @@ def block_create(*, blocker, blocked) -> Block:
     Follow.objects.filter(
         Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
     ).delete()
+    rooms_access_recheck_on_commit(user_ids=[blocker.pk, blocked.pk], together=True)
     return block
 
 
