@@ -48,6 +48,9 @@ def error_message(error: ApplicationError) -> str:
         "file_content_mismatch": _("Attachments are PDF, PNG or JPG files."),
         "follow_self": _("You cannot follow yourself."),
         "permission_denied": _("Only the poster may do this."),
+        "too_many_open_opportunities": _(
+            "You already have as many open opportunities as allowed: close one first."
+        ),
     }
     return known.get(error.code, _("This could not be done. Please check the form."))
 

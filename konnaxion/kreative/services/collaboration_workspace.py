@@ -34,6 +34,7 @@ from konnaxion.kreative.services.collab_sessions import (
     room_group,
     session_ended_event,
 )
+from konnaxion.kreative.services.limits import limit_check, owner_lock
 from konnaxion.kreative.services.professional_profile import profile_get_or_create
 from konnaxion.users.models import User
 
@@ -64,6 +65,27 @@ def _invitees(*, host, usernames: list[str]) -> list[User]:
     return [found[name] for name in wanted]
 
 
+def _pending_invitations_check(*, host, users: list[User], session=None) -> None:
+    """COLLAB_MAX_PENDING_INVITATIONS: invitations to the host's open rooms nobody answered yet
+    (never joined), counting those `users` would add. The host's row must be locked."""
+    pending = CollabSessionParticipant.objects.filter(
+        session__host=host,
+        session__ended_at__isnull=True,
+        role=Role.PARTICIPANT,
+        joined_at__isnull=True,
+    )
+    adding = len(users)
+    if session is not None:
+        adding -= CollabSessionParticipant.objects.filter(session=session, user__in=users).count()
+    limit_check(
+        used=pending.count(),
+        adding=adding,
+        limit=settings.COLLAB_MAX_PENDING_INVITATIONS,
+        code="too_many_pending_invitations",
+        message="You have too many invitations nobody has answered yet.",
+    )
+
+
 def _invite(*, session: CollabSession, users: list[User]) -> None:
     now = timezone.now()
     CollabSessionParticipant.objects.bulk_create(
@@ -84,7 +106,9 @@ def workspace_create(
     """Open a workspace hosted by `host` with `participants` (usernames) invited.
 
     A DM names exactly one other person. Raises ValidationFailed (unknown or blocked users,
-    a DM without exactly two people, unknown kind or type).
+    a DM without exactly two people, unknown kind or type), LimitReached (409
+    too_many_open_rooms past COLLAB_MAX_OPEN_ROOMS_PER_USER open rooms hosted,
+    too_many_pending_invitations past COLLAB_MAX_PENDING_INVITATIONS).
     """
     if kind not in Kind.values:
         raise ValidationFailed(details={"fields": {"kind": "dm or group"}})
@@ -97,6 +121,14 @@ def workspace_create(
             code="dm_needs_two",
             details={"fields": {"participants": "exactly one other person"}},
         )
+    owner_lock(host)
+    limit_check(
+        used=CollabSession.objects.filter(host=host, ended_at__isnull=True).count(),
+        limit=settings.COLLAB_MAX_OPEN_ROOMS_PER_USER,
+        code="too_many_open_rooms",
+        message="You already host as many open rooms as allowed: end one first.",
+    )
+    _pending_invitations_check(host=host, users=users)
     session = collab_session_start(host=host, name=name.strip(), session_type=session_type)
     CollabSession.objects.filter(pk=session.pk).update(kind=kind)
     session.kind = kind
@@ -108,16 +140,20 @@ def workspace_create(
 def workspace_invite(*, session: CollabSession, actor, participants: list[str]) -> CollabSession:
     """The host invites more people to a group workspace (idempotent for those already in).
 
-    Raises PermissionDenied (not the host), Conflict (ended, or a DM), ValidationFailed.
+    Raises PermissionDenied (not the host), Conflict (ended, or a DM), ValidationFailed,
+    LimitReached (409 too_many_pending_invitations).
     """
     if session.host_id != actor.pk:
         raise PermissionDenied("Only the host may invite people.")
+    owner_lock(actor)  # before the session's row, as workspace_create does
     session = CollabSession.objects.select_for_update().get(pk=session.pk)
     if session.ended_at is not None:
         raise Conflict("The session has ended.", code="session_ended")
     if session.kind == Kind.DM:
         raise Conflict("A direct message stays between its two people.", code="dm_closed")
-    _invite(session=session, users=_invitees(host=actor, usernames=participants))
+    users = _invitees(host=actor, usernames=participants)
+    _pending_invitations_check(host=actor, users=users, session=session)
+    _invite(session=session, users=users)
     return session
 
 
