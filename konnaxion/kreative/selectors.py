@@ -52,11 +52,14 @@ def galleries_visible_to(*, user) -> QuerySet[Gallery]:
 
 
 def traditions_visible_to(*, user) -> QuerySet[TraditionEntry]:
-    """Approved entries, plus one's own pending ones; moderators see every entry."""
+    """Approved entries, plus one's own pending ones, none submitted by someone who does not
+    exist for `user` (`users_hidden_from`); moderators see every entry."""
     queryset = TraditionEntry.objects.select_related("submitted_by", "approved_by")
     if is_moderator(user):
         return queryset
-    return queryset.filter(Q(approved=True) | Q(submitted_by=user))
+    return queryset.filter(Q(approved=True) | Q(submitted_by=user)).exclude(
+        submitted_by__in=users_hidden_from(user=user)
+    )
 
 
 # Kontact ------------------------------------------------------------------------------------

@@ -252,3 +252,25 @@ def test_the_web_pages_answer_as_for_a_name_nobody_has(world, way):
     assert "Nobody is called: xena." in room.content.decode()
     assert not CollabSession.objects.filter(name="Fresh").exists()
     assert not Follow.objects.filter(follower=viewer).exists()
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_the_canonical_archive_hides_what_the_person_submitted(way):
+    # given
+    from django.utils import timezone
+
+    from konnaxion.kreative.tests.factories import TraditionEntryFactory
+
+    viewer, xena = UserFactory(), UserFactory()
+    moderator = UserFactory(is_staff=True)
+    entry = TraditionEntryFactory(
+        submitted_by=xena, approved=True, approved_at=timezone.now(), approved_by=moderator
+    )
+    vanish(xena, viewer=viewer, way=way)
+    client = client_for(viewer)
+    # when
+    listed = client.get("/api/kreative/traditions/").json()["results"]
+    detail = client.get(f"/api/kreative/traditions/{entry.pk}/")
+    # then
+    assert listed == []
+    assert detail.status_code == 404
