@@ -90,6 +90,17 @@ class RoomConsumer(AuthenticatedConsumer):
             return
         self.group = f"room.{self.session_id}"
         await self.channel_layer.group_add(self.group, self.channel_name)
+        # Asked again now that the room's events reach this socket: a change committed since
+        # the first check is seen here, and any later one is announced to the group.
+        if await database_call(self.room_access)(user, self.session_id) is None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            if self.role == EDITOR:
+                await sync_to_async(slots.slot_release, thread_sensitive=False)(
+                    room_id=self.session_id, connection_id=self.connection_id, user_id=user.pk
+                )
+            self.group = self.role = None
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
         self.awareness: dict[int, AwarenessEntry] = {}
         # Document versions the client is known to have: all up to `doc_version` (None before
         # its first sync), and those in `doc_ahead` above it.

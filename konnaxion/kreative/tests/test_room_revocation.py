@@ -8,7 +8,7 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from konnaxion.core.consumers import CLOSE_FORBIDDEN
+from konnaxion.core.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from konnaxion.core.errors import NotFound
 from konnaxion.kreative.models import CollabChatMessage
 from konnaxion.kreative.realtime import slots
@@ -141,3 +141,31 @@ def test_the_chat_service_refuses_someone_across_a_block_from_the_host(direction
     with pytest.raises(NotFound):
         collab_chat_message_post(session_id=session.pk, author=guest, body="hello?")
     assert not CollabChatMessage.objects.exists()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_block_committed_while_the_socket_joins_is_not_missed(monkeypatch):
+    # given: the block commits (and its event is published) right after the first access
+    # check, before the joining socket listens to the room's events
+    from konnaxion.kreative import consumers
+
+    (host, guest), (_, guest_token) = await people(2)
+    session = await database_sync_to_async(room_with)([host, guest])
+    checks = []
+    room_access = consumers.RoomConsumer.room_access
+
+    def racing_access(self, user, session_id):
+        access = room_access(self, user, session_id)
+        checks.append(access)
+        if len(checks) == 1:
+            block_create(blocker=host, blocked=guest)
+        return access
+
+    monkeypatch.setattr(consumers.RoomConsumer, "room_access", racing_access)
+    client = YClient(session.pk, guest_token)
+    # when
+    outcome = await client.connect()
+    # then
+    assert outcome == (False, CLOSE_NOT_FOUND)
+    assert guest.pk not in await database_sync_to_async(slots.slot_holders)(room_id=session.pk)
