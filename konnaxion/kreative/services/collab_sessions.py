@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from konnaxion.core.errors import Conflict, PermissionDenied, ValidationFailed
+from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from konnaxion.core.realtime import publish_on_commit
 from konnaxion.kreative.models import CollabSession, CollabSessionParticipant, KreativeArtwork
 
@@ -72,12 +72,18 @@ def collab_session_start(
 def collab_session_participant_add(
     *, session: CollabSession, actor, user, joined_at: datetime | None = None
 ) -> CollabSessionParticipant:
-    """Add `user` to the session (idempotent). Only the host adds; an ended session takes nobody.
+    """Add `user` to the session (idempotent). Only the host adds; an ended session takes nobody;
+    someone who does not exist for the host (`users_hidden_from`) is NotFound, as in
+    `workspace_invite`.
 
-    Raises PermissionDenied, Conflict.
+    Raises PermissionDenied, Conflict, NotFound.
     """
+    from konnaxion.kreative.selectors import users_hidden_from
+
     if session.host_id != actor.pk:
         raise PermissionDenied("Only the host may add participants.")
+    if users_hidden_from(user=actor).filter(pk=user.pk).exists():
+        raise NotFound("No such user.")
     if session.ended_at is not None:
         raise Conflict("The session has already ended.", code="session_ended")
     now = timezone.now()

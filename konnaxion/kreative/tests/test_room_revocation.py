@@ -169,3 +169,25 @@ async def test_a_block_committed_while_the_socket_joins_is_not_missed(monkeypatc
     # then
     assert outcome == (False, CLOSE_NOT_FOUND)
     assert guest.pk not in await database_sync_to_async(slots.slot_holders)(room_id=session.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("way", ["blocked", "hidden", "deactivated"])
+def test_the_low_level_participant_service_applies_the_same_rule(way):
+    # given
+    from konnaxion.kreative.models import CollabSessionParticipant
+    from konnaxion.kreative.services.collab_sessions import collab_session_participant_add
+    from konnaxion.kreative.services.professional_profile import profile_update
+
+    host, guest = UserFactory(), UserFactory()
+    session = room_with([host])
+    if way == "blocked":
+        block_create(blocker=guest, blocked=host)
+    elif way == "hidden":
+        profile_update(user=guest, visibility="hidden")
+    else:
+        deactivate(guest)
+    # when / then
+    with pytest.raises(NotFound):
+        collab_session_participant_add(session=session, actor=host, user=guest)
+    assert not CollabSessionParticipant.objects.filter(user=guest).exists()
