@@ -200,3 +200,26 @@ def test_a_curator_has_at_most_the_allowed_number_of_galleries(settings, user, u
     assert first.status_code == 201
     refusal(second, "too_many_galleries", 1)
     assert Gallery.objects.filter(created_by=user).count() == 1
+
+
+def test_the_web_board_says_why_an_opportunity_cannot_be_posted(settings):
+    # given
+    settings.OPPORTUNITY_MAX_OPEN_PER_USER = 1
+    poster = UserFactory()
+    opportunity_for(posted_by=poster)
+    browser = Client()
+    browser.login(username=poster.username, password=DEFAULT_PASSWORD)
+    fields = {
+        "type": "call",
+        "title": "Second call",
+        "description": "More walls.",
+        "eligibility_scope": "international",
+        "entry_fee": "0",
+        "apply_url": "https://example.org/murals",
+    }
+    # when
+    response = browser.post("/connect/opportunities/new/", fields)
+    # then
+    assert response.status_code == 409
+    assert "You already have as many open opportunities as allowed" in response.content.decode()
+    assert Opportunity.objects.filter(posted_by=poster).count() == 1
