@@ -354,14 +354,15 @@ def workspaces_of(*, user, status: str | None = None) -> QuerySet[CollabSession]
     the room socket, exports, chat history) goes through one of the two."""
     if not getattr(user, "is_authenticated", False):
         return CollabSession.objects.none()
-    sessions = (
-        CollabSession.objects.filter(
-            Exists(
-                CollabSessionParticipant.objects.filter(
-                    session=OuterRef("pk"), user=user, user__is_active=True
-                )
-            )
+    invited = Exists(
+        CollabSessionParticipant.objects.filter(
+            session=OuterRef("pk"), user=user, user__is_active=True
         )
+    )
+    # The host, even of a session kept from before participants were recorded (no host row).
+    hosted = Q(host=user, host__is_active=True)
+    sessions = (
+        CollabSession.objects.filter(hosted | invited)
         .exclude(host__in=users_blocked_for(user=user))
         .select_related("host")
         .prefetch_related(

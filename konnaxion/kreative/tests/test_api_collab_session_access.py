@@ -104,3 +104,19 @@ def test_the_list_costs_the_same_queries_for_2_or_50_rooms(django_assert_max_num
 
     # then
     assert_flat_query_count(client_for(me), URL, make_rows, django_assert_max_num_queries)
+
+
+def test_the_host_of_a_session_without_a_host_participant_row_still_has_it():
+    # given: a session kept from before participants were recorded
+    from konnaxion.kreative.tests.factories import CollabSessionFactory
+
+    host = UserFactory()
+    session = CollabSessionFactory(host=host)
+    client = client_for(host)
+    # when
+    listed = [row["id"] for row in client.get(URL).json()["results"]]
+    detail = client.get(f"{URL}{session.pk}/")
+    # then
+    assert listed == [session.pk]
+    assert detail.status_code == 200
+    assert client_for(UserFactory()).get(f"{URL}{session.pk}/").status_code == 404
