@@ -93,18 +93,25 @@ def users_hidden_from(*, user) -> QuerySet:
     return User.objects.filter(hidden).values("pk")
 
 
-def user_get_visible(*, viewer, username: str):
-    """The account named `username` if it exists for `viewer` (see `users_hidden_from`; an
-    anonymous viewer knows only people with a public profile). Raises NotFound otherwise, the
-    same answer as for a name nobody has."""
+def people_visible_to(*, user) -> QuerySet:
+    """The accounts that exist for `user` (see `users_hidden_from`; an anonymous viewer knows
+    only people with a public profile). Other modules name a person beside their own data
+    (EkoH scores, Smart Vote's emerging experts) only when it is one of these: the rule is
+    registered for `users.user` in `core.visibility`."""
     from konnaxion.users.models import User
 
-    people = User.objects.filter(username=username).exclude(pk__in=users_hidden_from(user=viewer))
-    if not getattr(viewer, "is_authenticated", False):
+    people = User.objects.exclude(pk__in=users_hidden_from(user=user))
+    if not getattr(user, "is_authenticated", False):
         people = people.filter(
             professional_profile__visibility=ProfessionalProfile.Visibility.PUBLIC
         )
-    person = people.first()
+    return people
+
+
+def user_get_visible(*, viewer, username: str):
+    """The account named `username` if it exists for `viewer` (`people_visible_to`). Raises
+    NotFound otherwise, the same answer as for a name nobody has."""
+    person = people_visible_to(user=viewer).filter(username=username).first()
     if person is None:
         raise NotFound("No such user.")
     return person
@@ -448,15 +455,3 @@ def engagements_to_endorse(*, author, subject) -> dict:
         .order_by("-updated_at")
     )
     return {"sessions": sessions, "projects": projects}
-
-
-def people_visible_to(*, user) -> QuerySet:
-    """Accounts whose existence `user` may learn beside other modules' data (EkoH scores, Smart
-    Vote's emerging experts): active, not across a block, and with a profile `user` may see or
-    no profile at all (nothing was hidden)."""
-    from konnaxion.users.models import User
-
-    shown = Q(professional_profile__isnull=True) | Q(
-        professional_profile__in=profiles_visible_to(user=user).values("pk")
-    )
-    return User.objects.filter(shown, is_active=True).exclude(pk__in=users_blocked_for(user=user))
