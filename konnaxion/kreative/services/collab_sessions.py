@@ -99,13 +99,23 @@ def collab_session_participant_add(
 def collab_session_end(
     *, session: CollabSession, actor, final_artwork: KreativeArtwork | None = None
 ) -> CollabSession:
-    """End the session, optionally naming the artwork it produced; its room is told after commit
+    """End the session, optionally naming the artwork it produced (a work of the host or of a
+    participant: nobody else's work is credited to the session); its room is told after commit
     and turns read-only.
 
-    Raises PermissionDenied, Conflict.
+    Raises PermissionDenied, Conflict, ValidationFailed.
     """
     if session.host_id != actor.pk:
         raise PermissionDenied("Only the host may end the session.")
+    if final_artwork is not None and not (
+        final_artwork.artist_id == session.host_id
+        or session.participants.filter(user_id=final_artwork.artist_id).exists()
+    ):
+        raise ValidationFailed(
+            "The final artwork must be a work of someone in the session.",
+            code="not_a_session_artwork",
+            details={"fields": {"final_artwork": "not a work of the session's people"}},
+        )
     session = CollabSession.objects.select_for_update().get(pk=session.pk)
     if session.ended_at is not None:
         raise Conflict("The session has already ended.", code="session_ended")

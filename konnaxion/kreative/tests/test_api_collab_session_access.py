@@ -120,3 +120,25 @@ def test_the_host_of_a_session_without_a_host_participant_row_still_has_it():
     assert listed == [session.pk]
     assert detail.status_code == 200
     assert client_for(UserFactory()).get(f"{URL}{session.pk}/").status_code == 404
+
+
+def test_the_final_artwork_is_a_work_of_someone_in_the_session():
+    from konnaxion.kreative.tests.factories import KreativeArtworkFactory
+
+    # given: a public work of someone outside the room, and one of the guest
+    host, guest, outsider = UserFactory(), UserFactory(), UserFactory()
+    session = room_with([host, guest], name="Credits")
+    theirs = KreativeArtworkFactory(artist=outsider)
+    guests = KreativeArtworkFactory(artist=guest)
+    client = client_for(host)
+    # when
+    refused = client.post(f"{URL}{session.pk}/end/", {"final_artwork": theirs.pk}, format="json")
+    # then
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "not_a_session_artwork"
+    session.refresh_from_db()
+    assert session.ended_at is None and session.final_artwork is None
+    # and a participant's work may be named
+    ended = client.post(f"{URL}{session.pk}/end/", {"final_artwork": guests.pk}, format="json")
+    assert ended.status_code == 200
+    assert ended.json()["final_artwork"] == guests.pk
