@@ -20,6 +20,7 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.users.models import User
 
 LEVEL_NAMES = {level.value: level.label for level in AccessLevel}
@@ -96,7 +97,8 @@ def access_entries_replace(
             code="not_a_member",
             details={"users": strangers},
         )
-    ProjectResource.objects.select_for_update().only("pk").get(pk=resource.pk)
+    project_lock(project_id=resource.project_id)
+    resource_lock(resource_id=resource.pk)
     previous = access_entries_of(resource=resource)
     DocumentAccess.objects.filter(resource=resource).delete()
     DocumentAccess.objects.bulk_create(

@@ -18,12 +18,8 @@ from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from konnaxion.core.realtime import publish_on_commit
-from konnaxion.keenkonnect.models import (
-    AccessLevel,
-    DocumentAccess,
-    Project,
-    ProjectEvent,
-)
+from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, ProjectEvent
+from konnaxion.keenkonnect.services.locking import project_lock
 
 EVENT_TYPES = (
     "resource.added",
@@ -79,7 +75,7 @@ def event_record(
             ).values_list("user_id", flat=True)
         )
     with transaction.atomic():
-        Project.objects.select_for_update().only("pk").get(pk=project_id)
+        project_lock(project_id=project_id)
         latest = ProjectEvent.objects.filter(project_id=project_id).aggregate(seq=Max("seq"))
         event = ProjectEvent.objects.create(
             project_id=project_id,

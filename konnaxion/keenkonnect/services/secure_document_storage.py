@@ -30,6 +30,7 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.keenkonnect.storage.encryption import (
     CHUNK_SIZE,
     current_master_key,
@@ -242,6 +243,7 @@ def resource_create(
         raise
     blob = blob_store(upload=upload, content_type=verified.content_type)
     with transaction.atomic():
+        project_lock(project_id=project.pk)
         resource = ProjectResource.objects.create(
             project=project,
             title=(title or verified.file_name.name)[:200],
@@ -302,6 +304,9 @@ def resource_update(
     if description is not None:
         changed["description"] = description
     with transaction.atomic():
+        project_lock(project_id=resource.project_id)
+        if resource_lock(resource_id=resource.pk) is None:
+            raise NotFound("No such document.")
         for name, value in changed.items():
             setattr(resource, name, value)
         resource.save(update_fields=[*changed, "updated_at"])
@@ -355,6 +360,7 @@ def resource_trash(*, resource: ProjectResource, actor) -> ProjectResource:
     from konnaxion.keenkonnect.services.granular_permissions import ensure_level
 
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
+    project_lock(project_id=resource.project_id)
     updated = ProjectResource.objects.filter(pk=resource.pk, trashed_at__isnull=True).update(
         trashed_at=timezone.now(), trashed_by=actor
     )
@@ -384,6 +390,7 @@ def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectR
     from konnaxion.keenkonnect.services.granular_permissions import ensure_level
 
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
+    project_lock(project_id=resource.project_id)
     updated = ProjectResource.objects.filter(
         pk=resource.pk, trashed_at__isnull=False, trashed_at__gte=_trash_deadline()
     ).update(trashed_at=None, trashed_by=None)
@@ -407,6 +414,9 @@ def resource_purge(*, resource: ProjectResource, actor) -> None:
     from konnaxion.keenkonnect.services.granular_permissions import ensure_level
 
     ensure_level(resource=resource, needed=AccessLevel.ADMIN)
+    project_lock(project_id=resource.project_id)
+    if resource_lock(resource_id=resource.pk) is None:
+        raise NotFound("No such document.")
     audit_record(
         project_id=resource.project_id,
         resource=None,
@@ -424,7 +434,9 @@ def resources_purge_expired_trash() -> int:
     expired = ProjectResource.objects.filter(trashed_at__lt=_trash_deadline())
     for pk, project_id, title in expired.values_list("pk", "project_id", "title"):
         with transaction.atomic():
-            if not ProjectResource.objects.filter(pk=pk, trashed_at__lt=_trash_deadline()).exists():
+            project_lock(project_id=project_id)
+            locked = resource_lock(resource_id=pk)
+            if locked is None or not (locked.trashed_at and locked.trashed_at < _trash_deadline()):
                 continue
             audit_record(
                 project_id=project_id,

@@ -8,6 +8,7 @@ from django.db import transaction
 from konnaxion.core.errors import Conflict, NotFound, ValidationFailed
 from konnaxion.keenkonnect.models import Project, ProjectTeam
 from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services.locking import project_lock
 from konnaxion.keenkonnect.services.projects import ensure_owner
 
 Role = ProjectTeam.Role
@@ -26,7 +27,7 @@ def project_member_add(
         raise ValidationFailed(details={"fields": {"role": "unknown role"}})
     if actor is not None:
         ensure_owner(project=project, actor=actor)
-    Project.objects.select_for_update().only("pk").get(pk=project.pk)
+    project_lock(project_id=project.pk)
     if ProjectTeam.objects.filter(project=project, user=user).exists():
         raise Conflict("Already a member of this project.", code="already_member")
     cap = settings.COLLAB_SPACE_MEMBER_CAP
@@ -47,7 +48,7 @@ def project_member_remove(*, project: Project, user, actor) -> None:
     """
     if actor.pk != user.pk:
         ensure_owner(project=project, actor=actor)
-    Project.objects.select_for_update().only("pk").get(pk=project.pk)
+    project_lock(project_id=project.pk)
     membership = ProjectTeam.objects.filter(project=project, user=user).first()
     if membership is None:
         raise NotFound("Not a member of this project.")
@@ -66,7 +67,7 @@ def project_member_role_set(*, project: Project, user, role: str, actor) -> Proj
     if role not in Role.values:
         raise ValidationFailed(details={"fields": {"role": "unknown role"}})
     ensure_owner(project=project, actor=actor)
-    Project.objects.select_for_update().only("pk").get(pk=project.pk)
+    project_lock(project_id=project.pk)
     membership = ProjectTeam.objects.filter(project=project, user=user).first()
     if membership is None:
         raise NotFound("Not a member of this project.")
