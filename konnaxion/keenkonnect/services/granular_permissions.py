@@ -2,8 +2,10 @@
 
 Default level from the team role (owner -> admin, collaborator -> write, mentor -> read; others
 none, or read in a public project). A per-document entry overrides it, up or down, except for
-project owners, who are always admin. The rule is written once, as SQL, in
-`selectors.resources_visible_to`; `level_of` reads it through that selector.
+project owners, who are always admin, and applies only while its user is on the team. The rule
+is written once, as SQL (`selectors.access_level`), used by `selectors.resources_visible_to`
+and `selectors.projects_with_level`; `level_of` and `project_level_of` read it through them.
+Docs: docs/permissions-stockage.md.
 """
 
 from __future__ import annotations
@@ -133,16 +135,15 @@ def access_entries_replace(
 
 
 def project_level_of(*, user, project) -> int:
-    """`user`'s level on the project as a whole (what new documents start from): owner admin,
-    collaborator write, mentor read; non-members read in a public project, none otherwise."""
-    from konnaxion.keenkonnect.selectors import project_role_of
+    """`user`'s level on the project as a whole (what new documents start from), by the same
+    SQL rule as documents (`selectors.access_level`): owner admin, collaborator write, mentor
+    read; others read in a public project, none otherwise (also when it is not visible)."""
+    from konnaxion.keenkonnect.selectors import projects_with_level
 
-    role = project_role_of(project=project, user=user)
-    by_role = {
-        ProjectTeam.Role.OWNER: AccessLevel.ADMIN,
-        ProjectTeam.Role.COLLABORATOR: AccessLevel.WRITE,
-        ProjectTeam.Role.MENTOR: AccessLevel.READ,
-    }
-    if role is not None:
-        return by_role[role]
-    return AccessLevel.READ if project.visibility == project.Visibility.PUBLIC else AccessLevel.NONE
+    found = (
+        projects_with_level(user=user)
+        .filter(pk=project.pk)
+        .values_list("my_level", flat=True)
+        .first()
+    )
+    return AccessLevel.NONE if found is None else found

@@ -1,4 +1,8 @@
-"""Project team membership, capped at COLLAB_SPACE_MEMBER_CAP."""
+"""Project team membership, capped at COLLAB_SPACE_MEMBER_CAP.
+
+Per-document entries are for the team: removing a member deletes their entries on the
+project's documents in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ from django.conf import settings
 from django.db import transaction
 
 from konnaxion.core.errors import Conflict, NotFound, ValidationFailed
-from konnaxion.keenkonnect.models import Project, ProjectTeam
+from konnaxion.keenkonnect.models import AuditEvent, DocumentAccess, Project, ProjectTeam
 from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.locking import project_lock
 from konnaxion.keenkonnect.services.projects import ensure_owner
 
@@ -42,7 +47,8 @@ def project_member_add(
 
 @transaction.atomic
 def project_member_remove(*, project: Project, user, actor) -> None:
-    """Remove a member (owners remove anyone, members remove themselves).
+    """Remove a member (owners remove anyone, members remove themselves), with their entries
+    on the project's documents (each deletion in the audit log).
 
     The last owner cannot leave. Raises PermissionDenied, NotFound, Conflict.
     """
@@ -58,7 +64,30 @@ def project_member_remove(*, project: Project, user, actor) -> None:
     ):
         raise Conflict("A project keeps at least one owner.", code="last_owner")
     membership.delete()
+    _entries_delete(project=project, user=user, actor=actor)
     real_time_sync.membership_changed(project_id=project.pk, user_id=user.pk, removed=True)
+
+
+def _entries_delete(*, project: Project, user, actor) -> None:
+    """Delete `user`'s entries on the project's documents, one audit event per document."""
+    entries = list(
+        DocumentAccess.objects.filter(resource__project=project, user=user)
+        .select_related("resource")
+        .order_by("resource_id")
+    )
+    for entry in entries:
+        audit_record(
+            project_id=project.pk,
+            resource=entry.resource,
+            actor=actor,
+            action=AuditEvent.Action.PERMISSIONS,
+            details={
+                "before": [{"user": user.username, "level": entry.get_level_display()}],
+                "after": [],
+                "reason": "member_removed",
+            },
+        )
+    DocumentAccess.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
 
 
 @transaction.atomic
@@ -76,5 +105,6 @@ def project_member_role_set(*, project: Project, user, role: str, actor) -> Proj
         raise Conflict("A project keeps at least one owner.", code="last_owner")
     membership.role = role
     membership.save(update_fields=["role"])
+    # The entries stay: they apply again under the new role (owners are admin whatever they say).
     real_time_sync.membership_changed(project_id=project.pk, user_id=user.pk, removed=False)
     return membership
