@@ -30,6 +30,7 @@ EVENT_TYPES = (
     "resource.removed",
     "resource.indexed",
     "resource.permissions_changed",
+    "project.access_changed",
 )
 
 
@@ -48,8 +49,9 @@ def event_as_message(event: ProjectEvent, *, actor_name: str | None) -> dict[str
         "actor": actor_name,
         "at": event.created_at.isoformat(),
     }
-    if "state" in event.payload:
-        message["state"] = event.payload["state"]
+    for name in ("state", "change"):
+        if name in event.payload:
+            message[name] = event.payload[name]
     return message
 
 
@@ -99,13 +101,25 @@ def event_record(
     return event
 
 
-def membership_changed(*, project_id: int, user_id: int, removed: bool) -> None:
-    """Tell connected clients after the commit that `user_id`'s place on the team changed: their
-    permissions are recomputed, and a removed member's sockets are closed."""
-    publish_on_commit(
-        project_group(project_id),
-        {"type": "project.membership", "user": user_id, "removed": removed},
+def access_changed(*, project_id: int, actor, change: str) -> ProjectEvent:
+    """Log that who may see what in the project changed (`change`: member_removed,
+    role_changed, visibility_changed, project_deleted), in the caller's transaction. Every open
+    socket of the project re-checks its user's access when it hears it: it forgets what it knew
+    of each document, and closes (4404) if the project is no longer visible to its user."""
+    return event_record(
+        project_id=project_id,
+        type="project.access_changed",
+        resource_id=None,
+        version=None,
+        actor=actor,
+        payload={"change": change},
     )
+
+
+def access_recheck(*, project_id: int) -> None:
+    """After the commit, ask the project's open sockets to re-check their access, without a
+    logged event (a change that takes nothing away from anyone, such as a new member)."""
+    publish_on_commit(project_group(project_id), {"type": "project.access"})
 
 
 def events_since(*, project_id: int, since: int) -> tuple[bool, list[ProjectEvent]]:

@@ -1,7 +1,8 @@
 """Project team membership, capped at COLLAB_SPACE_MEMBER_CAP.
 
 Per-document entries are for the team: removing a member deletes their entries on the
-project's documents in the same transaction.
+project's documents in the same transaction. Every change tells the project's open sockets to
+re-check what their user may see (`real_time_sync.access_changed`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def project_member_add(
             f"A project has at most {cap} members.", code="team_full", details={"cap": cap}
         )
     membership = ProjectTeam.objects.create(project=project, user=user, role=role)
-    real_time_sync.membership_changed(project_id=project.pk, user_id=user.pk, removed=False)
+    real_time_sync.access_recheck(project_id=project.pk)
     return membership
 
 
@@ -65,7 +66,7 @@ def project_member_remove(*, project: Project, user, actor) -> None:
         raise Conflict("A project keeps at least one owner.", code="last_owner")
     membership.delete()
     _entries_delete(project=project, user=user, actor=actor)
-    real_time_sync.membership_changed(project_id=project.pk, user_id=user.pk, removed=True)
+    real_time_sync.access_changed(project_id=project.pk, actor=actor, change="member_removed")
 
 
 def _entries_delete(*, project: Project, user, actor) -> None:
@@ -106,5 +107,5 @@ def project_member_role_set(*, project: Project, user, role: str, actor) -> Proj
     membership.role = role
     membership.save(update_fields=["role"])
     # The entries stay: they apply again under the new role (owners are admin whatever they say).
-    real_time_sync.membership_changed(project_id=project.pk, user_id=user.pk, removed=False)
+    real_time_sync.access_changed(project_id=project.pk, actor=actor, change="role_changed")
     return membership
