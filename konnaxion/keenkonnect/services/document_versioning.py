@@ -25,7 +25,7 @@ from konnaxion.keenkonnect.models import (
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.document_diff import document_diff
-from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
@@ -51,6 +51,7 @@ def _append(
     details: dict,
 ) -> DocumentVersion:
     project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
     locked = resource_lock(resource_id=resource.pk)
     if locked is None:
         raise NotFound("No such document.")

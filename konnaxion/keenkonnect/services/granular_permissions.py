@@ -55,6 +55,13 @@ def ensure_level(*, resource: ProjectResource, needed: int) -> None:
         )
 
 
+def ensure_level_now(*, user, resource: ProjectResource, needed: int) -> None:
+    """`ensure_level` on the level read again. Called under the project's row lock, which team
+    changes take too, so that no removal or role change slips between the check and the write."""
+    resource.my_level = level_of(user=user, resource=resource)
+    ensure_level(resource=resource, needed=needed)
+
+
 def access_entries_of(*, resource: ProjectResource) -> list[dict[str, str]]:
     """The document's entries as `{"user": username, "level": name}`, by username."""
     entries = (
@@ -74,6 +81,10 @@ def access_entries_replace(
     Raises PermissionDenied, NotFound, ValidationFailed.
     """
     ensure_level(resource=resource, needed=AccessLevel.ADMIN)
+    # The team is read under the project's lock: a member removed meanwhile (their entries
+    # deleted) cannot be given one again.
+    project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.ADMIN)
     usernames = [entry["user"] for entry in entries]
     if len(set(usernames)) != len(usernames):
         raise ValidationFailed(
@@ -99,8 +110,8 @@ def access_entries_replace(
             code="not_a_member",
             details={"users": strangers},
         )
-    project_lock(project_id=resource.project_id)
-    resource_lock(resource_id=resource.pk)
+    if resource_lock(resource_id=resource.pk) is None:
+        raise NotFound("No such document.")
     previous = access_entries_of(resource=resource)
     DocumentAccess.objects.filter(resource=resource).delete()
     DocumentAccess.objects.bulk_create(

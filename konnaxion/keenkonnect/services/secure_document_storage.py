@@ -295,7 +295,7 @@ def resource_update(
     *, resource: ProjectResource, actor, title: str | None = None, description: str | None = None
 ) -> ProjectResource:
     """Edit a document's title or description (write level). Raises NotFound, PermissionDenied."""
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     changed = {}
@@ -305,6 +305,7 @@ def resource_update(
         changed["description"] = description
     with transaction.atomic():
         project_lock(project_id=resource.project_id)
+        ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
         if resource_lock(resource_id=resource.pk) is None:
             raise NotFound("No such document.")
         for name, value in changed.items():
@@ -357,10 +358,11 @@ def resource_download(
 @transaction.atomic
 def resource_trash(*, resource: ProjectResource, actor) -> ProjectResource:
     """Move a document to the trash (write level); restorable for STOCKAGE_TRASH_DAYS days."""
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
     updated = ProjectResource.objects.filter(pk=resource.pk, trashed_at__isnull=True).update(
         trashed_at=timezone.now(), trashed_by=actor
     )
@@ -387,10 +389,11 @@ def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectR
 
     Raises NotFound (not trashed, or trashed too long ago), PermissionDenied.
     """
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
     updated = ProjectResource.objects.filter(
         pk=resource.pk, trashed_at__isnull=False, trashed_at__gte=_trash_deadline()
     ).update(trashed_at=None, trashed_by=None)
@@ -411,10 +414,11 @@ def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectR
 def resource_purge(*, resource: ProjectResource, actor) -> None:
     """Delete a document, its versions and entries for good (admin level). Its blobs are then
     collected by `blobs_collect_garbage` once nothing refers to them."""
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 
     ensure_level(resource=resource, needed=AccessLevel.ADMIN)
     project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.ADMIN)
     if resource_lock(resource_id=resource.pk) is None:
         raise NotFound("No such document.")
     audit_record(

@@ -1,5 +1,6 @@
 """The lock order of Stockage (docs/storage.md, "Lock order"): downloads, indexing, new versions,
-permission changes and team changes of one document running at once never deadlock."""
+permission changes and team changes of one document running at once never deadlock, and a
+change decided on a level that a concurrent team change takes away is refused."""
 
 from __future__ import annotations
 
@@ -7,14 +8,24 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
-from konnaxion.keenkonnect.models import AuditEvent, ProjectEvent, ProjectResource
+from konnaxion.core.errors import NotFound
+from konnaxion.keenkonnect.models import (
+    AuditEvent,
+    DocumentAccess,
+    Project,
+    ProjectEvent,
+    ProjectResource,
+)
 from konnaxion.keenkonnect.selectors import resource_get_visible
 from konnaxion.keenkonnect.services.document_versioning import version_create
 from konnaxion.keenkonnect.services.granular_permissions import access_entries_replace
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
-from konnaxion.keenkonnect.services.secure_document_storage import resource_create
+from konnaxion.keenkonnect.services.secure_document_storage import (
+    resource_create,
+    resource_update,
+)
 from konnaxion.keenkonnect.services.team import project_member_add, project_member_remove
 from konnaxion.keenkonnect.tests.files import incoming_file, png_bytes
 from konnaxion.keenkonnect.tests.stockage import client_for, team_project
@@ -105,3 +116,78 @@ def test_downloads_indexing_versions_and_permission_changes_of_one_document_neve
     assert final.index_state == ProjectResource.IndexState.INDEXED
     seqs = list(ProjectEvent.objects.filter(project=project).values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def _while_removing(project, member, owner, action: Callable[[], None]) -> list[BaseException]:
+    """Run `action` in a thread while `member`'s removal holds the project's lock, uncommitted;
+    commit the removal once `action` has had time to reach its own locks. What `action` raised."""
+    removed, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def remove() -> None:
+        try:
+            with transaction.atomic():
+                project_member_remove(project=project, user=member, actor=owner)
+                removed.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def act() -> None:
+        try:
+            action()
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    remover = threading.Thread(target=remove)
+    remover.start()
+    assert removed.wait(timeout=30)
+    actor = threading.Thread(target=act)
+    actor.start()
+    actor.join(timeout=1)
+    release.set()
+    remover.join(timeout=30)
+    actor.join(timeout=30)
+    return errors
+
+
+def test_an_entry_is_never_given_to_a_member_being_removed():
+    # given an owner about to give the collaborator an admin entry, while they are removed
+    project, users = team_project()
+    owner, member = users["owner"], users["collaborator"]
+    plan = resource_create(
+        project=project, upload=incoming_file(png_bytes(), name="a.png"), actor=owner
+    )
+
+    def give_entry() -> None:
+        seen = resource_get_visible(user=owner, project=project, resource_id=plan.pk)
+        access_entries_replace(
+            resource=seen, entries=[{"user": member.username, "level": "admin"}], actor=owner
+        )
+
+    # when
+    errors = _while_removing(project, member, owner, give_entry)
+    # then the entry is refused: they are no longer on the team
+    assert [getattr(error, "code", repr(error)) for error in errors] == ["not_a_member"]
+    assert not DocumentAccess.objects.filter(user=member).exists()
+
+
+def test_a_member_being_removed_cannot_finish_a_change_their_role_allowed():
+    # given a collaborator renaming a document while they are removed from the project
+    project, users = team_project(visibility=Project.Visibility.MEMBERS)
+    owner, member = users["owner"], users["collaborator"]
+    plan = resource_create(
+        project=project, upload=incoming_file(png_bytes(), name="a.png"), actor=owner
+    )
+    seen = resource_get_visible(user=member, project=project, resource_id=plan.pk)
+
+    # when
+    errors = _while_removing(
+        project, member, owner, lambda: resource_update(resource=seen, actor=member, title="X")
+    )
+    # then the change is refused once the removal is committed, and nothing changed
+    assert [type(error) for error in errors] == [NotFound]
+    plan.refresh_from_db()
+    assert plan.title != "X"
