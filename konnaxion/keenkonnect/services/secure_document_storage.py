@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from konnaxion.core.errors import NotFound, PermissionDenied
@@ -330,7 +330,8 @@ def resource_download(
 ) -> DocumentVersion:
     """The version to send (the current one by default), recorded in the audit log.
 
-    Raises NotFound for an unreadable resource or an unknown version.
+    Raises NotFound for an unreadable resource, an unknown version, or a document purged since
+    it was read.
     """
     from konnaxion.keenkonnect.services.granular_permissions import ensure_level
 
@@ -345,13 +346,18 @@ def resource_download(
         )
     if version is None:
         raise NotFound("No such version.")
-    audit_record(
-        project_id=resource.project_id,
-        resource=resource,
-        actor=actor,
-        action=AuditEvent.Action.DOWNLOAD,
-        details={"version": version.number},
-    )
+    try:
+        with transaction.atomic():
+            audit_record(
+                project_id=resource.project_id,
+                resource=resource,
+                actor=actor,
+                action=AuditEvent.Action.DOWNLOAD,
+                details={"version": version.number},
+            )
+    except IntegrityError as gone:
+        # Purged (or its project deleted) since it was read: nothing to send any more.
+        raise NotFound("No such document.") from gone
     return version
 
 

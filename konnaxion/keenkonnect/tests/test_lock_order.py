@@ -24,6 +24,8 @@ from konnaxion.keenkonnect.services.granular_permissions import access_entries_r
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.secure_document_storage import (
     resource_create,
+    resource_download,
+    resource_purge,
     resource_update,
 )
 from konnaxion.keenkonnect.services.team import project_member_add, project_member_remove
@@ -191,3 +193,19 @@ def test_a_member_being_removed_cannot_finish_a_change_their_role_allowed():
     assert [type(error) for error in errors] == [NotFound]
     plan.refresh_from_db()
     assert plan.title != "X"
+
+
+def test_a_download_of_a_document_purged_meanwhile_is_a_404():
+    # given a download that read the document just before an owner purged it
+    project, users = team_project()
+    owner, mentor = users["owner"], users["mentor"]
+    plan = resource_create(
+        project=project, upload=incoming_file(png_bytes(), name="a.png"), actor=owner
+    )
+    seen = resource_get_visible(user=mentor, project=project, resource_id=plan.pk)
+    purging = resource_get_visible(user=owner, project=project, resource_id=plan.pk)
+    resource_purge(resource=purging, actor=owner)
+    # when / then: not a 500 from the audit event's foreign key
+    with pytest.raises(NotFound):
+        resource_download(resource=seen, actor=mentor)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
