@@ -42,6 +42,9 @@ def project_member_add(
             f"A project has at most {cap} members.", code="team_full", details={"cap": cap}
         )
     membership = ProjectTeam.objects.create(project=project, user=user, role=role)
+    # A newcomer starts from their role: entries left from an earlier membership (kept by a
+    # removal made before entries were deleted with it) do not come back.
+    _entries_delete(project=project, user=user, actor=actor, reason="member_added")
     real_time_sync.access_recheck(project_id=project.pk)
     return membership
 
@@ -65,11 +68,11 @@ def project_member_remove(*, project: Project, user, actor) -> None:
     ):
         raise Conflict("A project keeps at least one owner.", code="last_owner")
     membership.delete()
-    _entries_delete(project=project, user=user, actor=actor)
+    _entries_delete(project=project, user=user, actor=actor, reason="member_removed")
     real_time_sync.access_changed(project_id=project.pk, actor=actor, change="member_removed")
 
 
-def _entries_delete(*, project: Project, user, actor) -> None:
+def _entries_delete(*, project: Project, user, actor, reason: str) -> None:
     """Delete `user`'s entries on the project's documents, one audit event per document."""
     entries = list(
         DocumentAccess.objects.filter(resource__project=project, user=user)
@@ -85,7 +88,7 @@ def _entries_delete(*, project: Project, user, actor) -> None:
             details={
                 "before": [{"user": user.username, "level": entry.get_level_display()}],
                 "after": [],
-                "reason": "member_removed",
+                "reason": reason,
             },
         )
     DocumentAccess.objects.filter(pk__in=[entry.pk for entry in entries]).delete()

@@ -24,7 +24,11 @@ from konnaxion.keenkonnect.services.granular_permissions import (
 )
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
-from konnaxion.keenkonnect.services.team import project_member_remove, project_member_role_set
+from konnaxion.keenkonnect.services.team import (
+    project_member_add,
+    project_member_remove,
+    project_member_role_set,
+)
 from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
 from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes, png_bytes
 from konnaxion.keenkonnect.tests.stockage import client_for, new_version, team_project
@@ -237,3 +241,20 @@ def test_anonymous_downloads_are_in_the_audit_log_without_an_actor(public_drawin
     APIClient().get(f"/api/projects/{project.slug}/resources/{drawing.pk}/download/")
     event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
     assert (event.actor, event.details) == (None, {"version": 2})
+
+
+def test_entries_from_an_earlier_membership_do_not_come_back_with_a_new_one():
+    # given an admin entry left on a document by a former member (removed before removals
+    # deleted entries), who is added again as mentor
+    project, users = team_project()
+    plan = _document(project, users["owner"])
+    returning = UserFactory()
+    DocumentAccess.objects.create(resource=plan, user=returning, level=AccessLevel.ADMIN)
+    # when
+    project_member_add(project=project, user=returning, role="mentor", actor=users["owner"])
+    # then they start from the mentor's level, and the audit log says the entry went
+    assert level_of(user=returning, resource=plan) == AccessLevel.READ
+    assert not DocumentAccess.objects.filter(user=returning).exists()
+    assert AuditEvent.objects.filter(
+        resource=plan, action=AuditEvent.Action.PERMISSIONS, details__reason="member_added"
+    ).exists()
