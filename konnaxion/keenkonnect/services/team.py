@@ -11,11 +11,18 @@ from django.conf import settings
 from django.db import transaction
 
 from konnaxion.core.errors import Conflict, NotFound, ValidationFailed
-from konnaxion.keenkonnect.models import AuditEvent, DocumentAccess, Project, ProjectTeam
+from konnaxion.keenkonnect.models import (
+    AuditEvent,
+    DocumentAccess,
+    Project,
+    ProjectTeam,
+    UploadSession,
+)
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.locking import project_lock
 from konnaxion.keenkonnect.services.projects import ensure_owner
+from konnaxion.keenkonnect.services.resumable_uploads import upload_session_terminate
 
 Role = ProjectTeam.Role
 
@@ -52,7 +59,7 @@ def project_member_add(
 @transaction.atomic
 def project_member_remove(*, project: Project, user, actor) -> None:
     """Remove a member (owners remove anyone, members remove themselves), with their entries
-    on the project's documents (each deletion in the audit log).
+    on the project's documents (each deletion in the audit log) and their unfinished uploads.
 
     The last owner cannot leave. Raises PermissionDenied, NotFound, Conflict.
     """
@@ -68,6 +75,9 @@ def project_member_remove(*, project: Project, user, actor) -> None:
     ):
         raise Conflict("A project keeps at least one owner.", code="last_owner")
     membership.delete()
+    # Their unfinished resumable uploads go too (the bytes received so far with them).
+    for session in UploadSession.objects.filter(project=project, user=user):
+        upload_session_terminate(session=session)
     _entries_delete(project=project, user=user, actor=actor, reason="member_removed")
     real_time_sync.access_changed(project_id=project.pk, actor=actor, change="member_removed")
 

@@ -4,6 +4,8 @@ anonymous visitors read public projects through the same selector (never a 500).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -14,6 +16,7 @@ from konnaxion.keenkonnect.models import (
     DocumentVersion,
     Project,
     ProjectResource,
+    UploadSession,
 )
 from konnaxion.keenkonnect.selectors import resources_visible_to
 from konnaxion.keenkonnect.services.document_versioning import version_create
@@ -23,6 +26,7 @@ from konnaxion.keenkonnect.services.granular_permissions import (
     project_level_of,
 )
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
+from konnaxion.keenkonnect.services.resumable_uploads import upload_session_create
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.services.team import (
     project_member_add,
@@ -258,3 +262,18 @@ def test_entries_from_an_earlier_membership_do_not_come_back_with_a_new_one():
     assert AuditEvent.objects.filter(
         resource=plan, action=AuditEvent.Action.PERMISSIONS, details__reason="member_added"
     ).exists()
+
+
+def test_a_removed_members_unfinished_uploads_are_deleted(django_capture_on_commit_callbacks):
+    # given a collaborator halfway through a resumable upload
+    project, users = team_project()
+    member = users["collaborator"]
+    session = upload_session_create(
+        project=project, user=member, length=1000, metadata={"filename": "plan.pdf"}
+    )
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        project_member_remove(project=project, user=member, actor=users["owner"])
+    # then
+    assert not UploadSession.objects.filter(pk=session.pk).exists()
+    assert not Path(session.temp_path).exists()
