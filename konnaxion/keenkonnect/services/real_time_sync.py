@@ -70,10 +70,13 @@ def event_record(
         raise ValueError(f"unknown event type {type}")
     payload = dict(payload or {})
     if type == "resource.removed" and resource_id is not None:
-        # The entries vanish with the document: remember who was kept out of it.
+        # The entries vanish with the document: remember who was kept out of it (entries apply
+        # only to the team, as in selectors.access_level).
         payload["hidden_from"] = list(
             DocumentAccess.objects.filter(
-                resource_id=resource_id, level=AccessLevel.NONE
+                resource_id=resource_id,
+                level=AccessLevel.NONE,
+                user__project_memberships__project_id=project_id,
             ).values_list("user_id", flat=True)
         )
     with transaction.atomic():

@@ -15,6 +15,7 @@ from konnaxion.keenkonnect.models import (
     DocumentAccess,
     DocumentVersion,
     Project,
+    ProjectEvent,
     ProjectResource,
     UploadSession,
 )
@@ -27,7 +28,7 @@ from konnaxion.keenkonnect.services.granular_permissions import (
 )
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.resumable_uploads import upload_session_create
-from konnaxion.keenkonnect.services.secure_document_storage import resource_create
+from konnaxion.keenkonnect.services.secure_document_storage import resource_create, resource_purge
 from konnaxion.keenkonnect.services.team import (
     project_member_add,
     project_member_remove,
@@ -277,3 +278,17 @@ def test_a_removed_members_unfinished_uploads_are_deleted(django_capture_on_comm
     # then
     assert not UploadSession.objects.filter(pk=session.pk).exists()
     assert not Path(session.temp_path).exists()
+
+
+def test_a_purge_remembers_only_the_team_members_kept_out_of_the_document():
+    # given a member kept out of the plan, and a stale entry of someone off the team
+    project, users = team_project()
+    plan = _document(project, users["owner"])
+    _entries(plan, users["owner"], {users["mentor"].username: "none"})
+    stranger = UserFactory()
+    DocumentAccess.objects.create(resource=plan, user=stranger, level=AccessLevel.NONE)
+    # when
+    resource_purge(resource=plan, actor=users["owner"])
+    # then the removal is hidden from the member only: the stranger read it, as any visitor
+    event = ProjectEvent.objects.get(type="resource.removed")
+    assert event.payload["hidden_from"] == [users["mentor"].pk]
