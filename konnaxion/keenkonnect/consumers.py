@@ -106,6 +106,7 @@ class ProjectConsumer(AuthenticatedConsumer):
                 message,
                 hidden_from=event.payload.get("hidden_from", []),
                 revoked_from=event.payload.get("revoked_from", []),
+                live=False,
             )
             if self.closing:
                 return
@@ -177,14 +178,17 @@ class ProjectConsumer(AuthenticatedConsumer):
         *,
         hidden_from: list[int],
         revoked_from: list[int] | tuple[int, ...] = (),
+        live: bool = True,
     ) -> None:
+        """Send `message` if its user may know of it. A replayed one (`live` False) comes from
+        the log just read, after the access was checked at connection."""
         if self.closing or message["seq"] <= self.last_seq:
             return
-        gap = message["seq"] > self.last_seq + 1
+        gap = live and message["seq"] > self.last_seq + 1
         self.last_seq = message["seq"]
         if (gap or message["type"] == "project.access_changed") and not await self._recheck():
             return
-        if not await database_call(self._account_active)():
+        if live and not await database_call(self._account_active)():
             await self._close_for(CLOSE_UNAUTHENTICATED)
             return
         if message["type"] == "resource.permissions_changed":
