@@ -1,8 +1,9 @@
 """Project team membership, capped at COLLAB_SPACE_MEMBER_CAP.
 
 Per-document entries are for the team: removing a member deletes their entries on the
-project's documents in the same transaction. Every change tells the project's open sockets to
-re-check what their user may see (`real_time_sync.access_changed`).
+project's documents in the same transaction, and a new member starts with none. Every change
+tells the project's open sockets to re-check what their user may see (`access_changed` logs
+the removals and role changes, `access_recheck` follows an addition).
 """
 
 from __future__ import annotations
