@@ -444,7 +444,10 @@ def resources_purge_expired_trash() -> int:
     expired = ProjectResource.objects.filter(trashed_at__lt=_trash_deadline())
     for pk, project_id, title in expired.values_list("pk", "project_id", "title"):
         with transaction.atomic():
-            project_lock(project_id=project_id)
+            try:
+                project_lock(project_id=project_id)
+            except NotFound:
+                continue  # the project was deleted meanwhile, with its documents
             locked = resource_lock(resource_id=pk)
             if locked is None or not (locked.trashed_at and locked.trashed_at < _trash_deadline()):
                 continue

@@ -209,3 +209,33 @@ def test_a_download_of_a_document_purged_meanwhile_is_a_404():
     with pytest.raises(NotFound):
         resource_download(resource=seen, actor=mentor)
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
+
+
+def test_the_trash_expiry_skips_a_project_deleted_while_it_runs(settings, monkeypatch):
+    # given two expired trashed documents, the first one's project deleted once the run began
+    from konnaxion.keenkonnect.services import secure_document_storage as storage
+
+    settings.STOCKAGE_TRASH_DAYS = 0
+    kept_project, users = team_project()
+    gone_project, gone_users = team_project()
+    documents = []
+    for project, owner in ((gone_project, gone_users["owner"]), (kept_project, users["owner"])):
+        document = resource_create(
+            project=project, upload=incoming_file(png_bytes(), name="a.png"), actor=owner
+        )
+        document.my_level = 3
+        storage.resource_trash(resource=document, actor=owner)
+        documents.append(document)
+    real_lock = storage.project_lock
+
+    def lock_after_deletion(*, project_id: int) -> None:
+        if project_id == gone_project.pk:
+            Project.objects.filter(pk=project_id).delete()
+        real_lock(project_id=project_id)
+
+    monkeypatch.setattr(storage, "project_lock", lock_after_deletion)
+    # when
+    purged = storage.resources_purge_expired_trash()
+    # then the run goes on with the other project's document
+    assert purged == 1
+    assert not ProjectResource.objects.exists()
