@@ -5,7 +5,7 @@ none, or read in a public project). A per-document entry overrides it, up or dow
 project owners, who are always admin, and applies only while its user is on the team. The rule
 is written once, as SQL (`selectors.access_level`), used by `selectors.resources_visible_to`
 and `selectors.projects_with_level`; `level_of` and `project_level_of` read it through them.
-Docs: docs/permissions-stockage.md.
+Docs: docs/permissions.md ("Stockage").
 """
 
 from __future__ import annotations

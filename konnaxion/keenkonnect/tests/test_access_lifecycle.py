@@ -1,4 +1,4 @@
-"""What lifecycle changes do to Stockage access (docs/permissions-stockage.md): a per-document
+"""What lifecycle changes do to Stockage access (docs/permissions.md ("Stockage")): a per-document
 entry applies only while its user is on the team, removing a member deletes their entries, and
 anonymous visitors read public projects through the same selector (never a 500)."""
 
