@@ -31,6 +31,7 @@ def main() -> int:
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
+    from konnaxion.kreative.services.collab_sessions import collab_session_end
     from konnaxion.kreative.services.collaboration_workspace import workspace_create
     from konnaxion.kreative.tests.rooms_live import editors_race, free_port, room_servers
     from konnaxion.users.models import User
@@ -55,6 +56,8 @@ def main() -> int:
             durations.append(time.perf_counter() - started)
             if outcome.admitted != cap or outcome.refused_codes != (4409,) * (contenders - cap):
                 failures.append((trial, contenders, outcome))
+            # One host opens at most COLLAB_MAX_OPEN_ROOMS_PER_USER rooms at once.
+            collab_session_end(session=session, actor=users[0])
     durations.sort()
     print(
         f"{TRIALS} trials, 2 server processes: {len(failures)} wrong admissions; "

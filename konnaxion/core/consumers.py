@@ -24,6 +24,12 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_CONFLICT = 4409
 
 
+def account_group(user_id: int) -> str:
+    """The channel group of every socket one account has open, closed together when the
+    account is (`users.services.user_deactivate`)."""
+    return f"account.{user_id}"
+
+
 def database_call(function: Callable[..., Any]) -> Callable[..., Any]:
     """`function` (which uses the database) made awaitable for a socket's consumer.
 
@@ -70,6 +76,16 @@ class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
     async def accept(self, subprotocol: str | None = None, headers=None) -> None:
         await super().accept(subprotocol, headers)
         self.accepted = True
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            # Listed in `groups`, so Channels leaves the group when the socket disconnects.
+            group = account_group(user.pk)
+            self.groups = [*self.groups, group]
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def account_closed(self, event: dict[str, Any]) -> None:
+        """The account was closed: its sockets stop here, whatever they were listening to."""
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def connect(self) -> None:
         user = self.scope.get("user")

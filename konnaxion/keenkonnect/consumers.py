@@ -8,23 +8,37 @@ from urllib.parse import parse_qs
 from konnaxion.core.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
+    CLOSE_UNAUTHENTICATED,
     AuthenticatedConsumer,
     database_call,
 )
 from konnaxion.core.errors import NotFound
-from konnaxion.keenkonnect.selectors import project_get_visible, resources_visible_to
+from konnaxion.keenkonnect.selectors import (
+    project_get_visible,
+    project_role_of,
+    projects_visible_to,
+    resources_visible_to,
+)
 from konnaxion.keenkonnect.services.real_time_sync import (
     event_as_message,
     events_since,
     project_group,
 )
+from konnaxion.users.models import User
 
 
 class ProjectConsumer(AuthenticatedConsumer):
     """`/ws/projects/<slug>/`: the project's document events, each checked against what the
     connected user may read (`resources_visible_to`), so a document whose entry for the user is
     `none` is never mentioned. `?since=<seq>` first replays the log after `seq`, in order, or
-    sends `{"type": "resync"}` when it cannot. A member removed from the team is disconnected.
+    sends `{"type": "resync"}` when it cannot.
+
+    Access is not trusted from the connection on: what the socket knows of each document is
+    kept only until the next `project.access_changed` event (a member removed, a role changed,
+    the visibility flipped, the project deleted) or a gap in the sequence numbers (an event
+    still on its way may be one); then the user's access to the project is checked again and
+    the socket closes with 4404 when the project is no longer visible, 4403 when its user left
+    the team. Before each event is sent the account is checked to be still active (4401).
     """
 
     project = None
@@ -43,6 +57,8 @@ class ProjectConsumer(AuthenticatedConsumer):
             return
         self.readable: dict[int, bool] = {}
         self.last_seq = 0
+        self.role = await database_call(project_role_of)(project=self.project, user=user)
+        self.closing = False
         self.group = project_group(self.project.pk)
         # Joined before the replay: live events arriving meanwhile wait in the channel and those
         # already replayed are skipped by their sequence number.
@@ -53,6 +69,7 @@ class ProjectConsumer(AuthenticatedConsumer):
     async def disconnect(self, code: int) -> None:
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
 
     def _since(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -79,6 +96,8 @@ class ProjectConsumer(AuthenticatedConsumer):
             self.last_seq = await database_call(self._latest_seq)()
             await self.send_json({"type": "resync", "seq": self.last_seq})
             return
+        # Access was checked just now: the replay is judged by what the user may see today.
+        self.last_seq = since
         for event in events:
             message = event_as_message(
                 event, actor_name=event.actor.username if event.actor else None
@@ -87,7 +106,10 @@ class ProjectConsumer(AuthenticatedConsumer):
                 message,
                 hidden_from=event.payload.get("hidden_from", []),
                 revoked_from=event.payload.get("revoked_from", []),
+                live=False,
             )
+            if self.closing:
+                return
 
     def _latest_seq(self) -> int:
         latest = self.project.events.order_by("-seq").values_list("seq", flat=True).first()
@@ -101,6 +123,40 @@ class ProjectConsumer(AuthenticatedConsumer):
             .filter(pk=resource_id)
             .exists()
         )
+
+    def _account_active(self) -> bool:
+        return User.objects.filter(pk=self.scope["user"].pk, is_active=True).exists()
+
+    def _access_now(self) -> tuple[int | None, str | None]:
+        """The close code the socket deserves now (None to stay open) and the user's role."""
+        user = User.objects.filter(pk=self.scope["user"].pk, is_active=True).first()
+        if user is None:
+            return CLOSE_UNAUTHENTICATED, None
+        if not projects_visible_to(user=user).filter(pk=self.project.pk).exists():
+            return CLOSE_NOT_FOUND, None
+        role = project_role_of(project=self.project, user=user)
+        if self.role is not None and role is None:
+            return CLOSE_FORBIDDEN, None
+        return None, role
+
+    async def _close_for(self, code: int) -> None:
+        self.closing = True
+        self.readable.clear()
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
+        await self.close(code=code)
+
+    async def _recheck(self) -> bool:
+        """Forget what was known of each document and check the project's access again.
+        Returns False when the socket was closed."""
+        self.readable.clear()
+        code, role = await database_call(self._access_now)()
+        if code is not None:
+            await self._close_for(code)
+            return False
+        self.role = role
+        return True
 
     async def _visible(self, message: dict[str, Any], hidden_from: list[int]) -> bool:
         resource_id = message.get("resource")
@@ -122,10 +178,19 @@ class ProjectConsumer(AuthenticatedConsumer):
         *,
         hidden_from: list[int],
         revoked_from: list[int] | tuple[int, ...] = (),
+        live: bool = True,
     ) -> None:
-        if message["seq"] <= self.last_seq:
+        """Send `message` if its user may know of it. A replayed one (`live` False) comes from
+        the log just read, after the access was checked at connection."""
+        if self.closing or message["seq"] <= self.last_seq:
             return
+        gap = live and message["seq"] > self.last_seq + 1
         self.last_seq = message["seq"]
+        if (gap or message["type"] == "project.access_changed") and not await self._recheck():
+            return
+        if live and not await database_call(self._account_active)():
+            await self._close_for(CLOSE_UNAUTHENTICATED)
+            return
         if message["type"] == "resource.permissions_changed":
             self.readable.pop(message["resource"], None)
         if await self._visible(message, hidden_from):
@@ -149,12 +214,9 @@ class ProjectConsumer(AuthenticatedConsumer):
             revoked_from=event.get("revoked_from", []),
         )
 
-    async def project_membership(self, event: dict[str, Any]) -> None:
-        if event["user"] != self.scope["user"].pk:
-            return
-        self.readable.clear()
-        if event["removed"]:
-            await self.close(code=CLOSE_FORBIDDEN)
+    async def project_access(self, event: dict[str, Any]) -> None:
+        if not self.closing:
+            await self._recheck()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         await self.send_error("read_only", "This stream only sends events.")

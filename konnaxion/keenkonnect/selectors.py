@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import (
     Case,
+    CharField,
     Exists,
     F,
     FilteredRelation,
@@ -31,10 +32,16 @@ from konnaxion.keenkonnect.models import (
 )
 
 
+def is_signed_in(user) -> bool:
+    """Whether `user` counts as someone: signed in with an active account. A deactivated
+    account is treated like an anonymous visitor everywhere (an open socket is re-checked)."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
 def projects_visible_to(*, user) -> QuerySet[Project]:
     """Public projects plus the members-only projects `user` is on the team of."""
     queryset = Project.objects.select_related("creator", "category").prefetch_related("tags")
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return queryset.filter(visibility=Project.Visibility.PUBLIC)
     on_team = ProjectTeam.objects.filter(project=OuterRef("pk"), user=user)
     return queryset.filter(Q(visibility=Project.Visibility.PUBLIC) | Exists(on_team))
@@ -50,7 +57,7 @@ def project_get_visible(*, user, slug: str) -> Project:
 
 def project_role_of(*, project: Project, user) -> str | None:
     """`user`'s role in `project` (owner, collaborator, mentor) or None."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return None
     return (
         ProjectTeam.objects.filter(project=project, user=user)
@@ -85,6 +92,48 @@ def projects_with_team(*, user) -> QuerySet[Project]:
 LEVELS = {level.label: level.value for level in AccessLevel}
 
 
+def access_level(*, role: str, entry: str, visibility: str) -> Case:
+    """The one rule of Stockage, as SQL over three columns: the caller's team `role`, their
+    per-document `entry` (null when none applies) and the project's `visibility`.
+
+    Owners are always admin; an entry overrides the role's level, up or down; then
+    collaborator write, mentor read; non-members read a public project, nothing otherwise.
+    """
+    return Case(
+        When(**{role: ProjectTeam.Role.OWNER}, then=Value(AccessLevel.ADMIN)),
+        When(**{f"{entry}__isnull": False}, then=F(entry)),
+        When(**{role: ProjectTeam.Role.COLLABORATOR}, then=Value(AccessLevel.WRITE)),
+        When(**{role: ProjectTeam.Role.MENTOR}, then=Value(AccessLevel.READ)),
+        When(**{visibility: Project.Visibility.PUBLIC}, then=Value(AccessLevel.READ)),
+        default=Value(AccessLevel.NONE),
+        output_field=IntegerField(),
+    )
+
+
+def _no_role() -> Value:
+    return Value(None, output_field=CharField())
+
+
+def _no_entry() -> Value:
+    return Value(None, output_field=IntegerField())
+
+
+def projects_with_level(*, user) -> QuerySet[Project]:
+    """Visible projects annotated with `my_role` and `my_level`: the caller's level on the
+    project as a whole (what a new document starts from), by the same rule as documents."""
+    queryset = projects_visible_to(user=user)
+    if is_signed_in(user):
+        queryset = queryset.annotate(
+            my_team=FilteredRelation("team", condition=Q(team__user=user))
+        ).annotate(my_role=F("my_team__role"))
+    else:
+        queryset = queryset.annotate(my_role=_no_role())
+    return queryset.annotate(
+        my_entry=_no_entry(),
+        my_level=access_level(role="my_role", entry="my_entry", visibility="visibility"),
+    )
+
+
 def resources_visible_to(
     *,
     user,
@@ -93,11 +142,13 @@ def resources_visible_to(
     include_trashed: bool = False,
     trashed_only: bool = False,
 ) -> QuerySet[ProjectResource]:
-    """The one permission path of Stockage: resources annotated with the caller's effective level
-    `my_level` (an AccessLevel) computed in SQL, keeping those at `min_level` or above.
+    """The one permission path of Stockage: resources annotated with the caller's team role
+    `my_role`, the per-document entry that applies to them `my_entry` (both null for
+    anonymous visitors and non-members) and their effective level `my_level` (an AccessLevel,
+    `access_level`), computed in SQL, keeping those at `min_level` or above.
 
-    Owners are always admin; a per-document entry overrides the role's level; a public project
-    gives non-members read. Trashed resources are left out unless asked for.
+    An entry applies only while its user is on the project's team. Trashed resources are left
+    out unless asked for.
     """
     queryset = ProjectResource.objects.select_related(
         "project",
@@ -106,28 +157,25 @@ def resources_visible_to(
         "current_version",
         "current_version__uploaded_by",
     )
-    if getattr(user, "is_authenticated", False):
+    if is_signed_in(user):
         # Two LEFT JOINs restricted to the caller (each matches at most one row: team and entries
         # are unique per user), not correlated subqueries that run again for every row.
         queryset = queryset.annotate(
             my_team=FilteredRelation("project__team", condition=Q(project__team__user=user)),
             my_access=FilteredRelation("access_entries", condition=Q(access_entries__user=user)),
-        ).annotate(my_role=F("my_team__role"), my_entry=F("my_access__level"))
-        owner = Q(my_role=ProjectTeam.Role.OWNER)
-        has_entry = Q(my_entry__isnull=False)
-        collaborator = Q(my_role=ProjectTeam.Role.COLLABORATOR)
-        mentor = Q(my_role=ProjectTeam.Role.MENTOR)
+        ).annotate(
+            my_role=F("my_team__role"),
+            # An entry left behind by a former member (or written around the services) is
+            # ignored: entries are for the team.
+            my_entry=Case(
+                When(my_team__role__isnull=False, then=F("my_access__level")),
+                default=_no_entry(),
+                output_field=IntegerField(),
+            ),
+        )
     else:
-        owner = has_entry = collaborator = mentor = Q(pk__in=[])
-    level = Case(
-        When(owner, then=Value(AccessLevel.ADMIN)),
-        When(has_entry, then="my_entry"),
-        When(collaborator, then=Value(AccessLevel.WRITE)),
-        When(mentor, then=Value(AccessLevel.READ)),
-        When(project__visibility=Project.Visibility.PUBLIC, then=Value(AccessLevel.READ)),
-        default=Value(AccessLevel.NONE),
-        output_field=IntegerField(),
-    )
+        queryset = queryset.annotate(my_role=_no_role(), my_entry=_no_entry())
+    level = access_level(role="my_role", entry="my_entry", visibility="project__visibility")
     queryset = queryset.annotate(my_level=level).filter(my_level__gte=LEVELS[min_level])
     if project is not None:
         queryset = queryset.filter(project=project)
@@ -168,7 +216,7 @@ def audit_events_of(*, project: Project) -> QuerySet[AuditEvent]:
 def project_memberships_of(*, user) -> QuerySet[ProjectTeam]:
     """`user`'s places on project teams (newest project first), each with its project, the
     project's creator, category and tags loaded: the "My Projects" list."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return ProjectTeam.objects.none()
     return (
         ProjectTeam.objects.filter(user=user)

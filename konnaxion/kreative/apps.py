@@ -5,3 +5,11 @@ class KreativeConfig(AppConfig):
     name = "konnaxion.kreative"
     label = "kreative"
     verbose_name = "Kreative"
+
+    def ready(self) -> None:
+        from konnaxion.core.visibility import visibility_register
+        from konnaxion.kreative.selectors import people_visible_to
+
+        # Other modules (EkoH scores, Smart Vote's emerging experts) name a person only where
+        # Kontact would show them: hidden profiles, blocks and closed accounts stay unnamed.
+        visibility_register(model_label="users.user", selector=people_visible_to)

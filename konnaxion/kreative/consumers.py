@@ -3,6 +3,11 @@
 Binary frames speak the y-websocket protocol (sync and awareness); text frames carry JSON
 (welcome, heartbeat, chat, chat history, presence, errors). Every room is the channel-layer group
 `room.<id>`, so clients on different server processes see each other.
+
+Access is decided by `collab_room_access` when connecting and again while the socket is open:
+at once when a service says someone's access changed (`room.access_changed`), before every chat
+message delivered, and at least once per heartbeat interval before anything else is received or
+delivered. A socket that lost its access is told (`access_revoked`) and closed with 4403.
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ from django.conf import settings
 
 from konnaxion.core.consumers import (
     CLOSE_CONFLICT,
+    CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
     AuthenticatedConsumer,
     database_call,
 )
-from konnaxion.core.errors import ApplicationError
+from konnaxion.core.errors import ApplicationError, NotFound
 from konnaxion.kreative import selectors
 from konnaxion.kreative.realtime import documents, slots
 from konnaxion.kreative.realtime.documents import AwarenessEntry, AwarenessMessage, SyncStep
@@ -67,6 +73,7 @@ class RoomConsumer(AuthenticatedConsumer):
         self.user = user
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         access = await database_call(self.room_access)(user, self.session_id)
+        self.access_checked_at = time.monotonic()
         if access is None:
             # Refused and unknown rooms look alike: nobody learns which sessions exist.
             await self.close(code=CLOSE_NOT_FOUND)
@@ -83,6 +90,17 @@ class RoomConsumer(AuthenticatedConsumer):
             return
         self.group = f"room.{self.session_id}"
         await self.channel_layer.group_add(self.group, self.channel_name)
+        # Asked again now that the room's events reach this socket: a change committed since
+        # the first check is seen here, and any later one is announced to the group.
+        if await database_call(self.room_access)(user, self.session_id) is None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            if self.role == EDITOR:
+                await sync_to_async(slots.slot_release, thread_sensitive=False)(
+                    room_id=self.session_id, connection_id=self.connection_id, user_id=user.pk
+                )
+            self.group = self.role = None
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
         self.awareness: dict[int, AwarenessEntry] = {}
         # Document versions the client is known to have: all up to `doc_version` (None before
         # its first sync), and those in `doc_ahead` above it.
@@ -117,6 +135,56 @@ class RoomConsumer(AuthenticatedConsumer):
         removal = documents.awareness_removal(tuple(self.awareness.values()))
         await self._group_send("room.left", user=self.user.username, awareness=removal)
         self.group = None
+
+    # Access while connected
+
+    async def _recheck_access(self) -> bool:
+        """Ask the access rule again; a socket that lost access is told and closed."""
+        if self.group is None:
+            return False
+        access = await database_call(self.room_access)(self.user, self.session_id)
+        self.access_checked_at = time.monotonic()
+        if access is None:
+            await self._revoke()
+            return False
+        return True
+
+    async def _still_allowed(self, *, now: bool = False) -> bool:
+        """Whether this socket may still send or receive: re-checked when `now`, else when the
+        last check is older than a heartbeat interval (a lost event costs at most that long)."""
+        if self.group is None:
+            return False
+        age = time.monotonic() - self.access_checked_at
+        if now or age >= settings.COLLAB_ROOM_HEARTBEAT_SECONDS:
+            return await self._recheck_access()
+        return True
+
+    async def _revoke(self) -> None:
+        """Leave the room for good: free the slot, leave the group (nothing more is delivered),
+        tell the others this person left, tell the client why, close with 4403."""
+        if self.role == EDITOR:
+            await sync_to_async(slots.slot_release, thread_sensitive=False)(
+                room_id=self.session_id, connection_id=self.connection_id, user_id=self.user.pk
+            )
+        group, self.group, self.role = self.group, None, None
+        await self.channel_layer.group_discard(group, self.channel_name)
+        removal = documents.awareness_removal(tuple(self.awareness.values()))
+        await self.channel_layer.group_send(
+            group,
+            {
+                "type": "room.left",
+                "sender": self.channel_name,
+                "user": self.user.username,
+                "awareness": removal,
+            },
+        )
+        await self.send_error("access_revoked", "You no longer have access to this room.")
+        await self.close(code=CLOSE_FORBIDDEN)
+
+    async def room_access_changed(self, event: dict) -> None:
+        """A service changed someone's access (a block, a deactivation): re-check ours."""
+        if event["user_ids"] is None or self.user.pk in event["user_ids"]:
+            await self._still_allowed(now=True)
 
     # Editor slots
 
@@ -154,7 +222,7 @@ class RoomConsumer(AuthenticatedConsumer):
     # Frames from the client
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.group is None:
+        if not await self._still_allowed():
             return
         size = len(bytes_data) if bytes_data is not None else len(text_data or "")
         if size > MAX_FRAME_BYTES:
@@ -207,9 +275,13 @@ class RoomConsumer(AuthenticatedConsumer):
     async def _chat(self, content: dict) -> None:
         if not await self._may_write():
             return
-        message = await database_call(collab_chat_message_post)(
-            session_id=self.session_id, author=self.user, body=content.get("body")
-        )
+        try:
+            message = await database_call(collab_chat_message_post)(
+                session_id=self.session_id, author=self.user, body=content.get("body")
+            )
+        except NotFound:
+            await self._recheck_access()  # the service found no access any more: close
+            return
         await self._group_send("room.chat", message=_chat_json(message))
 
     async def _chat_history(self, content: dict) -> None:
@@ -262,7 +334,7 @@ class RoomConsumer(AuthenticatedConsumer):
         )
 
     async def room_update(self, event: dict) -> None:
-        if event["sender"] == self.channel_name:
+        if event["sender"] == self.channel_name or not await self._still_allowed():
             return
         version = event["version"]
         if self.doc_version is not None and (
@@ -311,14 +383,16 @@ class RoomConsumer(AuthenticatedConsumer):
             await self._resync()
 
     async def room_awareness(self, event: dict) -> None:
-        if event["sender"] != self.channel_name:
+        if event["sender"] != self.channel_name and await self._still_allowed():
             await self.send(bytes_data=event["frame"])
 
     async def room_chat(self, event: dict) -> None:
-        await self.send_json({"type": "chat", "message": event["message"]})
+        # Checked before every message: chat is rare, and a line is what must never leak.
+        if await self._still_allowed(now=True):
+            await self.send_json({"type": "chat", "message": event["message"]})
 
     async def room_joined(self, event: dict) -> None:
-        if event["sender"] == self.channel_name:
+        if event["sender"] == self.channel_name or not await self._still_allowed():
             return
         await self.send_json(
             {"type": "presence", "event": "joined", "user": event["user"], "role": event["role"]}
@@ -335,6 +409,8 @@ class RoomConsumer(AuthenticatedConsumer):
         )
 
     async def room_here(self, event: dict) -> None:
+        if not await self._still_allowed():
+            return
         await self.send_json(
             {"type": "presence", "event": "here", "user": event["user"], "role": event["role"]}
         )
@@ -342,7 +418,7 @@ class RoomConsumer(AuthenticatedConsumer):
             await self.send(bytes_data=event["awareness"])
 
     async def room_left(self, event: dict) -> None:
-        if event["sender"] == self.channel_name:
+        if event["sender"] == self.channel_name or not await self._still_allowed():
             return
         await self.send_json({"type": "presence", "event": "left", "user": event["user"]})
         if event["awareness"] != documents.awareness_removal(()):
@@ -350,6 +426,8 @@ class RoomConsumer(AuthenticatedConsumer):
 
     async def room_session_ended(self, event: dict) -> None:
         """The host (or the idle auto-end) ended the session: the room is read-only from now."""
+        if not await self._still_allowed():
+            return
         if self.role == EDITOR:
             await sync_to_async(slots.slot_release, thread_sensitive=False)(
                 room_id=self.session_id, connection_id=self.connection_id, user_id=self.user.pk

@@ -38,29 +38,28 @@ def artworks_listed() -> QuerySet[KreativeArtwork]:
 def galleries_visible_to(*, user) -> QuerySet[Gallery]:
     """Galleries with, in gallery order, only the artworks `user` may see
     (`artworks_visible_to`): a hidden artwork leaves no trace in the list. A gallery curated by
-    someone across a block (either direction) is not there at all."""
+    someone who does not exist for `user` (`users_hidden_from`) is not there at all."""
     entries = (
         GalleryArtwork.objects.filter(artwork__in=artworks_visible_to(user=user).values("pk"))
         .select_related("artwork")
         .order_by("order")
     )
     return (
-        Gallery.objects.exclude(created_by__in=users_blocked_for(user=user))
+        Gallery.objects.exclude(created_by__in=users_hidden_from(user=user))
         .select_related("created_by")
         .prefetch_related(Prefetch("entries", queryset=entries))
     )
 
 
 def traditions_visible_to(*, user) -> QuerySet[TraditionEntry]:
-    """Approved entries, plus one's own pending ones; moderators see every entry."""
+    """Approved entries, plus one's own pending ones, none submitted by someone who does not
+    exist for `user` (`users_hidden_from`); moderators see every entry."""
     queryset = TraditionEntry.objects.select_related("submitted_by", "approved_by")
     if is_moderator(user):
         return queryset
-    return queryset.filter(Q(approved=True) | Q(submitted_by=user))
-
-
-def collab_sessions_listed() -> QuerySet[CollabSession]:
-    return CollabSession.objects.select_related("host", "final_artwork")
+    return queryset.filter(Q(approved=True) | Q(submitted_by=user)).exclude(
+        submitted_by__in=users_hidden_from(user=user)
+    )
 
 
 # Kontact ------------------------------------------------------------------------------------
@@ -77,11 +76,78 @@ def users_blocked_for(*, user) -> QuerySet:
     ).values("pk")
 
 
+def users_hidden_from(*, user) -> QuerySet:
+    """Ids of the people who do not exist for `user` (a subquery): deactivated accounts, hidden
+    profiles other than one's own, and everyone across a block (either direction).
+
+    The SQL twin of `user_get_visible`: every list of people, and of what people made (follows,
+    endorsements, opportunities, galleries), leaves these out."""
+    from konnaxion.users.models import User
+
+    hidden_profile = ProfessionalProfile.objects.filter(
+        user=OuterRef("pk"), visibility=ProfessionalProfile.Visibility.HIDDEN
+    )
+    hidden = Q(is_active=False) | Exists(hidden_profile)
+    if getattr(user, "is_authenticated", False):
+        hidden = (hidden & ~Q(pk=user.pk)) | Q(pk__in=users_blocked_for(user=user))
+    return User.objects.filter(hidden).values("pk")
+
+
+def people_visible_to(*, user) -> QuerySet:
+    """The accounts that exist for `user` (see `users_hidden_from`; an anonymous viewer knows
+    only people with a public profile). Other modules name a person beside their own data
+    (EkoH scores, Smart Vote's emerging experts) only when it is one of these: the rule is
+    registered for `users.user` in `core.visibility`."""
+    from konnaxion.users.models import User
+
+    people = User.objects.exclude(pk__in=users_hidden_from(user=user))
+    if not getattr(user, "is_authenticated", False):
+        people = people.filter(
+            professional_profile__visibility=ProfessionalProfile.Visibility.PUBLIC
+        )
+    return people
+
+
+def user_get_visible(*, viewer, username: str):
+    """The account named `username` if it exists for `viewer` (`people_visible_to`). Raises
+    NotFound otherwise, the same answer as for a name nobody has."""
+    person = people_visible_to(user=viewer).filter(username=username).first()
+    if person is None:
+        raise NotFound("No such user.")
+    return person
+
+
+def user_get_blockable(*, viewer, username: str):
+    """The account `viewer` may block or unblock: anyone who exists for them
+    (`user_get_visible`), anyone they already block, and anyone they share a room with (they
+    met them there, even behind a hidden profile). Someone who blocked `viewer` stays unknown.
+    Raises NotFound, the same answer as for a name nobody has."""
+    from konnaxion.users.models import User
+
+    if not getattr(viewer, "is_authenticated", False):
+        raise NotFound("No such user.")
+    blocked_viewer = Block.objects.filter(blocked=viewer).values("blocker_id")
+    met_in_rooms = CollabSessionParticipant.objects.filter(
+        session__in=workspaces_of(user=viewer).order_by().values("pk")
+    ).values("user_id")
+    known = (
+        ~Q(pk__in=users_hidden_from(user=viewer))
+        | Q(pk__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
+        | (Q(pk__in=met_in_rooms, is_active=True) & ~Q(pk__in=blocked_viewer))
+    )
+    person = User.objects.filter(Q(username=username) & known).first()
+    if person is None:
+        raise NotFound("No such user.")
+    return person
+
+
 def profiles_visible_to(*, user) -> QuerySet[ProfessionalProfile]:
     """Profiles `user` may see: public ones, members-only ones when signed in, one's own; never
-    a profile across a block (either direction)."""
-    queryset = ProfessionalProfile.objects.select_related("user").prefetch_related(
-        "skills", "styles"
+    a profile across a block (either direction), nor a deactivated account's."""
+    queryset = (
+        ProfessionalProfile.objects.filter(user__is_active=True)
+        .select_related("user")
+        .prefetch_related("skills", "styles")
     )
     Visibility = ProfessionalProfile.Visibility
     if not getattr(user, "is_authenticated", False):
@@ -101,12 +167,22 @@ def artworks_visible_to(*, user) -> QuerySet[KreativeArtwork]:
 
 
 def profile_get_visible(*, user, username: str) -> ProfessionalProfile:
-    """The profile of `username` if `user` may see it. Raises NotFound otherwise."""
+    """The profile of `username` if `user` may see it. Raises NotFound otherwise. Its follower
+    and following counts count only people who exist for `user`."""
+    hidden = users_hidden_from(user=user)
     profile = (
         profiles_visible_to(user=user)
         .annotate(
-            followers_count=Count("user__follower_links", distinct=True),
-            following_count=Count("user__following_links", distinct=True),
+            followers_count=Count(
+                "user__follower_links",
+                filter=~Q(user__follower_links__follower__in=hidden),
+                distinct=True,
+            ),
+            following_count=Count(
+                "user__following_links",
+                filter=~Q(user__following_links__followee__in=hidden),
+                distinct=True,
+            ),
         )
         .filter(user__username=username)
         .first()
@@ -175,8 +251,9 @@ def portfolio_projects_of(*, profile: ProfessionalProfile) -> QuerySet[Portfolio
 
 
 def follows_of(*, user, direction: str = "following") -> QuerySet[Follow]:
-    """Whom `user` follows (`following`) or who follows them (`followers`), blocks excluded."""
-    blocked = users_blocked_for(user=user)
+    """Whom `user` follows (`following`) or who follows them (`followers`), without the people
+    who do not exist for `user` (`users_hidden_from`)."""
+    blocked = users_hidden_from(user=user)
     if direction == "followers":
         return (
             Follow.objects.filter(followee=user)
@@ -195,12 +272,15 @@ def blocks_of(*, user) -> QuerySet[Block]:
 
 
 def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
-    """Every opportunity, except those posted by someone across a block from `user`."""
-    queryset = Opportunity.objects.select_related("posted_by").prefetch_related(
-        "tags", "attachments"
+    """Every opportunity, except those posted by someone who does not exist for `user`
+    (`users_hidden_from`: deactivated, hidden, across a block); one's own always."""
+    queryset = (
+        Opportunity.objects.exclude(posted_by__in=users_hidden_from(user=user))
+        .select_related("posted_by")
+        .prefetch_related("tags", "attachments")
     )
     if getattr(user, "is_authenticated", False):
-        queryset = queryset.exclude(posted_by__in=users_blocked_for(user=user)).annotate(
+        queryset = queryset.annotate(
             saved=Exists(SavedOpportunity.objects.filter(opportunity=OuterRef("pk"), user=user))
         )
     return queryset
@@ -220,25 +300,26 @@ def opportunities_search(*, user, query: str = "") -> QuerySet[Opportunity]:
 
 
 def endorsements_about(*, subject, viewer) -> QuerySet[Endorsement]:
-    """Published endorsements of `subject`, plus the unpublished ones `viewer` wrote about them."""
+    """Published endorsements of `subject`, plus the unpublished ones `viewer` wrote about them;
+    none by someone who does not exist for `viewer` (`users_hidden_from`)."""
     shown = Q(published_at__isnull=False)
     if getattr(viewer, "is_authenticated", False):
         shown |= Q(author=viewer)
-        blocked = users_blocked_for(user=viewer)
-    else:
-        blocked = Endorsement.objects.none().values("pk")
     return (
         Endorsement.objects.filter(Q(subject=subject) & shown)
-        .exclude(author__in=blocked)
+        .exclude(author__in=users_hidden_from(user=viewer))
         .select_related("author", "subject", "session", "project")
         .prefetch_related("skills")
         .order_by(F("published_at").desc(nulls_first=True), "-id")
     )
 
 
-def endorsement_summary(*, subject) -> dict:
-    """Count, average rating and the most endorsed skills of `subject`'s published endorsements."""
-    published = Endorsement.objects.filter(subject=subject, published_at__isnull=False)
+def endorsement_summary(*, subject, viewer) -> dict:
+    """Count, average rating and the most endorsed skills of `subject`'s published endorsements,
+    as `viewer` sees them (none by people who do not exist for them)."""
+    published = Endorsement.objects.filter(subject=subject, published_at__isnull=False).exclude(
+        author__in=users_hidden_from(user=viewer)
+    )
     totals = published.aggregate(count=Count("pk"), average=Avg("rating"))
     top = (
         Tag.objects.filter(endorsements__in=published)
@@ -254,12 +335,14 @@ def endorsement_summary(*, subject) -> dict:
 
 
 def endorsement_get_for(*, user, pk: int) -> Endorsement:
-    """An endorsement `user` may see: published, or written by them. Raises NotFound."""
+    """An endorsement `user` may see: published, or written by them, between two people who
+    exist for `user` (`users_hidden_from`). Raises NotFound."""
+    hidden = users_hidden_from(user=user)
     endorsement = (
         Endorsement.objects.filter(pk=pk)
         .filter(Q(published_at__isnull=False) | Q(author=user))
-        .exclude(author__in=users_blocked_for(user=user))
-        .exclude(subject__in=users_blocked_for(user=user))
+        .exclude(author__in=hidden)
+        .exclude(subject__in=hidden)
         .select_related("author", "subject", "session", "project")
         .prefetch_related("skills")
         .first()
@@ -271,11 +354,22 @@ def endorsement_get_for(*, user, pk: int) -> Endorsement:
 
 def workspaces_of(*, user, status: str | None = None) -> QuerySet[CollabSession]:
     """The sessions `user` hosts or is invited to, newest first, with their participants; none
-    whose host is across a block from `user`. `status`: "active" (not ended) or "ended"."""
-    sessions = (
-        CollabSession.objects.filter(
-            Exists(CollabSessionParticipant.objects.filter(session=OuterRef("pk"), user=user))
+    whose host is across a block from `user`, none for a deactivated account (read from the
+    database: a socket's user object may be stale). `status`: "active" (not ended) or "ended".
+
+    The SQL twin of `collab_room_access`: every path to a room (both REST APIs, the web pages,
+    the room socket, exports, chat history) goes through one of the two."""
+    if not getattr(user, "is_authenticated", False):
+        return CollabSession.objects.none()
+    invited = Exists(
+        CollabSessionParticipant.objects.filter(
+            session=OuterRef("pk"), user=user, user__is_active=True
         )
+    )
+    # The host, even of a session kept from before participants were recorded (no host row).
+    hosted = Q(host=user, host__is_active=True)
+    sessions = (
+        CollabSession.objects.filter(hosted | invited)
         .exclude(host__in=users_blocked_for(user=user))
         .select_related("host")
         .prefetch_related(

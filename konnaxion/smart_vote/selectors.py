@@ -7,6 +7,7 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from konnaxion.core.visibility import visible_to
+from konnaxion.ekoh.selectors import holder_shown_to
 from konnaxion.smart_vote.models import EmergingExpert, IntegrationMapping, Vote, VoteResult
 
 
@@ -40,8 +41,11 @@ def vote_results_visible_to(*, user) -> QuerySet[VoteResult]:
     return VoteResult.objects.filter(readable)
 
 
-def emerging_experts_listed() -> QuerySet[EmergingExpert]:
-    """Flags with the user's confidentiality level and the category selected."""
-    return EmergingExpert.objects.select_related(
-        "user", "user__confidentiality_setting", "category"
+def emerging_experts_listed(*, viewer) -> QuerySet[EmergingExpert]:
+    """Flags of active accounts with the user's confidentiality level and the category selected,
+    annotated `holder_shown` (may `viewer` see who was flagged)."""
+    return (
+        EmergingExpert.objects.filter(user__is_active=True)
+        .select_related("user", "user__confidentiality_setting", "category")
+        .annotate(holder_shown=holder_shown_to(viewer=viewer))
     )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from rest_framework.authtoken.models import Token
 
+from konnaxion.core.consumers import account_group
 from konnaxion.core.errors import Conflict
+from konnaxion.core.realtime import publish_on_commit
 from konnaxion.users.models import User
 
 
@@ -25,3 +28,14 @@ def user_create(*, username: str, email: str, password: str, name: str = "") -> 
             "This username is already taken.", code="username_taken", details={"username": username}
         ) from error
     return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """Close `user`'s account: it can no longer sign in (sessions stop at their next request),
+    its API tokens are deleted, and once this commits every socket it has open is closed (4401).
+    What it made stays; removing that is another decision."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    Token.objects.filter(user=user).delete()
+    publish_on_commit(account_group(user.pk), {"type": "account.closed"})

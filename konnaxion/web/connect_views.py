@@ -20,14 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from konnaxion.core.errors import ApplicationError
+from konnaxion.core.errors import ApplicationError, NotFound
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api.kontact_filters import opportunity_filters_apply
 from konnaxion.kreative.api.kontact_views import AttachmentUploadHandler
 from konnaxion.kreative.models import Follow, Opportunity
 from konnaxion.kreative.services import opportunity_announcement as opportunities
 from konnaxion.kreative.services import professional_profile
-from konnaxion.users.models import User
 from konnaxion.web.connect_forms import OpportunityForm, OpportunitySearchForm, PeopleSearchForm
 from konnaxion.web.page_tools import attempt, is_htmx, page_of, refusal_on_form
 from konnaxion.web.suggestion_views import suggestions_context
@@ -49,6 +48,9 @@ def error_message(error: ApplicationError) -> str:
         "file_content_mismatch": _("Attachments are PDF, PNG or JPG files."),
         "follow_self": _("You cannot follow yourself."),
         "permission_denied": _("Only the poster may do this."),
+        "too_many_open_opportunities": _(
+            "You already have as many open opportunities as allowed: close one first."
+        ),
     }
     return known.get(error.code, _("This could not be done. Please check the form."))
 
@@ -150,9 +152,10 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
     """Follow (`action=follow`) or unfollow (`action=unfollow`) `username`."""
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("web:connect"))
-    other = User.objects.filter(username=username, is_active=True).first()
-    if other is None or selectors.users_blocked_for(user=request.user).filter(pk=other.pk).exists():
-        raise Http404(_("No such person."))
+    try:
+        other = selectors.user_get_visible(viewer=request.user, username=username)
+    except NotFound as missing:
+        raise Http404(_("No such person.")) from missing
     error = ""
     if request.POST.get("action") == "unfollow":
         professional_profile.follow_delete(follower=request.user, followee=other)

@@ -120,7 +120,7 @@ def _profile_page(
     elif tab == "reviews":
         context |= {
             "endorsements": selectors.endorsements_about(subject=profile.user, viewer=request.user),
-            "summary": selectors.endorsement_summary(subject=profile.user),
+            "summary": selectors.endorsement_summary(subject=profile.user, viewer=request.user),
             "endorsement_form": extra.pop("endorsement_form", None)
             or _endorsement_form(request, profile),
             "reply_form": ReplyForm(),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from konnaxion.core.errors import ApplicationError, NotFound
+from konnaxion.kreative import selectors
 from konnaxion.kreative.matching import PURPOSES
 from konnaxion.kreative.models import Follow
 from konnaxion.kreative.services import intelligent_matching, professional_profile
@@ -76,11 +77,11 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     return _panel(request, purpose=purpose)
 
 
-def _suggested_person(username: str) -> User:
-    other = User.objects.filter(username=username, is_active=True).first()
-    if other is None:
-        raise Http404(_("No such person."))
-    return other
+def _suggested_person(request: HttpRequest, username: str) -> User:
+    try:
+        return selectors.user_get_visible(viewer=request.user, username=username)
+    except NotFound as missing:
+        raise Http404(_("No such person.")) from missing
 
 
 def _follow_button_out_of_band(request: HttpRequest, person: User) -> str:
@@ -114,7 +115,7 @@ def suggestion_follow(request: HttpRequest, username: str) -> HttpResponse:
     purpose = _purpose(request.POST.get("purpose"))
     if not request.user.is_authenticated:
         return redirect_to_login(_people_tab(purpose))
-    other = _suggested_person(username)
+    other = _suggested_person(request, username)
     notice = error = ""
     try:
         professional_profile.follow_create(follower=request.user, followee=other)
@@ -133,7 +134,7 @@ def suggestion_dismiss(request: HttpRequest, username: str) -> HttpResponse:
     purpose = _purpose(request.POST.get("purpose"))
     if not request.user.is_authenticated:
         return redirect_to_login(_people_tab(purpose))
-    _suggested_person(username)
+    _suggested_person(request, username)
     notice = error = ""
     try:
         intelligent_matching.suggestion_dismiss(viewer=request.user, username=username)

@@ -37,20 +37,37 @@ class RoomForm(forms.Form):
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
 
-    def clean_participants(self) -> list[User]:
+    def clean_participants(self) -> list[str]:
+        """The usernames named; whether each is someone the host may invite is the service's
+        to say (the same rule as the API: `refusal_to_form`)."""
         names = [n for n in re.split(r"[,\s]+", self.cleaned_data["participants"]) if n]
         names = list(dict.fromkeys(n.removeprefix("@") for n in names))
         if len(names) > MAX_INVITED:
             raise forms.ValidationError(
                 _("Invite at most %(count)d people at once.") % {"count": MAX_INVITED}
             )
-        found = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
-        unknown = [n for n in names if n not in found]
-        if unknown:
-            raise forms.ValidationError(
-                _("Nobody is called: %(names)s.") % {"names": ", ".join(unknown)}
+        return [name for name in names if name != self.host.get_username()]
+
+    def refusal_to_form(self, refusal) -> None:
+        """Put the service's refusal on the form, in the visitor's language."""
+        if refusal.code == "unknown_users":
+            unknown = refusal.details.get("fields", {}).get("participants", [])
+            self.add_error(
+                "participants", _("Nobody is called: %(names)s.") % {"names": ", ".join(unknown)}
             )
-        return [found[n] for n in names if found[n].pk != self.host.pk]
+            return
+        notices = {
+            "session_ended": _("This room has ended: nobody can join it any more."),
+            "dm_closed": _("A direct message stays between its two people."),
+            "too_many_open_rooms": _(
+                "You already host as many open rooms as allowed: end one first."
+            ),
+            "too_many_pending_invitations": _(
+                "You have too many invitations nobody has answered yet: wait for people to "
+                "join, or end a room."
+            ),
+        }
+        self.add_error(None, notices.get(refusal.code, _("This could not be done.")))
 
 
 class InviteForm(RoomForm):

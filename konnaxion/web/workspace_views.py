@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,10 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from konnaxion.core.errors import ApplicationError
 from konnaxion.kreative import selectors as kreative_selectors
 from konnaxion.kreative.models import CollabSession
-from konnaxion.kreative.services.collab_sessions import (
-    collab_session_participant_add,
-    collab_session_start,
-)
+from konnaxion.kreative.services import collaboration_workspace as workspaces
 from konnaxion.web.page_tools import page_of
 from konnaxion.web.workspace_forms import SESSION_TYPE_LABELS, InviteForm, RoomForm
 from konnaxion.web.workspace_selectors import room_participant_names, room_visible_to, rooms_of
@@ -42,22 +38,24 @@ def workspace_context(request: HttpRequest, form: RoomForm | None = None) -> dic
 
 
 @require_POST
-@transaction.atomic
 def workspace_create(request: HttpRequest) -> HttpResponse:
-    """Start a room hosted by the visitor and invite the people the form names."""
+    """Start a room hosted by the visitor and invite the people the form names (the API's
+    service: the same checks on who may be invited, the same caps)."""
     if not request.user.is_authenticated:
         return redirect_to_login(f"{reverse('web:connect')}?tab=workspace")
     form = RoomForm(request.POST, host=request.user)
-    if not form.is_valid():
+    status = 400
+    if form.is_valid():
+        try:
+            session = workspaces.workspace_create(host=request.user, **form.cleaned_data)
+        except ApplicationError as refusal:
+            form.refusal_to_form(refusal)
+            status = refusal.status
+        else:
+            status = 0
+    if status:
         context = {"tab": "workspace"} | workspace_context(request, form)
-        return render(request, "web/connect/workspace.html", context, status=400)
-    session = collab_session_start(
-        host=request.user,
-        name=form.cleaned_data["name"],
-        session_type=form.cleaned_data["session_type"],
-    )
-    for person in form.cleaned_data["participants"]:
-        collab_session_participant_add(session=session, actor=request.user, user=person)
+        return render(request, "web/connect/workspace.html", context, status=status)
     messages.success(request, _("Room “%(name)s” created.") % {"name": session.name})
     return redirect("web:workspace", pk=session.pk)
 
@@ -110,14 +108,11 @@ def workspace_invite(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _room_page(request, session, invite_form=form, status=400)
     try:
-        with transaction.atomic():
-            for person in form.cleaned_data["participants"]:
-                collab_session_participant_add(session=session, actor=request.user, user=person)
+        workspaces.workspace_invite(
+            session=session, actor=request.user, participants=form.cleaned_data["participants"]
+        )
     except ApplicationError as refusal:
-        notices = {
-            "session_ended": _("This room has ended: nobody can join it any more."),
-        }
-        form.add_error(None, notices.get(refusal.code, _("This could not be done.")))
+        form.refusal_to_form(refusal)
         return _room_page(request, session, invite_form=form, status=refusal.status)
     messages.success(request, _("Invitations sent."))
     return redirect("web:workspace", pk=pk)

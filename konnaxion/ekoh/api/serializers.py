@@ -36,7 +36,11 @@ class UserExpertiseScoreSerializer(serializers.ModelSerializer):
     @extend_schema_field(IdentitySerializer(allow_null=True))
     def get_identity(self, score: UserExpertiseScore):
         request = self.context.get("request")
-        return identity_for(user=score.user, viewer=getattr(request, "user", None))
+        return identity_for(
+            user=score.user,
+            viewer=getattr(request, "user", None),
+            shown=getattr(score, "holder_shown", True),
+        )
 
 
 class ScoreConfigurationSerializer(serializers.ModelSerializer):

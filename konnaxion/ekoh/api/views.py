@@ -58,7 +58,7 @@ class UserExpertiseScoreViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ("-weighted_score", "id")
 
     def get_queryset(self):
-        return selectors.expertise_scores_listed()
+        return selectors.expertise_scores_listed(viewer=self.request.user)
 
 
 class ScoreConfigurationViewSet(viewsets.ReadOnlyModelViewSet):

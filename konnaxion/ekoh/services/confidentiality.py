@@ -38,12 +38,16 @@ def level_of(user) -> str:
         return Level.PUBLIC
 
 
-def identity_for(*, user, viewer=None) -> dict[str, str] | None:
-    """What may be shown of `user` beside a score: None when anonymous.
+def identity_for(*, user, viewer=None, shown: bool = True) -> dict[str, str] | None:
+    """What may be shown of `user` beside a score: None when anonymous, or when `shown` is False
+    (the viewer may not learn the account exists: hidden profile, block, closed account).
 
     A user always sees their own identity.
     """
-    level = Level.PUBLIC if viewer is not None and viewer.pk == user.pk else level_of(user)
+    own = viewer is not None and viewer.pk == user.pk
+    if not own and not shown:
+        return None
+    level = Level.PUBLIC if own else level_of(user)
     if level == Level.ANONYMOUS:
         return None
     if level == Level.PSEUDONYM:

@@ -101,3 +101,46 @@ def test_history_list_query_count_is_flat(user, user_client, django_assert_max_n
 def test_fixed_lists_query_counts_are_small(user_client):
     assert list_query_count(user_client, "/api/ekoh/categories/") <= 4
     assert list_query_count(user_client, "/api/ekoh/configuration/") <= 4
+
+
+def test_scores_never_name_someone_the_viewer_may_not_know(user, user_client):
+    """Hidden profiles, blocks either way and closed accounts: the score may count, the person
+    stays unnamed (or, closed, unlisted)."""
+    from konnaxion.kreative.services.professional_profile import block_create
+    from konnaxion.kreative.tests.factories import profile_for
+
+    # given
+    hidden = profile_for(visibility="hidden").user
+    blocker, blocked = UserFactory(), UserFactory()
+    block_create(blocker=blocker, blocked=user)
+    block_create(blocker=user, blocked=blocked)
+    closed = UserFactory(is_active=False)
+    shown = UserFactory()
+    for weighted, holder in enumerate((hidden, blocker, blocked, closed, shown)):
+        UserExpertiseScoreFactory(user=holder, weighted_score=Decimal(10 + weighted))
+    # when
+    response = user_client.get("/api/ekoh/scores/")
+    # then
+    rows = response.json()["results"]
+    assert [row["identity"] for row in rows] == [
+        {
+            "level": "public",
+            "display_name": shown.name or shown.username,
+            "username": shown.username,
+        },
+        None,
+        None,
+        None,
+    ]
+    body = response.content.decode()
+    for person in (hidden, blocker, blocked, closed):
+        assert person.username not in body
+    # and the owner of a hidden profile still sees their own name
+    own = APIClient()
+    own.force_authenticate(hidden)
+    identities = [row["identity"] for row in own.get("/api/ekoh/scores/").json()["results"]]
+    assert {
+        "level": "public",
+        "display_name": hidden.name or hidden.username,
+        "username": hidden.username,
+    } in identities

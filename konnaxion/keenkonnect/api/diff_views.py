@@ -11,7 +11,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from konnaxion.keenkonnect.api.downloads import blob_response
-from konnaxion.keenkonnect.api.resource_views import PROJECT_SLUG, RESOURCE_ID, ProjectScoped
+from konnaxion.keenkonnect.api.resource_views import (
+    PROJECT_SLUG,
+    RESOURCE_ID,
+    ProjectScoped,
+    ReadableByVisitors,
+)
 from konnaxion.keenkonnect.services import document_versioning
 
 VERSIONS = [
@@ -40,6 +45,8 @@ class ResourceDiffView(ProjectScoped, APIView):
     """What changed between two versions, by type: text page by page for PDFs, dimensions,
     EXIF and changed regions for images, geometry and scene contents for 3D models."""
 
+    permission_classes = [ReadableByVisitors]
+
     @extend_schema(
         parameters=[PROJECT_SLUG, RESOURCE_ID, *VERSIONS],
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="see docs/analysis.md")},
@@ -51,6 +58,8 @@ class ResourceDiffView(ProjectScoped, APIView):
 
 class ResourceDiffHighlightView(ProjectScoped, APIView):
     """A PNG of the newer image with the changed regions outlined."""
+
+    permission_classes = [ReadableByVisitors]
 
     def perform_content_negotiation(self, request, force=False):
         # The picture is sent whatever `Accept` says; errors are always JSON.

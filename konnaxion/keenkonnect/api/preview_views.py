@@ -12,12 +12,19 @@ from rest_framework.views import APIView
 
 from konnaxion.core.errors import NotFound, ValidationFailed
 from konnaxion.keenkonnect.api.downloads import blob_response
-from konnaxion.keenkonnect.api.resource_views import PROJECT_SLUG, RESOURCE_ID, ProjectScoped
+from konnaxion.keenkonnect.api.resource_views import (
+    PROJECT_SLUG,
+    RESOURCE_ID,
+    ProjectScoped,
+    ReadableByVisitors,
+)
 from konnaxion.keenkonnect.selectors import preview_of
 
 
 class ResourcePreviewView(ProjectScoped, APIView):
     """`?size=256|1024&version=N`: the PNG preview made when the version was indexed."""
+
+    permission_classes = [ReadableByVisitors]
 
     def perform_content_negotiation(self, request, force=False):
         return JSONRenderer(), JSONRenderer.media_type

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, permissions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -43,13 +43,19 @@ MAX_ID = 2_147_483_647
 
 
 class ProjectScoped:
-    """Resolves `project_slug` through project visibility (404 for invisible projects)."""
+    """Resolves `project_slug` through project visibility (404 for invisible projects; 401 for
+    an anonymous visitor, who learns no more than that signing in is needed)."""
 
     @cached_property
     def project(self) -> Project:
-        return selectors.project_get_visible(
-            user=self.request.user, slug=self.kwargs["project_slug"]
-        )
+        try:
+            return selectors.project_get_visible(
+                user=self.request.user, slug=self.kwargs["project_slug"]
+            )
+        except NotFound:
+            if not self.request.user.is_authenticated:
+                raise exceptions.NotAuthenticated() from None
+            raise
 
     def resource(self, *, include_trashed: bool = False) -> ProjectResource:
         resource_id = self.kwargs["resource_id"]
@@ -61,6 +67,14 @@ class ProjectScoped:
             resource_id=resource_id,
             include_trashed=include_trashed,
         )
+
+
+class ReadableByVisitors(permissions.BasePermission):
+    """Reading needs no account where the project is public (the web pages show its documents
+    to anonymous visitors, with these addresses); every change needs one."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
 
 
 def received_file(request: Request) -> IncomingFile:
@@ -81,6 +95,8 @@ def form_field(request: Request, name: str, max_length: int) -> str:
 
 class ResourceListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIView):
     """The project's documents the caller may read; upload a new one."""
+
+    permission_classes = [ReadableByVisitors]
 
     serializer_class = s.ResourceSerializer
     parser_classes = [MultiPartParser]
@@ -120,6 +136,8 @@ class ResourceListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIV
 class TrashListView(ProjectScoped, generics.GenericAPIView):
     """Trashed documents the caller may restore (write level)."""
 
+    permission_classes = [ReadableByVisitors]
+
     serializer_class = s.ResourceSerializer
     queryset = ProjectResource.objects.none()
 
@@ -136,6 +154,8 @@ class TrashListView(ProjectScoped, generics.GenericAPIView):
 
 class ResourceDetailView(ProjectScoped, APIView):
     """A document: read it, edit its title and description, or move it to the trash."""
+
+    permission_classes = [ReadableByVisitors]
 
     @extend_schema(parameters=[PROJECT_SLUG, RESOURCE_ID], responses=s.ResourceSerializer)
     def get(self, request: Request, project_slug: str, resource_id: int) -> Response:
@@ -184,6 +204,8 @@ class ResourcePurgeView(ProjectScoped, APIView):
 class ResourceDownloadView(ProjectScoped, APIView):
     """The content of a version (the current one by default), decrypted as it is streamed."""
 
+    permission_classes = [ReadableByVisitors]
+
     def perform_content_negotiation(self, request, force=False):
         # The content is sent as it is whatever `Accept` says; errors are always JSON.
         return JSONRenderer(), JSONRenderer.media_type
@@ -231,6 +253,8 @@ def if_match_number(request: Request) -> int | None:
 
 class VersionListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIView):
     """The versions of a document, newest first; upload a new one."""
+
+    permission_classes = [ReadableByVisitors]
 
     serializer_class = s.DocumentVersionSerializer
     parser_classes = [MultiPartParser]

@@ -25,8 +25,9 @@ from konnaxion.keenkonnect.models import (
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.document_diff import document_diff
-from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
+from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
 from konnaxion.keenkonnect.storage.incoming import IncomingFile
 
@@ -49,7 +50,11 @@ def _append(
     action: str,
     details: dict,
 ) -> DocumentVersion:
-    locked = ProjectResource.objects.select_for_update().get(pk=resource.pk)
+    project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
+    locked = resource_lock(resource_id=resource.pk)
+    if locked is None:
+        raise NotFound("No such document.")
     latest = locked.versions.aggregate(latest=Max("number"))["latest"] or 0
     if expected_number is not None and expected_number != latest:
         raise VersionConflict(details={"current_version": latest, "expected": expected_number})
@@ -187,7 +192,9 @@ def versions_apply_retention() -> int:
         resources = ProjectResource.objects.filter(project_id=policy.project_id)
         for resource in resources:
             with transaction.atomic():
-                locked = ProjectResource.objects.select_for_update().get(pk=resource.pk)
+                locked = resource_lock(resource_id=resource.pk)
+                if locked is None:
+                    continue
                 doomed = versions_to_drop(resource=locked, policy=policy)
                 if doomed:
                     DocumentVersion.objects.filter(pk__in=doomed).delete()

@@ -2,8 +2,10 @@
 
 Default level from the team role (owner -> admin, collaborator -> write, mentor -> read; others
 none, or read in a public project). A per-document entry overrides it, up or down, except for
-project owners, who are always admin. The rule is written once, as SQL, in
-`selectors.resources_visible_to`; `level_of` reads it through that selector.
+project owners, who are always admin, and applies only while its user is on the team. The rule
+is written once, as SQL (`selectors.access_level`), used by `selectors.resources_visible_to`
+and `selectors.projects_with_level`; `level_of` and `project_level_of` read it through them.
+Docs: docs/permissions.md ("Stockage").
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.users.models import User
 
 LEVEL_NAMES = {level.value: level.label for level in AccessLevel}
@@ -52,6 +55,13 @@ def ensure_level(*, resource: ProjectResource, needed: int) -> None:
         )
 
 
+def ensure_level_now(*, user, resource: ProjectResource, needed: int) -> None:
+    """`ensure_level` on the level read again. Called under the project's row lock, which team
+    changes take too, so that no removal or role change slips between the check and the write."""
+    resource.my_level = level_of(user=user, resource=resource)
+    ensure_level(resource=resource, needed=needed)
+
+
 def access_entries_of(*, resource: ProjectResource) -> list[dict[str, str]]:
     """The document's entries as `{"user": username, "level": name}`, by username."""
     entries = (
@@ -71,6 +81,10 @@ def access_entries_replace(
     Raises PermissionDenied, NotFound, ValidationFailed.
     """
     ensure_level(resource=resource, needed=AccessLevel.ADMIN)
+    # The team is read under the project's lock: a member removed meanwhile (their entries
+    # deleted) cannot be given one again.
+    project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.ADMIN)
     usernames = [entry["user"] for entry in entries]
     if len(set(usernames)) != len(usernames):
         raise ValidationFailed(
@@ -96,7 +110,8 @@ def access_entries_replace(
             code="not_a_member",
             details={"users": strangers},
         )
-    ProjectResource.objects.select_for_update().only("pk").get(pk=resource.pk)
+    if resource_lock(resource_id=resource.pk) is None:
+        raise NotFound("No such document.")
     previous = access_entries_of(resource=resource)
     DocumentAccess.objects.filter(resource=resource).delete()
     DocumentAccess.objects.bulk_create(
@@ -131,16 +146,15 @@ def access_entries_replace(
 
 
 def project_level_of(*, user, project) -> int:
-    """`user`'s level on the project as a whole (what new documents start from): owner admin,
-    collaborator write, mentor read; non-members read in a public project, none otherwise."""
-    from konnaxion.keenkonnect.selectors import project_role_of
+    """`user`'s level on the project as a whole (what new documents start from), by the same
+    SQL rule as documents (`selectors.access_level`): owner admin, collaborator write, mentor
+    read; others read in a public project, none otherwise (also when it is not visible)."""
+    from konnaxion.keenkonnect.selectors import projects_with_level
 
-    role = project_role_of(project=project, user=user)
-    by_role = {
-        ProjectTeam.Role.OWNER: AccessLevel.ADMIN,
-        ProjectTeam.Role.COLLABORATOR: AccessLevel.WRITE,
-        ProjectTeam.Role.MENTOR: AccessLevel.READ,
-    }
-    if role is not None:
-        return by_role[role]
-    return AccessLevel.READ if project.visibility == project.Visibility.PUBLIC else AccessLevel.NONE
+    found = (
+        projects_with_level(user=user)
+        .filter(pk=project.pk)
+        .values_list("my_level", flat=True)
+        .first()
+    )
+    return AccessLevel.NONE if found is None else found

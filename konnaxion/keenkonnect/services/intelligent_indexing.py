@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image
 
+from konnaxion.core.errors import NotFound
 from konnaxion.core.images import image_open
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
 from konnaxion.keenkonnect.analysis.images import image_analyse
@@ -30,8 +31,13 @@ from konnaxion.keenkonnect.analysis.keywords import (
 from konnaxion.keenkonnect.analysis.meshes import MESH_CONTENT_TYPES, mesh_analyse
 from konnaxion.keenkonnect.analysis.pdf import pdf_analyse
 from konnaxion.keenkonnect.analysis.previews import PREVIEW_SIZES, preview_pngs
-from konnaxion.keenkonnect.models import DocumentPreview, DocumentVersion, ProjectResource
+from konnaxion.keenkonnect.models import (
+    DocumentPreview,
+    DocumentVersion,
+    ProjectResource,
+)
 from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.keenkonnect.services.secure_document_storage import blob_open, blob_store
 from konnaxion.keenkonnect.storage.incoming import IncomingFile
 
@@ -186,7 +192,12 @@ def resource_index(*, resource_id: int, version_number: int) -> str:
     if extraction.previews:
         _previews_store(version=version, previews=extraction.previews)
     with transaction.atomic():
-        resource = ProjectResource.objects.select_for_update().filter(pk=resource_id).first()
+        # The project first (the event below locks it), then the resource: docs/storage.md.
+        try:
+            project_lock(project_id=version.resource.project_id)
+        except NotFound:
+            return "skipped"
+        resource = resource_lock(resource_id=resource_id)
         if (
             resource is None
             or resource.current_version_id != version.pk

@@ -12,6 +12,8 @@ from konnaxion.core.errors import PermissionDenied, ValidationFailed
 from konnaxion.ekoh.models import ExpertiseCategory
 from konnaxion.keenkonnect.models import Project, ProjectRating, ProjectTeam
 from konnaxion.keenkonnect.selectors import project_role_of
+from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services.locking import project_lock
 from konnaxion.kreative.services.tags import tags_get_or_create
 
 Role = ProjectTeam.Role
@@ -73,21 +75,34 @@ def ensure_owner(*, project: Project, actor) -> None:
 def project_update(
     *, project: Project, actor, tags: list[str] | None = None, **fields: Any
 ) -> Project:
-    """Change the project's details; the slug stays. Raises PermissionDenied."""
+    """Change the project's details; the slug stays. A change of visibility is logged for the
+    project's open sockets, which re-check their access. Raises PermissionDenied."""
     ensure_owner(project=project, actor=actor)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(details={"fields": {name: "not editable" for name in unknown}})
+    project_lock(project_id=project.pk)
+    was_visible_as = Project.objects.filter(pk=project.pk).values_list("visibility", flat=True)[0]
     for name, value in fields.items():
         setattr(project, name, value)
     project.save()
+    if project.visibility != was_visible_as:
+        real_time_sync.access_changed(
+            project_id=project.pk, actor=actor, change="visibility_changed"
+        )
     if tags is not None:
         project.tags.set(tags_get_or_create(names=tags))
     return project
 
 
+@transaction.atomic
 def project_delete(*, project: Project, actor) -> None:
+    """Delete the project with its documents, entries and event log (owners). Its open sockets
+    are told after the commit and close (4404). Raises PermissionDenied."""
     ensure_owner(project=project, actor=actor)
+    # Locked first (docs/storage.md, "Lock order"), then everything under it is deleted.
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
+    real_time_sync.access_changed(project_id=project.pk, actor=actor, change="project_deleted")
     project.delete()
 
 

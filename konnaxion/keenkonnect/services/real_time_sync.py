@@ -18,12 +18,8 @@ from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from konnaxion.core.realtime import publish_on_commit
-from konnaxion.keenkonnect.models import (
-    AccessLevel,
-    DocumentAccess,
-    Project,
-    ProjectEvent,
-)
+from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, ProjectEvent
+from konnaxion.keenkonnect.services.locking import project_lock
 
 EVENT_TYPES = (
     "resource.added",
@@ -34,6 +30,7 @@ EVENT_TYPES = (
     "resource.removed",
     "resource.indexed",
     "resource.permissions_changed",
+    "project.access_changed",
 )
 
 
@@ -52,8 +49,9 @@ def event_as_message(event: ProjectEvent, *, actor_name: str | None) -> dict[str
         "actor": actor_name,
         "at": event.created_at.isoformat(),
     }
-    if "state" in event.payload:
-        message["state"] = event.payload["state"]
+    for name in ("state", "change"):
+        if name in event.payload:
+            message[name] = event.payload[name]
     return message
 
 
@@ -72,14 +70,17 @@ def event_record(
         raise ValueError(f"unknown event type {type}")
     payload = dict(payload or {})
     if type == "resource.removed" and resource_id is not None:
-        # The entries vanish with the document: remember who was kept out of it.
+        # The entries vanish with the document: remember who was kept out of it (entries apply
+        # only to the team, as in selectors.access_level).
         payload["hidden_from"] = list(
             DocumentAccess.objects.filter(
-                resource_id=resource_id, level=AccessLevel.NONE
+                resource_id=resource_id,
+                level=AccessLevel.NONE,
+                user__project_memberships__project_id=project_id,
             ).values_list("user_id", flat=True)
         )
     with transaction.atomic():
-        Project.objects.select_for_update().only("pk").get(pk=project_id)
+        project_lock(project_id=project_id)
         latest = ProjectEvent.objects.filter(project_id=project_id).aggregate(seq=Max("seq"))
         event = ProjectEvent.objects.create(
             project_id=project_id,
@@ -103,13 +104,25 @@ def event_record(
     return event
 
 
-def membership_changed(*, project_id: int, user_id: int, removed: bool) -> None:
-    """Tell connected clients after the commit that `user_id`'s place on the team changed: their
-    permissions are recomputed, and a removed member's sockets are closed."""
-    publish_on_commit(
-        project_group(project_id),
-        {"type": "project.membership", "user": user_id, "removed": removed},
+def access_changed(*, project_id: int, actor, change: str) -> ProjectEvent:
+    """Log that who may see what in the project changed (`change`: member_removed,
+    role_changed, visibility_changed, project_deleted), in the caller's transaction. Every open
+    socket of the project re-checks its user's access when it hears it: it forgets what it knew
+    of each document, and closes (4404) if the project is no longer visible to its user."""
+    return event_record(
+        project_id=project_id,
+        type="project.access_changed",
+        resource_id=None,
+        version=None,
+        actor=actor,
+        payload={"change": change},
     )
+
+
+def access_recheck(*, project_id: int) -> None:
+    """After the commit, ask the project's open sockets to re-check their access, without a
+    logged event (a change that takes nothing away from anyone, such as a new member)."""
+    publish_on_commit(project_group(project_id), {"type": "project.access"})
 
 
 def events_since(*, project_id: int, since: int) -> tuple[bool, list[ProjectEvent]]:

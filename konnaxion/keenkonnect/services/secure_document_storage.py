@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from konnaxion.core.errors import NotFound, PermissionDenied
@@ -30,6 +30,7 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.keenkonnect.storage.encryption import (
     CHUNK_SIZE,
     current_master_key,
@@ -242,6 +243,7 @@ def resource_create(
         raise
     blob = blob_store(upload=upload, content_type=verified.content_type)
     with transaction.atomic():
+        project_lock(project_id=project.pk)
         resource = ProjectResource.objects.create(
             project=project,
             title=(title or verified.file_name.name)[:200],
@@ -293,7 +295,7 @@ def resource_update(
     *, resource: ProjectResource, actor, title: str | None = None, description: str | None = None
 ) -> ProjectResource:
     """Edit a document's title or description (write level). Raises NotFound, PermissionDenied."""
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     changed = {}
@@ -302,6 +304,10 @@ def resource_update(
     if description is not None:
         changed["description"] = description
     with transaction.atomic():
+        project_lock(project_id=resource.project_id)
+        ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
+        if resource_lock(resource_id=resource.pk) is None:
+            raise NotFound("No such document.")
         for name, value in changed.items():
             setattr(resource, name, value)
         resource.save(update_fields=[*changed, "updated_at"])
@@ -324,7 +330,8 @@ def resource_download(
 ) -> DocumentVersion:
     """The version to send (the current one by default), recorded in the audit log.
 
-    Raises NotFound for an unreadable resource or an unknown version.
+    Raises NotFound for an unreadable resource, an unknown version, or a document purged since
+    it was read.
     """
     from konnaxion.keenkonnect.services.granular_permissions import ensure_level
 
@@ -339,22 +346,29 @@ def resource_download(
         )
     if version is None:
         raise NotFound("No such version.")
-    audit_record(
-        project_id=resource.project_id,
-        resource=resource,
-        actor=actor,
-        action=AuditEvent.Action.DOWNLOAD,
-        details={"version": version.number},
-    )
+    try:
+        with transaction.atomic():
+            audit_record(
+                project_id=resource.project_id,
+                resource=resource,
+                actor=actor,
+                action=AuditEvent.Action.DOWNLOAD,
+                details={"version": version.number},
+            )
+    except IntegrityError as gone:
+        # Purged (or its project deleted) since it was read: nothing to send any more.
+        raise NotFound("No such document.") from gone
     return version
 
 
 @transaction.atomic
 def resource_trash(*, resource: ProjectResource, actor) -> ProjectResource:
     """Move a document to the trash (write level); restorable for STOCKAGE_TRASH_DAYS days."""
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
+    project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
     updated = ProjectResource.objects.filter(pk=resource.pk, trashed_at__isnull=True).update(
         trashed_at=timezone.now(), trashed_by=actor
     )
@@ -381,9 +395,11 @@ def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectR
 
     Raises NotFound (not trashed, or trashed too long ago), PermissionDenied.
     """
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
+    project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
     updated = ProjectResource.objects.filter(
         pk=resource.pk, trashed_at__isnull=False, trashed_at__gte=_trash_deadline()
     ).update(trashed_at=None, trashed_by=None)
@@ -404,9 +420,13 @@ def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectR
 def resource_purge(*, resource: ProjectResource, actor) -> None:
     """Delete a document, its versions and entries for good (admin level). Its blobs are then
     collected by `blobs_collect_garbage` once nothing refers to them."""
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
+    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 
     ensure_level(resource=resource, needed=AccessLevel.ADMIN)
+    project_lock(project_id=resource.project_id)
+    ensure_level_now(user=actor, resource=resource, needed=AccessLevel.ADMIN)
+    if resource_lock(resource_id=resource.pk) is None:
+        raise NotFound("No such document.")
     audit_record(
         project_id=resource.project_id,
         resource=None,
@@ -424,7 +444,12 @@ def resources_purge_expired_trash() -> int:
     expired = ProjectResource.objects.filter(trashed_at__lt=_trash_deadline())
     for pk, project_id, title in expired.values_list("pk", "project_id", "title"):
         with transaction.atomic():
-            if not ProjectResource.objects.filter(pk=pk, trashed_at__lt=_trash_deadline()).exists():
+            try:
+                project_lock(project_id=project_id)
+            except NotFound:
+                continue  # the project was deleted meanwhile, with its documents
+            locked = resource_lock(resource_id=pk)
+            if locked is None or not (locked.trashed_at and locked.trashed_at < _trash_deadline()):
                 continue
             audit_record(
                 project_id=project_id,

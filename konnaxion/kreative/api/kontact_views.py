@@ -40,11 +40,8 @@ UPLOAD_PARSERS = (JSONParser, parsers.MultiPartParser)
 
 
 def _user_named(username: str, *, viewer) -> User:
-    """A user the viewer may know of (not across a block). Raises NotFound."""
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None or selectors.users_blocked_for(user=viewer).filter(pk=user.pk).exists():
-        raise NotFound("No such user.")
-    return user
+    """A user who exists for the viewer (`user_get_visible`). Raises NotFound."""
+    return selectors.user_get_visible(viewer=viewer, username=username)
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -153,7 +150,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "portfolio": selectors.portfolio_of(profile=profile, viewer=user),
             "portfolio_projects": selectors.portfolio_projects_of(profile=profile),
             "expertise": expertise,
-            "reviews": selectors.endorsement_summary(subject=owner),
+            "reviews": selectors.endorsement_summary(subject=owner, viewer=user),
         }
         return s.ProfileDetailSerializer(profile, context=context).data
 
@@ -211,16 +208,14 @@ class BlockViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
     def create(self, request: Request) -> Response:
         serializer = s.UsernameSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        blocked = User.objects.filter(username=serializer.validated_data["username"]).first()
-        if blocked is None:
-            raise NotFound("No such user.")
+        blocked = selectors.user_get_blockable(
+            viewer=request.user, username=serializer.validated_data["username"]
+        )
         block = professional_profile.block_create(blocker=request.user, blocked=blocked)
         return Response(s.BlockSerializer(block).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, username: str | None = None) -> Response:
-        blocked = User.objects.filter(username=username).first()
-        if blocked is None:
-            raise NotFound("No such user.")
+        blocked = selectors.user_get_blockable(viewer=request.user, username=username)
         professional_profile.block_delete(blocker=request.user, blocked=blocked)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

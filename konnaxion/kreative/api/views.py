@@ -253,15 +253,31 @@ class TraditionEntryViewSet(viewsets.ModelViewSet):
 
 
 class CollabSessionViewSet(viewsets.ModelViewSet):
-    """Collaboration sessions: started and ended by their host."""
+    """Collaboration sessions: started and ended by their host. Read through the same rule as
+    /api/connect/workspaces/ (`workspaces_of`): a session one neither hosts nor is invited to,
+    or whose host is across a block, is absent from the list and a 404."""
 
     serializer_class = s.CollabSessionSerializer
     filterset_fields = ("session_type",)
     ordering_fields = ("started_at",)
     http_method_names = ("get", "post", "patch", "head", "options")
+    queryset = CollabSession.objects.none()
 
     def get_queryset(self):
-        return selectors.collab_sessions_listed()
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return (
+            selectors.workspaces_of(user=self.request.user)
+            .prefetch_related(None)
+            .select_related("final_artwork")
+        )
+
+    def get_object(self) -> CollabSession:
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError as error:
+            raise NotFound("No such workspace.") from error
+        return selectors.workspace_get_for(user=self.request.user, pk=pk)
 
     def perform_create(self, serializer) -> None:
         # One code path with /api/connect/workspaces/: kind, invitations and their checks.

@@ -34,6 +34,7 @@ from konnaxion.kreative.services.collab_sessions import (
     room_group,
     session_ended_event,
 )
+from konnaxion.kreative.services.limits import limit_check, owner_lock
 from konnaxion.kreative.services.professional_profile import profile_get_or_create
 from konnaxion.users.models import User
 
@@ -44,13 +45,14 @@ ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
 def _invitees(*, host, usernames: list[str]) -> list[User]:
-    """The active users named, without the host. Raises ValidationFailed naming the unknown ones;
-    a user across a block from the host is unknown (blocked people do not exist for each other)."""
+    """The people named, without the host. Raises ValidationFailed naming the unknown ones;
+    someone who does not exist for the host (deactivated, hidden profile, across a block:
+    `users_hidden_from`) is reported exactly like a name nobody has."""
     wanted = list(dict.fromkeys(name for name in usernames if name != host.username))
     found = {
         user.username: user
-        for user in User.objects.filter(username__in=wanted, is_active=True).exclude(
-            pk__in=selectors.users_blocked_for(user=host)
+        for user in User.objects.filter(username__in=wanted).exclude(
+            pk__in=selectors.users_hidden_from(user=host)
         )
     }
     unknown = [name for name in wanted if name not in found]
@@ -61,6 +63,27 @@ def _invitees(*, host, usernames: list[str]) -> list[User]:
             details={"fields": {"participants": unknown}},
         )
     return [found[name] for name in wanted]
+
+
+def _pending_invitations_check(*, host, users: list[User], session=None) -> None:
+    """COLLAB_MAX_PENDING_INVITATIONS: invitations to the host's open rooms nobody answered yet
+    (never joined), counting those `users` would add. The host's row must be locked."""
+    pending = CollabSessionParticipant.objects.filter(
+        session__host=host,
+        session__ended_at__isnull=True,
+        role=Role.PARTICIPANT,
+        joined_at__isnull=True,
+    )
+    adding = len(users)
+    if session is not None:
+        adding -= CollabSessionParticipant.objects.filter(session=session, user__in=users).count()
+    limit_check(
+        used=pending.count(),
+        adding=adding,
+        limit=settings.COLLAB_MAX_PENDING_INVITATIONS,
+        code="too_many_pending_invitations",
+        message="You have too many invitations nobody has answered yet.",
+    )
 
 
 def _invite(*, session: CollabSession, users: list[User]) -> None:
@@ -83,7 +106,9 @@ def workspace_create(
     """Open a workspace hosted by `host` with `participants` (usernames) invited.
 
     A DM names exactly one other person. Raises ValidationFailed (unknown or blocked users,
-    a DM without exactly two people, unknown kind or type).
+    a DM without exactly two people, unknown kind or type), LimitReached (409
+    too_many_open_rooms past COLLAB_MAX_OPEN_ROOMS_PER_USER open rooms hosted,
+    too_many_pending_invitations past COLLAB_MAX_PENDING_INVITATIONS).
     """
     if kind not in Kind.values:
         raise ValidationFailed(details={"fields": {"kind": "dm or group"}})
@@ -96,6 +121,14 @@ def workspace_create(
             code="dm_needs_two",
             details={"fields": {"participants": "exactly one other person"}},
         )
+    owner_lock(host)
+    limit_check(
+        used=CollabSession.objects.filter(host=host, ended_at__isnull=True).count(),
+        limit=settings.COLLAB_MAX_OPEN_ROOMS_PER_USER,
+        code="too_many_open_rooms",
+        message="You already host as many open rooms as allowed: end one first.",
+    )
+    _pending_invitations_check(host=host, users=users)
     session = collab_session_start(host=host, name=name.strip(), session_type=session_type)
     CollabSession.objects.filter(pk=session.pk).update(kind=kind)
     session.kind = kind
@@ -107,16 +140,20 @@ def workspace_create(
 def workspace_invite(*, session: CollabSession, actor, participants: list[str]) -> CollabSession:
     """The host invites more people to a group workspace (idempotent for those already in).
 
-    Raises PermissionDenied (not the host), Conflict (ended, or a DM), ValidationFailed.
+    Raises PermissionDenied (not the host), Conflict (ended, or a DM), ValidationFailed,
+    LimitReached (409 too_many_pending_invitations).
     """
     if session.host_id != actor.pk:
         raise PermissionDenied("Only the host may invite people.")
+    owner_lock(actor)  # before the session's row, as workspace_create does
     session = CollabSession.objects.select_for_update().get(pk=session.pk)
     if session.ended_at is not None:
         raise Conflict("The session has ended.", code="session_ended")
     if session.kind == Kind.DM:
         raise Conflict("A direct message stays between its two people.", code="dm_closed")
-    _invite(session=session, users=_invitees(host=actor, usernames=participants))
+    users = _invitees(host=actor, usernames=participants)
+    _pending_invitations_check(host=actor, users=users, session=session)
+    _invite(session=session, users=users)
     return session
 
 
@@ -235,7 +272,8 @@ def workspaces_end_idle(*, now: datetime | None = None) -> list[int]:
 
 def collab_chat_message_post(*, session_id: int, author, body: object) -> CollabChatMessage:
     """Persist a chat line in the session's room (1 to CHAT_MESSAGE_MAX_CHARS characters once
-    trimmed). Raises ValidationFailed, NotFound, Conflict (session ended)."""
+    trimmed) by someone who may write there now (`collab_room_access`). Raises
+    ValidationFailed, NotFound (no such room, or no access any more), Conflict (ended)."""
     if not isinstance(body, str) or not body.strip():
         raise ValidationFailed(
             "A chat message needs a non-empty text body.", details={"fields": {"body": "required"}}
@@ -247,9 +285,9 @@ def collab_chat_message_post(*, session_id: int, author, body: object) -> Collab
             code="message_too_long",
             details={"max_chars": CHAT_MESSAGE_MAX_CHARS},
         )
-    session = CollabSession.objects.filter(pk=session_id).first()
-    if session is None:
+    access = selectors.collab_room_access(user=author, session_id=session_id)
+    if access is None:
         raise NotFound()
-    if session.ended_at is not None:
+    if access == "viewer":
         raise Conflict("The session has ended; its room is read-only.", code="session_ended")
-    return CollabChatMessage.objects.create(session=session, author=author, body=body)
+    return CollabChatMessage.objects.create(session_id=session_id, author=author, body=body)

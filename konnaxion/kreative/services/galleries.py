@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from konnaxion.kreative.models import Gallery, GalleryArtwork, KreativeArtwork
 from konnaxion.kreative.selectors import artworks_visible_to
+from konnaxion.kreative.services.limits import limit_check, owner_lock
 
 
+@transaction.atomic
 def gallery_create(*, creator, title: str, description: str = "", theme: str = "") -> Gallery:
-    """A new, empty gallery curated by `creator`."""
+    """A new, empty gallery curated by `creator`. Raises LimitReached (409 too_many_galleries)
+    past GALLERY_MAX_PER_USER galleries."""
+    owner_lock(creator)
+    limit_check(
+        used=Gallery.objects.filter(created_by=creator).count(),
+        limit=settings.GALLERY_MAX_PER_USER,
+        code="too_many_galleries",
+        message="You already curate as many galleries as allowed: delete one first.",
+    )
     return Gallery.objects.create(
         created_by=creator, title=title, description=description, theme=theme
     )

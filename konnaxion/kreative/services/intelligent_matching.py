@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from konnaxion.core.errors import NotFound, ValidationFailed
+from konnaxion.core.errors import ValidationFailed
 from konnaxion.kreative.matching import MAX_TOP_N, OPTIONAL_SIGNALS, PURPOSES, Reason, rank
 from konnaxion.kreative.models import (
     Block,
@@ -262,16 +262,10 @@ def _impressions_count(*, viewer_id: int, user_ids: list[int]) -> None:
 def suggestion_dismiss(*, viewer, username: str) -> SuggestionDismissal:
     """`viewer` no longer wants `username` suggested (for `SUGGESTION_DISMISSAL_DAYS`; each
     dismissal also pushes the person down for good). Raises NotFound, ValidationFailed."""
-    from konnaxion.users.models import User
+    from konnaxion.kreative.selectors import user_get_visible
 
-    other = User.objects.filter(username=username, is_active=True).first()
-    if (
-        other is None
-        or Block.objects.filter(
-            Q(blocker=viewer, blocked=other) | Q(blocker=other, blocked=viewer)
-        ).exists()
-    ):
-        raise NotFound("No such user.")
+    # Someone deactivated, hidden or across a block answers like a name nobody has.
+    other = user_get_visible(viewer=viewer, username=username)
     if other.pk == viewer.pk:
         raise ValidationFailed("One is never suggested to oneself.", code="dismiss_self")
     now = timezone.now()

@@ -17,6 +17,7 @@ from konnaxion.keenkonnect.services.secure_document_storage import blob_store, u
 from konnaxion.keenkonnect.storage.file_policy import FileTypeNotAllowed
 from konnaxion.keenkonnect.storage.incoming import FileTooLarge, IncomingFile
 from konnaxion.kreative.models import Opportunity, OpportunityAttachment, SavedOpportunity
+from konnaxion.kreative.services.limits import limit_check, owner_lock
 from konnaxion.kreative.services.tags import tags_get_or_create
 
 Status = Opportunity.Status
@@ -124,7 +125,9 @@ def opportunity_create(
     """Post an opportunity, open from now on. Attachments are PDF, PNG or JPG files checked by
     content, each at most OPPORTUNITY_ATTACHMENT_MAX_MB.
 
-    Raises ValidationFailed, PayloadTooLarge, UnsupportedMediaType; nothing remains on refusal.
+    Raises ValidationFailed, PayloadTooLarge, UnsupportedMediaType, LimitReached (409
+    too_many_open_opportunities past OPPORTUNITY_MAX_OPEN_PER_USER open ones); nothing remains
+    on refusal.
     """
     attachments = attachments or []
     try:
@@ -138,6 +141,13 @@ def opportunity_create(
             )
         opportunity = Opportunity(posted_by=posted_by, status=Status.OPEN, **fields)
         _check(opportunity, creating=True)
+        owner_lock(posted_by)
+        limit_check(
+            used=Opportunity.objects.filter(posted_by=posted_by, status=Status.OPEN).count(),
+            limit=settings.OPPORTUNITY_MAX_OPEN_PER_USER,
+            code="too_many_open_opportunities",
+            message="You already have as many open opportunities as allowed: close one first.",
+        )
         opportunity.save()
         if tags:
             opportunity.tags.set(tags_get_or_create(names=tags))

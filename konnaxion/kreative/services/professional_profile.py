@@ -252,11 +252,13 @@ def users_blocked_between(*, user, other) -> bool:
 
 
 def follow_create(*, follower, followee) -> Follow:
-    """`follower` follows `followee` (idempotent). Refused for oneself and across a block
-    (NotFound: a blocked user does not exist for the other)."""
+    """`follower` follows `followee` (idempotent). Refused for oneself, and with NotFound for
+    someone who does not exist for the follower (deactivated, hidden, across a block)."""
+    from konnaxion.kreative.selectors import users_hidden_from
+
     if follower.pk == followee.pk:
         raise ValidationFailed("One cannot follow oneself.", code="follow_self")
-    if users_blocked_between(user=follower, other=followee):
+    if users_hidden_from(user=follower).filter(pk=followee.pk).exists():
         raise NotFound("No such user.")
     try:
         with transaction.atomic():
@@ -277,7 +279,11 @@ def follow_delete(*, follower, followee) -> None:
 
 @transaction.atomic
 def block_create(*, blocker, blocked) -> Block:
-    """`blocker` blocks `blocked` (idempotent); follows in both directions are removed."""
+    """`blocker` blocks `blocked` (idempotent); follows in both directions are removed, and
+    after commit their open room sockets re-check access (a block with the host shuts the
+    other out of the room at once)."""
+    from konnaxion.kreative.services.collab_sessions import rooms_access_recheck_on_commit
+
     if blocker.pk == blocked.pk:
         raise ValidationFailed("One cannot block oneself.", code="block_self")
     try:
@@ -288,6 +294,7 @@ def block_create(*, blocker, blocked) -> Block:
     Follow.objects.filter(
         Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
     ).delete()
+    rooms_access_recheck_on_commit(user_ids=[blocker.pk, blocked.pk], together=True)
     return block
 
 

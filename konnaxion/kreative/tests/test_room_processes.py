@@ -10,6 +10,7 @@ from django.conf import settings
 
 from conftest import process_env
 from konnaxion.core.consumers import CLOSE_CONFLICT
+from konnaxion.kreative.services.collab_sessions import collab_session_end
 from konnaxion.kreative.tests.rooms import room_with
 from konnaxion.kreative.tests.rooms_live import editors_race, free_port, room_servers
 from konnaxion.users.tests.factories import UserFactory, token_for
@@ -37,6 +38,8 @@ def test_seven_to_ten_editors_on_two_servers_always_admit_exactly_the_cap(two_se
         contenders = rng.randint(7, 10)
         outcome = asyncio.run(editors_race(two_servers, session.pk, tokens[:contenders]))
         outcomes.append((contenders, outcome.admitted, outcome.refused_codes))
+        # One host opens at most COLLAB_MAX_OPEN_ROOMS_PER_USER rooms at once.
+        collab_session_end(session=session, actor=users[0])
     # then
     cap = settings.COLLAB_CANVAS_MAX_USERS
     assert outcomes == [

@@ -84,4 +84,8 @@ class EmergingExpertSerializer(serializers.ModelSerializer):
     @extend_schema_field(IdentitySerializer(allow_null=True))
     def get_identity(self, expert: EmergingExpert):
         request = self.context.get("request")
-        return identity_for(user=expert.user, viewer=getattr(request, "user", None))
+        return identity_for(
+            user=expert.user,
+            viewer=getattr(request, "user", None),
+            shown=getattr(expert, "holder_shown", True),
+        )

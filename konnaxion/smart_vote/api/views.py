@@ -73,4 +73,4 @@ class EmergingExpertViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = EmergingExpertFilter
 
     def get_queryset(self):
-        return selectors.emerging_experts_listed()
+        return selectors.emerging_experts_listed(viewer=self.request.user)

@@ -175,3 +175,22 @@ def test_results_about_a_members_only_project_are_the_projects_business(user, us
     assert [row["id"] for row in outsider_list] == [topic_result.pk]
     assert outsider_detail.status_code == 404
     assert {row["id"] for row in member_list} == {result.pk, topic_result.pk}
+
+
+def test_emerging_experts_never_name_hidden_blocked_or_closed_accounts(user, user_client):
+    from konnaxion.kreative.services.professional_profile import block_create
+    from konnaxion.kreative.tests.factories import profile_for
+
+    hidden = profile_for(visibility="hidden").user
+    blocker = UserFactory()
+    block_create(blocker=blocker, blocked=user)
+    closed = UserFactory(is_active=False)
+    for holder in (hidden, blocker, closed):
+        EmergingExpert.objects.create(
+            user=holder, category=category(), detection_date=timezone.localdate(), score_delta=9
+        )
+    response = user_client.get("/api/smart-vote/emerging-experts/")
+    rows = response.json()["results"]
+    assert [row["identity"] for row in rows] == [None, None]
+    for person in (hidden, blocker, closed):
+        assert person.username not in response.content.decode()

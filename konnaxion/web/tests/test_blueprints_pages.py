@@ -337,3 +337,49 @@ def test_changes_need_a_signed_in_visitor(team):
     response = Client().post(f"/projects/{project.slug}/blueprints/{resource.pk}/trash/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert ProjectResource.objects.get(pk=resource.pk).trashed_at is None
+
+
+# Anonymous visitors -----------------------------------------------------------------------
+
+
+def _pages(project, resource) -> list[str]:
+    base = f"/projects/{project.slug}"
+    return [
+        f"{base}/?tab=blueprints",
+        f"{base}/blueprints/",
+        f"{base}/blueprints/{resource.pk}/",
+        f"{base}/blueprints/{resource.pk}/diff/?old=1&new=2",
+        f"{base}/search/?q=plan",
+        f"{base}/search/",
+    ]
+
+
+@pytest.mark.parametrize("visibility", ["public", "members"])
+def test_anonymous_visitors_read_a_public_projects_blueprints_and_never_a_members_only_one(
+    visibility,
+):
+    # given a document in two versions
+    owner = UserFactory()
+    project = project_for(creator=owner, visibility=visibility)
+    resource = document(project, owner)
+    second_version(resource, owner)
+    # when
+    statuses = [Client().get(url).status_code for url in _pages(project, resource)]
+    # then
+    expected = 200 if visibility == "public" else 404
+    assert statuses == [expected] * len(statuses)
+
+
+def test_an_anonymous_visitor_sees_a_public_document_read_only():
+    # given
+    owner = UserFactory(username="olga")
+    project = project_for(creator=owner, visibility="public")
+    resource = document(project, owner)
+    # when
+    tab = Client().get(tab_url(project)).content.decode()
+    page = Client().get(f"/projects/{project.slug}/blueprints/{resource.pk}/").content.decode()
+    # then: listed with the read level, and no tool to change anything
+    row = tab.split(f'data-resource-id="{resource.pk}"')[1].split("</tr>")[0]
+    assert "<td>Read</td>" in row
+    assert "data-uploader" not in tab and "data-uploader" not in page
+    assert "/permissions/" not in page and "/restore/" not in page

@@ -3,11 +3,12 @@ and /projects/<slug>/search/ (one project's documents), with the same permission
 API: an outsider, or a member whose entry is none, never sees the document."""
 
 import pytest
+from django.test import Client
 
 from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, ProjectTeam
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
-from konnaxion.keenkonnect.services.team import project_member_add
+from konnaxion.keenkonnect.services.team import project_member_add, project_member_remove
 from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
 from konnaxion.keenkonnect.tests.factories import project_for
 from konnaxion.keenkonnect.tests.files import incoming_file, png_bytes
@@ -200,3 +201,43 @@ def test_results_come_twenty_a_page(workshop):
     assert "Results: 23" in first and len(result_titles(first)) == 20
     assert len(result_titles(second)) == 3 and "Page 2 of 2" in second
     assert 'href="?q=spruce&amp;page=2"' in first
+
+
+def test_anonymous_visitors_search_public_projects_only():
+    # given the same word in a public and a members-only project
+    owner = UserFactory(username="olga")
+    public = project_for(creator=owner, visibility="public", title="Open shed")
+    private = project_for(creator=owner, visibility="members", title="Closed shed")
+    indexed(public, owner, ["Cedar shingles for the roof."], title="Roof")
+    indexed(private, owner, ["Cedar cladding budget."], title="Budget")
+    client = Client()
+    # when
+    everything = client.get("/search/", {"q": "cedar"})
+    in_public = client.get(f"/projects/{public.slug}/search/", {"q": "cedar"})
+    in_private = client.get(f"/projects/{private.slug}/search/", {"q": "cedar"})
+    # then
+    assert (everything.status_code, in_public.status_code, in_private.status_code) == (
+        200,
+        200,
+        404,
+    )
+    for response in (everything, in_public):
+        html = response.content.decode()
+        assert "Results: 1" in html and "Roof" in html and "Budget" not in html
+
+
+def test_a_member_removed_from_a_members_only_project_no_longer_finds_its_documents(workshop):
+    # given a member with a read entry on a document, then removed from the team
+    project, people = workshop
+    secret = indexed(project, people["owner"], ["Walnut tiller drawings."], title="Tiller")
+    DocumentAccess.objects.create(resource=secret, user=people["member"], level=AccessLevel.READ)
+    project_member_remove(project=project, user=people["member"], actor=people["owner"])
+    # an entry that survived the removal (written around the services) applies to nobody
+    DocumentAccess.objects.create(resource=secret, user=people["member"], level=AccessLevel.READ)
+    client = client_of(people["member"])
+    # when
+    html = client.get("/search/", {"q": "walnut"}).content.decode()
+    project_page = client.get(f"/projects/{project.slug}/search/", {"q": "walnut"})
+    # then
+    assert "Results: 0" in html and "Tiller" not in html and "<mark>" not in html
+    assert project_page.status_code == 404

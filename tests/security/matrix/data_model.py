@@ -304,20 +304,20 @@ ROWS += [
     row(
         "GET",
         f"api/kreative/^collab-sessions/{PK}/$",
-        everyone(200),
+        {"anonymous": 401, "stranger": 404, "owner": 200},
         path="/api/kreative/collab-sessions/{w.session.pk}/",
     ),
     row(
         "PATCH",
         f"api/kreative/^collab-sessions/{PK}/$",
-        owned(200),
+        owned(200, stranger=404),
         path="/api/kreative/collab-sessions/{w.session.pk}/",
         body={"name": "Renamed"},
     ),
     row(
         "POST",
         f"api/kreative/^collab-sessions/{PK}/end/$",
-        owned(200),
+        owned(200, stranger=404),
         path="/api/kreative/collab-sessions/{w.session.pk}/end/",
         body={},
     ),

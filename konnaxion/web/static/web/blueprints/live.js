@@ -52,7 +52,10 @@ export function liveUpdates(tab, refresh) {
       refreshSoon();
       return;
     }
-    if (typeof message.type !== "string" || !message.type.startsWith("resource.")) return;
+    if (typeof message.type !== "string") return;
+    // Who may see what changed (a role, the visibility): the list is fetched again too.
+    const access = message.type === "project.access_changed";
+    if (!access && !message.type.startsWith("resource.")) return;
     seq = Math.max(seq, message.seq);
     if (message.readable === false) {
       // Access was withdrawn: drop the row at once; the refresh confirms.
