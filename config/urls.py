@@ -10,7 +10,13 @@ from konnaxion.web.urls import i18n_urlpatterns
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    path(
+        "docs/",
+        # An HTML page only: DRF's OPTIONS answer would go through its template renderer, which
+        # has no template for it (a 500); other methods are a JSON 405.
+        SpectacularSwaggerSplitView.as_view(url_name="schema", http_method_names=["get", "head"]),
+        name="docs",
+    ),
     path("", include("konnaxion.users.api.urls")),
     path("kreative/", include("konnaxion.kreative.api.urls")),
     path("profiles/", include("konnaxion.kreative.api.profile_urls")),

@@ -727,6 +727,7 @@ def multipart_files(files: int) -> bytes:
         ),
         # Statuses DRF decides.
         ("DELETE", "/api/users/me/", b"", b"", b"testserver", 405, "method_not_allowed"),
+        ("OPTIONS", "/api/docs/", b"", b"", b"testserver", 405, "method_not_allowed"),
         (
             "POST",
             "/api/keenkonnect/projects/",
@@ -747,6 +748,7 @@ def multipart_files(files: int) -> bytes:
         "no-boundary",
         "unterminated-part",
         "method-not-allowed",
+        "options-on-the-docs-page",
         "unsupported-media-type",
     ],
 )
