@@ -1,0 +1,210 @@
+"""One shared world for the API fuzzing and the web pages' matrix: a team on two projects.
+
+`team-owner` owns a public project and a members-only one, with `team-collaborator` and
+`team-mentor` on both teams; `team-outsider` is signed in and on no team; `team-staff` is staff.
+Each project holds two documents with two versions each and a trashed one; the members-only one
+also a document the mentor's entry hides (`none`). The owner hosts an active room with the
+collaborator in it, has a public profile (the collaborator's is members-only, the mentor's
+hidden) and an opportunity with an attachment. After an ended session of the three, the owner
+and the collaborator endorsed each other (so both endorsements are published); the mentor has
+not endorsed anyone yet.
+
+Built once per test module inside a transaction that is rolled back at the end
+(`team_world_fixture`); each test runs in its own savepoint, so what a test changes is undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, Project, ProjectTeam
+from konnaxion.keenkonnect.services.document_versioning import version_create
+from konnaxion.keenkonnect.services.resumable_uploads import upload_session_create
+from konnaxion.keenkonnect.services.secure_document_storage import resource_create, resource_trash
+from konnaxion.keenkonnect.services.team import project_member_add
+from konnaxion.keenkonnect.tests.factories import (
+    ProjectMessageFactory,
+    ProjectTaskFactory,
+    project_for,
+)
+from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes, png_bytes
+from konnaxion.users.tests.factories import UserFactory, token_for
+
+# The callers, signed in as these users (anonymous is no one).
+USERNAMES = {
+    "outsider": "team-outsider",
+    "mentor": "team-mentor",
+    "collaborator": "team-collaborator",
+    "owner": "team-owner",
+    "staff": "team-staff",
+}
+CALLERS = ("anonymous", *USERNAMES)
+
+
+@dataclass
+class TeamWorld:
+    users: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    public_project: Project | None = None
+    members_project: Project | None = None
+    documents: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"the team world has no {name!r}")
+
+    def values_of(self, collection: str) -> list:
+        """The world's path values for a collection of the API (`projects` -> slugs,
+        `resources` -> document ids, `team` -> usernames, ...); empty when it has none."""
+        usernames = [user.username for user in self.users.values()]
+        documents = [document.pk for document in self.documents.values()]
+        return {
+            "projects": [self.public_project.slug, self.members_project.slug],
+            "resources": documents,
+            "team": usernames,
+            "profiles": usernames,
+            "follows": usernames,
+            "blocks": usernames,
+            "suggestions": usernames,
+            "workspaces": [self.room.pk, self.ended_session.pk],
+            "collab-sessions": [self.room.pk, self.ended_session.pk],
+            "opportunities": [self.opportunity.pk],
+            "attachments": [self.attachment.pk],
+            "endorsements": [self.endorsement.pk, self.endorsement_back.pk],
+            "artworks": [self.artwork.pk],
+            "galleries": [self.gallery.pk],
+            "tasks": [task.pk for task in self.tasks],
+            "messages": [message.pk for message in self.messages],
+            "uploads": [str(self.upload.pk)],
+        }.get(collection, [])
+
+
+def _document(project, owner, content: bytes, name: str, second: bytes, title: str):
+    """A document of `project` with two versions."""
+    document = resource_create(
+        project=project, upload=incoming_file(content, name=name), actor=owner, title=title
+    )
+    document.my_level = AccessLevel.ADMIN
+    version_create(resource=document, upload=incoming_file(second, name=name), actor=owner)
+    return document
+
+
+def team_world_build() -> TeamWorld:
+    from konnaxion.kreative.services.artworks import artwork_create
+    from konnaxion.kreative.services.collab_sessions import (
+        collab_session_participant_add,
+        collab_session_start,
+    )
+    from konnaxion.kreative.services.collaboration_workspace import workspace_create
+    from konnaxion.kreative.services.opportunity_announcement import opportunity_create
+    from konnaxion.kreative.services.partner_recommendation import endorsement_create
+    from konnaxion.kreative.services.professional_profile import profile_update
+    from konnaxion.kreative.tests.factories import GalleryFactory
+    from konnaxion.kreative.tests.factories import png_bytes as artwork_png
+
+    world = TeamWorld()
+    for caller, username in USERNAMES.items():
+        world.users[caller] = UserFactory(username=username, is_staff=caller == "staff")
+        world.tokens[caller] = token_for(world.users[caller])
+    owner, collaborator = world.users["owner"], world.users["collaborator"]
+
+    world.public_project = project_for(
+        owner, title="Open Atlas", visibility=Project.Visibility.PUBLIC
+    )
+    world.members_project = project_for(
+        owner, title="Closed Vault", visibility=Project.Visibility.MEMBERS
+    )
+    world.tasks, world.messages = [], []
+    for project in (world.public_project, world.members_project):
+        project_member_add(project=project, user=collaborator, role=ProjectTeam.Role.COLLABORATOR)
+        project_member_add(
+            project=project, user=world.users["mentor"], role=ProjectTeam.Role.MENTOR
+        )
+        world.tasks.append(ProjectTaskFactory(project=project, created_by=owner))
+        world.messages.append(ProjectMessageFactory(project=project, author=owner))
+    for key, project in (("public", world.public_project), ("members", world.members_project)):
+        world.documents[f"{key}_plan"] = _document(
+            project, owner, pdf_bytes("v1"), "plan.pdf", pdf_bytes("v2"), "Plan"
+        )
+        world.documents[f"{key}_drawing"] = _document(
+            project, owner, png_bytes((32, 24)), "site.png", png_bytes((48, 24)), "Site"
+        )
+    for key, project in (("public", world.public_project), ("members", world.members_project)):
+        trashed = world.documents[f"{key}_trashed"] = resource_create(
+            project=project, upload=incoming_file(pdf_bytes("old")), actor=owner, title="Old"
+        )
+        trashed.my_level = AccessLevel.ADMIN
+        resource_trash(resource=trashed, actor=owner)
+    restricted = world.documents["members_restricted"] = resource_create(
+        project=world.members_project,
+        upload=incoming_file(pdf_bytes("secret")),
+        actor=owner,
+        title="Restricted",
+    )
+    DocumentAccess.objects.create(
+        resource=restricted, user=world.users["mentor"], level=AccessLevel.NONE
+    )
+    world.upload = upload_session_create(
+        project=world.members_project, user=owner, length=10, metadata={"filename": "a.pdf"}
+    )
+
+    profile_update(user=owner, visibility="public", skills=["etching"], headline="Printmaker")
+    profile_update(user=collaborator, visibility="members")
+    profile_update(user=world.users["mentor"], visibility="hidden")
+    world.room = workspace_create(
+        host=owner,
+        name="Sketch night",
+        session_type="painting",
+        participants=[collaborator.username],
+    )
+    started = timezone.now() - timedelta(days=2)
+    session = collab_session_start(host=owner, name="Jam", session_type="music", started_at=started)
+    for participant in (collaborator, world.users["mentor"]):
+        collab_session_participant_add(session=session, actor=owner, user=participant)
+    type(session).objects.filter(pk=session.pk).update(ended_at=timezone.now() - timedelta(days=1))
+    session.refresh_from_db()
+    world.ended_session = session
+    world.endorsement = endorsement_create(
+        author=owner, subject=collaborator, session=session, rating=5
+    )
+    # Endorsed back: both are published.
+    world.endorsement_back = endorsement_create(
+        author=collaborator, subject=owner, session=session, rating=4
+    )
+    world.endorsement.refresh_from_db()
+    world.opportunity = opportunity_create(
+        posted_by=owner,
+        type="residency",
+        title="Print residency",
+        description="Three months in the studio.",
+        apply_url="https://example.org/apply",
+        attachments=[incoming_file(pdf_bytes("brief"), name="brief.pdf")],
+    )
+    world.attachment = world.opportunity.attachments.get()
+    world.artwork = artwork_create(
+        artist=owner,
+        title="Harbour",
+        media_file=SimpleUploadedFile("harbour.png", artwork_png(), "image/png"),
+        nsfw=False,
+    )
+    world.gallery = GalleryFactory(created_by=owner)
+    return world
+
+
+def team_world_fixture(django_db_blocker) -> Iterator[TeamWorld]:
+    """The world for a whole test module, rolled back when the module ends (a test's own
+    changes are rolled back by its own savepoint, inside this transaction)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield team_world_build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

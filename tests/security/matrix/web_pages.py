@@ -1,0 +1,368 @@
+"""The web pages' matrix: every page x every kind of caller of the team world (`team_world.py`).
+
+A row names a route of the web front, the method, a concrete path (and form body) in the world,
+and what each caller gets: a status, or `SIGN_IN` (a 302 to the sign-in page). Forms are sent
+valid, so a refusal is the authorization's and not the form's. A members-only project and a
+room are 404 for whoever is outside them; anonymous visitors are sent to sign in before any
+change, for any address, so the redirect tells them nothing either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from konnaxion.users.tests.factories import DEFAULT_PASSWORD
+from tests.security.matrix.team_world import CALLERS, TeamWorld
+
+SIGN_IN = "sign-in"
+Expected = int | str | tuple[int, ...]
+# Cells that answer 500 on main today; the row says what they must answer.
+ANONYMOUS_500 = "anonymous 500 fixed on branch access-stockage"
+
+
+@dataclass(frozen=True)
+class Page:
+    route: str
+    method: str
+    path: str | Callable[[TeamWorld], str]
+    expected: dict[str, Expected]
+    body: dict | Callable[[TeamWorld], dict] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    failing_today: dict[str, str] = field(default_factory=dict)  # caller -> reason
+
+    def concrete_path(self, world: TeamWorld) -> str:
+        return self.path(world) if callable(self.path) else self.path.format(w=world)
+
+    def concrete_body(self, world: TeamWorld) -> dict:
+        return (self.body(world) if callable(self.body) else self.body) or {}
+
+    @property
+    def label(self) -> str:
+        shown = self.path if isinstance(self.path, str) else self.route
+        return f"{self.method} {shown}"
+
+
+def expect(
+    anonymous: Expected,
+    outsider: Expected,
+    mentor: Expected,
+    collaborator: Expected,
+    owner: Expected,
+    staff: Expected,
+) -> dict[str, Expected]:
+    statuses = (anonymous, outsider, mentor, collaborator, owner, staff)
+    return dict(zip(CALLERS, statuses, strict=True))
+
+
+def everyone(status: Expected) -> dict[str, Expected]:
+    return expect(status, status, status, status, status, status)
+
+
+def signed_in(status: Expected) -> dict[str, Expected]:
+    """Anonymous visitors are sent to sign in; every signed-in caller gets `status`."""
+    return expect(SIGN_IN, status, status, status, status, status)
+
+
+def page(
+    method: str,
+    route: str,
+    expected: dict[str, Expected],
+    *,
+    path: str | Callable[[TeamWorld], str] | None = None,
+    body: dict | Callable[[TeamWorld], dict] | None = None,
+    headers: dict[str, str] | None = None,
+    failing_today: dict[str, str] | None = None,
+) -> Page:
+    return Page(
+        route, method, path or f"/{route}", expected, body, headers or {}, failing_today or {}
+    )
+
+
+ANONYMOUS_FAILS = {"anonymous": ANONYMOUS_500}
+
+OPPORTUNITY = "connect/opportunities/<int:pk>/"
+OPP = "/connect/opportunities/{w.opportunity.pk}/"
+ROOM = "/connect/workspaces/{w.room.pk}/"
+OPPORTUNITY_FORM = {
+    "type": "call",
+    "title": "Open call",
+    "description": "Prints on paper.",
+    "apply_url": "https://example.org/apply",
+    "eligibility_scope": "international",
+    "entry_fee": "0",
+}
+ROOM_FORM = {"name": "Jam", "session_type": "music", "participants": "team-mentor"}
+
+PAGES = [
+    page("GET", "", everyone(200)),
+    page("GET", "healthz", everyone((200, 503))),  # 503 while no Celery worker answers
+    page("GET", "i18n/setlang/", everyone(302)),
+    page("POST", "i18n/setlang/", everyone(302), body={"language": "fr", "next": "/"}),
+    # Accounts: signed-in people are sent on to where they were going.
+    page("GET", "accounts/login/", expect(200, 302, 302, 302, 302, 302)),
+    page(
+        "POST",
+        "accounts/login/",
+        everyone(302),
+        body={"username": "team-outsider", "password": DEFAULT_PASSWORD},
+    ),
+    page("POST", "accounts/logout/", everyone(302)),
+    page("GET", "accounts/signup/", expect(200, 302, 302, 302, 302, 302)),
+    page(
+        "POST",
+        "accounts/signup/",
+        everyone(302),
+        body={
+            "username": "newcomer",
+            "email": "newcomer@example.org",
+            "password1": DEFAULT_PASSWORD,
+            "password2": DEFAULT_PASSWORD,
+        },
+    ),
+    # /connect: People, Opportunities, Workspace
+    page("GET", "connect/", everyone(200)),
+    page("GET", "connect/", everyone(200), path="/connect/?tab=opportunities"),
+    page("GET", "connect/", everyone(200), path="/connect/?tab=workspace"),
+    page(
+        "POST",
+        "connect/people/<str:username>/follow/",
+        signed_in(302),
+        path="/connect/people/team-owner/follow/",
+    ),
+    page(
+        "POST",
+        "connect/people/<str:username>/follow/",
+        signed_in(404),
+        path="/connect/people/no-such-person/follow/",
+    ),
+    # A plain request is sent to the People tab; htmx gets the panel.
+    page("GET", "connect/suggestions/", everyone(302)),
+    page("GET", "connect/suggestions/", everyone(200), headers={"HX-Request": "true"}),
+    page(
+        "POST",
+        "connect/suggestions/<str:username>/follow/",
+        signed_in(302),
+        path="/connect/suggestions/team-owner/follow/",
+    ),
+    page(
+        "POST",
+        "connect/suggestions/<str:username>/dismiss/",
+        signed_in(302),
+        path="/connect/suggestions/team-owner/dismiss/",
+    ),
+    page("POST", "connect/opportunities/new/", signed_in(302), body=OPPORTUNITY_FORM),
+    page("GET", OPPORTUNITY, everyone(200), path=OPP),
+    page(
+        "POST",
+        f"{OPPORTUNITY}edit/",
+        expect(SIGN_IN, 403, 403, 403, 302, 302),
+        path=OPP + "edit/",
+        body=OPPORTUNITY_FORM,
+    ),
+    page(
+        "POST",
+        f"{OPPORTUNITY}<str:change>/",
+        expect(SIGN_IN, 403, 403, 403, 302, 302),
+        path=OPP + "close/",
+    ),
+    page(
+        "POST",
+        f"{OPPORTUNITY}<str:change>/",
+        signed_in(404),
+        path=OPP + "reopen/",
+    ),
+    page("POST", f"{OPPORTUNITY}save/", signed_in(302), path=OPP + "save/"),
+    page("POST", "connect/workspaces/new/", signed_in(302), body=ROOM_FORM),
+    page(
+        "GET",
+        "connect/workspaces/<int:pk>/",
+        expect(SIGN_IN, 404, 404, 200, 200, 404),
+        path=ROOM,
+    ),
+    # A room that does not exist: the same answers as a room one is outside of.
+    page(
+        "GET",
+        "connect/workspaces/<int:pk>/",
+        expect(SIGN_IN, 404, 404, 404, 404, 404),
+        path="/connect/workspaces/999999/",
+    ),
+    page(
+        "POST",
+        "connect/workspaces/<int:pk>/invite/",
+        expect(SIGN_IN, 404, 404, 403, 302, 404),
+        path=ROOM + "invite/",
+        body={"participants": "team-mentor"},
+    ),
+    # Profiles: the owner's is public, the collaborator's members-only, the mentor's hidden.
+    page("GET", "profile/<str:username>/", everyone(200), path="/profile/team-owner/"),
+    page(
+        "GET",
+        "profile/<str:username>/",
+        expect(404, 200, 200, 200, 200, 200),
+        path="/profile/team-collaborator/",
+    ),
+    page(
+        "GET",
+        "profile/<str:username>/",
+        expect(404, 404, 200, 404, 404, 404),
+        path="/profile/team-mentor/",
+    ),
+    page(
+        "GET",
+        "profile/<str:username>/",
+        expect(404, 404, 200, 404, 404, 404),
+        path="/profile/team-mentor/?tab=reviews",
+    ),
+    page(
+        "POST",
+        "profile/<str:username>/edit/",
+        expect(SIGN_IN, 404, 404, 404, 302, 404),
+        path="/profile/team-owner/edit/",
+        body={"role": "creator", "visibility": "public", "headline": "Etcher"},
+    ),
+    # Only the mentor has an engagement with the owner left to endorse.
+    page(
+        "POST",
+        "profile/<str:username>/endorse/",
+        expect(SIGN_IN, 404, 302, 404, 404, 404),
+        path="/profile/team-owner/endorse/",
+        body=lambda w: {"engagement": f"session:{w.ended_session.pk}", "rating": "5"},
+    ),
+    # Only the subject of a published endorsement replies to it.
+    page(
+        "POST",
+        "profile/<str:username>/reviews/<int:pk>/reply/",
+        expect(SIGN_IN, 404, 404, 302, 404, 404),
+        path="/profile/team-collaborator/reviews/{w.endorsement.pk}/reply/",
+        body={"reply": "Thank you"},
+    ),
+    # /projects
+    page("GET", "projects/", everyone(200)),
+    page("GET", "projects/", everyone(200), path="/projects/?tab=create"),
+    page("GET", "projects/", everyone(200), path="/projects/?tab=mine"),
+    page(
+        "POST",
+        "projects/",
+        signed_in(302),
+        body={"title": "Fresh", "visibility": "public"},
+    ),
+    page("GET", "search/", everyone(200)),
+    page("GET", "search/", everyone(200), path="/search/?q=plan", failing_today=ANONYMOUS_FAILS),
+]
+
+# A project's pages, for the public project and the members-only one. `outside` is what
+# outsiders, staff and (reading) anonymous visitors get: the page, or a 404 that tells nothing.
+PROJECT = "projects/<slug:slug>/"
+BLUEPRINT = f"{PROJECT}blueprints/<int:resource_id>/"
+
+
+def _project_pages(key: str, *, public: bool) -> list[Page]:
+    p = f"/projects/{{w.{key}_project.slug}}/"
+    doc = p + f"blueprints/{{w.documents[{key}_plan].pk}}/"
+    trashed = p + f"blueprints/{{w.documents[{key}_trashed].pk}}/"
+    # Reading: everyone sees a public project's pages; a members-only one is its team's.
+    read = everyone(200) if public else expect(404, 404, 200, 200, 200, 404)
+    # Changing: anonymous visitors sign in first; outsiders see the public project (403) or
+    # nothing (404).
+    outside = 403 if public else 404
+
+    def change(mentor: int, collaborator: int, owner: int) -> dict[str, Expected]:
+        return expect(SIGN_IN, outside, mentor, collaborator, owner, outside)
+
+    anonymous_500 = ANONYMOUS_FAILS if public else {}
+    return [
+        page("GET", PROJECT, read, path=p),
+        page("GET", PROJECT, read, path=p + "?tab=blueprints", failing_today=anonymous_500),
+        page(
+            "POST",
+            f"{PROJECT}update/",
+            change(403, 403, 302),
+            path=p + "update/",
+            body={"title": "Renamed", "visibility": "public", "status": "active"},
+        ),
+        page("POST", f"{PROJECT}delete/", change(403, 403, 302), path=p + "delete/"),
+        page(
+            "POST",
+            f"{PROJECT}team/",
+            change(403, 403, 302),
+            path=p + "team/",
+            body={"username": "team-outsider", "role": "collaborator"},
+        ),
+        page(
+            "POST",
+            f"{PROJECT}team/<str:username>/role/",
+            change(403, 403, 302),
+            path=p + "team/team-mentor/role/",
+            body={"role": "collaborator"},
+        ),
+        # Owners remove members; the mentor leaves.
+        page(
+            "POST",
+            f"{PROJECT}team/<str:username>/remove/",
+            change(302, 403, 302),
+            path=p + "team/team-mentor/remove/",
+        ),
+        page(
+            "GET",
+            f"{PROJECT}blueprints/",
+            read,
+            path=p + "blueprints/",
+            failing_today=anonymous_500,
+        ),
+        page("GET", f"{PROJECT}search/", read, path=p + "search/"),
+        page(
+            "GET",
+            f"{PROJECT}search/",
+            read,
+            path=p + "search/?q=plan",
+            failing_today=anonymous_500,
+        ),
+        page("GET", BLUEPRINT, read, path=doc, failing_today=anonymous_500),
+        page(
+            "GET",
+            f"{BLUEPRINT}diff/",
+            read,
+            path=doc + "diff/?old=1&new=2",
+            failing_today=anonymous_500,
+        ),
+        page(
+            "POST",
+            f"{BLUEPRINT}restore/",
+            change(403, 302, 302),
+            path=doc + "restore/",
+            body={"version": "1"},
+        ),
+        page(
+            "POST",
+            f"{BLUEPRINT}permissions/",
+            change(403, 403, 302),
+            path=doc + "permissions/",
+            body={"level-team-mentor": "read"},
+        ),
+        page("POST", f"{BLUEPRINT}trash/", change(403, 302, 302), path=doc + "trash/"),
+        page("POST", f"{BLUEPRINT}untrash/", change(403, 302, 302), path=trashed + "untrash/"),
+        page("POST", f"{BLUEPRINT}purge/", change(403, 403, 302), path=trashed + "purge/"),
+    ]
+
+
+PAGES += [
+    *_project_pages("public", public=True),
+    *_project_pages("members", public=False),
+    # The document the mentor's entry hides: a 404 for the mentor as for outsiders.
+    page(
+        "GET",
+        BLUEPRINT,
+        expect(404, 404, 404, 200, 200, 404),
+        path="/projects/{w.members_project.slug}/blueprints/{w.documents[members_restricted].pk}/",
+    ),
+    # A project that does not exist: the same answers as a members-only one.
+    page("GET", PROJECT, everyone(404), path="/projects/no-such-project/"),
+    page(
+        "POST",
+        f"{PROJECT}update/",
+        signed_in(404),
+        path="/projects/no-such-project/update/",
+        body={"title": "Renamed", "visibility": "public", "status": "active"},
+    ),
+]
