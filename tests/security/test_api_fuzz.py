@@ -1,7 +1,13 @@
-"""Property-based fuzzing of every operation in the OpenAPI schema, signed in as several callers.
+"""Property-based fuzzing of every operation in the OpenAPI schema, by every kind of caller of
+a real world.
 
-Checks: no 5xx, and every response conforms to the schema (status codes, content type, body).
-The run is bounded here (`FUZZ_EXAMPLES`, default 12 per operation); `make fuzz` raises it.
+The callers are the team world's (`matrix/team_world.py`): the owner, collaborator and mentor of
+a public and a members-only project, an outsider (signed in, on no team), staff and anonymous
+visitors. Path parameters name the world's objects (its projects' slugs, documents, users,
+room, opportunity, endorsements...) as often as random values, so requests reach the code behind
+the lookups. Checks: no 5xx, and every response conforms to the schema (status codes, content
+type, headers, body). The run is bounded here (`FUZZ_EXAMPLES`, default 12 per operation);
+`make fuzz` raises it. What it found is kept as plain tests in `test_fuzz_findings.py`.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from schemathesis.transport.serialization import serialize_binary
 
-from konnaxion.users.tests.factories import UserFactory, token_for
+from tests.security.matrix.team_world import CALLERS, TeamWorld, team_world_fixture
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 # No server error, and every answer as documented. (Whether a schema-valid request is accepted
@@ -59,25 +65,77 @@ def tus_chunk(ctx, value) -> bytes:
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", InProcessApplication())
 
+# The world of the running module, for the path parameter hook (which draws while a test runs).
+current: dict[str, TeamWorld] = {}
 
-@pytest.fixture
-def callers(db) -> dict[str, dict[str, str]]:
-    """Headers per kind of caller; each example is sent as one of them."""
-    member, staff = UserFactory(), UserFactory(is_staff=True)
-    return {
-        "anonymous": {},
-        "member": {"Authorization": f"Token {token_for(member)}"},
-        "staff": {"Authorization": f"Token {token_for(staff)}"},
-    }
+
+def _collection_of(path: str, name: str) -> str:
+    """The segment before `{name}` in `path`: "/api/projects/{project_slug}/" -> "projects"."""
+    before = path.split("{" + name + "}")[0].rstrip("/")
+    return before.rsplit("/", 1)[-1]
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    """Each path parameter keeps its generated value or names an object of the world, half and
+    half, so most requests name something that exists (for some caller)."""
+    world = current.get("world")
+    if not path_parameters or world is None:
+        return st.just(path_parameters)
+    choices = {}
+    for name, value in path_parameters.items():
+        known = world.values_of(_collection_of(context.operation.path, name))
+        choices[name] = (
+            st.one_of(st.just(value), st.sampled_from(known)) if known else st.just(value)
+        )
+    return st.fixed_dictionaries(choices)
+
+
+# What the fuzzing found and is not fixed yet: (operation or None for any, words of the failure)
+# -> the test of `test_fuzz_findings.py` that reproduces it, marked xfail until the fix. Remove
+# the entry when that test passes.
+KNOWN_FINDINGS = {
+    (None, "/components/schemas/Resource/properties/trashed_by"): (
+        "test_document_not_in_the_trash_conforms_to_the_schema"
+    ),
+    ("GET /api/connect/opportunities/{id}/attachments/{attachment_id}/", "application/pdf"): (
+        "test_opportunity_attachment_content_type_is_documented"
+    ),
+    ("GET /api/projects/{project_slug}/resources/{resource_id}/download/", "application/pdf"): (
+        "test_document_download_content_type_is_documented"
+    ),
+}
+
+
+@schema.hook
+def filter_failure(context, failure, case, response) -> bool:
+    """Keep every failure but the known findings (each reproduced in test_fuzz_findings.py)."""
+    text = f"{failure.title} {failure.message}"
+    return not any(
+        operation in (None, case.operation.label) and words in text
+        for operation, words in KNOWN_FINDINGS
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    for built in team_world_fixture(django_db_blocker):
+        current["world"] = built
+        yield built
+        current.clear()
+
+
+def headers_of(world: TeamWorld, caller: str) -> dict[str, str]:
+    return {"Authorization": f"Token {world.tokens[caller]}"} if caller in world.tokens else {}
 
 
 @pytest.mark.django_db
 @schema.parametrize()
-@schema.given(caller=st.sampled_from(["anonymous", "member", "staff"]))
+@schema.given(caller=st.sampled_from(CALLERS))
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_conforms_to_its_schema(case, caller, callers):
-    case.call_and_validate(headers=callers[caller], checks=CHECKS)
+def test_api_conforms_to_its_schema(case, caller, world):
+    case.call_and_validate(headers=headers_of(world, caller), checks=CHECKS)
