@@ -75,20 +75,75 @@ def _collection_of(path: str, name: str) -> str:
     return before.rsplit("/", 1)[-1]
 
 
+@st.composite
+def _world_parameters(draw, world: TeamWorld, path: str, generated: dict) -> dict:
+    """The generated path parameters, each replaced three times in four by a value naming an
+    object of the world; a nested one (a document) is one of its parent's (the project) when
+    the parent is the world's."""
+    chosen: dict = {}
+    parent = None
+    for name in sorted(generated, key=lambda name: path.index("{" + name + "}")):
+        known = world.values_of(_collection_of(path, name), within=parent)
+        if known and draw(st.integers(0, 3)):
+            chosen[name] = draw(st.sampled_from(known))
+        else:
+            chosen[name] = generated[name]
+        parent = chosen[name]
+    return chosen
+
+
 @schema.hook
 def flatmap_path_parameters(context, path_parameters):
-    """Each path parameter keeps its generated value or names an object of the world, half and
-    half, so most requests name something that exists (for some caller)."""
+    """Path parameters that name objects of the world, so that most requests reach the code
+    behind the lookups (for the callers who may see them) instead of a 404."""
     world = current.get("world")
     if not path_parameters or world is None:
         return st.just(path_parameters)
-    choices = {}
-    for name, value in path_parameters.items():
-        known = world.values_of(_collection_of(context.operation.path, name))
-        choices[name] = (
-            st.one_of(st.just(value), st.sampled_from(known)) if known else st.just(value)
-        )
-    return st.fixed_dictionaries(choices)
+    return _world_parameters(world, context.operation.path, path_parameters)
+
+
+def _world_fields(world: TeamWorld) -> dict[str, list]:
+    """Body and query fields that name objects of the world, with the values that do."""
+    usernames = world.values_of("team")
+    return {
+        "username": usernames,
+        "user": usernames,
+        "subject": usernames,
+        "uploader": usernames,
+        "participants": [[name] for name in usernames],
+        "project": world.values_of("projects"),
+        "session": world.values_of("collab-sessions"),
+        "artwork": world.values_of("artworks"),
+        "artwork_ids": [world.values_of("artworks")],
+        "version": [1, 2],
+        "from": [1, 2],
+        "to": [1, 2],
+    }
+
+
+@st.composite
+def _world_fields_in(draw, world: TeamWorld, generated):
+    """A body or query whose fields naming objects of the world name them three times in four."""
+    if not isinstance(generated, dict):
+        return generated
+    fields = _world_fields(world)
+    chosen = dict(generated)
+    for name in generated:
+        if name in fields and draw(st.integers(0, 3)):
+            chosen[name] = draw(st.sampled_from(fields[name]))
+    return chosen
+
+
+@schema.hook
+def flatmap_body(context, body):
+    world = current.get("world")
+    return st.just(body) if world is None else _world_fields_in(world, body)
+
+
+@schema.hook
+def flatmap_query(context, query):
+    world = current.get("world")
+    return st.just(query) if world is None else _world_fields_in(world, query)
 
 
 # What the fuzzing found and is not fixed yet: (operation or None for any, words of the failure)

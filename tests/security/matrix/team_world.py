@@ -59,14 +59,31 @@ class TeamWorld:
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"the team world has no {name!r}")
 
-    def values_of(self, collection: str) -> list:
+    def values_of(self, collection: str, *, within: object = None) -> list:
         """The world's path values for a collection of the API (`projects` -> slugs,
-        `resources` -> document ids, `team` -> usernames, ...); empty when it has none."""
+        `resources` -> document ids, `team` -> usernames, ...); empty when it has none.
+
+        `within` is the value of the parent collection in the path (a project's slug): the
+        documents, tasks and messages of that project, when it is one of the world's."""
+        projects = {self.public_project.slug: "public", self.members_project.slug: "members"}
+        if within in projects:
+            key = projects[within]
+            project = self.public_project if key == "public" else self.members_project
+            nested = {
+                "resources": [
+                    document.pk
+                    for name, document in self.documents.items()
+                    if name.startswith(f"{key}_")
+                ],
+                "tasks": [task.pk for task in self.tasks if task.project_id == project.pk],
+                "messages": [m.pk for m in self.messages if m.project_id == project.pk],
+            }
+            if collection in nested:
+                return nested[collection]
         usernames = [user.username for user in self.users.values()]
-        documents = [document.pk for document in self.documents.values()]
         return {
-            "projects": [self.public_project.slug, self.members_project.slug],
-            "resources": documents,
+            "projects": list(projects),
+            "resources": [document.pk for document in self.documents.values()],
             "team": usernames,
             "profiles": usernames,
             "follows": usernames,
