@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from rest_framework.test import APIClient
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -106,3 +107,45 @@ def test_opportunity_attachment_content_type_is_documented():
     assert response.status_code == 200
     assert response.headers["content-type"] == ["application/pdf"]
     case.validate_response(response, checks=[content_type_conformance])
+
+
+def _project_with_team(owner):
+    project = project_for(owner, title="Atlas")
+    return f"/api/keenkonnect/projects/{project.slug}/"
+
+
+NUL = "team\x00member"
+NAMING_A_USER = [
+    pytest.param(
+        lambda owner: (_project_with_team(owner) + "team/", {"username": NUL, "role": "mentor"}),
+        id="team member",
+    ),
+    pytest.param(
+        lambda owner: (_project_with_team(owner) + "tasks/", {"title": "Draw", "assignee": NUL}),
+        id="task assignee",
+    ),
+    pytest.param(
+        lambda owner: ("/api/konnected/recommendations/", {"user": NUL, "resource": 1}),
+        id="recommendation",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="a username with a NUL byte reaches PostgreSQL (SlugRelatedField): DataError, 500",
+)
+@pytest.mark.parametrize("request_of", NAMING_A_USER)
+def test_a_nul_byte_naming_a_user_is_refused(request_of):
+    # given a project owner
+    owner = UserFactory()
+    path, body = request_of(owner)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(owner)}")
+    client.raise_request_exception = False
+    # when a request names a user with a NUL byte in the username
+    response = client.post(path, body, format="json")
+    # then it is refused as invalid, like a NUL byte anywhere else
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["error"]["code"] == "invalid"
