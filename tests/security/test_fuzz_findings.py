@@ -1,4 +1,5 @@
-"""What the API fuzzing (`test_api_fuzz.py`) found, one plain test per finding.
+"""What the API fuzzing (`test_api_fuzz.py`) found, one plain test per finding, and what the
+same inputs (NUL bytes) found on the web pages' query strings.
 
 Each is marked xfail (strict) until the product is fixed; the fixer removes the marker, and the
 matching entry of `KNOWN_FINDINGS` in `test_api_fuzz.py`, in the same change.
@@ -149,3 +150,21 @@ def test_a_nul_byte_naming_a_user_is_refused(request_of):
     # then it is refused as invalid, like a NUL byte anywhere else
     assert response.status_code == 400, response.content[:300]
     assert response.json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="the tag fields of /connect's search forms pass a NUL byte to PostgreSQL: 500",
+)
+@pytest.mark.parametrize(
+    "query", ["tab=people&skills=%00", "tab=people&styles=a%00b", "tab=opportunities&tags=%00"]
+)
+def test_a_nul_byte_in_a_connect_search_is_not_a_server_error(client, query):
+    # given a signed-in member
+    client.force_login(UserFactory())
+    client.raise_request_exception = False
+    # when a search of /connect names a tag with a NUL byte
+    response = client.get(f"/connect/?{query}")
+    # then the page answers, as the API does (400 for GET /api/profiles/?skills=%00)
+    assert response.status_code == 200
