@@ -168,3 +168,84 @@ def test_a_nul_byte_in_a_connect_search_is_not_a_server_error(client, query):
     response = client.get(f"/connect/?{query}")
     # then the page answers, as the API does (400 for GET /api/profiles/?skills=%00)
     assert response.status_code == 200
+
+
+def _opportunity_of(user) -> int:
+    from konnaxion.kreative.services.opportunity_announcement import opportunity_create
+
+    return opportunity_create(
+        posted_by=user,
+        type="call",
+        title="Open call",
+        description="Prints on paper.",
+        apply_url="https://example.org/apply",
+    ).pk
+
+
+OPPORTUNITY_FORM = {
+    "type": "call",
+    "title": "Open call",
+    "description": "Prints on paper.",
+    "apply_url": "https://example.org/apply",
+    "eligibility_scope": "international",
+    "entry_fee": "0",
+}
+PROJECT_FORM = {"title": "Atlas", "visibility": "public", "status": "active"}
+# The web forms with a tags field (TagsField), as their owner sends them: path and form.
+TAGGED_FORMS = [
+    pytest.param(lambda user: ("/projects/", PROJECT_FORM, "tags"), id="project create"),
+    pytest.param(
+        lambda user: (
+            f"/projects/{project_for(user, title='Atlas').slug}/update/",
+            PROJECT_FORM,
+            "tags",
+        ),
+        id="project update",
+    ),
+    pytest.param(
+        lambda user: ("/connect/opportunities/new/", OPPORTUNITY_FORM, "tags"),
+        id="opportunity create",
+    ),
+    pytest.param(
+        lambda user: (
+            f"/connect/opportunities/{_opportunity_of(user)}/edit/",
+            OPPORTUNITY_FORM,
+            "tags",
+        ),
+        id="opportunity update",
+    ),
+    pytest.param(
+        lambda user: (
+            f"/profile/{user.username}/edit/",
+            {"role": "creator", "visibility": "public"},
+            "skills",
+        ),
+        id="profile skills",
+    ),
+    pytest.param(
+        lambda user: (
+            f"/profile/{user.username}/edit/",
+            {"role": "creator", "visibility": "public"},
+            "styles",
+        ),
+        id="profile styles",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="TagsField replaces CharField's validators, NUL check included: DataError, 500",
+)
+@pytest.mark.parametrize("form_of", TAGGED_FORMS)
+def test_a_nul_byte_in_a_tag_of_a_web_form_is_refused(client, form_of):
+    # given a signed-in member and one of the forms they may send
+    user = UserFactory()
+    client.force_login(user)
+    client.raise_request_exception = False
+    path, form, field = form_of(user)
+    # when a tag has a NUL byte
+    response = client.post(path, {**form, field: "etching, a\x00b"})
+    # then the form is refused (400 with its errors), as any other field with a NUL byte is
+    assert response.status_code == 400
