@@ -173,7 +173,6 @@ def team_world_build() -> TeamWorld:
 
     profile_update(user=owner, visibility="public", skills=["etching"], headline="Printmaker")
     profile_update(user=collaborator, visibility="members")
-    profile_update(user=world.users["mentor"], visibility="hidden")
     world.room = workspace_create(
         host=owner,
         name="Sketch night",
@@ -187,6 +186,8 @@ def team_world_build() -> TeamWorld:
     type(session).objects.filter(pk=session.pk).update(ended_at=timezone.now() - timedelta(days=1))
     session.refresh_from_db()
     world.ended_session = session
+    # Hidden once in the session: people who hide do not exist for others, hosts included.
+    profile_update(user=world.users["mentor"], visibility="hidden")
     world.endorsement = endorsement_create(
         author=owner, subject=collaborator, session=session, rating=5
     )

@@ -17,8 +17,6 @@ from tests.security.matrix.team_world import CALLERS, TeamWorld
 
 SIGN_IN = "sign-in"
 Expected = int | str | tuple[int, ...]
-# Cells that answer 500 on main today; the row says what they must answer.
-ANONYMOUS_500 = "anonymous 500 fixed on branch access-stockage"
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,9 @@ class Page:
     expected: dict[str, Expected]
     body: dict | Callable[[TeamWorld], dict] | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    failing_today: dict[str, str] = field(default_factory=dict)  # caller -> reason
+    # Cells that fail on main today (caller -> reason): the row says what they must answer,
+    # and they are marked xfail (strict) until the fix lands.
+    failing_today: dict[str, str] = field(default_factory=dict)
 
     def concrete_path(self, world: TeamWorld) -> str:
         return self.path(world) if callable(self.path) else self.path.format(w=world)
@@ -79,8 +79,6 @@ def page(
     )
 
 
-ANONYMOUS_FAILS = {"anonymous": ANONYMOUS_500}
-
 OPPORTUNITY = "connect/opportunities/<int:pk>/"
 OPP = "/connect/opportunities/{w.opportunity.pk}/"
 ROOM = "/connect/workspaces/{w.room.pk}/"
@@ -92,7 +90,7 @@ OPPORTUNITY_FORM = {
     "eligibility_scope": "international",
     "entry_fee": "0",
 }
-ROOM_FORM = {"name": "Jam", "session_type": "music", "participants": "team-mentor"}
+ROOM_FORM = {"name": "Jam", "session_type": "music", "participants": "team-outsider"}
 
 PAGES = [
     page("GET", "", everyone(200)),
@@ -192,7 +190,7 @@ PAGES = [
         "connect/workspaces/<int:pk>/invite/",
         expect(SIGN_IN, 404, 404, 403, 302, 404),
         path=ROOM + "invite/",
-        body={"participants": "team-mentor"},
+        body={"participants": "team-outsider"},
     ),
     # Profiles: the owner's is public, the collaborator's members-only, the mentor's hidden.
     page("GET", "profile/<str:username>/", everyone(200), path="/profile/team-owner/"),
@@ -248,7 +246,7 @@ PAGES = [
         body={"title": "Fresh", "visibility": "public"},
     ),
     page("GET", "search/", everyone(200)),
-    page("GET", "search/", everyone(200), path="/search/?q=plan", failing_today=ANONYMOUS_FAILS),
+    page("GET", "search/", everyone(200), path="/search/?q=plan"),
 ]
 
 # A project's pages, for the public project and the members-only one. `outside` is what
@@ -270,10 +268,9 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
     def change(mentor: int, collaborator: int, owner: int) -> dict[str, Expected]:
         return expect(SIGN_IN, outside, mentor, collaborator, owner, outside)
 
-    anonymous_500 = ANONYMOUS_FAILS if public else {}
     return [
         page("GET", PROJECT, read, path=p),
-        page("GET", PROJECT, read, path=p + "?tab=blueprints", failing_today=anonymous_500),
+        page("GET", PROJECT, read, path=p + "?tab=blueprints"),
         page(
             "POST",
             f"{PROJECT}update/",
@@ -308,7 +305,6 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
             f"{PROJECT}blueprints/",
             read,
             path=p + "blueprints/",
-            failing_today=anonymous_500,
         ),
         page("GET", f"{PROJECT}search/", read, path=p + "search/"),
         page(
@@ -316,15 +312,13 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
             f"{PROJECT}search/",
             read,
             path=p + "search/?q=plan",
-            failing_today=anonymous_500,
         ),
-        page("GET", BLUEPRINT, read, path=doc, failing_today=anonymous_500),
+        page("GET", BLUEPRINT, read, path=doc),
         page(
             "GET",
             f"{BLUEPRINT}diff/",
             read,
             path=doc + "diff/?old=1&new=2",
-            failing_today=anonymous_500,
         ),
         page(
             "POST",
