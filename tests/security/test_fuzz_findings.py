@@ -133,12 +133,22 @@ NAMING_A_USER = [
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="a username with a NUL byte reaches PostgreSQL (SlugRelatedField): DataError, 500",
+@pytest.mark.parametrize(
+    "body_format",
+    [
+        "json",  # refused by the API's JSON parser (parse_error)
+        pytest.param(
+            "multipart",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="in a form body, a NUL byte in a username reaches PostgreSQL "
+                "(SlugRelatedField): DataError, 500",
+            ),
+        ),
+    ],
 )
 @pytest.mark.parametrize("request_of", NAMING_A_USER)
-def test_a_nul_byte_naming_a_user_is_refused(request_of):
+def test_a_nul_byte_naming_a_user_is_refused(request_of, body_format):
     # given a project owner
     owner = UserFactory()
     path, body = request_of(owner)
@@ -146,10 +156,10 @@ def test_a_nul_byte_naming_a_user_is_refused(request_of):
     client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(owner)}")
     client.raise_request_exception = False
     # when a request names a user with a NUL byte in the username
-    response = client.post(path, body, format="json")
+    response = client.post(path, body, format=body_format)
     # then it is refused as invalid, like a NUL byte anywhere else
     assert response.status_code == 400, response.content[:300]
-    assert response.json()["error"]["code"] == "invalid"
+    assert response.json()["error"]["code"] in ("invalid", "parse_error")
 
 
 @pytest.mark.django_db
