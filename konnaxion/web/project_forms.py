@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from konnaxion.ekoh.selectors import expertise_categories
@@ -46,6 +47,8 @@ class TagsField(forms.CharField):
                 _("At most %(count)s tags.") % {"count": TAGS_MAX}, code="too_many"
             )
         for name in value:
+            # Replacing CharField's validators drops its NUL check: PostgreSQL refuses the byte.
+            ProhibitNullCharactersValidator()(name)
             if len(name) > TAG_MAX_LENGTH:
                 raise forms.ValidationError(
                     _("A tag has at most %(count)s characters.") % {"count": TAG_MAX_LENGTH},

@@ -172,31 +172,7 @@ TASKS = "/api/keenkonnect/projects/{project_slug}/tasks/"
 # What the fuzzing found and is not fixed yet: how to recognise it -> the test of
 # `test_fuzz_findings.py` that reproduces it, marked xfail until the fix. Remove the entry when
 # that test passes.
-KNOWN_FINDINGS = {
-    _failure_says(None, "/components/schemas/Resource/properties/trashed_by"): (
-        "test_document_not_in_the_trash_conforms_to_the_schema"
-    ),
-    _failure_says(
-        "GET /api/connect/opportunities/{id}/attachments/{attachment_id}/",
-        "Undocumented Content-Type",
-    ): "test_opportunity_attachment_content_type_is_documented",
-    _failure_says(
-        "GET /api/projects/{project_slug}/resources/{resource_id}/download/",
-        "Undocumented Content-Type",
-    ): "test_document_download_content_type_is_documented",
-    _nul_byte_in("POST /api/keenkonnect/projects/{project_slug}/team/", "username"): (
-        "test_a_nul_byte_naming_a_user_is_refused[team member-multipart]"
-    ),
-    _nul_byte_in(f"POST {TASKS}", "assignee"): (
-        "test_a_nul_byte_naming_a_user_is_refused[task assignee-multipart]"
-    ),
-    _nul_byte_in(f"PATCH {TASKS}{{id}}/", "assignee"): (
-        "test_a_nul_byte_naming_a_user_is_refused[task assignee-multipart]"
-    ),
-    _nul_byte_in("POST /api/konnected/recommendations/", "user"): (
-        "test_a_nul_byte_naming_a_user_is_refused[recommendation-multipart]"
-    ),
-}
+KNOWN_FINDINGS: dict = {}
 
 
 @schema.hook

@@ -1,8 +1,8 @@
 """What the API fuzzing (`test_api_fuzz.py`) found, one plain test per finding, and what the
 same inputs (NUL bytes) found on the web pages' query strings.
 
-Each is marked xfail (strict) until the product is fixed; the fixer removes the marker, and the
-matching entry of `KNOWN_FINDINGS` in `test_api_fuzz.py`, in the same change.
+A new finding is added here marked xfail (strict) with an entry in `KNOWN_FINDINGS` of
+`test_api_fuzz.py`; its fix removes both. Every finding below is fixed.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from tests.security.test_api_fuzz import InProcessApplication
 # A schema of its own: the fuzzing's hooks (which skip the known findings) do not apply here.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", InProcessApplication())
 
-SCHEMA_LAGS = "the schema lags behind the API"
-
 
 def _call(method: str, path: str, *, user, **path_parameters):
     """The operation's answer to `user`, with the case that validates it."""
@@ -35,7 +33,6 @@ def _call(method: str, path: str, *, user, **path_parameters):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=f"{SCHEMA_LAGS}: Resource.trashed_by is null, not nullable")
 def test_document_not_in_the_trash_conforms_to_the_schema():
     # given a document that was never trashed
     owner = UserFactory()
@@ -56,9 +53,6 @@ def test_document_not_in_the_trash_conforms_to_the_schema():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True, reason=f"{SCHEMA_LAGS}: a download is served as the document's own type"
-)
 def test_document_download_content_type_is_documented():
     # given a PDF document
     owner = UserFactory()
@@ -79,9 +73,6 @@ def test_document_download_content_type_is_documented():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True, reason=f"{SCHEMA_LAGS}: attachments are served as their own type (PDF, PNG, JPG)"
-)
 def test_opportunity_attachment_content_type_is_documented():
     from konnaxion.kreative.services.opportunity_announcement import opportunity_create
 
@@ -137,14 +128,7 @@ NAMING_A_USER = [
     "body_format",
     [
         "json",  # refused by the API's JSON parser (parse_error)
-        pytest.param(
-            "multipart",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="in a form body, a NUL byte in a username reaches PostgreSQL "
-                "(SlugRelatedField): DataError, 500",
-            ),
-        ),
+        "multipart",
     ],
 )
 @pytest.mark.parametrize("request_of", NAMING_A_USER)
@@ -163,10 +147,6 @@ def test_a_nul_byte_naming_a_user_is_refused(request_of, body_format):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="the tag fields of /connect's search forms pass a NUL byte to PostgreSQL: 500",
-)
 @pytest.mark.parametrize(
     "query", ["tab=people&skills=%00", "tab=people&styles=a%00b", "tab=opportunities&tags=%00"]
 )
@@ -244,10 +224,6 @@ TAGGED_FORMS = [
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="TagsField replaces CharField's validators, NUL check included: DataError, 500",
-)
 @pytest.mark.parametrize("form_of", TAGGED_FORMS)
 def test_a_nul_byte_in_a_tag_of_a_web_form_is_refused(client, form_of):
     # given a signed-in member and one of the forms they may send

@@ -35,8 +35,12 @@ class LevelField(serializers.ChoiceField):
 
 
 class ResourceSerializer(serializers.ModelSerializer):
-    added_by = serializers.CharField(source="added_by.username", default=None, read_only=True)
-    trashed_by = serializers.CharField(source="trashed_by.username", default=None, read_only=True)
+    added_by = serializers.CharField(
+        source="added_by.username", default=None, read_only=True, allow_null=True
+    )
+    trashed_by = serializers.CharField(
+        source="trashed_by.username", default=None, read_only=True, allow_null=True
+    )
     current_version = DocumentVersionSerializer(read_only=True, allow_null=True)
     my_level = LevelField(read_only=True)
 

@@ -34,8 +34,11 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
+from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES
 from konnaxion.keenkonnect.storage.incoming import IncomingFile
 from konnaxion.keenkonnect.storage.upload_handler import StreamedUploadsMixin
+
+DOCUMENT_TYPES = sorted(set(CONTENT_TYPES.values()))
 
 PROJECT_SLUG = OpenApiParameter("project_slug", str, OpenApiParameter.PATH)
 RESOURCE_ID = OpenApiParameter("resource_id", int, OpenApiParameter.PATH)
@@ -217,9 +220,10 @@ class ResourceDownloadView(ProjectScoped, APIView):
             OpenApiParameter("version", int, description="A version number (default: current)"),
             OpenApiParameter("Range", str, OpenApiParameter.HEADER, description="bytes=a-b"),
         ],
+        # Served as the document's own type (one of the accepted blueprint types).
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            (206, "application/octet-stream"): OpenApiTypes.BINARY,
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES},
+            **{(206, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES},
             304: OpenApiResponse(description="Not modified (If-None-Match)"),
             416: OpenApiResponse(description="The range cannot be satisfied"),
         },

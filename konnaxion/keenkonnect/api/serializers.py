@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from konnaxion.core.api.fields import UsernameField
 from konnaxion.ekoh.models import ExpertiseCategory
 from konnaxion.keenkonnect.models import (
     Project,
@@ -8,7 +9,6 @@ from konnaxion.keenkonnect.models import (
     ProjectTask,
     ProjectTeam,
 )
-from konnaxion.users.models import User
 
 TagNames = serializers.ListField(
     child=serializers.CharField(max_length=64), required=False, max_length=50
@@ -63,7 +63,7 @@ class ProjectTeamSerializer(serializers.ModelSerializer):
 
 
 class ProjectMemberAddSerializer(serializers.Serializer):
-    username = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    username = UsernameField()
     role = serializers.ChoiceField(
         choices=ProjectTeam.Role.choices, default=ProjectTeam.Role.COLLABORATOR
     )
@@ -74,9 +74,7 @@ class ProjectMemberRoleSerializer(serializers.Serializer):
 
 
 class ProjectTaskSerializer(serializers.ModelSerializer):
-    assignee = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
-    )
+    assignee = UsernameField(required=False, allow_null=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
 
     class Meta:

@@ -1,6 +1,6 @@
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from konnaxion.core.api.fields import UsernameField
 from konnaxion.konnected.models import (
     CertificationPath,
     CoCreationContribution,
@@ -73,9 +73,7 @@ class KnowledgeResourceSerializer(serializers.ModelSerializer):
 
 
 class KnowledgeRecommendationSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.all(), write_only=True
-    )
+    user = UsernameField(write_only=True)
     resource = serializers.PrimaryKeyRelatedField(queryset=KnowledgeResource.objects.all())
     recommended_by = serializers.CharField(
         source="recommended_by.username", read_only=True, default=None

@@ -17,6 +17,7 @@ from konnaxion.ekoh.models import UserExpertiseScore
 from konnaxion.ekoh.services.confidentiality import level_of
 from konnaxion.keenkonnect.models import Project
 from konnaxion.keenkonnect.services.secure_document_storage import blob_read
+from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES
 from konnaxion.keenkonnect.storage.incoming import FileTooLarge
 from konnaxion.keenkonnect.storage.upload_handler import (
     MULTIPART_OVERHEAD_BYTES,
@@ -352,7 +353,13 @@ class OpportunityViewSet(
         opportunity_announcement.opportunity_save(opportunity=opportunity, user=request.user)
         return Response(self._render(pk))
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        # Served as the attachment's own (verified) type.
+        responses={
+            (200, CONTENT_TYPES[extension]): OpenApiTypes.BINARY
+            for extension in opportunity_announcement.ATTACHMENT_EXTENSIONS
+        }
+    )
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
     def attachment(self, request: Request, pk=None, attachment_id=None):
         attachment = (
