@@ -93,7 +93,10 @@ async def test_websocket_matrix(route: str, caller: str):
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("route", sorted(WEBSOCKET_ROWS))
+@pytest.mark.parametrize(
+    "route",
+    sorted(route for route, expected in WEBSOCKET_ROWS.items() if True in expected.values()),
+)
 async def test_websockets_refuse_a_foreign_origin(route: str):
     """Cross-site WebSocket hijacking: a signed-in user's browser on another site is refused."""
     from channels.db import database_sync_to_async

@@ -6,6 +6,7 @@ with no relation to anything).
 
 from rest_framework.test import APIClient
 
+from konnaxion.core.consumers import CLOSE_NOT_FOUND
 from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory, token_for
 from tests.security.matrix import World, row
 
@@ -39,4 +40,9 @@ ROWS = [
     row("GET", "api/users/me/", {"anonymous": 401, "stranger": 200}),
 ]
 
-WEBSOCKET_ROWS = {"ws/ping/": {"anonymous": False, "stranger": True}}
+WEBSOCKET_ROWS = {
+    "ws/ping/": {"anonymous": False, "stranger": True},
+    # Any address no route knows: closed as not found, whoever asks.
+    "": {"anonymous": CLOSE_NOT_FOUND, "stranger": CLOSE_NOT_FOUND},
+}
+WEBSOCKET_PATHS = {"": lambda world: "/ws/no-such-route/"}
