@@ -62,9 +62,13 @@ bench: install
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done
 
-# A long property-based run of the API against its OpenAPI schema (FUZZ_EXAMPLES per operation).
+# A long property-based run of the API against its OpenAPI schema (FUZZ_EXAMPLES per operation),
+# then a long run of the access lifecycle against its reference model (ACCESS_EXAMPLES sequences
+# of ACCESS_STEPS changes, failures shrunk to their shortest sequence).
 fuzz: install
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(BIN)/pytest -q tests/security/test_api_fuzz.py
+	ACCESS_EXAMPLES=$${ACCESS_EXAMPLES:-200} ACCESS_STEPS=$${ACCESS_STEPS:-15} ACCESS_SHRINK=1 \
+		$(BIN)/pytest -q --runxfail tests/security/test_access_lifecycle.py
 
 # Mixed traffic against `konnaxion up` from a second process, at increasing concurrency
 # (LOAD_LEVELS clients, LOAD_SECONDS per level).
