@@ -20,7 +20,9 @@ a block (either direction) from the host, never a deactivated account. An ended 
 (viewer) and no longer written.
 
 Profiles: public ones for everyone, members-only ones for signed-in users, hidden ones for their
-owner only; never across a block (either direction).
+owner only; never across a block (either direction); a deactivated account's for nobody.
+Someone who does not exist for the host (deactivated, hidden profile, across a block) cannot be
+invited to a room (docs/permissions-kontact.md).
 """
 
 from __future__ import annotations
@@ -251,8 +253,8 @@ class AccessModel:
 
     def member_remove(self, actor: str, project: str, user: str) -> str:
         """Owners remove anyone, members themselves; the removed member's entries go too."""
-        if actor == user and self.role(actor, project) is not None:
-            outcome = OK
+        if actor == user:
+            outcome = OK if self.project_visible(actor, project) else NOT_FOUND
         else:
             outcome = self._owner_outcome(actor, project)
         team = self.projects[project].team
@@ -291,6 +293,8 @@ class AccessModel:
 
     def profile_visible(self, viewer: str | None, owner: str) -> bool:
         viewer = self.signed_in(viewer)
+        if not self.active[owner]:
+            return False
         if viewer == owner:
             return True
         if viewer is not None and self.blocked_between(viewer, owner):
@@ -301,7 +305,12 @@ class AccessModel:
         return visibility == MEMBERS and viewer is not None
 
     def _invitable(self, host: str, user: str) -> bool:
-        return self.active[user] and not self.blocked_between(host, user)
+        """Whether `user` exists for `host`: active, a profile that is not hidden, no block."""
+        return (
+            self.active[user]
+            and self.profile_visibility[user] != HIDDEN
+            and not self.blocked_between(host, user)
+        )
 
     def room_create(self, key: int | None, host: str, participants: list[str]) -> str:
         """With `key` None, only the expected outcome; else the room is recorded."""
