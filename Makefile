@@ -64,10 +64,13 @@ bench: install
 
 # A long property-based run of the API against its OpenAPI schema (FUZZ_EXAMPLES per operation),
 # and of malformed HTTP and WebSocket input against the raw ASGI application (FUZZ_EXAMPLES x 10
-# requests, x 3 socket sessions).
+# requests, x 3 socket sessions); then a long run of the access lifecycle against its reference
+# model (ACCESS_EXAMPLES sequences of ACCESS_STEPS changes, failures shrunk to their shortest).
 fuzz: install
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(BIN)/pytest -q tests/security/test_api_fuzz.py \
 		tests/security/test_asgi_fuzz.py
+	ACCESS_EXAMPLES=$${ACCESS_EXAMPLES:-200} ACCESS_STEPS=$${ACCESS_STEPS:-15} ACCESS_SHRINK=1 \
+		$(BIN)/pytest -q tests/security/test_access_lifecycle.py
 
 # Mixed traffic against `konnaxion up` from a second process, at increasing concurrency
 # (LOAD_LEVELS clients, LOAD_SECONDS per level).
