@@ -45,7 +45,7 @@ COLLAB_CANVAS_MAX_USERS = env.int("COLLAB_CANVAS_MAX_USERS", default=6)
 ARTWORK_MAX_IMAGE_MB = env.int("ARTWORK_MAX_IMAGE_MB", default=50)
 ARTWORK_RESOLUTIONS = [int(px) for px in env.list("ARTWORK_RESOLUTIONS", default=[256, 1024, 2048])]
 NSFW_FLAG_REQUIRED = env.bool("NSFW_FLAG_REQUIRED", default=False)
-# Per-user caps on what one account can make others see or store (docs/permissions-kontact.md).
+# Per-user caps on what one account can make others see or store (docs/permissions.md).
 COLLAB_MAX_OPEN_ROOMS_PER_USER = env.int("COLLAB_MAX_OPEN_ROOMS_PER_USER", default=20)
 COLLAB_MAX_PENDING_INVITATIONS = env.int("COLLAB_MAX_PENDING_INVITATIONS", default=100)
 OPPORTUNITY_MAX_OPEN_PER_USER = env.int("OPPORTUNITY_MAX_OPEN_PER_USER", default=50)
