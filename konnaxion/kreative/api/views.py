@@ -13,6 +13,7 @@ from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api import serializers as s
 from konnaxion.kreative.api.stored_files import stored_file_response
+from konnaxion.kreative.api.workspace_views import WorkspaceLookupMixin
 from konnaxion.kreative.models import CollabSession, KreativeArtwork, Tag, TraditionEntry
 from konnaxion.kreative.services import (
     artworks,
@@ -252,7 +253,7 @@ class TraditionEntryViewSet(viewsets.ModelViewSet):
         )
 
 
-class CollabSessionViewSet(viewsets.ModelViewSet):
+class CollabSessionViewSet(WorkspaceLookupMixin, viewsets.ModelViewSet):
     """Collaboration sessions: started and ended by their host. Read through the same rule as
     /api/connect/workspaces/ (`workspaces_of`): a session one neither hosts nor is invited to,
     or whose host is across a block, is absent from the list and a 404."""
@@ -271,13 +272,6 @@ class CollabSessionViewSet(viewsets.ModelViewSet):
             .prefetch_related(None)
             .select_related("final_artwork")
         )
-
-    def get_object(self) -> CollabSession:
-        try:
-            pk = int(self.kwargs["pk"])
-        except ValueError as error:
-            raise NotFound("No such workspace.") from error
-        return selectors.workspace_get_for(user=self.request.user, pk=pk)
 
     def perform_create(self, serializer) -> None:
         # One code path with /api/connect/workspaces/: kind, invitations and their checks.

@@ -16,7 +16,24 @@ from konnaxion.kreative.services import collaboration_workspace as workspaces
 STATUSES = ("active", "ended")
 
 
-class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class WorkspaceLookupMixin:
+    """`get_object` of the room APIs: a session the caller takes part in (`workspace_get_for`),
+    404 for any other id, malformed ones included."""
+
+    def get_object(self) -> CollabSession:
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError as error:
+            raise NotFound("No such workspace.") from error
+        return selectors.workspace_get_for(user=self.request.user, pk=pk)
+
+
+class WorkspaceViewSet(
+    WorkspaceLookupMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """The workspaces one hosts or is invited to: opened, joined, invited to, ended, exported."""
 
     serializer_class = s.WorkspaceSerializer
@@ -28,13 +45,6 @@ class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if wanted is not None and wanted not in STATUSES:
             raise ValidationFailed(details={"fields": {"status": "active or ended"}})
         return selectors.workspaces_of(user=self.request.user, status=wanted)
-
-    def get_object(self) -> CollabSession:
-        try:
-            pk = int(self.kwargs["pk"])
-        except ValueError as error:
-            raise NotFound("No such workspace.") from error
-        return selectors.workspace_get_for(user=self.request.user, pk=pk)
 
     def _render(self, session: CollabSession) -> dict:
         session = selectors.workspace_get_for(user=self.request.user, pk=session.pk)
