@@ -82,7 +82,7 @@ async def test_websocket_matrix(route: str, caller: str):
         headers.append((b"authorization", f"Token {token}".encode()))
     path = websocket_path(route, world)
     communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=10)
     expected = WEBSOCKET_ROWS[route][caller]
     assert connected is (expected is True)
     if connected:
@@ -113,5 +113,5 @@ async def test_websockets_refuse_a_foreign_origin(route: str):
     ]
     path = websocket_path(route, world)
     communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=10)
     assert not connected
