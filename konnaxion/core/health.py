@@ -13,7 +13,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
+from konnaxion.core.queue import task_enqueue
+
 HEARTBEAT_KEY = "worker-heartbeat"
+HEARTBEAT_TASK = "konnaxion.core.tasks.worker_heartbeat"
 OK = "ok"
 
 
@@ -46,9 +49,7 @@ def check_celery_worker() -> None:
     beat = cache.get(HEARTBEAT_KEY)
     if beat is not None and time.time() - beat["at"] <= settings.WORKER_HEARTBEAT_MAX_AGE:
         return
-    from konnaxion.core.tasks import worker_heartbeat
-
-    worker_heartbeat.apply_async(expires=settings.WORKER_HEARTBEAT_MAX_AGE)
+    task_enqueue(HEARTBEAT_TASK, expires=settings.WORKER_HEARTBEAT_MAX_AGE)
     raise RuntimeError(f"no worker heartbeat in the last {settings.WORKER_HEARTBEAT_MAX_AGE} s")
 
 
