@@ -49,13 +49,8 @@ def generate(profiles: int, seed: int = 7) -> None:
     """Fill an empty database with `profiles` people (COPY; a few minutes at 50,000)."""
     from django.db import connection
 
-    from konnaxion.kreative.models import (
-        ArtworkTag,
-        Follow,
-        KreativeArtwork,
-        ProfessionalProfile,
-        Tag,
-    )
+    from konnaxion.kreative.models import ArtworkTag, Follow, KreativeArtwork, ProfessionalProfile
+    from konnaxion.tags.models import Tag
     from konnaxion.users.models import User
 
     rng = random.Random(seed)

@@ -120,9 +120,9 @@ def seed(documents: int) -> None:
     from _search_corpus import descriptions
     from django.db import connection, transaction
 
+    from konnaxion.files.models import Blob
     from konnaxion.keenkonnect.analysis.keywords import language_detect
     from konnaxion.keenkonnect.models import (
-        Blob,
         DocumentAccess,
         DocumentVersion,
         Project,

@@ -47,6 +47,8 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "konnaxion.core",
     "konnaxion.users",
+    "konnaxion.files",
+    "konnaxion.tags",
     "konnaxion.ekoh",
     "konnaxion.smart_vote",
     "konnaxion.ethikos",
@@ -362,7 +364,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "konnaxion.core.tasks.worker_heartbeat", "schedule": 15.0},
     "blobs-collect-garbage": {
-        "task": "konnaxion.keenkonnect.tasks.blobs_collect_garbage_task",
+        "task": "konnaxion.files.tasks.blobs_collect_garbage_task",
         "schedule": 3600.0,
     },
     "stockage-trash-purge": {

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from konnaxion.keenkonnect.models import (
     AuditEvent,
-    Blob,
     DocumentAccess,
     DocumentPreview,
     DocumentVersion,
@@ -99,31 +98,6 @@ class ProjectRatingAdmin(admin.ModelAdmin):
     search_fields = ("project__title", "user__username", "review")
     list_filter = ("value",)
     list_select_related = ("project", "user")
-
-
-@admin.register(Blob)
-class BlobAdmin(admin.ModelAdmin):
-    """Stored blobs are written by the storage services only: the admin reads."""
-
-    list_display = ("sha256", "size", "content_type", "key_id", "created_at")
-    search_fields = ("sha256",)
-    list_filter = ("content_type", "key_id")
-    readonly_fields = (
-        "sha256",
-        "size",
-        "content_type",
-        "storage_name",
-        "key_id",
-        "created_at",
-        "last_stored_at",
-    )
-    exclude = ("wrapped_key",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(DocumentVersion)

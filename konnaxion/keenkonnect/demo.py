@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from PIL import Image, ImageDraw
 
 from konnaxion.ekoh.selectors import expertise_categories
+from konnaxion.files.incoming import IncomingFile
 from konnaxion.keenkonnect.models import Project, ProjectResource, ProjectTeam
 from konnaxion.keenkonnect.samples import (
     cube_triangles,
@@ -22,7 +23,6 @@ from konnaxion.keenkonnect.services.document_versioning import version_create
 from konnaxion.keenkonnect.services.projects import project_create
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.services.team import project_member_add
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
 
 Status, Visibility, Role = Project.Status, Project.Visibility, ProjectTeam.Role
 

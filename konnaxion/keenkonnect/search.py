@@ -25,10 +25,10 @@ from konnaxion.core.search import (
     SearchSource,
     snippet_html,
 )
+from konnaxion.files.file_policy import CONTENT_TYPES
 from konnaxion.keenkonnect.analysis.keywords import SEARCH_CONFIGURATIONS
 from konnaxion.keenkonnect.models import ProjectResource
 from konnaxion.keenkonnect.selectors import resources_visible_to
-from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES
 
 # ts_rank_cd weights of D, C, B, A: file name and metadata, text, tags and keywords, title.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]

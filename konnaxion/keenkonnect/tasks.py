@@ -8,16 +8,7 @@ from konnaxion.keenkonnect.services.document_versioning import versions_apply_re
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.real_time_sync import project_events_prune
 from konnaxion.keenkonnect.services.resumable_uploads import upload_sessions_expire
-from konnaxion.keenkonnect.services.secure_document_storage import (
-    blobs_collect_garbage,
-    resources_purge_expired_trash,
-)
-
-
-@shared_task(ignore_result=False, acks_late=True)
-def blobs_collect_garbage_task() -> int:
-    """Delete unreferenced blobs past the grace period; idempotent, so safe to run again."""
-    return blobs_collect_garbage()
+from konnaxion.keenkonnect.services.secure_document_storage import resources_purge_expired_trash
 
 
 @shared_task(ignore_result=False, acks_late=True)

@@ -22,17 +22,9 @@ from konnaxion.kreative.models import (
     SavedOpportunity,
     SuggestionDismissal,
     SuggestionImpression,
-    Tag,
     TraditionEntry,
 )
 from konnaxion.kreative.services.traditions import tradition_entry_approve
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ("name", "created_at")
-    search_fields = ("name",)
-    list_filter = ("created_at",)
 
 
 class ArtworkTagInline(admin.TabularInline):

@@ -22,9 +22,9 @@ from konnaxion.kreative.models import (
     PortfolioProject,
     ProfessionalProfile,
     SavedOpportunity,
-    Tag,
     TraditionEntry,
 )
+from konnaxion.tags.models import Tag
 
 
 def tags_listed() -> QuerySet[Tag]:

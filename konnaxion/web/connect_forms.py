@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from konnaxion.kreative.models import Opportunity, ProfessionalProfile
-from konnaxion.kreative.services.tags import TAG_MAX_LENGTH
+from konnaxion.tags.services import TAG_MAX_LENGTH
 from konnaxion.web.project_forms import TagsField
 
 # The models' choice labels are English only; the pages show these.

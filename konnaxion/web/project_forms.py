@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from konnaxion.ekoh.selectors import expertise_categories
 from konnaxion.keenkonnect.models import Project, ProjectTeam
-from konnaxion.kreative.services.tags import TAG_MAX_LENGTH
+from konnaxion.tags.services import TAG_MAX_LENGTH
 
 TAGS_MAX = 50
 

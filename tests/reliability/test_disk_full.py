@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from konnaxion.core.api.exceptions import exception_handler
-from konnaxion.keenkonnect.models import Blob
-from konnaxion.keenkonnect.services.secure_document_storage import blob_store
-from konnaxion.keenkonnect.storage.incoming import IncomingFile, StorageFull
+from konnaxion.files.incoming import IncomingFile, StorageFull
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_store
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from konnaxion.core.errors import ApplicationError
+from konnaxion.files.file_policy import CONTENT_TYPES
+from konnaxion.files.incoming import IncomingFile
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_store, upload_check
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
 from konnaxion.keenkonnect.analysis.pdf import pdf_analyse
-from konnaxion.keenkonnect.models import Blob
-from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
-from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from konnaxion.keenkonnect.models import Blob, DocumentPreview, ProjectEvent, ProjectResource
+from konnaxion.files.models import Blob
+from konnaxion.keenkonnect.models import DocumentPreview, ProjectEvent, ProjectResource
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
 from konnaxion.keenkonnect.tests.files import incoming_file
 from konnaxion.keenkonnect.tests.stockage import team_project
-from konnaxion.kreative.models import Tag
+from konnaxion.tags.models import Tag
 from tests.reliability.workers import journal_lines, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

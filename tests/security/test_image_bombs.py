@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from konnaxion.core.images import ImageTooLarge, ImageUnreadable, image_open
-from konnaxion.keenkonnect.models import Blob, ProjectResource
+from konnaxion.files.models import Blob
+from konnaxion.keenkonnect.models import ProjectResource
 from konnaxion.keenkonnect.tests.stockage import client_for, team_project, upload
 from konnaxion.kreative.models import KreativeArtwork, ProfessionalProfile, TraditionEntry
 from konnaxion.users.tests.factories import UserFactory

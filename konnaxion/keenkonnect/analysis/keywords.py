@@ -12,7 +12,7 @@ import re
 import yake
 from django.db.models.functions import Lower
 
-from konnaxion.kreative.models import Tag
+from konnaxion.tags.models import Tag
 
 LANGUAGES = ("en", "fr", "es")
 # PostgreSQL text-search configurations, for the index built on top of this.

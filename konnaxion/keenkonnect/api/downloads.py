@@ -9,8 +9,9 @@ from urllib.parse import quote
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 
 from konnaxion.core.errors import error_body
-from konnaxion.keenkonnect.models import Blob, DocumentVersion
-from konnaxion.keenkonnect.services.secure_document_storage import blob_read
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_read
+from konnaxion.keenkonnect.models import DocumentVersion
 
 _RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
 # A position with more digits than this is past the end of any file (a blob is at most some

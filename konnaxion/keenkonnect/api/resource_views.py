@@ -21,6 +21,9 @@ from rest_framework.views import APIView
 
 from konnaxion.core.api.pagination import PageNumberPagination
 from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
+from konnaxion.files.file_policy import CONTENT_TYPES
+from konnaxion.files.incoming import IncomingFile
+from konnaxion.files.upload_handler import StreamedUploadsMixin
 from konnaxion.keenkonnect import selectors
 from konnaxion.keenkonnect.api import resource_serializers as s
 from konnaxion.keenkonnect.api.downloads import download_response
@@ -34,9 +37,6 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
-from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
-from konnaxion.keenkonnect.storage.upload_handler import StreamedUploadsMixin
 
 DOCUMENT_TYPES = sorted(set(CONTENT_TYPES.values()))
 

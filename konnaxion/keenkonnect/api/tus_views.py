@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from konnaxion.core.errors import ApplicationError, UnsupportedMediaType, ValidationFailed
+from konnaxion.files.incoming import max_upload_bytes
 from konnaxion.keenkonnect.api.resource_views import PROJECT_SLUG, ProjectScoped
 from konnaxion.keenkonnect.services import resumable_uploads as uploads
-from konnaxion.keenkonnect.storage.incoming import max_upload_bytes
 
 TUS_VERSION = "1.0.0"
 TUS_HEADERS = {"Tus-Resumable": TUS_VERSION}

@@ -24,7 +24,7 @@ class DocumentVersion(models.Model):
     )
     number = models.PositiveIntegerField()
     blob = models.ForeignKey(
-        "keenkonnect.Blob", on_delete=models.PROTECT, related_name="document_versions"
+        "files.Blob", on_delete=models.PROTECT, related_name="document_versions"
     )
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -15,7 +15,7 @@ class DocumentPreview(models.Model):
     )
     size = models.PositiveIntegerField()
     blob = models.ForeignKey(
-        "keenkonnect.Blob", on_delete=models.PROTECT, related_name="document_previews"
+        "files.Blob", on_delete=models.PROTECT, related_name="document_previews"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -33,7 +33,7 @@ class Project(models.Model):
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    tags = models.ManyToManyField("kreative.Tag", related_name="projects", blank=True)
+    tags = models.ManyToManyField("tags.Tag", related_name="projects", blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ProjectTeam", related_name="projects", blank=True
     )

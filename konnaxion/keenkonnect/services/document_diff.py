@@ -15,13 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from konnaxion.files.incoming import IncomingFile
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_open, blob_store
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
 from konnaxion.keenkonnect.analysis.images import image_analyse, image_compare
 from konnaxion.keenkonnect.analysis.meshes import MESH_CONTENT_TYPES, mesh_analyse
 from konnaxion.keenkonnect.analysis.pdf import pdf_analyse
-from konnaxion.keenkonnect.models import Blob
-from konnaxion.keenkonnect.services.secure_document_storage import blob_open, blob_store
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
 
 DIFF_FORMAT_VERSION = 1
 MAX_DIFF_LINES_PER_PAGE = 2000

@@ -14,10 +14,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from konnaxion.core.errors import ApplicationError, NotFound
+from konnaxion.files.incoming import IncomingFile
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_store, upload_check
 from konnaxion.keenkonnect.models import (
     AccessLevel,
     AuditEvent,
-    Blob,
     DocumentVersion,
     ProjectResource,
     RetentionPolicy,
@@ -28,8 +30,6 @@ from konnaxion.keenkonnect.services.document_diff import document_diff
 from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
-from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
 
 
 class VersionConflict(ApplicationError):

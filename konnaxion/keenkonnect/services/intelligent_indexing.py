@@ -20,6 +20,8 @@ from PIL import Image
 
 from konnaxion.core.errors import NotFound
 from konnaxion.core.images import image_open
+from konnaxion.files.incoming import IncomingFile
+from konnaxion.files.services import blob_open, blob_store
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
 from konnaxion.keenkonnect.analysis.images import image_analyse
 from konnaxion.keenkonnect.analysis.keywords import (
@@ -38,8 +40,6 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
-from konnaxion.keenkonnect.services.secure_document_storage import blob_open, blob_store
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from konnaxion.keenkonnect.models import Project, ProjectRating, ProjectTeam
 from konnaxion.keenkonnect.selectors import project_role_of
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.locking import project_lock
-from konnaxion.kreative.services.tags import tags_get_or_create
+from konnaxion.tags.services import tags_get_or_create
 
 Role = ProjectTeam.Role
 SLUG_MAX = 200

@@ -29,6 +29,18 @@ from konnaxion.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from konnaxion.files.encryption import (
+    CHUNK_SIZE,
+    data_key_unwrap,
+    data_key_wrap,
+    new_data_key,
+)
+from konnaxion.files.incoming import (
+    FileTooLarge,
+    IncomingFile,
+    max_upload_bytes,
+    tmp_dir,
+)
 from konnaxion.keenkonnect.models import (
     AccessLevel,
     DocumentVersion,
@@ -38,18 +50,6 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
-from konnaxion.keenkonnect.storage.encryption import (
-    CHUNK_SIZE,
-    data_key_unwrap,
-    data_key_wrap,
-    new_data_key,
-)
-from konnaxion.keenkonnect.storage.incoming import (
-    FileTooLarge,
-    IncomingFile,
-    max_upload_bytes,
-    tmp_dir,
-)
 
 BLOCK = 16
 

@@ -9,9 +9,9 @@ import struct
 
 from PIL import Image
 
-from konnaxion.keenkonnect.models import Blob
-from konnaxion.keenkonnect.services.secure_document_storage import blob_store
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
+from konnaxion.files.incoming import IncomingFile
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_store
 
 
 def pdf_bytes(text: str = "Blueprint") -> bytes:

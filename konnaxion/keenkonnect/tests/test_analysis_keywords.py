@@ -5,7 +5,7 @@ from konnaxion.keenkonnect.analysis.keywords import (
     language_detect,
     tags_matching,
 )
-from konnaxion.kreative.models import Tag
+from konnaxion.tags.models import Tag
 
 ENGLISH = (
     "The foundation plan shows the concrete footings and the steel beams of the warehouse. "

@@ -8,7 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
-from konnaxion.keenkonnect.models import AuditEvent, Blob, DocumentVersion, ProjectResource
+from konnaxion.files.models import Blob
+from konnaxion.keenkonnect.models import AuditEvent, DocumentVersion, ProjectResource
 from konnaxion.keenkonnect.tests.files import (
     glb_bytes,
     gltf_bytes,

@@ -10,11 +10,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from konnaxion.keenkonnect.models import Blob
-from konnaxion.keenkonnect.services.secure_document_storage import (
-    blobs_collect_garbage,
-    resource_create,
-)
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blobs_collect_garbage
+from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.tests.factories import project_for
 from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes, stored_blob
 
@@ -71,7 +69,7 @@ def test_collection_deletes_the_file_after_commit_and_is_idempotent():
 def test_task_collects_garbage_on_a_real_worker(celery_worker, settings, tmp_path):
     # given: the worker shares the default media folder of the test settings
     from config.settings import test as test_settings
-    from konnaxion.keenkonnect.tasks import blobs_collect_garbage_task
+    from konnaxion.files.tasks import blobs_collect_garbage_task
 
     settings.STORAGES = test_settings.STORAGES
     orphan = stored_blob(sample("worker orphan"))

@@ -11,16 +11,11 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from konnaxion.core.errors import PayloadTooLarge
-from konnaxion.keenkonnect.models import Blob
-from konnaxion.keenkonnect.services.secure_document_storage import (
-    blob_open,
-    blob_read,
-    blob_store,
-    upload_check,
-)
-from konnaxion.keenkonnect.storage.encryption import CHUNK_SIZE, sealed_size
-from konnaxion.keenkonnect.storage.file_policy import FileContentMismatch, FileTypeNotAllowed
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
+from konnaxion.files.encryption import CHUNK_SIZE, sealed_size
+from konnaxion.files.file_policy import FileContentMismatch, FileTypeNotAllowed
+from konnaxion.files.incoming import IncomingFile
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_open, blob_read, blob_store, upload_check
 from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes, stored_blob
 
 pytestmark = pytest.mark.django_db

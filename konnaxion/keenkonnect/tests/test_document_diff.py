@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.db import connection
 from PIL import Image
 
-from konnaxion.keenkonnect.models import Blob
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_read
 from konnaxion.keenkonnect.services.document_diff import _cache_key, document_diff
-from konnaxion.keenkonnect.services.secure_document_storage import blob_read
 from konnaxion.keenkonnect.tests.analysis_files import (
     cube_triangles,
     gltf_from_triangles,

@@ -10,14 +10,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from konnaxion.keenkonnect.services.secure_document_storage import blob_read
-from konnaxion.keenkonnect.storage.encryption import (
+from konnaxion.files.encryption import (
     CHUNK_SIZE,
     HEADER_SIZE,
     SEALED_CHUNK_SIZE,
     BlobIntegrityError,
     data_key_unwrap,
 )
+from konnaxion.files.services import blob_read
 from konnaxion.keenkonnect.tests.files import stored_blob
 from konnaxion.runtime.services import local_storage_key
 

@@ -8,12 +8,12 @@ import zlib
 
 import pytest
 
-from konnaxion.keenkonnect.storage.file_policy import (
+from konnaxion.files.file_policy import (
     FileContentMismatch,
     FileTypeNotAllowed,
     file_name_normalise,
 )
-from konnaxion.keenkonnect.storage.sniffing import content_check
+from konnaxion.files.sniffing import content_check
 from konnaxion.keenkonnect.tests import files as factories
 
 

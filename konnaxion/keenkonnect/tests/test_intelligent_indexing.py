@@ -19,7 +19,7 @@ from konnaxion.keenkonnect.tests.analysis_files import (
 )
 from konnaxion.keenkonnect.tests.files import incoming_file, jpeg_bytes
 from konnaxion.keenkonnect.tests.stockage import team_project
-from konnaxion.kreative.models import Tag
+from konnaxion.tags.models import Tag
 
 State = ProjectResource.IndexState
 PAGES = [

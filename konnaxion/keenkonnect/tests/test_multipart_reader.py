@@ -10,7 +10,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
-from konnaxion.keenkonnect.storage.multipart import StreamingMultiPartParserCore
+from konnaxion.files.multipart import StreamingMultiPartParserCore
 
 BOUNDARY = "xYzZy-boundary"
 DELIMITER = f"\r\n--{BOUNDARY}".encode()

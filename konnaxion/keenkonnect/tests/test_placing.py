@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage
 
-from konnaxion.keenkonnect.storage.placing import stored_file_put
+from konnaxion.files.placing import stored_file_put
 
 
 def _fsynced_paths(monkeypatch) -> list[str]:

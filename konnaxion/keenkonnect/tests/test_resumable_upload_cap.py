@@ -11,9 +11,9 @@ import pytest
 from django.db import connections, transaction
 from django.utils import timezone
 
+from konnaxion.files.incoming import tmp_dir
 from konnaxion.keenkonnect.models import UploadSession
 from konnaxion.keenkonnect.services import resumable_uploads as uploads
-from konnaxion.keenkonnect.storage.incoming import tmp_dir
 from konnaxion.keenkonnect.tests.stockage import client_for, team_project
 from konnaxion.users.models import User
 

@@ -10,9 +10,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from konnaxion.keenkonnect.models import Blob
-from konnaxion.keenkonnect.services.secure_document_storage import blob_read
-from konnaxion.keenkonnect.storage.encryption import BlobIntegrityError, key_id_of
+from konnaxion.files.encryption import BlobIntegrityError, key_id_of
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_read
 from konnaxion.keenkonnect.tests.files import stored_blob
 
 pytestmark = pytest.mark.django_db

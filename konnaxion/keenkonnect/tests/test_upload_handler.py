@@ -8,7 +8,7 @@ import os
 import pytest
 from django.test import Client
 
-from konnaxion.keenkonnect.models import Blob
+from konnaxion.files.models import Blob
 from konnaxion.keenkonnect.tests.files import pdf_bytes, stl_binary_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("konnaxion.keenkonnect.tests.urls_upload")]

@@ -16,7 +16,8 @@ from channels.db import database_sync_to_async
 
 from konnaxion.core.streamed_body import BLOCK_BYTES
 from konnaxion.core.tests.asgi_requests import http_post_scope
-from konnaxion.keenkonnect.models import Blob, DocumentVersion, ProjectResource
+from konnaxion.files.models import Blob
+from konnaxion.keenkonnect.models import DocumentVersion, ProjectResource
 from konnaxion.keenkonnect.tests.files import stl_binary_bytes
 from konnaxion.keenkonnect.tests.stockage import team_project
 from konnaxion.users.tests.factories import token_for

@@ -7,7 +7,8 @@ import threading
 
 import httpx
 
-from konnaxion.keenkonnect.models import Blob, DocumentVersion
+from konnaxion.files.models import Blob
+from konnaxion.keenkonnect.models import DocumentVersion
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes
 from konnaxion.keenkonnect.tests.stockage import team_project

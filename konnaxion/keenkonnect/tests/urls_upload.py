@@ -6,8 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
-from konnaxion.keenkonnect.storage.upload_handler import IncomingFileUploadHandler
+from konnaxion.files.services import blob_store, upload_check
+from konnaxion.files.upload_handler import IncomingFileUploadHandler
 
 
 class UploadView(APIView):

@@ -15,15 +15,15 @@ from konnaxion.core.api.parsers import JSONParser
 from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
 from konnaxion.ekoh.models import UserExpertiseScore
 from konnaxion.ekoh.services.confidentiality import level_of
-from konnaxion.keenkonnect.models import Project
-from konnaxion.keenkonnect.services.secure_document_storage import blob_read
-from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES
-from konnaxion.keenkonnect.storage.incoming import FileTooLarge
-from konnaxion.keenkonnect.storage.upload_handler import (
+from konnaxion.files.file_policy import CONTENT_TYPES
+from konnaxion.files.incoming import FileTooLarge
+from konnaxion.files.services import blob_read
+from konnaxion.files.upload_handler import (
     MULTIPART_OVERHEAD_BYTES,
     IncomingFileUploadHandler,
     StreamedUploadsMixin,
 )
+from konnaxion.keenkonnect.models import Project
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api import kontact_serializers as s
 from konnaxion.kreative.api.kontact_filters import opportunity_filters_apply, query_params_check

@@ -9,9 +9,9 @@ from konnaxion.kreative.models import (
     Gallery,
     GalleryArtwork,
     KreativeArtwork,
-    Tag,
     TraditionEntry,
 )
+from konnaxion.tags.models import Tag
 
 TagNames = serializers.ListField(child=serializers.CharField(max_length=64), max_length=50)
 

@@ -14,7 +14,7 @@ from konnaxion.kreative import selectors
 from konnaxion.kreative.api import serializers as s
 from konnaxion.kreative.api.stored_files import stored_file_response
 from konnaxion.kreative.api.workspace_views import WorkspaceLookupMixin
-from konnaxion.kreative.models import CollabSession, KreativeArtwork, Tag, TraditionEntry
+from konnaxion.kreative.models import CollabSession, KreativeArtwork, TraditionEntry
 from konnaxion.kreative.services import (
     artworks,
     collab_sessions,
@@ -23,7 +23,8 @@ from konnaxion.kreative.services import (
     traditions,
 )
 from konnaxion.kreative.services.media import media_sniff
-from konnaxion.kreative.services.tags import tags_get_or_create
+from konnaxion.tags.models import Tag
+from konnaxion.tags.services import tags_get_or_create
 
 UPLOAD_PARSERS = (parsers.MultiPartParser, parsers.FormParser, JSONParser)
 

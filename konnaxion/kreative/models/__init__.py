@@ -19,7 +19,6 @@ from konnaxion.kreative.models.suggestions import (
     SuggestionDismissal,
     SuggestionImpression,
 )
-from konnaxion.kreative.models.tags import Tag
 from konnaxion.kreative.models.traditions import TraditionEntry
 
 __all__ = [
@@ -43,6 +42,5 @@ __all__ = [
     "SavedOpportunity",
     "SuggestionDismissal",
     "SuggestionImpression",
-    "Tag",
     "TraditionEntry",
 ]

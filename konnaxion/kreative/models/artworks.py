@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from konnaxion.kreative.models.tags import Tag
+from konnaxion.tags.models import Tag
 
 
 def artwork_upload_to(instance: "KreativeArtwork", filename: str) -> str:

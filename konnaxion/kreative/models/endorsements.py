@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from konnaxion.kreative.models.collab_sessions import CollabSession
-from konnaxion.kreative.models.tags import Tag
+from konnaxion.tags.models import Tag
 
 
 class Endorsement(models.Model):

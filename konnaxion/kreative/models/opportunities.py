@@ -4,7 +4,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
-from konnaxion.kreative.models.tags import Tag
+from konnaxion.tags.models import Tag
 
 
 class Opportunity(models.Model):
@@ -109,7 +109,7 @@ class OpportunityAttachment(models.Model):
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="attachments"
     )
-    blob = models.ForeignKey("keenkonnect.Blob", on_delete=models.PROTECT, related_name="+")
+    blob = models.ForeignKey("files.Blob", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.BigIntegerField()

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from konnaxion.kreative.models.artworks import KreativeArtwork
-from konnaxion.kreative.models.tags import Tag
+from konnaxion.tags.models import Tag
 
 
 def avatar_upload_to(instance: "ProfessionalProfile", filename: str) -> str:

@@ -19,7 +19,7 @@ from konnaxion.kreative.services.matching_statistics import (
 )
 from konnaxion.kreative.services.media import media_sniff
 from konnaxion.kreative.services.professional_profile import profile_get_or_create
-from konnaxion.kreative.services.tags import tags_get_or_create
+from konnaxion.tags.services import tags_get_or_create
 
 MediaType = KreativeArtwork.MediaType
 EDITABLE_FIELDS = ("title", "description", "year", "medium", "style", "nsfw")

@@ -44,7 +44,6 @@ from konnaxion.kreative.models import (
     ProfessionalProfile,
     SuggestionDismissal,
     SuggestionImpression,
-    Tag,
 )
 from konnaxion.kreative.services.matching_statistics import (
     ARTWORK_TAGS_TABLE,
@@ -54,6 +53,7 @@ from konnaxion.kreative.services.matching_statistics import (
     STYLES_TABLE,
     population_statistics,
 )
+from konnaxion.tags.models import Tag
 from konnaxion.users.models import User
 
 # Smart Vote results about a person are votes on this target type, target_id = the user's id.

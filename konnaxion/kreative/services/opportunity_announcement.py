@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, PermissionDenied, ValidationFailed
 from konnaxion.core.permissions import is_moderator
-from konnaxion.keenkonnect.services.secure_document_storage import blob_store, upload_check
-from konnaxion.keenkonnect.storage.file_policy import FileTypeNotAllowed
-from konnaxion.keenkonnect.storage.incoming import FileTooLarge, IncomingFile
+from konnaxion.files.file_policy import FileTypeNotAllowed
+from konnaxion.files.incoming import FileTooLarge, IncomingFile
+from konnaxion.files.services import blob_store, upload_check
 from konnaxion.kreative.models import Opportunity, OpportunityAttachment, SavedOpportunity
 from konnaxion.kreative.services.limits import limit_check, owner_lock
-from konnaxion.kreative.services.tags import tags_get_or_create
+from konnaxion.tags.services import tags_get_or_create
 
 Status = Opportunity.Status
 SEARCH_CONFIG = "english"

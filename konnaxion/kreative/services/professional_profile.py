@@ -36,7 +36,7 @@ from konnaxion.kreative.services.intelligent_matching import suggestions_refresh
 from konnaxion.kreative.services.matching_statistics import (
     matching_statistics_invalidate_on_commit,
 )
-from konnaxion.kreative.services.tags import tags_get_or_create
+from konnaxion.tags.services import tags_get_or_create
 
 SEARCH_CONFIG = "english"
 EDITABLE_FIELDS = (

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from konnaxion.kreative.models import CollabSession, Gallery, KreativeArtwork, Tag, TraditionEntry
+from konnaxion.kreative.models import CollabSession, Gallery, KreativeArtwork, TraditionEntry
+from konnaxion.tags.models import Tag
 from konnaxion.users.tests.factories import UserFactory
 
 

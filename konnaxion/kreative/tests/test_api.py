@@ -7,13 +7,7 @@ from rest_framework.test import APIClient
 
 from konnaxion.core.permissions import MODERATORS_GROUP
 from konnaxion.core.tests.querycount import assert_flat_query_count
-from konnaxion.kreative.models import (
-    ArtworkTag,
-    CollabSession,
-    GalleryArtwork,
-    KreativeArtwork,
-    Tag,
-)
+from konnaxion.kreative.models import ArtworkTag, CollabSession, GalleryArtwork, KreativeArtwork
 from konnaxion.kreative.tests.factories import (
     GalleryFactory,
     KreativeArtworkFactory,
@@ -21,6 +15,7 @@ from konnaxion.kreative.tests.factories import (
     TraditionEntryFactory,
     png_upload,
 )
+from konnaxion.tags.models import Tag
 from konnaxion.users.tests.factories import UserFactory, token_for
 
 pytestmark = pytest.mark.django_db

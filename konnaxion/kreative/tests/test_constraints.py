@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, transaction
 
-from konnaxion.kreative.models import ArtworkTag, GalleryArtwork, Tag, TraditionEntry
+from konnaxion.kreative.models import ArtworkTag, GalleryArtwork, TraditionEntry
 from konnaxion.kreative.tests.factories import (
     CollabSessionFactory,
     GalleryFactory,
@@ -13,6 +13,7 @@ from konnaxion.kreative.tests.factories import (
     TagFactory,
     TraditionEntryFactory,
 )
+from konnaxion.tags.models import Tag
 
 pytestmark = pytest.mark.django_db
 

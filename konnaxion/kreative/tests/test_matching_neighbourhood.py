@@ -4,7 +4,6 @@ import pytest
 from django.core.cache import cache
 
 from konnaxion.kreative.matching import rank
-from konnaxion.kreative.models import Tag
 from konnaxion.kreative.services.artworks import artwork_update
 from konnaxion.kreative.services.matching_neighbourhood import neighbourhood_index
 from konnaxion.kreative.services.matching_statistics import (
@@ -17,6 +16,7 @@ from konnaxion.kreative.services.professional_profile import (
     profile_update,
 )
 from konnaxion.kreative.tests.factories import KreativeArtworkFactory, profile_for
+from konnaxion.tags.models import Tag
 from konnaxion.users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from konnaxion.core.errors import ValidationFailed
-from konnaxion.kreative.models import Tag
-from konnaxion.kreative.services.tags import tags_get_or_create
+from konnaxion.tags.models import Tag
+from konnaxion.tags.services import tags_get_or_create
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from konnaxion.files.file_policy import allowed_extensions
 from konnaxion.keenkonnect.services.document_diff import kind_of
-from konnaxion.keenkonnect.storage.file_policy import allowed_extensions
 from konnaxion.web.blueprint_forms import LEVEL_NAMES
 
 register = template.Library()

@@ -4,6 +4,7 @@ trash, and the refusals (outsiders 404, read-only members 403, bad input 400).""
 import pytest
 from django.test import Client
 
+from konnaxion.files.incoming import IncomingFile
 from konnaxion.keenkonnect import selectors
 from konnaxion.keenkonnect.models import (
     AccessLevel,
@@ -15,7 +16,6 @@ from konnaxion.keenkonnect.models import (
 from konnaxion.keenkonnect.services import document_versioning
 from konnaxion.keenkonnect.services import secure_document_storage as storage
 from konnaxion.keenkonnect.services.team import project_member_add
-from konnaxion.keenkonnect.storage.incoming import IncomingFile
 from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
 from konnaxion.keenkonnect.tests.factories import project_for
 from konnaxion.keenkonnect.tests.files import pdf_bytes, png_bytes

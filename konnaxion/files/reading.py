@@ -9,7 +9,7 @@ from typing import Protocol
 
 from django.core.files.storage import Storage
 
-from konnaxion.keenkonnect.storage.encryption import (
+from konnaxion.files.encryption import (
     CHUNK_SIZE,
     HEADER_SIZE,
     SEALED_CHUNK_SIZE,

@@ -15,7 +15,7 @@ from typing import BinaryIO
 from django.conf import settings
 
 from konnaxion.core.images import UNREADABLE, ImageTooLarge, ImageUnreadable, image_open
-from konnaxion.keenkonnect.storage.file_policy import CONTENT_TYPES, FileContentMismatch
+from konnaxion.files.file_policy import CONTENT_TYPES, FileContentMismatch
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"

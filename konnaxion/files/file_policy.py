@@ -1,7 +1,7 @@
 """What Stockage accepts: file names, extensions (`ALLOWED_BLUEPRINT_TYPES`) and real content.
 
 Pure functions: a name goes in, a normalised name comes out or `FileTypeNotAllowed` (415) is
-raised; a file's bytes are checked against its extension by `konnaxion.keenkonnect.storage.
+raised; a file's bytes are checked against its extension by `konnaxion.files.
 sniffing`, which raises `FileContentMismatch` (415).
 """
 

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from konnaxion.keenkonnect.services.secure_document_storage import blob_keys_rotate
-from konnaxion.keenkonnect.storage.encryption import current_master_key
+from konnaxion.files.encryption import current_master_key
+from konnaxion.files.services import blob_keys_rotate
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from konnaxion.core.errors import ValidationFailed
-from konnaxion.kreative.models import Tag
+from konnaxion.tags.models import Tag
 
 TAG_MAX_LENGTH = 64
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from django.conf import settings
 
 from konnaxion.core.errors import ApplicationError, PayloadTooLarge
-from konnaxion.keenkonnect.storage.encryption import CHUNK_SIZE, ChunkOpener, ChunkSealer
-from konnaxion.keenkonnect.storage.encryption import new_data_key as _new_data_key
-from konnaxion.keenkonnect.storage.reading import LocalFileSource, PlaintextFile
+from konnaxion.files.encryption import CHUNK_SIZE, ChunkOpener, ChunkSealer
+from konnaxion.files.encryption import new_data_key as _new_data_key
+from konnaxion.files.reading import LocalFileSource, PlaintextFile
 
 
 class FileTooLarge(PayloadTooLarge):

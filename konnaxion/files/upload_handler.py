@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
 from rest_framework.parsers import MultiPartParser
 
-from konnaxion.keenkonnect.storage.encryption import CHUNK_SIZE
-from konnaxion.keenkonnect.storage.incoming import FileTooLarge, IncomingFile, max_upload_bytes
-from konnaxion.keenkonnect.storage.multipart import StreamingMultiPartParser
+from konnaxion.files.encryption import CHUNK_SIZE
+from konnaxion.files.incoming import FileTooLarge, IncomingFile, max_upload_bytes
+from konnaxion.files.multipart import StreamingMultiPartParser
 
 # Room for the multipart boundaries, part headers and the small text fields of an upload form.
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024

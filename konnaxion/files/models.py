@@ -1,4 +1,4 @@
-"""Blobs: encrypted, content-addressed file contents that resources and versions refer to."""
+"""Blobs: encrypted, content-addressed file contents that the other modules' rows refer to."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class Blob(models.Model):
     last_stored_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "keenkonnect_blob"  # where Stockage first created it
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="blob_sha256_hex"

@@ -1,0 +1,1 @@
+"""The platform's one file store: encrypted, content-addressed blobs (docs/storage.md)."""

@@ -1,0 +1,1 @@
+"""The platform's one tag vocabulary, shared by every module."""
