@@ -8,9 +8,11 @@ from konnaxion.keenkonnect.models.documents import (
     RetentionPolicy,
     UploadSession,
 )
-from konnaxion.keenkonnect.models.indexing import DocumentPreview, ProjectEvent
+from konnaxion.keenkonnect.models.events import ProjectEvent
+from konnaxion.keenkonnect.models.previews import DocumentPreview
 from konnaxion.keenkonnect.models.projects import Project, ProjectRating, ProjectTeam
-from konnaxion.keenkonnect.models.workspace import ProjectMessage, ProjectResource, ProjectTask
+from konnaxion.keenkonnect.models.resources import ProjectResource
+from konnaxion.keenkonnect.models.workspace import ProjectMessage, ProjectTask
 
 __all__ = [
     "AccessLevel",

@@ -38,6 +38,53 @@ class VersionConflict(ApplicationError):
     message = "The document has a newer version than the one you last saw."
 
 
+def _version_add(
+    *,
+    resource: ProjectResource,
+    number: int,
+    blob: Blob,
+    content_type: str,
+    original_name: str,
+    actor,
+    comment: str = "",
+) -> DocumentVersion:
+    """Record version `number` of `resource` and make it current (the resource is locked)."""
+    version = DocumentVersion.objects.create(
+        resource=resource,
+        number=number,
+        blob=blob,
+        size=blob.size,
+        sha256=blob.sha256,
+        content_type=content_type,
+        original_name=original_name,
+        uploaded_by=actor,
+        comment=comment,
+    )
+    ProjectResource.objects.filter(pk=resource.pk).update(
+        current_version=version,
+        current_content_type=version.content_type,
+        updated_at=timezone.now(),
+    )
+    resource.current_version = version
+    resource.current_content_type = version.content_type
+    return version
+
+
+def version_first_add(
+    *, resource: ProjectResource, blob: Blob, content_type: str, original_name: str, actor
+) -> DocumentVersion:
+    """Record version 1 of a document being created (in its creation's transaction, which
+    audits, announces and indexes the new document as a whole)."""
+    return _version_add(
+        resource=resource,
+        number=1,
+        blob=blob,
+        content_type=content_type,
+        original_name=original_name,
+        actor=actor,
+    )
+
+
 def _append(
     *,
     resource: ProjectResource,
@@ -58,24 +105,15 @@ def _append(
     latest = locked.versions.aggregate(latest=Max("number"))["latest"] or 0
     if expected_number is not None and expected_number != latest:
         raise VersionConflict(details={"current_version": latest, "expected": expected_number})
-    version = DocumentVersion.objects.create(
-        resource=locked,
+    version = _version_add(
+        resource=resource,
         number=latest + 1,
         blob=blob,
-        size=blob.size,
-        sha256=blob.sha256,
         content_type=content_type,
         original_name=original_name,
-        uploaded_by=actor,
+        actor=actor,
         comment=comment,
     )
-    ProjectResource.objects.filter(pk=resource.pk).update(
-        current_version=version,
-        current_content_type=version.content_type,
-        updated_at=timezone.now(),
-    )
-    resource.current_version = version
-    resource.current_content_type = version.content_type
     audit_record(
         project_id=resource.project_id,
         resource=resource,

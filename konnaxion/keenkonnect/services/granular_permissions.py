@@ -20,6 +20,7 @@ from konnaxion.keenkonnect.models import (
     ProjectResource,
     ProjectTeam,
 )
+from konnaxion.keenkonnect.selectors import projects_with_level, resources_visible_to
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
@@ -31,8 +32,6 @@ LEVEL_BY_NAME = {label: value for value, label in LEVEL_NAMES.items()}
 
 def level_of(*, user, resource: ProjectResource) -> int:
     """`user`'s effective AccessLevel on `resource` (NONE when it is trashed-and-hidden or gone)."""
-    from konnaxion.keenkonnect.selectors import resources_visible_to
-
     found = (
         resources_visible_to(user=user, min_level="none", include_trashed=True)
         .filter(pk=resource.pk)
@@ -149,8 +148,6 @@ def project_level_of(*, user, project) -> int:
     """`user`'s level on the project as a whole (what new documents start from), by the same
     SQL rule as documents (`selectors.access_level`): owner admin, collaborator write, mentor
     read; others read in a public project, none otherwise (also when it is not visible)."""
-    from konnaxion.keenkonnect.selectors import projects_with_level
-
     found = (
         projects_with_level(user=user)
         .filter(pk=project.pk)

@@ -20,6 +20,7 @@ from PIL import Image
 
 from konnaxion.core.errors import NotFound
 from konnaxion.core.images import image_open
+from konnaxion.core.queue import task_enqueue_on_commit
 from konnaxion.files.incoming import IncomingFile
 from konnaxion.files.services import blob_open, blob_store
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
@@ -43,6 +44,7 @@ from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 
 logger = logging.getLogger(__name__)
 
+INDEX_TASK = "konnaxion.keenkonnect.tasks.resource_index_task"
 IMAGE_TYPES = {"image/png", "image/jpeg"}
 State = ProjectResource.IndexState
 
@@ -252,12 +254,7 @@ def resource_index_enqueue(*, resource: ProjectResource, version_number: int) ->
     )
     resource.index_state = State.PENDING
 
-    def send() -> None:
-        from konnaxion.keenkonnect.tasks import resource_index_task
-
-        resource_index_task.delay(resource.pk, version_number)
-
-    transaction.on_commit(send)
+    task_enqueue_on_commit(INDEX_TASK, resource.pk, version_number)
 
 
 def resources_reindex(*, resource_ids: list[int] | None = None) -> int:

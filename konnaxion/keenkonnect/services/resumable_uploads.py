@@ -48,6 +48,7 @@ from konnaxion.keenkonnect.models import (
     ProjectResource,
     UploadSession,
 )
+from konnaxion.keenkonnect.selectors import resource_get_visible
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
 
@@ -89,8 +90,6 @@ def upload_session_create(
     if metadata.get("resource"):
         if not metadata["resource"].isdigit() or int(metadata["resource"]) > 2_147_483_647:
             raise ValidationFailed(details={"fields": {"Upload-Metadata": "resource is an id"}})
-        from konnaxion.keenkonnect.selectors import resource_get_visible
-
         resource = resource_get_visible(
             user=user, project=project, resource_id=int(metadata["resource"])
         )
@@ -216,8 +215,6 @@ def _complete(session: UploadSession):
                 description=metadata.get("description", ""),
             )
             return resource, resource.current_version
-        from konnaxion.keenkonnect.selectors import resource_get_visible
-
         resource = resource_get_visible(
             user=session.user, project=session.project, resource_id=session.resource_id
         )

@@ -23,8 +23,17 @@ from konnaxion.keenkonnect.models import (
     Project,
     ProjectResource,
 )
-from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services import document_versioning, real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.granular_permissions import (
+    ensure_level,
+    ensure_level_now,
+    project_level_of,
+)
+from konnaxion.keenkonnect.services.intelligent_indexing import (
+    resource_index_enqueue,
+    resource_vector_refresh,
+)
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 
 
@@ -36,8 +45,6 @@ def resource_create(
     Raises PermissionDenied, FileTypeNotAllowed, FileContentMismatch; a refused upload leaves
     no row, no blob and no temporary file.
     """
-    from konnaxion.keenkonnect.services.granular_permissions import project_level_of
-
     try:
         if project_level_of(user=actor, project=project) < AccessLevel.WRITE:
             raise PermissionDenied("Only the project's owners and collaborators may upload.")
@@ -54,19 +61,13 @@ def resource_create(
             description=description,
             added_by=actor,
         )
-        version = DocumentVersion.objects.create(
+        document_versioning.version_first_add(
             resource=resource,
-            number=1,
             blob=blob,
-            size=blob.size,
-            sha256=blob.sha256,
             content_type=verified.content_type,
             original_name=verified.file_name.name,
-            uploaded_by=actor,
+            actor=actor,
         )
-        resource.current_version = version
-        resource.current_content_type = version.content_type
-        resource.save(update_fields=["current_version", "current_content_type"])
         audit_record(
             project_id=project.pk,
             resource=resource,
@@ -75,7 +76,7 @@ def resource_create(
             details={"version": 1, "sha256": blob.sha256, "size": blob.size},
         )
         _announce(resource=resource, type="resource.added", version=1, actor=actor)
-        _index_later(resource=resource, version_number=1)
+        resource_index_enqueue(resource=resource, version_number=1)
     return resource
 
 
@@ -89,18 +90,10 @@ def _announce(*, resource: ProjectResource, type: str, actor, version: int | Non
     )
 
 
-def _index_later(*, resource: ProjectResource, version_number: int) -> None:
-    from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
-
-    resource_index_enqueue(resource=resource, version_number=version_number)
-
-
 def resource_update(
     *, resource: ProjectResource, actor, title: str | None = None, description: str | None = None
 ) -> ProjectResource:
     """Edit a document's title or description (write level). Raises NotFound, PermissionDenied."""
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
-
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     changed = {}
     if title is not None:
@@ -122,8 +115,6 @@ def resource_update(
             action=AuditEvent.Action.UPDATE,
             details={"fields": sorted(changed)},
         )
-        from konnaxion.keenkonnect.services.intelligent_indexing import resource_vector_refresh
-
         resource_vector_refresh(resource_ids=[resource.pk])
         _announce(resource=resource, type="resource.updated", actor=actor)
     return resource
@@ -137,8 +128,6 @@ def resource_download(
     Raises NotFound for an unreadable resource, an unknown version, or a document purged since
     it was read.
     """
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level
-
     ensure_level(resource=resource, needed=AccessLevel.READ)
     if version_number is None:
         version = resource.current_version
@@ -168,8 +157,6 @@ def resource_download(
 @transaction.atomic
 def resource_trash(*, resource: ProjectResource, actor) -> ProjectResource:
     """Move a document to the trash (write level); restorable for STOCKAGE_TRASH_DAYS days."""
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
-
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     project_lock(project_id=resource.project_id)
     ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
@@ -199,8 +186,6 @@ def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectR
 
     Raises NotFound (not trashed, or trashed too long ago), PermissionDenied.
     """
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
-
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     project_lock(project_id=resource.project_id)
     ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
@@ -224,8 +209,6 @@ def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectR
 def resource_purge(*, resource: ProjectResource, actor) -> None:
     """Delete a document, its versions and entries for good (admin level). Its blobs are then
     collected by `blobs_collect_garbage` once nothing refers to them."""
-    from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
-
     ensure_level(resource=resource, needed=AccessLevel.ADMIN)
     project_lock(project_id=resource.project_id)
     ensure_level_now(user=actor, resource=resource, needed=AccessLevel.ADMIN)

@@ -165,7 +165,7 @@ def _wait_state(pk: int, state: str, timeout: float = 60) -> None:
 def test_every_search_language_has_its_partial_index():
     # given the languages the indexing gives vectors under, and the indexes of the model
     from konnaxion.keenkonnect.analysis.keywords import SEARCH_CONFIGURATIONS
-    from konnaxion.keenkonnect.models.workspace import SEARCH_LANGUAGES
+    from konnaxion.keenkonnect.models.resources import SEARCH_LANGUAGES
 
     indexed = {
         index.condition.children[0][1]
