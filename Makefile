@@ -41,6 +41,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint /usr/bin/chromium
 	$(BIN)/konnaxion manage makemigrations --check --dry-run
