@@ -7,14 +7,20 @@ import django.db.models.lookups
 from django.db import migrations, models
 
 
+def _content_type_relabel(apps, *, model: str, source: str, target: str) -> None:
+    """Keep the content type (and the admin's history and permissions attached to it), unless
+    the target label already has one."""
+    content_types = apps.get_model("contenttypes", "ContentType").objects
+    if not content_types.filter(app_label=target, model=model).exists():
+        content_types.filter(app_label=source, model=model).update(app_label=target)
+
+
 def content_type_move(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    content_type.objects.filter(app_label="keenkonnect", model="blob").update(app_label="files")
+    _content_type_relabel(apps, model="blob", source="keenkonnect", target="files")
 
 
 def content_type_move_back(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    content_type.objects.filter(app_label="files", model="blob").update(app_label="keenkonnect")
+    _content_type_relabel(apps, model="blob", source="files", target="keenkonnect")
 
 
 class Migration(migrations.Migration):

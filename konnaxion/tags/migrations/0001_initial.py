@@ -6,14 +6,20 @@ import django.db.models.functions.text
 from django.db import migrations, models
 
 
+def _content_type_relabel(apps, *, model: str, source: str, target: str) -> None:
+    """Keep the content type (and the admin's history and permissions attached to it), unless
+    the target label already has one."""
+    content_types = apps.get_model("contenttypes", "ContentType").objects
+    if not content_types.filter(app_label=target, model=model).exists():
+        content_types.filter(app_label=source, model=model).update(app_label=target)
+
+
 def content_type_move(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    content_type.objects.filter(app_label="kreative", model="tag").update(app_label="tags")
+    _content_type_relabel(apps, model="tag", source="kreative", target="tags")
 
 
 def content_type_move_back(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    content_type.objects.filter(app_label="tags", model="tag").update(app_label="kreative")
+    _content_type_relabel(apps, model="tag", source="tags", target="kreative")
 
 
 class Migration(migrations.Migration):
