@@ -54,6 +54,7 @@ LOCAL_APPS = [
     "konnaxion.kreative",
     "konnaxion.keenkonnect",
     "konnaxion.insights",
+    "konnaxion.demo",
     "konnaxion.web",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
