@@ -196,12 +196,6 @@ ANALYSIS_DIFF_CACHE_SECONDS = env.int("ANALYSIS_DIFF_CACHE_SECONDS", default=6 *
 # intelligent_indexing: the extracted text kept per document for the index and its snippets
 # (a tsvector holds at most 1 MB), and how long real-time events are kept for clients that resume.
 SEARCH_MAX_TEXT_CHARS = env.int("SEARCH_MAX_TEXT_CHARS", default=200_000)
-# The kinds of results of GET /api/search/ (konnaxion/core/search.py).
-SEARCH_PROVIDERS = [
-    "konnaxion.keenkonnect.search.DocumentSearch",
-    "konnaxion.kreative.search.ProfileSearch",
-    "konnaxion.kreative.search.OpportunitySearch",
-]
 REALTIME_EVENT_RETENTION_DAYS = env.int("REALTIME_EVENT_RETENTION_DAYS", default=7)
 # A trashed document can be restored for this many days, then the trash task purges it.
 STOCKAGE_TRASH_DAYS = env.int("STOCKAGE_TRASH_DAYS", default=30)
