@@ -137,6 +137,11 @@ CHANNEL_LAYERS = {
 }
 # Seconds a request waits for the channel layer before dropping a real-time event.
 REALTIME_PUBLISH_TIMEOUT = env.float("REALTIME_PUBLISH_TIMEOUT", default=2.0)
+# Insights' request-timing counters (konnaxion/insights/services/api_performance.py).
+INSIGHTS_REDIS_DB = 3
+INSIGHTS_REDIS_URL = env(
+    "INSIGHTS_REDIS_URL", default=redis_url_for(REDIS_URL, db=INSIGHTS_REDIS_DB)
+)
 # Collaboration rooms' editor slots (konnaxion/kreative/realtime/slots.py).
 COLLAB_ROOMS_REDIS_URL = env("COLLAB_ROOMS_REDIS_URL", default=redis_url_for(REDIS_URL, db=4))
 # An editor slot whose heartbeats stop is freed after this long; clients beat more often.
