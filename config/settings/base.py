@@ -56,6 +56,7 @@ LOCAL_APPS = [
     "konnaxion.kreative",
     "konnaxion.keenkonnect",
     "konnaxion.insights",
+    "konnaxion.demo",
     "konnaxion.web",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -138,6 +139,11 @@ CHANNEL_LAYERS = {
 }
 # Seconds a request waits for the channel layer before dropping a real-time event.
 REALTIME_PUBLISH_TIMEOUT = env.float("REALTIME_PUBLISH_TIMEOUT", default=2.0)
+# Insights' request-timing counters (konnaxion/insights/services/api_performance.py).
+INSIGHTS_REDIS_DB = 3
+INSIGHTS_REDIS_URL = env(
+    "INSIGHTS_REDIS_URL", default=redis_url_for(REDIS_URL, db=INSIGHTS_REDIS_DB)
+)
 # Collaboration rooms' editor slots (konnaxion/kreative/realtime/slots.py).
 COLLAB_ROOMS_REDIS_URL = env("COLLAB_ROOMS_REDIS_URL", default=redis_url_for(REDIS_URL, db=4))
 # An editor slot whose heartbeats stop is freed after this long; clients beat more often.
@@ -197,12 +203,6 @@ ANALYSIS_DIFF_CACHE_SECONDS = env.int("ANALYSIS_DIFF_CACHE_SECONDS", default=6 *
 # intelligent_indexing: the extracted text kept per document for the index and its snippets
 # (a tsvector holds at most 1 MB), and how long real-time events are kept for clients that resume.
 SEARCH_MAX_TEXT_CHARS = env.int("SEARCH_MAX_TEXT_CHARS", default=200_000)
-# The kinds of results of GET /api/search/ (konnaxion/core/search.py).
-SEARCH_PROVIDERS = [
-    "konnaxion.keenkonnect.search.DocumentSearch",
-    "konnaxion.kreative.search.ProfileSearch",
-    "konnaxion.kreative.search.OpportunitySearch",
-]
 REALTIME_EVENT_RETENTION_DAYS = env.int("REALTIME_EVENT_RETENTION_DAYS", default=7)
 # A trashed document can be restored for this many days, then the trash task purges it.
 STOCKAGE_TRASH_DAYS = env.int("STOCKAGE_TRASH_DAYS", default=30)

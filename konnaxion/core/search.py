@@ -1,24 +1,22 @@
 """The platform search: one endpoint, several kinds of results (docs/search.md).
 
-Each kind is a `SearchProvider` named in the SEARCH_PROVIDERS setting: given the query, the
-caller and the filters, it returns a `SearchSource`, a queryset already filtered by what the
-caller may see (in SQL), annotated with a `score` and ordered by it. `search_run` merges the
-kinds' rows by score into one paginable list that reads a page and the count in one query per
-kind.
+Each kind is a `SearchProvider`, registered by the app that owns it in its `AppConfig.ready()`
+(`search_provider_register`), so the kernel names none of them: given the query, the caller and
+the filters, it returns a `SearchSource`, a queryset already filtered by what the caller may see
+(in SQL), annotated with a `score` and ordered by it. `search_run` merges the kinds' rows by
+score into one paginable list that reads a page and the count in one query per kind.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from types import MappingProxyType
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.db.models import Count, QuerySet, RowRange, Window, prefetch_related_objects
-from django.utils.module_loading import import_string
 
 # ts_headline marks matches with these characters, replaced by <mark> once the text is escaped.
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\ue000", "\ue001"
@@ -125,14 +123,24 @@ class SearchProvider(Protocol):
     def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource: ...
 
 
-@cache
-def search_providers() -> dict[str, SearchProvider]:
-    """The registered providers by kind, from SEARCH_PROVIDERS (dotted paths of classes)."""
-    providers = {}
-    for path in settings.SEARCH_PROVIDERS:
-        provider = import_string(path)()
-        providers[provider.kind] = provider
-    return providers
+_providers: dict[str, SearchProvider] = {}
+
+
+def search_provider_register(provider: SearchProvider) -> None:
+    """Add `provider` as the kind `provider.kind` of the platform search (a kind registered
+    again is replaced). Kinds are searched in the order they were registered, which is the
+    order of INSTALLED_APPS when each app registers its own in `ready()`."""
+    _providers[provider.kind] = provider
+
+
+def search_providers() -> Mapping[str, SearchProvider]:
+    """The registered providers by kind, in their order."""
+    return MappingProxyType(_providers)
+
+
+def search_kinds() -> tuple[str, ...]:
+    """The kinds of results the search knows, as the `kind` filter and results name them."""
+    return tuple(_providers)
 
 
 def snippet_html(text: str | None) -> str:

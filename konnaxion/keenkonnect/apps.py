@@ -7,8 +7,12 @@ class KeenkonnectConfig(AppConfig):
     verbose_name = "keenKonnect"
 
     def ready(self) -> None:
+        from konnaxion.core.search import search_provider_register
         from konnaxion.core.visibility import visibility_register
+        from konnaxion.keenkonnect.search import DocumentSearch
         from konnaxion.keenkonnect.selectors import projects_visible_to
 
         # Other modules (Smart Vote targets, search) see projects as their team rules say.
         visibility_register(model_label="keenkonnect.project", selector=projects_visible_to)
+        # Documents are a kind of result of the platform search.
+        search_provider_register(DocumentSearch())

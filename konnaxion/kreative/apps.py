@@ -7,9 +7,14 @@ class KreativeConfig(AppConfig):
     verbose_name = "Kreative"
 
     def ready(self) -> None:
+        from konnaxion.core.search import search_provider_register
         from konnaxion.core.visibility import visibility_register
+        from konnaxion.kreative.search import OpportunitySearch, ProfileSearch
         from konnaxion.kreative.selectors import people_visible_to
 
         # Other modules (EkoH scores, Smart Vote's emerging experts) name a person only where
         # Kontact would show them: hidden profiles, blocks and closed accounts stay unnamed.
         visibility_register(model_label="users.user", selector=people_visible_to)
+        # Profiles and opportunities are kinds of results of the platform search.
+        search_provider_register(ProfileSearch())
+        search_provider_register(OpportunitySearch())

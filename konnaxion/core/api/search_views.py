@@ -1,6 +1,9 @@
-"""GET /api/search/: documents, profiles and opportunities in one ranked, paginated list."""
+"""GET /api/search/: every registered kind of result (documents, profiles, opportunities...) in
+one ranked, paginated list."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
@@ -10,14 +13,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from konnaxion.core.errors import ValidationFailed
-from konnaxion.core.search import page_slice, search_filters_from, search_run
-
-KINDS = ("document", "profile", "opportunity")
+from konnaxion.core.search import page_slice, search_filters_from, search_kinds, search_run
 
 
-class SearchQuerySerializer(serializers.Serializer):
+class RegisteredKinds:
+    """Gives a serializer's `kind` field the kinds the apps registered (konnaxion/core/search.py),
+    known only once the apps are ready."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = search_kinds()
+
+
+class SearchQuerySerializer(RegisteredKinds, serializers.Serializer):
     q = serializers.CharField(max_length=200, help_text='websearch syntax: "a phrase", or, -word')
-    kind = serializers.MultipleChoiceField(choices=KINDS, required=False)
+    kind = serializers.MultipleChoiceField(choices=(), required=False)
     project = serializers.SlugField(required=False, help_text="search in one project's documents")
     type = serializers.CharField(max_length=40, required=False, help_text="pdf, png, jpg, stl...")
     tags = serializers.CharField(max_length=500, required=False, help_text="comma-separated")
@@ -40,8 +50,8 @@ class SearchQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class SearchResultSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=KINDS)
+class SearchResultSerializer(RegisteredKinds, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=())
     id = serializers.CharField()
     title = serializers.CharField()
     snippet = serializers.CharField(help_text="HTML: escaped text, matches in <mark>")

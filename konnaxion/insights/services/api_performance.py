@@ -1,7 +1,8 @@
 """API latency and errors: accumulated per (endpoint, hour) in Redis by the request-timing
 middleware (no database write per request), rolled into api_perf_fact hourly.
 
-Redis keys (logical database INSIGHTS_REDIS_DB, every key expires after PERF_KEY_TTL):
+Redis keys (at INSIGHTS_REDIS_URL, by default logical database INSIGHTS_REDIS_DB of REDIS_URL;
+every key expires after PERF_KEY_TTL):
 - `perf:hours`                      set of pending hours, "YYYYMMDDHH";
 - `perf:<hour>:endpoints`           set of "<METHOD> <route>" seen during the hour;
 - `perf:<hour>:lat:<METHOD> <route>` list of latencies in milliseconds (RPUSH);
@@ -22,9 +23,7 @@ from django.utils import timezone
 
 from konnaxion.insights.models import ApiPerfFact, DimEndpoint
 from konnaxion.insights.services.partitions import date_id_of, partition_ensure
-from konnaxion.runtime.services import redis_url_for
 
-INSIGHTS_REDIS_DB = 3
 PERF_KEY_TTL = 48 * 3600
 HOURS_KEY = "perf:hours"
 
@@ -32,7 +31,7 @@ HOURS_KEY = "perf:hours"
 @cache
 def perf_redis() -> redis.Redis:
     """The Redis client of the performance counters (one per process)."""
-    return redis.Redis.from_url(redis_url_for(settings.REDIS_URL, db=INSIGHTS_REDIS_DB))
+    return redis.Redis.from_url(settings.INSIGHTS_REDIS_URL)
 
 
 def hour_bucket(moment: datetime) -> str:

@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import redis
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -24,6 +26,17 @@ def _empty_counters():
     perf_redis().flushdb()
     yield
     perf_redis().flushdb()
+
+
+def test_counters_live_in_their_own_redis_database():
+    # given
+    at = datetime.now(UTC)
+    # when
+    request_timing_record(method="GET", route="api/ping/", status=200, duration_ms=3.0, at=at)
+    # then
+    assert settings.INSIGHTS_REDIS_URL.endswith(("/3", "db=3"))
+    counters = redis.Redis.from_url(settings.INSIGHTS_REDIS_URL)
+    assert counters.smembers(HOURS_KEY) == {hour_bucket(at).encode()}
 
 
 def test_p95_is_the_nearest_rank():

@@ -1,0 +1,30 @@
+"""`seed_demo`: the demo superuser and every domain's demo data, once however often it runs."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from konnaxion.keenkonnect.models import Project
+from konnaxion.kreative.models import ProfessionalProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_makes_the_admin_and_the_domains_demo_data_once():
+    # given
+    outputs = [io.StringIO(), io.StringIO()]
+    # when run twice
+    for output in outputs:
+        call_command("seed_demo", stdout=output)
+    # then
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.check_password("konnaxion-admin")
+    assert get_user_model().objects.filter(username="admin").count() == 1
+    assert Project.objects.count() == 3
+    assert ProfessionalProfile.objects.filter(visibility="public").exclude(user=admin).count() == 12
+    assert [output.getvalue() for output in outputs] == [
+        "Demo data ready. Sign in to /admin/ as admin / konnaxion-admin.\n"
+    ] * 2
