@@ -9,14 +9,19 @@ folder (made by `base.py`).
 import os
 from pathlib import Path
 
-os.environ.setdefault("KONNAXION_EMBEDDED", "false")
-os.environ.setdefault(
-    "KONNAXION_DATA_DIR", str(Path(__file__).resolve().parent.parent.parent / "var" / "typecheck")
+# These hold whatever the environment says: the verdict must not depend on it.
+os.environ.update(
+    {
+        "KONNAXION_EMBEDDED": "false",
+        "KONNAXION_DATA_DIR": str(
+            Path(__file__).resolve().parent.parent.parent / "var" / "typecheck"
+        ),
+        "DATABASE_URL": "postgres://typecheck@localhost/typecheck",
+        "REDIS_URL": "redis://localhost:6379/0",
+        "DJANGO_SECRET_KEY": "typecheck-only-never-serves-a-request",
+        # Base64 of 32 zero bytes: a well-formed key that never encrypts anything.
+        "KONNAXION_STORAGE_KEY": "A" * 43 + "=",
+    }
 )
-os.environ.setdefault("DATABASE_URL", "postgres://typecheck@localhost/typecheck")
-os.environ.setdefault("REDIS_URL", "redis://localhost:6379/0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "typecheck-only-never-serves-a-request")
-# Base64 of 32 zero bytes: a well-formed key that never encrypts anything.
-os.environ.setdefault("KONNAXION_STORAGE_KEY", "A" * 43 + "=")
 
 from config.settings.base import *  # noqa: F403
