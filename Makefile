@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
 COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test lint bench fuzz load clean vendor screenshots browser
+.PHONY: install run test lint typecheck bench fuzz load clean vendor screenshots browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -43,7 +43,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-test: lint /usr/bin/chromium
+# mypy with the Django and DRF plugins (pyproject.toml, [tool.mypy]): services, selectors and the
+# file store strictly. Its settings (config/settings/typecheck.py) start and reach no server.
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck /usr/bin/chromium
 	$(BIN)/konnaxion manage makemigrations --check --dry-run
 	$(BIN)/pytest
 

@@ -22,8 +22,13 @@ def _task(name: str) -> Task:
 
 
 def task_enqueue(name: str, *args: object, expires: float | None = None) -> None:
-    """Send task `name` with `args` to the broker now."""
-    _task(name).apply_async(args=args, expires=expires)
+    """Send task `name` with `args` to the broker now; it is dropped unstarted once `expires`
+    seconds have passed (never, by default)."""
+    task = _task(name)
+    if expires is None:
+        task.apply_async(args=args)
+    else:
+        task.apply_async(args=args, expires=expires)
 
 
 def task_enqueue_on_commit(name: str, *args: object) -> None:

@@ -16,6 +16,7 @@ from konnaxion.ethikos.models import (
     EthikosTopic,
     ImpactTrack,
 )
+from konnaxion.users.models import User
 
 
 def categories_listed() -> QuerySet[EthikosCategory]:
@@ -31,12 +32,12 @@ def topics_listed() -> QuerySet[EthikosTopic]:
     )
 
 
-def stances_of(*, user) -> QuerySet[EthikosStance]:
+def stances_of(*, user: User) -> QuerySet[EthikosStance]:
     """A user's own stances (stances are counted, never listed per person)."""
     return EthikosStance.objects.filter(user=user).select_related("topic")
 
 
-def arguments_visible_to(*, user) -> QuerySet[EthikosArgument]:
+def arguments_visible_to(*, user: User) -> QuerySet[EthikosArgument]:
     """Visible arguments, plus hidden ones to their author and to moderators."""
     arguments = EthikosArgument.objects.select_related("author")
     if is_moderator(user):
@@ -56,7 +57,7 @@ def suggestions_listed() -> QuerySet[CitizenSuggestion]:
     return CitizenSuggestion.objects.select_related("author")
 
 
-def consultation_votes_of(*, user) -> QuerySet[ConsultationVote]:
+def consultation_votes_of(*, user: User) -> QuerySet[ConsultationVote]:
     return ConsultationVote.objects.filter(user=user)
 
 

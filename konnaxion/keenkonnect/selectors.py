@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Case,
     CharField,
@@ -30,15 +33,33 @@ from konnaxion.keenkonnect.models import (
     ProjectTask,
     ProjectTeam,
 )
+from konnaxion.users.models import User
 
 
-def is_signed_in(user) -> bool:
+class AccessAnnotations(TypedDict):
+    """What `resources_visible_to` adds to each resource, and `projects_with_level` to each
+    project: the caller's team role, the per-document entry applying to them (always None for a
+    project) and their effective AccessLevel."""
+
+    my_role: str | None
+    my_entry: int | None
+    my_level: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    ResourceWithLevel = WithAnnotations[ProjectResource, AccessAnnotations]
+    ProjectWithLevel = WithAnnotations[Project, AccessAnnotations]
+
+
+def is_signed_in(user: User | AnonymousUser | None) -> TypeGuard[User]:
     """Whether `user` counts as someone: signed in with an active account. A deactivated
     account is treated like an anonymous visitor everywhere (an open socket is re-checked)."""
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def projects_visible_to(*, user) -> QuerySet[Project]:
+def projects_visible_to(*, user: User | AnonymousUser) -> QuerySet[Project]:
     """Public projects plus the members-only projects `user` is on the team of."""
     queryset = Project.objects.select_related("creator", "category").prefetch_related("tags")
     if not is_signed_in(user):
@@ -47,7 +68,7 @@ def projects_visible_to(*, user) -> QuerySet[Project]:
     return queryset.filter(Q(visibility=Project.Visibility.PUBLIC) | Exists(on_team))
 
 
-def project_get_visible(*, user, slug: str) -> Project:
+def project_get_visible(*, user: User | AnonymousUser, slug: str) -> Project:
     """The project `slug` if `user` may see it. Raises NotFound otherwise."""
     project = projects_visible_to(user=user).filter(slug=slug).first()
     if project is None:
@@ -55,7 +76,7 @@ def project_get_visible(*, user, slug: str) -> Project:
     return project
 
 
-def project_role_of(*, project: Project, user) -> str | None:
+def project_role_of(*, project: Project, user: User | AnonymousUser) -> str | None:
     """`user`'s role in `project` (owner, collaborator, mentor) or None."""
     if not is_signed_in(user):
         return None
@@ -82,7 +103,7 @@ def project_ratings_of(*, project: Project) -> QuerySet[ProjectRating]:
     return ProjectRating.objects.filter(project=project).select_related("user")
 
 
-def projects_with_team(*, user) -> QuerySet[Project]:
+def projects_with_team(*, user: User | AnonymousUser) -> QuerySet[Project]:
     """Visible projects with their team prefetched (for pages that list members)."""
     return projects_visible_to(user=user).prefetch_related(
         Prefetch("team", queryset=ProjectTeam.objects.select_related("user"))
@@ -118,7 +139,7 @@ def _no_entry() -> Value:
     return Value(None, output_field=IntegerField())
 
 
-def projects_with_level(*, user) -> QuerySet[Project]:
+def projects_with_level(*, user: User | AnonymousUser) -> QuerySet[ProjectWithLevel]:
     """Visible projects annotated with `my_role` and `my_level`: the caller's level on the
     project as a whole (what a new document starts from), by the same rule as documents."""
     queryset = projects_visible_to(user=user)
@@ -136,12 +157,12 @@ def projects_with_level(*, user) -> QuerySet[Project]:
 
 def resources_visible_to(
     *,
-    user,
+    user: User | AnonymousUser,
     project: Project | None = None,
     min_level: str = "read",
     include_trashed: bool = False,
     trashed_only: bool = False,
-) -> QuerySet[ProjectResource]:
+) -> QuerySet[ResourceWithLevel]:
     """The one permission path of Stockage: resources annotated with the caller's team role
     `my_role`, the per-document entry that applies to them `my_entry` (both null for
     anonymous visitors and non-members) and their effective level `my_level` (an AccessLevel,
@@ -187,8 +208,8 @@ def resources_visible_to(
 
 
 def resource_get_visible(
-    *, user, project: Project, resource_id: int, include_trashed: bool = False
-) -> ProjectResource:
+    *, user: User | AnonymousUser, project: Project, resource_id: int, include_trashed: bool = False
+) -> ResourceWithLevel:
     """The resource if `user` may read it (with `my_level`). Raises NotFound otherwise."""
     resource = (
         resources_visible_to(user=user, project=project, include_trashed=include_trashed)
@@ -213,7 +234,7 @@ def audit_events_of(*, project: Project) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(project=project).select_related("actor", "resource")
 
 
-def project_memberships_of(*, user) -> QuerySet[ProjectTeam]:
+def project_memberships_of(*, user: User | AnonymousUser) -> QuerySet[ProjectTeam]:
     """`user`'s places on project teams (newest project first), each with its project, the
     project's creator, category and tags loaded: the "My Projects" list."""
     if not is_signed_in(user):

@@ -18,13 +18,14 @@ from konnaxion.konnected.models import (
     PeerValidation,
     Portfolio,
 )
+from konnaxion.users.models import User
 
 
 def certification_paths_listed() -> QuerySet[CertificationPath]:
     return CertificationPath.objects.all()
 
 
-def evaluations_of(*, user) -> QuerySet[Evaluation]:
+def evaluations_of(*, user: User) -> QuerySet[Evaluation]:
     """A user's own attempts, with their peer validations counted."""
     return (
         Evaluation.objects.filter(user=user)
@@ -41,7 +42,7 @@ def evaluations_to_validate() -> QuerySet[Evaluation]:
     return Evaluation.objects.select_related("user")
 
 
-def peer_validations_involving(*, user) -> QuerySet[PeerValidation]:
+def peer_validations_involving(*, user: User) -> QuerySet[PeerValidation]:
     """Validations the user gave or received."""
     return PeerValidation.objects.filter(Q(peer=user) | Q(evaluated_user=user)).select_related(
         "peer"
@@ -56,13 +57,13 @@ def knowledge_resources_listed() -> QuerySet[KnowledgeResource]:
     return KnowledgeResource.objects.select_related("author")
 
 
-def recommendations_of(*, user) -> QuerySet[KnowledgeRecommendation]:
+def recommendations_of(*, user: User) -> QuerySet[KnowledgeRecommendation]:
     return KnowledgeRecommendation.objects.filter(user=user).select_related(
         "resource", "recommended_by"
     )
 
 
-def learning_progress_of(*, user) -> QuerySet[LearningProgress]:
+def learning_progress_of(*, user: User) -> QuerySet[LearningProgress]:
     return LearningProgress.objects.filter(user=user).select_related("resource")
 
 

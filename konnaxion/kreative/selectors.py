@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import Combinable
 
 from konnaxion.core.errors import NotFound
 from konnaxion.core.permissions import is_moderator
@@ -25,6 +29,12 @@ from konnaxion.kreative.models import (
     TraditionEntry,
 )
 from konnaxion.tags.models import Tag
+from konnaxion.users.models import User
+
+
+def _signed_in(user: User | AnonymousUser) -> TypeGuard[User]:
+    """Whether `user` is someone's account rather than an anonymous visitor."""
+    return bool(getattr(user, "is_authenticated", False))
 
 
 def tags_listed() -> QuerySet[Tag]:
@@ -35,7 +45,7 @@ def artworks_listed() -> QuerySet[KreativeArtwork]:
     return KreativeArtwork.objects.select_related("artist").prefetch_related("tags")
 
 
-def galleries_visible_to(*, user) -> QuerySet[Gallery]:
+def galleries_visible_to(*, user: User | AnonymousUser) -> QuerySet[Gallery]:
     """Galleries with, in gallery order, only the artworks `user` may see
     (`artworks_visible_to`): a hidden artwork leaves no trace in the list. A gallery curated by
     someone who does not exist for `user` (`users_hidden_from`) is not there at all."""
@@ -51,7 +61,7 @@ def galleries_visible_to(*, user) -> QuerySet[Gallery]:
     )
 
 
-def traditions_visible_to(*, user) -> QuerySet[TraditionEntry]:
+def traditions_visible_to(*, user: User) -> QuerySet[TraditionEntry]:
     """Approved entries, plus one's own pending ones, none submitted by someone who does not
     exist for `user` (`users_hidden_from`); moderators see every entry."""
     queryset = TraditionEntry.objects.select_related("submitted_by", "approved_by")
@@ -65,50 +75,44 @@ def traditions_visible_to(*, user) -> QuerySet[TraditionEntry]:
 # Kontact ------------------------------------------------------------------------------------
 
 
-def users_blocked_for(*, user) -> QuerySet:
+def users_blocked_for(*, user: User | AnonymousUser) -> QuerySet:
     """Ids of the users `user` blocked or was blocked by (a subquery)."""
-    from konnaxion.users.models import User
-
-    if not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return User.objects.none().values("pk")
     return User.objects.filter(
         Q(blocks_made__blocked=user) | Q(blocks_received__blocker=user)
     ).values("pk")
 
 
-def users_hidden_from(*, user) -> QuerySet:
+def users_hidden_from(*, user: User | AnonymousUser) -> QuerySet:
     """Ids of the people who do not exist for `user` (a subquery): deactivated accounts, hidden
     profiles other than one's own, and everyone across a block (either direction).
 
     The SQL twin of `user_get_visible`: every list of people, and of what people made (follows,
     endorsements, opportunities, galleries), leaves these out."""
-    from konnaxion.users.models import User
-
     hidden_profile = ProfessionalProfile.objects.filter(
         user=OuterRef("pk"), visibility=ProfessionalProfile.Visibility.HIDDEN
     )
-    hidden = Q(is_active=False) | Exists(hidden_profile)
-    if getattr(user, "is_authenticated", False):
+    hidden: Q | Combinable = Q(is_active=False) | Exists(hidden_profile)
+    if _signed_in(user):
         hidden = (hidden & ~Q(pk=user.pk)) | Q(pk__in=users_blocked_for(user=user))
     return User.objects.filter(hidden).values("pk")
 
 
-def people_visible_to(*, user) -> QuerySet:
+def people_visible_to(*, user: User | AnonymousUser) -> QuerySet[User]:
     """The accounts that exist for `user` (see `users_hidden_from`; an anonymous viewer knows
     only people with a public profile). Other modules name a person beside their own data
     (EkoH scores, Smart Vote's emerging experts) only when it is one of these: the rule is
     registered for `users.user` in `core.visibility`."""
-    from konnaxion.users.models import User
-
     people = User.objects.exclude(pk__in=users_hidden_from(user=user))
-    if not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         people = people.filter(
             professional_profile__visibility=ProfessionalProfile.Visibility.PUBLIC
         )
     return people
 
 
-def user_get_visible(*, viewer, username: str):
+def user_get_visible(*, viewer: User | AnonymousUser, username: str) -> User:
     """The account named `username` if it exists for `viewer` (`people_visible_to`). Raises
     NotFound otherwise, the same answer as for a name nobody has."""
     person = people_visible_to(user=viewer).filter(username=username).first()
@@ -117,14 +121,12 @@ def user_get_visible(*, viewer, username: str):
     return person
 
 
-def user_get_blockable(*, viewer, username: str):
+def user_get_blockable(*, viewer: User | AnonymousUser, username: str) -> User:
     """The account `viewer` may block or unblock: anyone who exists for them
     (`user_get_visible`), anyone they already block, and anyone they share a room with (they
     met them there, even behind a hidden profile). Someone who blocked `viewer` stays unknown.
     Raises NotFound, the same answer as for a name nobody has."""
-    from konnaxion.users.models import User
-
-    if not getattr(viewer, "is_authenticated", False):
+    if not _signed_in(viewer):
         raise NotFound("No such user.")
     blocked_viewer = Block.objects.filter(blocked=viewer).values("blocker_id")
     met_in_rooms = CollabSessionParticipant.objects.filter(
@@ -141,7 +143,7 @@ def user_get_blockable(*, viewer, username: str):
     return person
 
 
-def profiles_visible_to(*, user) -> QuerySet[ProfessionalProfile]:
+def profiles_visible_to(*, user: User | AnonymousUser) -> QuerySet[ProfessionalProfile]:
     """Profiles `user` may see: public ones, members-only ones when signed in, one's own; never
     a profile across a block (either direction), nor a deactivated account's."""
     queryset = (
@@ -150,23 +152,23 @@ def profiles_visible_to(*, user) -> QuerySet[ProfessionalProfile]:
         .prefetch_related("skills", "styles")
     )
     Visibility = ProfessionalProfile.Visibility
-    if not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return queryset.filter(visibility=Visibility.PUBLIC)
     shown = Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(user=user)
     return queryset.filter(shown).exclude(user__in=users_blocked_for(user=user))
 
 
-def artworks_visible_to(*, user) -> QuerySet[KreativeArtwork]:
+def artworks_visible_to(*, user: User | AnonymousUser) -> QuerySet[KreativeArtwork]:
     """Artworks whose artist's profile `user` may see, and one's own: a hidden or members-only
     profile, or a block in either direction, hides the works' files too."""
     artists = profiles_visible_to(user=user).values("user_id")
     shown = Q(artist__in=artists)
-    if getattr(user, "is_authenticated", False):
+    if _signed_in(user):
         shown |= Q(artist=user)
     return artworks_listed().filter(shown)
 
 
-def profile_get_visible(*, user, username: str) -> ProfessionalProfile:
+def profile_get_visible(*, user: User | AnonymousUser, username: str) -> ProfessionalProfile:
     """The profile of `username` if `user` may see it. Raises NotFound otherwise. Its follower
     and following counts count only people who exist for `user`."""
     hidden = users_hidden_from(user=user)
@@ -194,7 +196,7 @@ def profile_get_visible(*, user, username: str) -> ProfessionalProfile:
 
 def profiles_search(
     *,
-    user,
+    user: User | AnonymousUser,
     query: str = "",
     skills: list[str] | None = None,
     styles: list[str] | None = None,
@@ -232,7 +234,9 @@ def profiles_search(
     return queryset
 
 
-def portfolio_of(*, profile: ProfessionalProfile, viewer) -> QuerySet[PortfolioArtwork]:
+def portfolio_of(
+    *, profile: ProfessionalProfile, viewer: User | AnonymousUser
+) -> QuerySet[PortfolioArtwork]:
     """The artworks arranged on `profile`, those `viewer` may see (`artworks_visible_to`)."""
     return (
         PortfolioArtwork.objects.filter(
@@ -250,7 +254,7 @@ def portfolio_projects_of(*, profile: ProfessionalProfile) -> QuerySet[Portfolio
     ).select_related("project")
 
 
-def follows_of(*, user, direction: str = "following") -> QuerySet[Follow]:
+def follows_of(*, user: User, direction: str = "following") -> QuerySet[Follow]:
     """Whom `user` follows (`following`) or who follows them (`followers`), without the people
     who do not exist for `user` (`users_hidden_from`)."""
     blocked = users_hidden_from(user=user)
@@ -267,11 +271,11 @@ def follows_of(*, user, direction: str = "following") -> QuerySet[Follow]:
     )
 
 
-def blocks_of(*, user) -> QuerySet[Block]:
+def blocks_of(*, user: User) -> QuerySet[Block]:
     return Block.objects.filter(blocker=user).select_related("blocked")
 
 
-def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
+def opportunities_visible_to(*, user: User | AnonymousUser) -> QuerySet[Opportunity]:
     """Every opportunity, except those posted by someone who does not exist for `user`
     (`users_hidden_from`: deactivated, hidden, across a block); one's own always."""
     queryset = (
@@ -279,14 +283,14 @@ def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
         .select_related("posted_by")
         .prefetch_related("tags", "attachments")
     )
-    if getattr(user, "is_authenticated", False):
+    if _signed_in(user):
         queryset = queryset.annotate(
             saved=Exists(SavedOpportunity.objects.filter(opportunity=OuterRef("pk"), user=user))
         )
     return queryset
 
 
-def opportunities_search(*, user, query: str = "") -> QuerySet[Opportunity]:
+def opportunities_search(*, user: User | AnonymousUser, query: str = "") -> QuerySet[Opportunity]:
     """Opportunities visible to `user` matching a full-text `query`, best matches first."""
     queryset = opportunities_visible_to(user=user)
     if query.strip():
@@ -299,11 +303,11 @@ def opportunities_search(*, user, query: str = "") -> QuerySet[Opportunity]:
     return queryset
 
 
-def endorsements_about(*, subject, viewer) -> QuerySet[Endorsement]:
+def endorsements_about(*, subject: User, viewer: User | AnonymousUser) -> QuerySet[Endorsement]:
     """Published endorsements of `subject`, plus the unpublished ones `viewer` wrote about them;
     none by someone who does not exist for `viewer` (`users_hidden_from`)."""
     shown = Q(published_at__isnull=False)
-    if getattr(viewer, "is_authenticated", False):
+    if _signed_in(viewer):
         shown |= Q(author=viewer)
     return (
         Endorsement.objects.filter(Q(subject=subject) & shown)
@@ -314,7 +318,7 @@ def endorsements_about(*, subject, viewer) -> QuerySet[Endorsement]:
     )
 
 
-def endorsement_summary(*, subject, viewer) -> dict:
+def endorsement_summary(*, subject: User, viewer: User | AnonymousUser) -> dict[str, Any]:
     """Count, average rating and the most endorsed skills of `subject`'s published endorsements,
     as `viewer` sees them (none by people who do not exist for them)."""
     published = Endorsement.objects.filter(subject=subject, published_at__isnull=False).exclude(
@@ -334,7 +338,7 @@ def endorsement_summary(*, subject, viewer) -> dict:
     }
 
 
-def endorsement_get_for(*, user, pk: int) -> Endorsement:
+def endorsement_get_for(*, user: User | AnonymousUser, pk: int) -> Endorsement:
     """An endorsement `user` may see: published, or written by them, between two people who
     exist for `user` (`users_hidden_from`). Raises NotFound."""
     hidden = users_hidden_from(user=user)
@@ -352,14 +356,16 @@ def endorsement_get_for(*, user, pk: int) -> Endorsement:
     return endorsement
 
 
-def workspaces_of(*, user, status: str | None = None) -> QuerySet[CollabSession]:
+def workspaces_of(
+    *, user: User | AnonymousUser, status: str | None = None
+) -> QuerySet[CollabSession]:
     """The sessions `user` hosts or is invited to, newest first, with their participants; none
     whose host is across a block from `user`, none for a deactivated account (read from the
     database: a socket's user object may be stale). `status`: "active" (not ended) or "ended".
 
     The SQL twin of `collab_room_access`: every path to a room (both REST APIs, the web pages,
     the room socket, exports, chat history) goes through one of the two."""
-    if not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return CollabSession.objects.none()
     invited = Exists(
         CollabSessionParticipant.objects.filter(
@@ -387,7 +393,7 @@ def workspaces_of(*, user, status: str | None = None) -> QuerySet[CollabSession]
     return sessions
 
 
-def workspace_get_for(*, user, pk: int) -> CollabSession:
+def workspace_get_for(*, user: User | AnonymousUser, pk: int) -> CollabSession:
     """A session `user` takes part in (host or invited, not across a block from the host).
     Raises NotFound otherwise: others do not learn it exists."""
     session = workspaces_of(user=user).filter(pk=pk).first()
@@ -396,7 +402,7 @@ def workspace_get_for(*, user, pk: int) -> CollabSession:
     return session
 
 
-def collab_room_access(*, user, session_id: int) -> str | None:
+def collab_room_access(*, user: User | AnonymousUser, session_id: int) -> str | None:
     """How `user` may join the session's room: "editor", "viewer" (ended session) or None.
 
     The host and invited participants only; never someone who blocked or was blocked by the host.
@@ -425,7 +431,9 @@ def collab_chat_history(
     return list(reversed(page[:limit])), len(page) > limit
 
 
-def engagements_to_endorse(*, author, subject) -> dict:
+def engagements_to_endorse(
+    *, author: User | AnonymousUser, subject: User
+) -> dict[str, QuerySet[Any]]:
     """What `author` may still endorse `subject` for: ended sessions both took part in and
     completed projects both are on the team of, within the endorsement window, not yet endorsed
     by `author`. `{"sessions": QuerySet[CollabSession], "projects": QuerySet[Project]}`."""
@@ -436,7 +444,7 @@ def engagements_to_endorse(*, author, subject) -> dict:
 
     from konnaxion.keenkonnect.models import Project
 
-    if not getattr(author, "is_authenticated", False) or author.pk == subject.pk:
+    if not _signed_in(author) or author.pk == subject.pk:
         return {"sessions": CollabSession.objects.none(), "projects": Project.objects.none()}
     since = timezone.now() - timedelta(days=settings.ENDORSEMENT_WINDOW_DAYS)
     given = Endorsement.objects.filter(author=author, subject=subject)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from konnaxion.core.visibility import visible_to
 from konnaxion.ekoh.selectors import holder_shown_to
 from konnaxion.smart_vote.models import EmergingExpert, IntegrationMapping, Vote, VoteResult
+from konnaxion.users.models import User
 
 
-def votes_of(*, user) -> QuerySet[Vote]:
+def votes_of(*, user: User) -> QuerySet[Vote]:
     """A user's own votes (nobody reads another user's ballot)."""
     return Vote.objects.filter(user=user).select_related("modality")
 
 
-def vote_results_visible_to(*, user) -> QuerySet[VoteResult]:
+def vote_results_visible_to(*, user: User | AnonymousUser) -> QuerySet[VoteResult]:
     """Results about targets `user` may see, decided inside the query.
 
     A target type whose mapping names a model inherits that model's visibility rule (a result
@@ -41,7 +43,7 @@ def vote_results_visible_to(*, user) -> QuerySet[VoteResult]:
     return VoteResult.objects.filter(readable)
 
 
-def emerging_experts_listed(*, viewer) -> QuerySet[EmergingExpert]:
+def emerging_experts_listed(*, viewer: User | AnonymousUser) -> QuerySet[EmergingExpert]:
     """Flags of active accounts with the user's confidentiality level and the category selected,
     annotated `holder_shown` (may `viewer` see who was flagged)."""
     return (

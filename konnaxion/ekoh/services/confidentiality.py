@@ -6,13 +6,15 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
 from konnaxion.ekoh.models import ConfidentialitySetting
+from konnaxion.users.models import User
 
 Level = ConfidentialitySetting.Level
 
 
-def confidentiality_set(*, user, level: str) -> ConfidentialitySetting:
+def confidentiality_set(*, user: User, level: str) -> ConfidentialitySetting:
     """Store the user's confidentiality level. Raises ValueError for an unknown level."""
     if level not in Level.values:
         raise ValueError(level)
@@ -22,7 +24,7 @@ def confidentiality_set(*, user, level: str) -> ConfidentialitySetting:
     return setting
 
 
-def pseudonym_for(user) -> str:
+def pseudonym_for(user: User) -> str:
     """A stable pseudonym that does not reveal the user id (keyed hash of it)."""
     digest = hmac.new(
         settings.SECRET_KEY.encode(), f"ekoh-pseudonym:{user.pk}".encode(), hashlib.sha256
@@ -30,7 +32,7 @@ def pseudonym_for(user) -> str:
     return f"expert-{digest[:12]}"
 
 
-def level_of(user) -> str:
+def level_of(user: User) -> str:
     """The user's level; needs `confidentiality_setting` selected to stay query-free."""
     try:
         return user.confidentiality_setting.level
@@ -38,7 +40,9 @@ def level_of(user) -> str:
         return Level.PUBLIC
 
 
-def identity_for(*, user, viewer=None, shown: bool = True) -> dict[str, str] | None:
+def identity_for(
+    *, user: User, viewer: User | AnonymousUser | None = None, shown: bool = True
+) -> dict[str, str] | None:
     """What may be shown of `user` beside a score: None when anonymous, or when `shown` is False
     (the viewer may not learn the account exists: hidden profile, block, closed account).
 

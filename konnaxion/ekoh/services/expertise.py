@@ -27,6 +27,7 @@ from konnaxion.ekoh.models import (
     UserExpertiseScore,
 )
 from konnaxion.ekoh.models.scores import RAW_SCORE_MAX
+from konnaxion.users.models import User
 
 EXPERTISE_WEIGHT_NAME = "raw_weight_expertise"
 SCORE_SCALE = Decimal("100")
@@ -44,13 +45,17 @@ def multiplier_clamp(value: Decimal) -> Decimal:
     return _quantize(min(max(Decimal(value), low), high))
 
 
-def ethical_multiplier(*, user) -> Decimal:
+def ethical_multiplier(*, user: User) -> Decimal:
     """The user's clamped ethical multiplier (1, clamped, when the user has no ethics score)."""
-    score = UserEthicsScore.objects.filter(user=user).values_list("ethical_score", flat=True)
-    return multiplier_clamp(score.first() if score else Decimal("1"))
+    score = (
+        UserEthicsScore.objects.filter(user=user).values_list("ethical_score", flat=True).first()
+    )
+    return multiplier_clamp(score if score is not None else Decimal("1"))
 
 
-def configured_weight(*, category: ExpertiseCategory, weight_name: str = EXPERTISE_WEIGHT_NAME):
+def configured_weight(
+    *, category: ExpertiseCategory, weight_name: str = EXPERTISE_WEIGHT_NAME
+) -> Decimal:
     """The weight named `weight_name` for `category`, else the global one, else 1."""
     weights = dict(
         ScoreConfiguration.objects.filter(weight_name=weight_name).values_list(
@@ -86,7 +91,7 @@ def _apply(*, score: UserExpertiseScore, raw_score: Decimal, reason: str) -> Use
     return score
 
 
-def _locked_score(*, user, category: ExpertiseCategory) -> UserExpertiseScore:
+def _locked_score(*, user: User, category: ExpertiseCategory) -> UserExpertiseScore:
     UserExpertiseScore.objects.get_or_create(user=user, category=category)
     return (
         UserExpertiseScore.objects.select_for_update()
@@ -97,7 +102,7 @@ def _locked_score(*, user, category: ExpertiseCategory) -> UserExpertiseScore:
 
 @transaction.atomic
 def expertise_score_set(
-    *, user, category: ExpertiseCategory, raw_score: Decimal | int | float | str, reason: str
+    *, user: User, category: ExpertiseCategory, raw_score: Decimal | int | float | str, reason: str
 ) -> UserExpertiseScore:
     """Set the user's raw score in `category` (0-100) and recompute the weighted score.
 
@@ -120,7 +125,7 @@ def expertise_score_adjust(
 
 
 @transaction.atomic
-def ethics_score_set(*, user, ethical_score: Decimal | float | str) -> UserEthicsScore:
+def ethics_score_set(*, user: User, ethical_score: Decimal | float | str) -> UserEthicsScore:
     """Store the user's ethical score clamped to the multiplier bounds; rescore their domains."""
     try:
         value = Decimal(str(ethical_score))
@@ -143,7 +148,7 @@ def ethics_score_set(*, user, ethical_score: Decimal | float | str) -> UserEthic
     return ethics
 
 
-def voter_weight(*, user, category: ExpertiseCategory | None) -> Decimal:
+def voter_weight(*, user: User, category: ExpertiseCategory | None) -> Decimal:
     """The weight of `user`'s vote in `category`: m + weighted_score / 100.
 
     m is the clamped ethical multiplier; without expertise in the domain (or without a domain)
@@ -160,7 +165,7 @@ def voter_weight(*, user, category: ExpertiseCategory | None) -> Decimal:
     return _quantize(multiplier + (weighted or Decimal("0")) / SCORE_SCALE)
 
 
-def _raw_score_checked(raw_score) -> Decimal:
+def _raw_score_checked(raw_score: Decimal | int | float | str) -> Decimal:
     try:
         raw = Decimal(str(raw_score))
         raw = _quantize(raw) if raw.is_finite() else raw

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -24,9 +25,10 @@ from konnaxion.ethikos.models import (
     ConsultationVote,
     ImpactTrack,
 )
+from konnaxion.users.models import User
 
 
-def _require_moderator(actor) -> None:
+def _require_moderator(actor: User) -> None:
     if not is_moderator(actor):
         raise PermissionDenied("Only moderators manage consultations.")
 
@@ -42,7 +44,7 @@ def _open_consultation_locked(*, consultation: Consultation) -> Consultation:
 @transaction.atomic
 def consultation_create(
     *,
-    created_by,
+    created_by: User,
     title: str,
     open_date: datetime,
     close_date: datetime,
@@ -69,7 +71,9 @@ def consultation_create(
 
 
 @transaction.atomic
-def suggestion_submit(*, consultation: Consultation, author, content: str) -> CitizenSuggestion:
+def suggestion_submit(
+    *, consultation: Consultation, author: User, content: str
+) -> CitizenSuggestion:
     """Add a suggestion while the consultation is open. Raises ValidationFailed, Conflict."""
     if not content.strip():
         raise ValidationFailed(details={"fields": {"content": "blank"}})
@@ -80,7 +84,9 @@ def suggestion_submit(*, consultation: Consultation, author, content: str) -> Ci
 
 
 @transaction.atomic
-def consultation_vote_cast(*, consultation: Consultation, user, raw_value: int) -> ConsultationVote:
+def consultation_vote_cast(
+    *, consultation: Consultation, user: User, raw_value: int
+) -> ConsultationVote:
     """Vote -1/0/+1 while the consultation is open (voting again replaces the vote).
 
     Stores the EkoH voter weight in the consultation's category and the weighted value.
@@ -104,7 +110,7 @@ def consultation_vote_cast(*, consultation: Consultation, user, raw_value: int) 
     return vote
 
 
-def consultation_results_compute(*, consultation: Consultation) -> dict:
+def consultation_results_compute(*, consultation: Consultation) -> dict[str, Any]:
     """The snapshot stored in ConsultationResult.results_data (decimals as strings)."""
     totals = consultation.votes.aggregate(
         vote_count=Count("id"),
@@ -168,7 +174,7 @@ def consultations_close_due(*, now: datetime | None = None) -> list[int]:
 
 
 @transaction.atomic
-def consultation_close_now(*, consultation: Consultation, actor) -> ConsultationResult:
+def consultation_close_now(*, consultation: Consultation, actor: User) -> ConsultationResult:
     """A moderator closes a consultation early. Raises PermissionDenied, Conflict."""
     _require_moderator(actor)
     if consultation.status != Consultation.Status.OPEN:
@@ -178,7 +184,7 @@ def consultation_close_now(*, consultation: Consultation, actor) -> Consultation
 
 @transaction.atomic
 def impact_track_add(
-    *, consultation: Consultation, actor, action: str, status: str, on: date | None = None
+    *, consultation: Consultation, actor: User, action: str, status: str, on: date | None = None
 ) -> ImpactTrack:
     """Log a follow-up action of a closed consultation (moderators only)."""
     _require_moderator(actor)

@@ -17,6 +17,7 @@ from konnaxion.ethikos.models import (
     EthikosStance,
     EthikosTopic,
 )
+from konnaxion.users.models import User
 
 
 def _open_topic_locked(*, topic: EthikosTopic) -> EthikosTopic:
@@ -34,7 +35,7 @@ def _open_topic_locked(*, topic: EthikosTopic) -> EthikosTopic:
 @transaction.atomic
 def topic_create(
     *,
-    created_by,
+    created_by: User,
     title: str,
     description: str = "",
     category: EthikosCategory | None = None,
@@ -61,7 +62,7 @@ def topic_create(
 
 
 @transaction.atomic
-def topic_status_set(*, topic: EthikosTopic, actor, status: str) -> EthikosTopic:
+def topic_status_set(*, topic: EthikosTopic, actor: User, status: str) -> EthikosTopic:
     """Close, archive or reopen a debate: its creator or a moderator. Raises PermissionDenied."""
     if actor.pk != topic.created_by_id and not is_moderator(actor):
         raise PermissionDenied("Only the debate's creator or a moderator changes its status.")
@@ -73,7 +74,7 @@ def topic_status_set(*, topic: EthikosTopic, actor, status: str) -> EthikosTopic
 
 
 @transaction.atomic
-def stance_set(*, topic: EthikosTopic, user, value: int) -> EthikosStance:
+def stance_set(*, topic: EthikosTopic, user: User, value: int) -> EthikosStance:
     """Record the user's stance (-3 ... +3) on an open topic, replacing an earlier one.
 
     Raises ValidationFailed (out of range), Conflict (topic not open).
@@ -93,7 +94,7 @@ def stance_set(*, topic: EthikosTopic, user, value: int) -> EthikosStance:
 def argument_post(
     *,
     topic: EthikosTopic,
-    author,
+    author: User,
     content: str,
     parent: EthikosArgument | None = None,
     side: str = "",
@@ -116,7 +117,9 @@ def argument_post(
 
 
 @transaction.atomic
-def argument_report(*, argument: EthikosArgument, reporter, reason: str = "") -> EthikosArgument:
+def argument_report(
+    *, argument: EthikosArgument, reporter: User, reason: str = ""
+) -> EthikosArgument:
     """Report an argument once; it is hidden once ETHIKOS_AUTO_HIDE_REPORTS distinct users have.
 
     The argument row is locked, so concurrent reports count exactly. Raises ValidationFailed (own

@@ -90,6 +90,11 @@ def _hour_store(*, hour: str, measures: dict[str, tuple[list[float], int]]) -> i
     return len(measures)
 
 
+def _text(value: bytes | str) -> str:
+    # The client answers bytes; redis-py's own hints also allow text (decode_responses=True).
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def api_perf_rollup(*, now: datetime | None = None) -> int:
     """Store every finished hour's counters as api_perf_fact rows, then drop them from Redis.
 
@@ -100,10 +105,10 @@ def api_perf_rollup(*, now: datetime | None = None) -> int:
     current = hour_bucket(now or timezone.now())
     written = 0
     for raw_hour in sorted(client.smembers(HOURS_KEY)):
-        hour = raw_hour.decode()
+        hour = _text(raw_hour)
         if hour >= current:
             continue
-        endpoints = sorted(key.decode() for key in client.smembers(f"perf:{hour}:endpoints"))
+        endpoints = sorted(_text(key) for key in client.smembers(f"perf:{hour}:endpoints"))
         measures = {}
         for endpoint in endpoints:
             latencies = [float(v) for v in client.lrange(f"perf:{hour}:lat:{endpoint}", 0, -1)]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import QuerySet
 
 from konnaxion.insights.models import DimDomain, UsageMauFact
 from konnaxion.insights.services.partitions import date_id_of, month_add, partition_ensure
@@ -51,14 +53,14 @@ DOCUMENTS = {
 }
 
 
-def _in_month(model_label: str, field: str, first: date, after: date):
+def _in_month(model_label: str, field: str, first: date, after: date) -> QuerySet[Any]:
     model = apps.get_model(model_label)
     return model._default_manager.filter(
         **{f"{field}__date__gte": first, f"{field}__date__lt": after}
     )
 
 
-def _count(sources, first: date, after: date) -> int:
+def _count(sources: list[tuple[str, str]], first: date, after: date) -> int:
     return sum(_in_month(label, field, first, after).count() for label, field in sources)
 
 

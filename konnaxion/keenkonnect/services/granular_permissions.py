@@ -10,6 +10,9 @@ Docs: docs/permissions.md ("Stockage").
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -17,6 +20,7 @@ from konnaxion.keenkonnect.models import (
     AccessLevel,
     AuditEvent,
     DocumentAccess,
+    Project,
     ProjectResource,
     ProjectTeam,
 )
@@ -26,11 +30,14 @@ from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.users.models import User
 
+if TYPE_CHECKING:
+    from konnaxion.keenkonnect.selectors import ResourceWithLevel
+
 LEVEL_NAMES = {level.value: level.label for level in AccessLevel}
 LEVEL_BY_NAME = {label: value for value, label in LEVEL_NAMES.items()}
 
 
-def level_of(*, user, resource: ProjectResource) -> int:
+def level_of(*, user: User | AnonymousUser, resource: ProjectResource) -> int:
     """`user`'s effective AccessLevel on `resource` (NONE when it is trashed-and-hidden or gone)."""
     found = (
         resources_visible_to(user=user, min_level="none", include_trashed=True)
@@ -41,7 +48,7 @@ def level_of(*, user, resource: ProjectResource) -> int:
     return AccessLevel.NONE if found is None else found
 
 
-def ensure_level(*, resource: ProjectResource, needed: int) -> None:
+def ensure_level(*, resource: ResourceWithLevel, needed: int) -> None:
     """Raise NotFound if the caller cannot read `resource`, PermissionDenied if it may read but
     lacks `needed`. `resource` must carry the `my_level` annotation of the selector."""
     level = resource.my_level
@@ -54,7 +61,9 @@ def ensure_level(*, resource: ProjectResource, needed: int) -> None:
         )
 
 
-def ensure_level_now(*, user, resource: ProjectResource, needed: int) -> None:
+def ensure_level_now(
+    *, user: User | AnonymousUser, resource: ResourceWithLevel, needed: int
+) -> None:
     """`ensure_level` on the level read again. Called under the project's row lock, which team
     changes take too, so that no removal or role change slips between the check and the write."""
     resource.my_level = level_of(user=user, resource=resource)
@@ -73,7 +82,7 @@ def access_entries_of(*, resource: ProjectResource) -> list[dict[str, str]]:
 
 @transaction.atomic
 def access_entries_replace(
-    *, resource: ProjectResource, entries: list[dict[str, str]], actor: User
+    *, resource: ResourceWithLevel, entries: list[dict[str, str]], actor: User
 ) -> list[dict[str, str]]:
     """Replace the document's entries (admin level). Entries name team members, once each.
 
@@ -144,7 +153,7 @@ def access_entries_replace(
     return current
 
 
-def project_level_of(*, user, project) -> int:
+def project_level_of(*, user: User | AnonymousUser, project: Project) -> int:
     """`user`'s level on the project as a whole (what new documents start from), by the same
     SQL rule as documents (`selectors.access_level`): owner admin, collaborator write, mentor
     read; others read in a public project, none otherwise (also when it is not visible)."""

@@ -15,6 +15,7 @@ from konnaxion.keenkonnect.selectors import project_role_of
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.locking import project_lock
 from konnaxion.tags.services import tags_get_or_create
+from konnaxion.users.models import User
 
 Role = ProjectTeam.Role
 SLUG_MAX = 200
@@ -32,7 +33,7 @@ def project_slug_for(title: str) -> str:
 
 def project_create(
     *,
-    creator,
+    creator: User,
     title: str,
     description: str = "",
     category: ExpertiseCategory | None = None,
@@ -66,14 +67,14 @@ def project_create(
     raise AssertionError("unreachable")
 
 
-def ensure_owner(*, project: Project, actor) -> None:
+def ensure_owner(*, project: Project, actor: User) -> None:
     if project_role_of(project=project, user=actor) != Role.OWNER:
         raise PermissionDenied("Only the project's owners may do this.")
 
 
 @transaction.atomic
 def project_update(
-    *, project: Project, actor, tags: list[str] | None = None, **fields: Any
+    *, project: Project, actor: User, tags: list[str] | None = None, **fields: Any
 ) -> Project:
     """Change the project's details; the slug stays. A change of visibility is logged for the
     project's open sockets, which re-check their access. Raises PermissionDenied."""
@@ -96,7 +97,7 @@ def project_update(
 
 
 @transaction.atomic
-def project_delete(*, project: Project, actor) -> None:
+def project_delete(*, project: Project, actor: User) -> None:
     """Delete the project with its documents, entries and event log (owners). Its open sockets
     are told after the commit and close (4404). Raises PermissionDenied."""
     ensure_owner(project=project, actor=actor)
@@ -106,7 +107,7 @@ def project_delete(*, project: Project, actor) -> None:
     project.delete()
 
 
-def project_rate(*, project: Project, user, value: int, review: str = "") -> ProjectRating:
+def project_rate(*, project: Project, user: User, value: int, review: str = "") -> ProjectRating:
     """Rate the project 1-5; rating again replaces the previous rating. Raises ValidationFailed."""
     if not 1 <= int(value) <= 5:
         raise ValidationFailed(details={"fields": {"value": "must be between 1 and 5"}})

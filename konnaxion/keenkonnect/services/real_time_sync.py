@@ -20,6 +20,7 @@ from django.utils import timezone
 from konnaxion.core.realtime import publish_on_commit
 from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, ProjectEvent
 from konnaxion.keenkonnect.services.locking import project_lock
+from konnaxion.users.models import User
 
 EVENT_TYPES = (
     "resource.added",
@@ -61,7 +62,7 @@ def event_record(
     type: str,
     resource_id: int | None,
     version: int | None,
-    actor,
+    actor: User | None,
     payload: dict[str, Any] | None = None,
 ) -> ProjectEvent:
     """Append an event to the project's log and publish it after the commit (a channel layer
@@ -104,7 +105,7 @@ def event_record(
     return event
 
 
-def access_changed(*, project_id: int, actor, change: str) -> ProjectEvent:
+def access_changed(*, project_id: int, actor: User, change: str) -> ProjectEvent:
     """Log that who may see what in the project changed (`change`: member_removed,
     role_changed, visibility_changed, project_deleted), in the caller's transaction. Every open
     socket of the project re-checks its user's access when it hears it: it forgets what it knew

@@ -24,13 +24,14 @@ from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.locking import project_lock
 from konnaxion.keenkonnect.services.projects import ensure_owner
 from konnaxion.keenkonnect.services.resumable_uploads import upload_session_terminate
+from konnaxion.users.models import User
 
 Role = ProjectTeam.Role
 
 
 @transaction.atomic
 def project_member_add(
-    *, project: Project, user, role: str = Role.COLLABORATOR, actor=None
+    *, project: Project, user: User, role: str = Role.COLLABORATOR, actor: User | None = None
 ) -> ProjectTeam:
     """Add `user` to the team; `actor`, when given, must be an owner.
 
@@ -58,7 +59,7 @@ def project_member_add(
 
 
 @transaction.atomic
-def project_member_remove(*, project: Project, user, actor) -> None:
+def project_member_remove(*, project: Project, user: User, actor: User) -> None:
     """Remove a member (owners remove anyone, members remove themselves), with their entries
     on the project's documents (each deletion in the audit log) and their unfinished uploads.
 
@@ -83,7 +84,7 @@ def project_member_remove(*, project: Project, user, actor) -> None:
     real_time_sync.access_changed(project_id=project.pk, actor=actor, change="member_removed")
 
 
-def _entries_delete(*, project: Project, user, actor, reason: str) -> None:
+def _entries_delete(*, project: Project, user: User, actor: User | None, reason: str) -> None:
     """Delete `user`'s entries on the project's documents, one audit event per document."""
     entries = list(
         DocumentAccess.objects.filter(resource__project=project, user=user)
@@ -106,7 +107,7 @@ def _entries_delete(*, project: Project, user, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def project_member_role_set(*, project: Project, user, role: str, actor) -> ProjectTeam:
+def project_member_role_set(*, project: Project, user: User, role: str, actor: User) -> ProjectTeam:
     """Change a member's role. Raises PermissionDenied, NotFound, Conflict, ValidationFailed."""
     if role not in Role.values:
         raise ValidationFailed(details={"fields": {"role": "unknown role"}})

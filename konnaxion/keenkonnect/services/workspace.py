@@ -12,11 +12,12 @@ from konnaxion.keenkonnect.models import (
     ProjectTeam,
 )
 from konnaxion.keenkonnect.selectors import project_role_of
+from konnaxion.users.models import User
 
 TASK_FIELDS = ("title", "description", "status", "assignee", "due_date")
 
 
-def ensure_member(*, project: Project, actor) -> str:
+def ensure_member(*, project: Project, actor: User) -> str:
     """`actor`'s role in the project. Raises PermissionDenied for non-members."""
     role = project_role_of(project=project, user=actor)
     if role is None:
@@ -24,7 +25,7 @@ def ensure_member(*, project: Project, actor) -> str:
     return role
 
 
-def _ensure_assignee_on_team(*, project: Project, assignee) -> None:
+def _ensure_assignee_on_team(*, project: Project, assignee: User | None) -> None:
     if (
         assignee is not None
         and not ProjectTeam.objects.filter(project=project, user=assignee).exists()
@@ -32,7 +33,7 @@ def _ensure_assignee_on_team(*, project: Project, assignee) -> None:
         raise ValidationFailed(details={"fields": {"assignee": "not on the project's team"}})
 
 
-def project_task_create(*, project: Project, actor, title: str, **fields: Any) -> ProjectTask:
+def project_task_create(*, project: Project, actor: User, title: str, **fields: Any) -> ProjectTask:
     """A task on the board. Raises PermissionDenied, ValidationFailed."""
     ensure_member(project=project, actor=actor)
     _ensure_assignee_on_team(project=project, assignee=fields.get("assignee"))
@@ -40,7 +41,7 @@ def project_task_create(*, project: Project, actor, title: str, **fields: Any) -
     return ProjectTask.objects.create(project=project, created_by=actor, title=title, **fields)
 
 
-def project_task_update(*, task: ProjectTask, actor, **fields: Any) -> ProjectTask:
+def project_task_update(*, task: ProjectTask, actor: User, **fields: Any) -> ProjectTask:
     """Change a task (any team member). Raises PermissionDenied, ValidationFailed."""
     ensure_member(project=task.project, actor=actor)
     if "assignee" in fields:
@@ -52,12 +53,12 @@ def project_task_update(*, task: ProjectTask, actor, **fields: Any) -> ProjectTa
     return task
 
 
-def project_task_delete(*, task: ProjectTask, actor) -> None:
+def project_task_delete(*, task: ProjectTask, actor: User) -> None:
     ensure_member(project=task.project, actor=actor)
     task.delete()
 
 
-def project_message_post(*, project: Project, actor, content: str) -> ProjectMessage:
+def project_message_post(*, project: Project, actor: User, content: str) -> ProjectMessage:
     """A message in the project's thread. Raises PermissionDenied, ValidationFailed."""
     ensure_member(project=project, actor=actor)
     if not content.strip():
@@ -65,7 +66,7 @@ def project_message_post(*, project: Project, actor, content: str) -> ProjectMes
     return ProjectMessage.objects.create(project=project, author=actor, content=content)
 
 
-def project_message_update(*, message: ProjectMessage, actor, content: str) -> ProjectMessage:
+def project_message_update(*, message: ProjectMessage, actor: User, content: str) -> ProjectMessage:
     """Authors edit their own messages. Raises PermissionDenied, ValidationFailed."""
     if message.author_id != actor.pk:
         raise PermissionDenied("Only the author may edit a message.")
@@ -76,7 +77,7 @@ def project_message_update(*, message: ProjectMessage, actor, content: str) -> P
     return message
 
 
-def project_message_delete(*, message: ProjectMessage, actor) -> None:
+def project_message_delete(*, message: ProjectMessage, actor: User) -> None:
     """Authors and project owners delete messages. Raises PermissionDenied."""
     if (
         message.author_id != actor.pk

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, ValidationFailed
 from konnaxion.konnected.models import CertificationPath, Evaluation, PeerValidation
+from konnaxion.users.models import User
 
 
 def quiz_score(*, path: CertificationPath, answers: list[int]) -> Decimal:
@@ -33,7 +34,7 @@ def quiz_score(*, path: CertificationPath, answers: list[int]) -> Decimal:
 
 
 @transaction.atomic
-def evaluation_submit(*, user, path: CertificationPath, answers: list[int]) -> Evaluation:
+def evaluation_submit(*, user: User, path: CertificationPath, answers: list[int]) -> Evaluation:
     """Score the user's answers; passed at CERT_PASS_PERCENT or more.
 
     A new attempt within QUIZ_RETRY_COOLDOWN_MIN minutes of the previous one is refused
@@ -67,7 +68,7 @@ def evaluation_submit(*, user, path: CertificationPath, answers: list[int]) -> E
 
 @transaction.atomic
 def peer_validation_record(
-    *, evaluation: Evaluation, peer, decision: str, comment: str = ""
+    *, evaluation: Evaluation, peer: User, decision: str, comment: str = ""
 ) -> PeerValidation:
     """Record a peer's decision (approved / rejected) on someone else's evaluation, once.
 

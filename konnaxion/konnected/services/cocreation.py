@@ -8,10 +8,13 @@ from django.db import transaction
 
 from konnaxion.core.errors import Conflict, PermissionDenied, ValidationFailed
 from konnaxion.konnected.models import CoCreationContribution, CoCreationProject
+from konnaxion.users.models import User
 
 
 @transaction.atomic
-def cocreation_project_create(*, owner, title: str, description: str = "") -> CoCreationProject:
+def cocreation_project_create(
+    *, owner: User, title: str, description: str = ""
+) -> CoCreationProject:
     """Start a project as a draft. Raises ValidationFailed."""
     if not title.strip():
         raise ValidationFailed(details={"fields": {"title": "blank"}})
@@ -22,7 +25,7 @@ def cocreation_project_create(*, owner, title: str, description: str = "") -> Co
 
 @transaction.atomic
 def cocreation_project_status_set(
-    *, project: CoCreationProject, actor, status: str
+    *, project: CoCreationProject, actor: User, status: str
 ) -> CoCreationProject:
     """Activate or archive one's own project. Raises PermissionDenied, ValidationFailed."""
     if project.owner_id != actor.pk:
@@ -36,7 +39,7 @@ def cocreation_project_status_set(
 
 @transaction.atomic
 def contribution_submit(
-    *, project: CoCreationProject, user, content: str
+    *, project: CoCreationProject, user: User, content: str
 ) -> CoCreationContribution:
     """Propose a contribution to a draft or active project.
 
@@ -64,7 +67,7 @@ def contribution_submit(
 
 @transaction.atomic
 def contribution_review(
-    *, contribution: CoCreationContribution, actor, status: str
+    *, contribution: CoCreationContribution, actor: User, status: str
 ) -> CoCreationContribution:
     """The project owner accepts or rejects a pending contribution.
 

@@ -6,10 +6,11 @@ from django.db import transaction
 
 from konnaxion.core.errors import ValidationFailed
 from konnaxion.konnected.models import ForumPost, ForumTopic
+from konnaxion.users.models import User
 
 
 @transaction.atomic
-def forum_topic_create(*, creator, title: str, category: str = "") -> ForumTopic:
+def forum_topic_create(*, creator: User, title: str, category: str = "") -> ForumTopic:
     """Open a discussion thread. Raises ValidationFailed."""
     if not title.strip():
         raise ValidationFailed(details={"fields": {"title": "blank"}})
@@ -17,7 +18,7 @@ def forum_topic_create(*, creator, title: str, category: str = "") -> ForumTopic
 
 
 @transaction.atomic
-def forum_post_create(*, topic: ForumTopic, author, content: str) -> ForumPost:
+def forum_post_create(*, topic: ForumTopic, author: User, content: str) -> ForumPost:
     """Post in a thread. Raises ValidationFailed."""
     if not content.strip():
         raise ValidationFailed(details={"fields": {"content": "blank"}})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
 from konnaxion.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -11,10 +14,13 @@ from konnaxion.konnected.models import (
     LearningProgress,
     Portfolio,
 )
+from konnaxion.users.models import User
 
 
 @transaction.atomic
-def knowledge_resource_create(*, author, title: str, type: str, url: str) -> KnowledgeResource:
+def knowledge_resource_create(
+    *, author: User, title: str, type: str, url: str
+) -> KnowledgeResource:
     """Add a resource to the library. Raises ValidationFailed."""
     if type not in KnowledgeResource.Type.values:
         raise ValidationFailed(details={"fields": {"type": "unknown type"}})
@@ -25,7 +31,7 @@ def knowledge_resource_create(*, author, title: str, type: str, url: str) -> Kno
 
 @transaction.atomic
 def knowledge_recommendation_create(
-    *, user, resource: KnowledgeResource, recommended_by=None
+    *, user: User, resource: KnowledgeResource, recommended_by: User | None = None
 ) -> KnowledgeRecommendation:
     """Recommend `resource` to `user` once. Raises ValidationFailed (to oneself), Conflict."""
     if recommended_by is not None and recommended_by.pk == user.pk:
@@ -41,7 +47,7 @@ def knowledge_recommendation_create(
 
 @transaction.atomic
 def learning_progress_set(
-    *, user, resource: KnowledgeResource, progress_percent: int
+    *, user: User, resource: KnowledgeResource, progress_percent: int
 ) -> LearningProgress:
     """Set the user's progress (0-100) on a resource. Raises ValidationFailed."""
     if isinstance(progress_percent, bool) or not 0 <= progress_percent <= 100:
@@ -54,7 +60,7 @@ def learning_progress_set(
 
 @transaction.atomic
 def portfolio_create(
-    *, user, title: str, description: str = "", items: list[KnowledgeResource] = ()
+    *, user: User, title: str, description: str = "", items: Iterable[KnowledgeResource] = ()
 ) -> Portfolio:
     """Create a portfolio of `items`. Raises ValidationFailed."""
     if not title.strip():
@@ -65,7 +71,7 @@ def portfolio_create(
 
 
 @transaction.atomic
-def portfolio_update(*, portfolio: Portfolio, actor, **changes) -> Portfolio:
+def portfolio_update(*, portfolio: Portfolio, actor: User, **changes: Any) -> Portfolio:
     """Change title, description or items of one's own portfolio. Raises PermissionDenied."""
     if portfolio.user_id != actor.pk:
         raise PermissionDenied("Only its owner edits a portfolio.")
@@ -81,7 +87,7 @@ def portfolio_update(*, portfolio: Portfolio, actor, **changes) -> Portfolio:
 
 
 @transaction.atomic
-def portfolio_delete(*, portfolio: Portfolio, actor) -> None:
+def portfolio_delete(*, portfolio: Portfolio, actor: User) -> None:
     """Delete one's own portfolio. Raises PermissionDenied."""
     if portfolio.user_id != actor.pk:
         raise PermissionDenied("Only its owner deletes a portfolio.")

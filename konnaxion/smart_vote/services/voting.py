@@ -30,6 +30,7 @@ from konnaxion.smart_vote.services.modalities import (
     option_points,
     raw_value_validate,
 )
+from konnaxion.users.models import User
 
 
 def integration_mapping_for(*, target_type: str) -> IntegrationMapping:
@@ -48,7 +49,7 @@ def integration_mapping_for(*, target_type: str) -> IntegrationMapping:
 
 
 def target_category(
-    *, mapping: IntegrationMapping, target_id: str, user
+    *, mapping: IntegrationMapping, target_id: str, user: User
 ) -> ExpertiseCategory | None:
     """The target's domain as the mapping declares it.
 
@@ -77,7 +78,9 @@ def target_category(
     return ExpertiseCategory.objects.filter(code=code).first() if code else None
 
 
-def _modality_for(*, mapping: IntegrationMapping, modality: VoteModality | str | None):
+def _modality_for(
+    *, mapping: IntegrationMapping, modality: VoteModality | str | None
+) -> VoteModality:
     declared = (mapping.mapping_details or {}).get("modality", VoteModality.Name.APPROVAL)
     wanted = modality.name if isinstance(modality, VoteModality) else (modality or declared)
     if wanted != declared:
@@ -95,7 +98,7 @@ def _modality_for(*, mapping: IntegrationMapping, modality: VoteModality | str |
 @transaction.atomic
 def vote_cast(
     *,
-    user,
+    user: User,
     target_type: str,
     target_id: str | int,
     raw_value: Any,
