@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from konnaxion.core.visibility import visibility_register
+
 
 class KreativeConfig(AppConfig):
     name = "konnaxion.kreative"
@@ -7,7 +9,7 @@ class KreativeConfig(AppConfig):
     verbose_name = "Kreative"
 
     def ready(self) -> None:
-        from konnaxion.core.visibility import visibility_register
+        # Imported here: selectors load models, which the app registry allows only once ready.
         from konnaxion.kreative.selectors import people_visible_to
 
         # Other modules (EkoH scores, Smart Vote's emerging experts) name a person only where

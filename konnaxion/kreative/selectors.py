@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from konnaxion.core.errors import NotFound
 from konnaxion.core.permissions import is_moderator
+from konnaxion.keenkonnect.models import Project
 from konnaxion.kreative.models import (
     Block,
     CollabChatMessage,
@@ -25,6 +30,7 @@ from konnaxion.kreative.models import (
     Tag,
     TraditionEntry,
 )
+from konnaxion.users.models import User
 
 
 def tags_listed() -> QuerySet[Tag]:
@@ -67,8 +73,6 @@ def traditions_visible_to(*, user) -> QuerySet[TraditionEntry]:
 
 def users_blocked_for(*, user) -> QuerySet:
     """Ids of the users `user` blocked or was blocked by (a subquery)."""
-    from konnaxion.users.models import User
-
     if not getattr(user, "is_authenticated", False):
         return User.objects.none().values("pk")
     return User.objects.filter(
@@ -82,8 +86,6 @@ def users_hidden_from(*, user) -> QuerySet:
 
     The SQL twin of `user_get_visible`: every list of people, and of what people made (follows,
     endorsements, opportunities, galleries), leaves these out."""
-    from konnaxion.users.models import User
-
     hidden_profile = ProfessionalProfile.objects.filter(
         user=OuterRef("pk"), visibility=ProfessionalProfile.Visibility.HIDDEN
     )
@@ -98,8 +100,6 @@ def people_visible_to(*, user) -> QuerySet:
     only people with a public profile). Other modules name a person beside their own data
     (EkoH scores, Smart Vote's emerging experts) only when it is one of these: the rule is
     registered for `users.user` in `core.visibility`."""
-    from konnaxion.users.models import User
-
     people = User.objects.exclude(pk__in=users_hidden_from(user=user))
     if not getattr(user, "is_authenticated", False):
         people = people.filter(
@@ -122,8 +122,6 @@ def user_get_blockable(*, viewer, username: str):
     (`user_get_visible`), anyone they already block, and anyone they share a room with (they
     met them there, even behind a hidden profile). Someone who blocked `viewer` stays unknown.
     Raises NotFound, the same answer as for a name nobody has."""
-    from konnaxion.users.models import User
-
     if not getattr(viewer, "is_authenticated", False):
         raise NotFound("No such user.")
     blocked_viewer = Block.objects.filter(blocked=viewer).values("blocker_id")
@@ -429,13 +427,6 @@ def engagements_to_endorse(*, author, subject) -> dict:
     """What `author` may still endorse `subject` for: ended sessions both took part in and
     completed projects both are on the team of, within the endorsement window, not yet endorsed
     by `author`. `{"sessions": QuerySet[CollabSession], "projects": QuerySet[Project]}`."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from konnaxion.keenkonnect.models import Project
-
     if not getattr(author, "is_authenticated", False) or author.pk == subject.pk:
         return {"sessions": CollabSession.objects.none(), "projects": Project.objects.none()}
     since = timezone.now() - timedelta(days=settings.ENDORSEMENT_WINDOW_DAYS)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from konnaxion.core.realtime import publish_on_commit
 from konnaxion.kreative.models import CollabSession, CollabSessionParticipant, KreativeArtwork
+from konnaxion.kreative.selectors import users_hidden_from
 
 Role = CollabSessionParticipant.Role
 
@@ -78,8 +79,6 @@ def collab_session_participant_add(
 
     Raises PermissionDenied, Conflict, NotFound.
     """
-    from konnaxion.kreative.selectors import users_hidden_from
-
     if session.host_id != actor.pk:
         raise PermissionDenied("Only the host may add participants.")
     if users_hidden_from(user=actor).filter(pk=user.pk).exists():

@@ -28,6 +28,7 @@ from konnaxion.kreative.models import (
 )
 from konnaxion.kreative.models.collab_rooms import CHAT_MESSAGE_MAX_CHARS
 from konnaxion.kreative.realtime import documents, rendering
+from konnaxion.kreative.services.artworks import artwork_derive_images_on_commit
 from konnaxion.kreative.services.collab_sessions import (
     collab_session_end,
     collab_session_start,
@@ -179,9 +180,7 @@ def _canvas_artwork(*, session: CollabSession, title: str) -> KreativeArtwork:
     artwork.credits.set(
         CollabSessionParticipant.objects.filter(session=session).values_list("user_id", flat=True)
     )
-    from konnaxion.kreative.tasks import artwork_derive_images_task
-
-    transaction.on_commit(lambda: artwork_derive_images_task.delay(artwork.pk))
+    artwork_derive_images_on_commit(artwork_id=artwork.pk)
     return artwork
 
 
