@@ -15,7 +15,7 @@ from konnaxion.core.errors import PayloadTooLarge, PermissionDenied, ValidationF
 from konnaxion.core.images import image_open
 from konnaxion.core.queue import task_enqueue_on_commit
 from konnaxion.kreative.models import KreativeArtwork
-from konnaxion.kreative.services.matching_statistics import (
+from konnaxion.kreative.services.intelligent_matching import (
     matching_statistics_invalidate_on_commit,
 )
 from konnaxion.kreative.services.media import media_sniff

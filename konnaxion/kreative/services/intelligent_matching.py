@@ -7,6 +7,10 @@ missing, older than `SUGGESTION_MAX_AGE_HOURS` or stored in an older form (reaso
 rather than codes: the list is a cache, recomputed rather than converted). Serving re-checks
 exclusions made since (follows, blocks, dismissals, hidden profiles) and counts an impression
 per shown person. Reasons are stored as codes and worded in the reader's language on display.
+
+The single entry point of people matching: the implementation lives in `kreative/matching/`,
+and code outside that package (API, web pages, tasks, other services, benchmarks) imports from
+here, which re-exports what it needs.
 """
 
 from __future__ import annotations
@@ -24,7 +28,20 @@ from redis.exceptions import RedisError
 
 from konnaxion.core.errors import ValidationFailed
 from konnaxion.core.queue import task_enqueue
-from konnaxion.kreative.matching import MAX_TOP_N, OPTIONAL_SIGNALS, PURPOSES, Reason, rank
+from konnaxion.kreative.matching import (
+    MAX_TOP_N,
+    OPTIONAL_SIGNALS,
+    PURPOSES,
+    REASON_CODES,
+    Reason,
+    rank,
+)
+from konnaxion.kreative.matching.neighbourhood import neighbourhood_index
+from konnaxion.kreative.matching.reason_text import is_reason, reasons_text
+from konnaxion.kreative.matching.statistics import (
+    matching_statistics_invalidate_on_commit,
+    population_statistics,
+)
 from konnaxion.kreative.models import (
     Block,
     PrecomputedSuggestions,
@@ -33,9 +50,29 @@ from konnaxion.kreative.models import (
     SuggestionImpression,
 )
 from konnaxion.kreative.selectors import user_get_visible
-from konnaxion.kreative.services.matching_neighbourhood import neighbourhood_index
-from konnaxion.kreative.suggestion_reasons import is_reason, reasons_text
 from konnaxion.users.models import User
+
+__all__ = [
+    "DEFAULT_PURPOSE",
+    "MAX_TOP_N",
+    "PURPOSES",
+    "REASON_CODES",
+    "REFRESH_TASK",
+    "SuggestedPerson",
+    "matching_statistics_invalidate_on_commit",
+    "neighbourhood_index",
+    "population_statistics",
+    "rank",
+    "signals_key",
+    "suggestion_dismiss",
+    "suggestion_request_clean",
+    "suggestions_compute",
+    "suggestions_list",
+    "suggestions_precompute_active",
+    "suggestions_refresh",
+    "suggestions_refresh_on_commit",
+    "suggestions_refresh_user",
+]
 
 logger = logging.getLogger(__name__)
 

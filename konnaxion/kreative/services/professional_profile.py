@@ -34,9 +34,9 @@ from konnaxion.kreative.models import (
 )
 from konnaxion.kreative.selectors import users_hidden_from
 from konnaxion.kreative.services.collab_sessions import rooms_access_recheck_on_commit
-from konnaxion.kreative.services.intelligent_matching import suggestions_refresh_on_commit
-from konnaxion.kreative.services.matching_statistics import (
+from konnaxion.kreative.services.intelligent_matching import (
     matching_statistics_invalidate_on_commit,
+    suggestions_refresh_on_commit,
 )
 from konnaxion.kreative.services.tags import tags_get_or_create
 

@@ -26,19 +26,6 @@ from django.db import connection
 from django.utils import timezone
 
 from konnaxion.ekoh.models import UserExpertiseScore
-from konnaxion.kreative.matching import (
-    DEFAULT_WEIGHTS,
-    SIGNAL_EKOH,
-    SIGNAL_SMART_VOTE,
-    CorpusStatistics,
-    MatchingIndex,
-)
-from konnaxion.kreative.matching.index import (
-    ARTWORK_TAG_WEIGHT,
-    MAX_POSTINGS_WALKED,
-    SKILL_WEIGHT,
-    bm25_idf,
-)
 from konnaxion.kreative.models import (
     Block,
     CollabSessionParticipant,
@@ -47,7 +34,19 @@ from konnaxion.kreative.models import (
     SuggestionImpression,
     Tag,
 )
-from konnaxion.kreative.services.matching_statistics import (
+from konnaxion.smart_vote.models import VoteResult
+from konnaxion.users.models import User
+
+from .index import (
+    ARTWORK_TAG_WEIGHT,
+    MAX_POSTINGS_WALKED,
+    SKILL_WEIGHT,
+    CorpusStatistics,
+    MatchingIndex,
+    bm25_idf,
+)
+from .signals import DEFAULT_WEIGHTS, SIGNAL_EKOH, SIGNAL_SMART_VOTE
+from .statistics import (
     ARTWORK_TAGS_TABLE,
     ARTWORKS_TABLE,
     FOLLOWS_TABLE,
@@ -55,8 +54,6 @@ from konnaxion.kreative.services.matching_statistics import (
     STYLES_TABLE,
     population_statistics,
 )
-from konnaxion.smart_vote.models import VoteResult
-from konnaxion.users.models import User
 
 # Smart Vote results about a person are votes on this target type, target_id = the user's id.
 PERSON_VOTE_TARGET = "kreative.profile"

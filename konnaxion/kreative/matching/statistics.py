@@ -14,9 +14,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from konnaxion.kreative.matching.index import POPULAR_CANDIDATES
 from konnaxion.kreative.models import ArtworkTag, Follow, KreativeArtwork, ProfessionalProfile
 from konnaxion.users.models import User
+
+from .index import POPULAR_CANDIDATES
 
 STATISTICS_CACHE_KEY = "kreative:matching:statistics:v2"
 
