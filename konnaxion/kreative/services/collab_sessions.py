@@ -16,7 +16,8 @@ Role = CollabSessionParticipant.Role
 
 
 def room_group(session_id: int) -> str:
-    """The channel-layer group of a session's room (konnaxion/kreative/consumers.py)."""
+    """The channel-layer group of a session's room: the one place its name is built (the room's
+    sockets join it, konnaxion/kreative/consumers.py; services publish to it)."""
     return f"room.{session_id}"
 
 

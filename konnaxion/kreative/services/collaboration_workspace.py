@@ -269,9 +269,20 @@ def workspaces_end_idle(*, now: datetime | None = None) -> list[int]:
     return ended
 
 
+def chat_message_json(message: CollabChatMessage) -> dict:
+    """A chat line as the room's sockets send it (`chat` and `chat_history`, docs/rooms.md)."""
+    return {
+        "id": message.pk,
+        "author": message.author.username,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
 def collab_chat_message_post(*, session_id: int, author, body: object) -> CollabChatMessage:
     """Persist a chat line in the session's room (1 to CHAT_MESSAGE_MAX_CHARS characters once
-    trimmed) by someone who may write there now (`collab_room_access`). Raises
+    trimmed) by someone who may write there now (`collab_room_access`), and publish it to the
+    room after commit (everyone connected, the author included, receives it). Raises
     ValidationFailed, NotFound (no such room, or no access any more), Conflict (ended)."""
     if not isinstance(body, str) or not body.strip():
         raise ValidationFailed(
@@ -289,4 +300,9 @@ def collab_chat_message_post(*, session_id: int, author, body: object) -> Collab
         raise NotFound()
     if access == "viewer":
         raise Conflict("The session has ended; its room is read-only.", code="session_ended")
-    return CollabChatMessage.objects.create(session_id=session_id, author=author, body=body)
+    message = CollabChatMessage.objects.create(session_id=session_id, author=author, body=body)
+    publish_on_commit(
+        room_group(session_id),
+        {"type": "room.chat", "sender": None, "message": chat_message_json(message)},
+    )
+    return message
