@@ -239,8 +239,10 @@ def measure(viewers: int, rounds: int) -> list[tuple]:
     from django.db.models import Count
 
     from konnaxion.kreative.models import PrecomputedSuggestions, ProfessionalProfile
-    from konnaxion.kreative.services.intelligent_matching import suggestions_list
-    from konnaxion.kreative.services.matching_statistics import population_statistics
+    from konnaxion.kreative.services.intelligent_matching import (
+        population_statistics,
+        suggestions_list,
+    )
     from konnaxion.users.models import User
 
     _reset_suggestion_state()
@@ -289,8 +291,7 @@ def agreement(viewers: int) -> list[tuple]:
     """Top 8 from the capped candidate set against an uncapped ranking, for the same viewers."""
     from django.conf import settings
 
-    from konnaxion.kreative.matching import rank
-    from konnaxion.kreative.services.matching_neighbourhood import neighbourhood_index
+    from konnaxion.kreative.services.intelligent_matching import neighbourhood_index, rank
     from konnaxion.users.models import User
 
     uncapped = 10_000_000

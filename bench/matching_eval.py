@@ -8,6 +8,10 @@ plain tag Jaccard and this project's ranking. Two classical graph-only link pred
 (bench/_link_predictors.py: personalized PageRank, Katz) are shown beside them as a reference:
 not baselines of the target, they tell what the follow graph alone gives on each dataset.
 
+It imports the pure ranking core from its package rather than through
+`services/intelligent_matching.py`, the entry point of everything else: the core needs no
+database, and the service would need Django set up over PostgreSQL and Redis.
+
     .venv/bin/python bench/matching_eval.py           # the reported seeds 1-5
     .venv/bin/python bench/matching_eval.py --tune    # the weight search, on seeds 101-103 only
 """

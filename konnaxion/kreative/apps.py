@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from konnaxion.core.search import search_provider_register
+from konnaxion.core.visibility import visibility_register
+
 
 class KreativeConfig(AppConfig):
     name = "konnaxion.kreative"
@@ -7,8 +10,7 @@ class KreativeConfig(AppConfig):
     verbose_name = "Kreative"
 
     def ready(self) -> None:
-        from konnaxion.core.search import search_provider_register
-        from konnaxion.core.visibility import visibility_register
+        # Imported here: these load models, which the app registry allows only once ready.
         from konnaxion.kreative.search import OpportunitySearch, ProfileSearch
         from konnaxion.kreative.selectors import people_visible_to
 

@@ -2,7 +2,8 @@
 
 Binary frames speak the y-websocket protocol (sync and awareness); text frames carry JSON
 (welcome, heartbeat, chat, chat history, presence, errors). Every room is the channel-layer group
-`room.<id>`, so clients on different server processes see each other.
+`room_group(<id>)`, so clients on different server processes see each other. Chat lines are
+stored and published to the room by the chat service (after commit); the socket relays them.
 
 Access is decided by `collab_room_access` when connecting and again while the socket is open:
 at once when a service says someone's access changed (`room.access_changed`), before every chat
@@ -33,8 +34,10 @@ from konnaxion.core.errors import ApplicationError, NotFound
 from konnaxion.kreative import selectors
 from konnaxion.kreative.realtime import documents, slots
 from konnaxion.kreative.realtime.documents import AwarenessEntry, AwarenessMessage, SyncStep
+from konnaxion.kreative.services.collab_sessions import room_group
 from konnaxion.kreative.services.collaboration_workspace import (
     ACTIVITY_RESOLUTION,
+    chat_message_json,
     collab_chat_message_post,
     workspace_touch,
 )
@@ -43,15 +46,6 @@ EDITOR = "editor"
 VIEWER = "viewer"
 MAX_FRAME_BYTES = 1024 * 1024
 CHAT_PAGE_SIZE = 50
-
-
-def _chat_json(message) -> dict[str, Any]:
-    return {
-        "id": message.pk,
-        "author": message.author.username,
-        "body": message.body,
-        "created_at": message.created_at.isoformat(),
-    }
 
 
 class RoomConsumer(AuthenticatedConsumer):
@@ -88,7 +82,7 @@ class RoomConsumer(AuthenticatedConsumer):
             await self.close(code=CLOSE_CONFLICT)
             self.role = None
             return
-        self.group = f"room.{self.session_id}"
+        self.group = room_group(self.session_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         # Asked again now that the room's events reach this socket: a change committed since
         # the first check is seen here, and any later one is announced to the group.
@@ -276,13 +270,13 @@ class RoomConsumer(AuthenticatedConsumer):
         if not await self._may_write():
             return
         try:
-            message = await database_call(collab_chat_message_post)(
+            # Stored and published to the room, this socket included, before the call returns
+            # (no transaction is open here): the author's echo keeps its place in the order.
+            await database_call(collab_chat_message_post)(
                 session_id=self.session_id, author=self.user, body=content.get("body")
             )
         except NotFound:
             await self._recheck_access()  # the service found no access any more: close
-            return
-        await self._group_send("room.chat", message=_chat_json(message))
 
     async def _chat_history(self, content: dict) -> None:
         before = content.get("before")
@@ -295,7 +289,7 @@ class RoomConsumer(AuthenticatedConsumer):
         await self.send_json(
             {
                 "type": "chat_history",
-                "messages": [_chat_json(message) for message in messages],
+                "messages": [chat_message_json(message) for message in messages],
                 "has_more": has_more,
             }
         )

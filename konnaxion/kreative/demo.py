@@ -15,6 +15,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from konnaxion.kreative.models import Opportunity, ProfessionalProfile
 from konnaxion.kreative.services.artworks import artwork_create
+from konnaxion.kreative.services.collaboration_workspace import (
+    collab_chat_message_post,
+    workspace_create,
+)
 from konnaxion.kreative.services.opportunity_announcement import (
     opportunity_close,
     opportunity_create,
@@ -226,11 +230,6 @@ def demo_people_load(*, admin) -> None:
 
 def _demo_room_load(*, host, guests) -> None:
     """An open room where the admin and two demo people have started talking."""
-    from konnaxion.kreative.services.collaboration_workspace import (
-        collab_chat_message_post,
-        workspace_create,
-    )
-
     room = workspace_create(
         host=host,
         name="Risograph zine jam",

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, TypeGuard
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import Combinable
+from django.utils import timezone
 
 from konnaxion.core.errors import NotFound
 from konnaxion.core.permissions import is_moderator
+from konnaxion.keenkonnect.models import Project
 from konnaxion.kreative.models import (
     Block,
     CollabChatMessage,
@@ -437,13 +441,6 @@ def engagements_to_endorse(
     """What `author` may still endorse `subject` for: ended sessions both took part in and
     completed projects both are on the team of, within the endorsement window, not yet endorsed
     by `author`. `{"sessions": QuerySet[CollabSession], "projects": QuerySet[Project]}`."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from konnaxion.keenkonnect.models import Project
-
     if not _signed_in(author) or author.pk == subject.pk:
         return {"sessions": CollabSession.objects.none(), "projects": Project.objects.none()}
     since = timezone.now() - timedelta(days=settings.ENDORSEMENT_WINDOW_DAYS)

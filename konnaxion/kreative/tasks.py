@@ -4,6 +4,14 @@ from celery import shared_task
 
 from konnaxion.kreative.models import KreativeArtwork
 from konnaxion.kreative.services.artworks import artwork_derive_images
+from konnaxion.kreative.services.collaboration_workspace import workspaces_end_idle
+from konnaxion.kreative.services.intelligent_matching import (
+    suggestions_precompute_active,
+    suggestions_refresh_user,
+)
+from konnaxion.kreative.services.opportunity_announcement import opportunities_close_expired
+from konnaxion.kreative.services.partner_recommendation import endorsements_publish_due
+from konnaxion.users.models import User
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3, ignore_result=True)
@@ -19,16 +27,12 @@ def artwork_derive_images_task(artwork_id: int) -> None:
 @shared_task(ignore_result=True)
 def opportunities_close_expired_task() -> int:
     """Close open opportunities whose deadline has passed (beat; idempotent)."""
-    from konnaxion.kreative.services.opportunity_announcement import opportunities_close_expired
-
     return opportunities_close_expired()
 
 
 @shared_task(ignore_result=True)
 def endorsements_publish_due_task() -> int:
     """Publish endorsements whose double-blind period is over (beat; idempotent)."""
-    from konnaxion.kreative.services.partner_recommendation import endorsements_publish_due
-
     return endorsements_publish_due()
 
 
@@ -36,17 +40,12 @@ def endorsements_publish_due_task() -> int:
 def workspaces_end_idle_task() -> int:
     """End the collaboration sessions nobody has been connected to for 30 minutes (beat;
     idempotent)."""
-    from konnaxion.kreative.services.collaboration_workspace import workspaces_end_idle
-
     return len(workspaces_end_idle())
 
 
 @shared_task(ignore_result=True)
 def suggestions_refresh_task(user_id: int) -> int:
     """Recompute a user's people suggestions after their tags or follows changed (idempotent)."""
-    from konnaxion.kreative.services.intelligent_matching import suggestions_refresh_user
-    from konnaxion.users.models import User
-
     if not User.objects.filter(pk=user_id, is_active=True).exists():
         return 0
     return suggestions_refresh_user(user_id=user_id)
@@ -55,6 +54,4 @@ def suggestions_refresh_task(user_id: int) -> int:
 @shared_task(ignore_result=True)
 def suggestions_precompute_active_task() -> int:
     """Precompute the people suggestions of recently active users (beat; idempotent)."""
-    from konnaxion.kreative.services.intelligent_matching import suggestions_precompute_active
-
     return suggestions_precompute_active()

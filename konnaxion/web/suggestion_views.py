@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from konnaxion.core.errors import ApplicationError, NotFound
 from konnaxion.kreative import selectors
-from konnaxion.kreative.matching import PURPOSES
 from konnaxion.kreative.models import Follow
 from konnaxion.kreative.services import intelligent_matching, professional_profile
+from konnaxion.kreative.services.intelligent_matching import PURPOSES
 from konnaxion.users.models import User
 from konnaxion.web.page_tools import is_htmx
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from konnaxion.kreative.matching import PURPOSES, REASON_CODES
+from konnaxion.kreative.services.intelligent_matching import PURPOSES, REASON_CODES
 
 
 class SuggestionReasonSerializer(serializers.Serializer):

@@ -8,8 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from konnaxion.kreative.api import suggestion_serializers as s
-from konnaxion.kreative.matching import MAX_TOP_N
 from konnaxion.kreative.services import intelligent_matching
+from konnaxion.kreative.services.intelligent_matching import MAX_TOP_N
 
 USERNAME = r"[\w.@+-]+"
 

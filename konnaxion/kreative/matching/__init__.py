@@ -1,8 +1,17 @@
-"""The ranking core of `intelligent_matching`: explained people suggestions, in memory.
+"""People matching, the implementation behind `services/intelligent_matching.py`.
 
-Pure Python over plain mappings (no ORM): the database-backed service loads rows with a few
-querysets, builds a `MatchingIndex` and calls `rank`. Build it with `MatchingIndex.build(...)`;
-every argument is keyword-only and all but `usernames` may be left out:
+Code outside this package goes through that service, which re-exports what callers need;
+only the offline evaluation (`bench/matching_eval.py`), which has no database, imports the
+ranking core from here. The package holds:
+
+- the ranking core, re-exported here: `index.py`, `signals.py`, `ranking.py`, `reasons.py`.
+  Pure Python over plain mappings (no Django, no ORM): importing the package loads nothing else;
+- `neighbourhood.py`: loads one viewer's neighbourhood from the database into a `MatchingIndex`;
+- `statistics.py`: the population-wide figures it needs, computed in SQL and cached;
+- `reason_text.py`: reasons worded in the reader's language (gettext).
+
+Build an index with `MatchingIndex.build(...)`; every argument is keyword-only and all but
+`usernames` may be left out:
 
 - `usernames`: {user_id: username}. The people the index knows (candidates and viewers).
 - `tag_names`: {tag_id: name}, the shared `kreative.Tag` vocabulary, used in the reasons.
@@ -26,7 +35,7 @@ every argument is keyword-only and all but `usernames` may be left out:
 "smart_vote"})` returns `Suggestion(user_id, username, score, reasons)` objects, best first.
 Reasons are data (`Reason`: a stable `code` from `REASON_CODES` and its parameters, e.g.
 `{"code": "shared_skills", "count": 3, "names": ["cyanotype", ...], "more": 0}`), rendered to
-text in the reader's language by `konnaxion.kreative.suggestion_reasons`.
+text in the reader's language by `reason_text`.
 
 Candidates come from the inverted indexes (tag -> people, style -> people), friends of friends
 in the follow graph, followers and past co-participants. The score of a candidate sums BM25

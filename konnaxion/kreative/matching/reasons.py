@@ -1,7 +1,7 @@
 """Why a person is suggested, as data: a stable code and its parameters, never finished text.
 
-The ranking stores and serves reasons in this form; `konnaxion.kreative.suggestion_reasons`
-turns one into a sentence in the active language when it is displayed.
+The ranking stores and serves reasons in this form; `reason_text` turns one into a sentence
+in the active language when it is displayed.
 """
 
 from __future__ import annotations

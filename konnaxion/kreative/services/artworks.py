@@ -13,8 +13,9 @@ from PIL import Image, ImageOps
 
 from konnaxion.core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
 from konnaxion.core.images import image_open
+from konnaxion.core.queue import task_enqueue_on_commit
 from konnaxion.kreative.models import KreativeArtwork
-from konnaxion.kreative.services.matching_statistics import (
+from konnaxion.kreative.services.intelligent_matching import (
     matching_statistics_invalidate_on_commit,
 )
 from konnaxion.kreative.services.media import media_sniff
@@ -81,9 +82,7 @@ def artwork_create(
         artwork.tags.set(tags_get_or_create(names=tags))
         matching_statistics_invalidate_on_commit()
     if artwork.media_type == MediaType.IMAGE:
-        from konnaxion.kreative.tasks import artwork_derive_images_task
-
-        transaction.on_commit(lambda: artwork_derive_images_task.delay(artwork.pk))
+        artwork_derive_images_on_commit(artwork_id=artwork.pk)
     return artwork
 
 
@@ -124,6 +123,11 @@ def artwork_delete(*, artwork: KreativeArtwork, actor) -> None:
 
 def derivative_name(*, artwork_id: int, size: int) -> str:
     return f"kreative/derived/{artwork_id}/{size}.webp"
+
+
+def artwork_derive_images_on_commit(*, artwork_id: int) -> None:
+    """After commit, ask a worker to make the artwork's derived sizes (`artwork_derive_images`)."""
+    task_enqueue_on_commit("konnaxion.kreative.tasks.artwork_derive_images_task", artwork_id)
 
 
 def artwork_derive_images(*, artwork: KreativeArtwork) -> dict[str, str]:

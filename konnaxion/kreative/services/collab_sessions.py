@@ -10,12 +10,14 @@ from django.utils import timezone
 from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from konnaxion.core.realtime import publish_on_commit
 from konnaxion.kreative.models import CollabSession, CollabSessionParticipant, KreativeArtwork
+from konnaxion.kreative.selectors import users_hidden_from
 
 Role = CollabSessionParticipant.Role
 
 
 def room_group(session_id: int) -> str:
-    """The channel-layer group of a session's room (konnaxion/kreative/consumers.py)."""
+    """The channel-layer group of a session's room: the one place its name is built (the room's
+    sockets join it, konnaxion/kreative/consumers.py; services publish to it)."""
     return f"room.{session_id}"
 
 
@@ -78,8 +80,6 @@ def collab_session_participant_add(
 
     Raises PermissionDenied, Conflict, NotFound.
     """
-    from konnaxion.kreative.selectors import users_hidden_from
-
     if session.host_id != actor.pk:
         raise PermissionDenied("Only the host may add participants.")
     if users_hidden_from(user=actor).filter(pk=user.pk).exists():

@@ -28,6 +28,7 @@ from konnaxion.kreative.models import (
 )
 from konnaxion.kreative.models.collab_rooms import CHAT_MESSAGE_MAX_CHARS
 from konnaxion.kreative.realtime import documents, rendering
+from konnaxion.kreative.services.artworks import artwork_derive_images_on_commit
 from konnaxion.kreative.services.collab_sessions import (
     collab_session_end,
     collab_session_start,
@@ -179,9 +180,7 @@ def _canvas_artwork(*, session: CollabSession, title: str) -> KreativeArtwork:
     artwork.credits.set(
         CollabSessionParticipant.objects.filter(session=session).values_list("user_id", flat=True)
     )
-    from konnaxion.kreative.tasks import artwork_derive_images_task
-
-    transaction.on_commit(lambda: artwork_derive_images_task.delay(artwork.pk))
+    artwork_derive_images_on_commit(artwork_id=artwork.pk)
     return artwork
 
 
@@ -270,9 +269,20 @@ def workspaces_end_idle(*, now: datetime | None = None) -> list[int]:
     return ended
 
 
+def chat_message_json(message: CollabChatMessage) -> dict:
+    """A chat line as the room's sockets send it (`chat` and `chat_history`, docs/rooms.md)."""
+    return {
+        "id": message.pk,
+        "author": message.author.username,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
 def collab_chat_message_post(*, session_id: int, author, body: object) -> CollabChatMessage:
     """Persist a chat line in the session's room (1 to CHAT_MESSAGE_MAX_CHARS characters once
-    trimmed) by someone who may write there now (`collab_room_access`). Raises
+    trimmed) by someone who may write there now (`collab_room_access`), and publish it to the
+    room after commit (everyone connected, the author included, receives it). Raises
     ValidationFailed, NotFound (no such room, or no access any more), Conflict (ended)."""
     if not isinstance(body, str) or not body.strip():
         raise ValidationFailed(
@@ -290,4 +300,9 @@ def collab_chat_message_post(*, session_id: int, author, body: object) -> Collab
         raise NotFound()
     if access == "viewer":
         raise Conflict("The session has ended; its room is read-only.", code="session_ended")
-    return CollabChatMessage.objects.create(session_id=session_id, author=author, body=body)
+    message = CollabChatMessage.objects.create(session_id=session_id, author=author, body=body)
+    publish_on_commit(
+        room_group(session_id),
+        {"type": "room.chat", "sender": None, "message": chat_message_json(message)},
+    )
+    return message

@@ -7,6 +7,10 @@ missing, older than `SUGGESTION_MAX_AGE_HOURS` or stored in an older form (reaso
 rather than codes: the list is a cache, recomputed rather than converted). Serving re-checks
 exclusions made since (follows, blocks, dismissals, hidden profiles) and counts an impression
 per shown person. Reasons are stored as codes and worded in the reader's language on display.
+
+The single entry point of people matching: the implementation lives in `kreative/matching/`,
+and code outside that package (API, web pages, tasks, other services, benchmarks) imports from
+here, which re-exports what it needs.
 """
 
 from __future__ import annotations
@@ -19,9 +23,25 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from konnaxion.core.errors import ValidationFailed
-from konnaxion.kreative.matching import MAX_TOP_N, OPTIONAL_SIGNALS, PURPOSES, Reason, rank
+from konnaxion.core.queue import task_enqueue
+from konnaxion.kreative.matching import (
+    MAX_TOP_N,
+    OPTIONAL_SIGNALS,
+    PURPOSES,
+    REASON_CODES,
+    Reason,
+    rank,
+)
+from konnaxion.kreative.matching.neighbourhood import neighbourhood_index
+from konnaxion.kreative.matching.reason_text import is_reason, reasons_text
+from konnaxion.kreative.matching.statistics import (
+    matching_statistics_invalidate_on_commit,
+    population_statistics,
+)
 from konnaxion.kreative.models import (
     Block,
     PrecomputedSuggestions,
@@ -29,12 +49,35 @@ from konnaxion.kreative.models import (
     SuggestionDismissal,
     SuggestionImpression,
 )
-from konnaxion.kreative.services.matching_neighbourhood import neighbourhood_index
-from konnaxion.kreative.suggestion_reasons import is_reason, reasons_text
+from konnaxion.kreative.selectors import user_get_visible
+from konnaxion.users.models import User
+
+__all__ = [
+    "DEFAULT_PURPOSE",
+    "MAX_TOP_N",
+    "PURPOSES",
+    "REASON_CODES",
+    "REFRESH_TASK",
+    "SuggestedPerson",
+    "matching_statistics_invalidate_on_commit",
+    "neighbourhood_index",
+    "population_statistics",
+    "rank",
+    "signals_key",
+    "suggestion_dismiss",
+    "suggestion_request_clean",
+    "suggestions_compute",
+    "suggestions_list",
+    "suggestions_precompute_active",
+    "suggestions_refresh",
+    "suggestions_refresh_on_commit",
+    "suggestions_refresh_user",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PURPOSE = "follow"
+REFRESH_TASK = "konnaxion.kreative.tasks.suggestions_refresh_task"
 
 
 @dataclass(frozen=True)
@@ -135,13 +178,12 @@ def suggestions_refresh_user(*, user_id: int) -> int:
 def suggestions_refresh_on_commit(*, user_ids: list[int]) -> None:
     """After commit, ask a worker to refresh these users' lists. A broker outage is logged,
     not raised: the lists are recomputed on demand once stale."""
-    from konnaxion.kreative.tasks import suggestions_refresh_task
 
     def enqueue() -> None:
         for user_id in dict.fromkeys(user_ids):
             try:
-                suggestions_refresh_task.delay(user_id)
-            except Exception as error:
+                task_enqueue(REFRESH_TASK, user_id)
+            except (KombuError, RedisError, OSError) as error:
                 logger.warning("suggestions refresh for %s not queued: %s", user_id, error)
 
     transaction.on_commit(enqueue)
@@ -149,8 +191,6 @@ def suggestions_refresh_on_commit(*, user_ids: list[int]) -> None:
 
 def suggestions_precompute_active() -> int:
     """Refresh the lists of users active within `SUGGESTION_ACTIVE_DAYS`. Returns how many."""
-    from konnaxion.users.models import User
-
     since = timezone.now() - timedelta(days=settings.SUGGESTION_ACTIVE_DAYS)
     user_ids = (
         User.objects.filter(is_active=True)
@@ -213,8 +253,6 @@ def _current_form(entries: list[dict]) -> bool:
 
 def _still_suggestible(*, viewer, user_ids: list[int]) -> dict[int, dict]:
     """Of `user_ids`, those the viewer may still be shown, with what the answer displays."""
-    from konnaxion.users.models import User
-
     if not user_ids:
         return {}
     in_force_since = timezone.now() - timedelta(days=settings.SUGGESTION_DISMISSAL_DAYS)
@@ -262,8 +300,6 @@ def _impressions_count(*, viewer_id: int, user_ids: list[int]) -> None:
 def suggestion_dismiss(*, viewer, username: str) -> SuggestionDismissal:
     """`viewer` no longer wants `username` suggested (for `SUGGESTION_DISMISSAL_DAYS`; each
     dismissal also pushes the person down for good). Raises NotFound, ValidationFailed."""
-    from konnaxion.kreative.selectors import user_get_visible
-
     # Someone deactivated, hidden or across a block answers like a name nobody has.
     other = user_get_visible(viewer=viewer, username=username)
     if other.pk == viewer.pk:

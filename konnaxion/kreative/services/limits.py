@@ -8,6 +8,7 @@ the cap minus one cannot both pass: the second waits for the first to commit, th
 from __future__ import annotations
 
 from konnaxion.core.errors import Conflict
+from konnaxion.users.models import User
 
 
 class LimitReached(Conflict):
@@ -20,8 +21,6 @@ class LimitReached(Conflict):
 
 def owner_lock(user) -> None:
     """Lock `user`'s row until the end of the transaction (the caller's `atomic`)."""
-    from konnaxion.users.models import User
-
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
 
 

@@ -32,9 +32,11 @@ from konnaxion.kreative.models import (
     PortfolioProject,
     ProfessionalProfile,
 )
-from konnaxion.kreative.services.intelligent_matching import suggestions_refresh_on_commit
-from konnaxion.kreative.services.matching_statistics import (
+from konnaxion.kreative.selectors import users_hidden_from
+from konnaxion.kreative.services.collab_sessions import rooms_access_recheck_on_commit
+from konnaxion.kreative.services.intelligent_matching import (
     matching_statistics_invalidate_on_commit,
+    suggestions_refresh_on_commit,
 )
 from konnaxion.tags.services import tags_get_or_create
 
@@ -254,8 +256,6 @@ def users_blocked_between(*, user, other) -> bool:
 def follow_create(*, follower, followee) -> Follow:
     """`follower` follows `followee` (idempotent). Refused for oneself, and with NotFound for
     someone who does not exist for the follower (deactivated, hidden, across a block)."""
-    from konnaxion.kreative.selectors import users_hidden_from
-
     if follower.pk == followee.pk:
         raise ValidationFailed("One cannot follow oneself.", code="follow_self")
     if users_hidden_from(user=follower).filter(pk=followee.pk).exists():
@@ -282,8 +282,6 @@ def block_create(*, blocker, blocked) -> Block:
     """`blocker` blocks `blocked` (idempotent); follows in both directions are removed, and
     after commit their open room sockets re-check access (a block with the host shuts the
     other out of the room at once)."""
-    from konnaxion.kreative.services.collab_sessions import rooms_access_recheck_on_commit
-
     if blocker.pk == blocked.pk:
         raise ValidationFailed("One cannot block oneself.", code="block_self")
     try:

@@ -1,7 +1,7 @@
 import pytest
 
 from konnaxion.kreative.matching import rank
-from konnaxion.kreative.suggestion_reasons import reasons_text
+from konnaxion.kreative.matching.reason_text import reasons_text
 
 from .matching_data import build_index
 

@@ -4,12 +4,9 @@ import pytest
 from django.core.cache import cache
 
 from konnaxion.kreative.matching import rank
+from konnaxion.kreative.matching.neighbourhood import neighbourhood_index
+from konnaxion.kreative.matching.statistics import STATISTICS_CACHE_KEY, population_statistics
 from konnaxion.kreative.services.artworks import artwork_update
-from konnaxion.kreative.services.matching_neighbourhood import neighbourhood_index
-from konnaxion.kreative.services.matching_statistics import (
-    STATISTICS_CACHE_KEY,
-    population_statistics,
-)
 from konnaxion.kreative.services.professional_profile import (
     block_create,
     follow_create,

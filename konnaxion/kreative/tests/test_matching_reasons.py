@@ -1,7 +1,7 @@
 from dataclasses import replace
 
 from konnaxion.kreative.matching import DEFAULT_WEIGHTS, rank
-from konnaxion.kreative.suggestion_reasons import reasons_text
+from konnaxion.kreative.matching.reason_text import reasons_text
 
 from .matching_data import build_index
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from konnaxion.kreative.matching import REASON_CODES
-from konnaxion.kreative.suggestion_reasons import SENTENCES, is_reason, reason_text
+from konnaxion.kreative.matching.reason_text import SENTENCES, is_reason, reason_text
 
 
 def skills(count: int) -> dict:

@@ -12,7 +12,7 @@ from django.utils.translation.template import templatize
 
 WEB = Path(__file__).resolve().parent.parent
 # Python modules outside the web app whose strings the web front shows.
-SHOWN_BY_THE_WEB = [WEB.parent / "kreative" / "suggestion_reasons.py"]
+SHOWN_BY_THE_WEB = [WEB.parent / "kreative" / "matching" / "reason_text.py"]
 CATALOGS = {
     code: settings.BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"
     for code in ("fr", "es", "ar")

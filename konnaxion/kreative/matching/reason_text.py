@@ -1,6 +1,6 @@
 """Suggestion reasons as text, in the active language (the page's, or the API request's).
 
-The ranking keeps reasons as data (`konnaxion.kreative.matching.Reason`); this is the one place
+The ranking keeps reasons as data (`reasons.Reason`); this is the one place
 that words them, with gettext and ngettext so that every language gets its own plural forms
 (Arabic has six) and its own way of listing names.
 """
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy, pgettext
 
-from konnaxion.kreative.matching import Reason
+from .reasons import Reason
 
 # One sentence per code. The plural form follows the reason's "count".
 SENTENCES = {

@@ -25,19 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from konnaxion.kreative.matching import (
-    DEFAULT_WEIGHTS,
-    SIGNAL_EKOH,
-    SIGNAL_SMART_VOTE,
-    CorpusStatistics,
-    MatchingIndex,
-)
-from konnaxion.kreative.matching.index import (
-    ARTWORK_TAG_WEIGHT,
-    MAX_POSTINGS_WALKED,
-    SKILL_WEIGHT,
-    bm25_idf,
-)
+from konnaxion.ekoh.models import UserExpertiseScore
 from konnaxion.kreative.models import (
     Block,
     CollabSessionParticipant,
@@ -45,7 +33,20 @@ from konnaxion.kreative.models import (
     SuggestionDismissal,
     SuggestionImpression,
 )
-from konnaxion.kreative.services.matching_statistics import (
+from konnaxion.smart_vote.models import VoteResult
+from konnaxion.tags.models import Tag
+from konnaxion.users.models import User
+
+from .index import (
+    ARTWORK_TAG_WEIGHT,
+    MAX_POSTINGS_WALKED,
+    SKILL_WEIGHT,
+    CorpusStatistics,
+    MatchingIndex,
+    bm25_idf,
+)
+from .signals import DEFAULT_WEIGHTS, SIGNAL_EKOH, SIGNAL_SMART_VOTE
+from .statistics import (
     ARTWORK_TAGS_TABLE,
     ARTWORKS_TABLE,
     FOLLOWS_TABLE,
@@ -53,8 +54,6 @@ from konnaxion.kreative.services.matching_statistics import (
     STYLES_TABLE,
     population_statistics,
 )
-from konnaxion.tags.models import Tag
-from konnaxion.users.models import User
 
 # Smart Vote results about a person are votes on this target type, target_id = the user's id.
 PERSON_VOTE_TARGET = "kreative.profile"
@@ -390,8 +389,6 @@ def _neighbourhood(*, viewer_id: int, viewer: dict, stats: dict, limit: int) -> 
 
 def _expertise(user_ids: set[int]) -> dict[int, dict[str, float]]:
     """EkoH weighted scores by category; people whose EkoH identity is anonymous are left out."""
-    from konnaxion.ekoh.models import UserExpertiseScore
-
     expertise: dict[int, dict[str, float]] = defaultdict(dict)
     for user_id, name, score in (
         UserExpertiseScore.objects.filter(user_id__in=user_ids)
@@ -404,8 +401,6 @@ def _expertise(user_ids: set[int]) -> dict[int, dict[str, float]]:
 
 def _vote_results(user_ids: set[int]) -> dict[int, tuple[float, int]]:
     """Mean weighted Smart Vote value about each person (approval: 0..1) and vote count."""
-    from konnaxion.smart_vote.models import VoteResult
-
     results = {}
     for target_id, total, weight, count in VoteResult.objects.filter(
         target_type=PERSON_VOTE_TARGET, target_id__in=[str(user_id) for user_id in user_ids]

@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from konnaxion.kreative.matching.index import POPULAR_CANDIDATES
 from konnaxion.kreative.models import ArtworkTag, Follow, KreativeArtwork, ProfessionalProfile
+from konnaxion.users.models import User
+
+from .index import POPULAR_CANDIDATES
 
 STATISTICS_CACHE_KEY = "kreative:matching:statistics:v2"
 
@@ -46,8 +48,6 @@ def matching_statistics_invalidate_on_commit() -> None:
 
 
 def _population_statistics() -> dict:
-    from konnaxion.users.models import User
-
     with connection.cursor() as cursor:
         # A person's document: each skill weighs 1, each artwork carrying a tag 0.5.
         cursor.execute(
