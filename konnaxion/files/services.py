@@ -150,6 +150,11 @@ def blob_read(*, blob: Blob, start: int = 0, stop: int | None = None) -> Iterato
     return iter_plaintext(source, opener, start=start, stop=stop)
 
 
+def blob_is_stored(*, blob: Blob) -> bool:
+    """Whether `blob`'s stored file is there (a stat on a local folder, a HEAD on S3)."""
+    return default_storage.exists(blob.storage_name)
+
+
 def blob_open(*, blob: Blob) -> io.BufferedReader:
     """A seekable, read-only file of `blob`'s plaintext, decrypted on demand."""
     source, opener = _source_and_opener(blob)
