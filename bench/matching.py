@@ -102,7 +102,6 @@ def generate(profiles: int, seed: int = 7) -> None:
             "city",
             "languages",
             "links",
-            "avatar",
             "open_to_collaboration",
             "visibility",
             "discoverable",
@@ -120,7 +119,6 @@ def generate(profiles: int, seed: int = 7) -> None:
                 "",
                 "{}",
                 "[]",
-                "",
                 "f",
                 "public",
                 "t",
@@ -161,20 +159,17 @@ def generate(profiles: int, seed: int = 7) -> None:
             "artist_id",
             "title",
             "description",
-            "media_file",
+            "media_name",
             "media_type",
             "content_type",
             "medium",
             "style",
             "nsfw",
-            "derivatives",
             "created_at",
             "updated_at",
         ],
-        (
-            (a, pk, "Work", "", "w.png", "image", "", "", "", "f", "{}", now, now)
-            for a, pk in artworks
-        ),
+        # No file: matching reads none.
+        ((a, pk, "Work", "", "w.png", "image", "", "", "", "f", now, now) for a, pk in artworks),
     )
     rows_copy(ArtworkTag._meta.db_table, ["artwork_id", "tag_id"], artwork_tags)
     members: dict[int, list[int]] = {}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -74,11 +75,12 @@ def _lock_content(sha256: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_BLOB_LOCK_CLASS, objid])
 
 
-def blob_store(*, upload: IncomingFile, content_type: str) -> Blob:
+def blob_store(*, upload: IncomingFile, content_type: str, model: type[Blob] = Blob) -> Blob:
     """Store `upload` as a Blob, or reuse the Blob that already holds identical content.
 
     Race-safe: concurrent stores of one content produce one Blob and one stored file. The upload's
     temporary file is removed whatever happens; on failure no row and no stored file remain.
+    `model` is the Blob model written through (a data migration passes its historical one).
     Raises StorageFull (507) when the storage has no room left.
     """
     stored_name = None
@@ -87,7 +89,7 @@ def blob_store(*, upload: IncomingFile, content_type: str) -> Blob:
         upload.finish()
         with transaction.atomic():
             _lock_content(upload.sha256)
-            existing = Blob.objects.select_for_update().filter(sha256=upload.sha256).first()
+            existing = model.objects.select_for_update().filter(sha256=upload.sha256).first()
             if existing is not None:
                 existing.last_stored_at = timezone.now()
                 existing.save(update_fields=["last_stored_at"])
@@ -102,7 +104,7 @@ def blob_store(*, upload: IncomingFile, content_type: str) -> Blob:
             if stored_name != name:
                 raise RuntimeError(f"The storage saved {name} as {stored_name}.")
             wrapped_key, key_id = data_key_wrap(upload.data_key)
-            return Blob.objects.create(
+            return model.objects.create(
                 sha256=upload.sha256,
                 size=upload.size,
                 content_type=content_type,
@@ -121,6 +123,20 @@ def blob_store(*, upload: IncomingFile, content_type: str) -> Blob:
         upload.discard()
 
 
+def blob_store_file(*, file: File, content_type: str, model: type[Blob] = Blob) -> Blob:
+    """Store the whole content of the Django `file` as a Blob, as `blob_store` does: for content
+    its caller has already received and checked (pictures re-encoded or sniffed, derived images,
+    files moved from plain storage). No size cap is added. Raises StorageFull (507)."""
+    upload = IncomingFile(name=file.name or "", max_bytes=file.size)
+    try:
+        for chunk in file.chunks():
+            upload.write(chunk)
+    except BaseException:
+        upload.discard()
+        raise
+    return blob_store(upload=upload, content_type=content_type, model=model)
+
+
 def _source_and_opener(blob: Blob):
     source = StorageSource(default_storage, blob.storage_name)
     data_key = data_key_unwrap(bytes(blob.wrapped_key), blob.key_id)
@@ -132,6 +148,11 @@ def blob_read(*, blob: Blob, start: int = 0, stop: int | None = None) -> Iterato
     that hold them. Raises BlobIntegrityError if the stored file was tampered with."""
     source, opener = _source_and_opener(blob)
     return iter_plaintext(source, opener, start=start, stop=stop)
+
+
+def blob_is_stored(*, blob: Blob) -> bool:
+    """Whether `blob`'s stored file is there (a stat on a local folder, a HEAD on S3)."""
+    return default_storage.exists(blob.storage_name)
 
 
 def blob_open(*, blob: Blob) -> io.BufferedReader:

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 
 from konnaxion.core.errors import ApplicationError
 from konnaxion.kreative.models import (
+    ArtworkDerivative,
     ArtworkTag,
     Block,
     CollabChatMessage,
@@ -33,14 +34,29 @@ class ArtworkTagInline(admin.TabularInline):
     autocomplete_fields = ("tag",)
 
 
+class ArtworkDerivativeInline(admin.TabularInline):
+    """Made by the derivation task only: the admin reads."""
+
+    model = ArtworkDerivative
+    extra = 0
+    fields = readonly_fields = ("size", "blob")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(KreativeArtwork)
 class KreativeArtworkAdmin(admin.ModelAdmin):
     list_display = ("title", "artist", "media_type", "nsfw", "year", "created_at")
     search_fields = ("title", "description", "artist__username", "medium", "style")
     list_filter = ("media_type", "nsfw", "created_at")
     list_select_related = ("artist",)
-    inlines = (ArtworkTagInline,)
-    readonly_fields = ("media_type", "content_type", "derivatives")
+    inlines = (ArtworkTagInline, ArtworkDerivativeInline)
+    # Files are stored, checked and derived by the artwork service only.
+    readonly_fields = ("media", "media_name", "media_type", "content_type")
 
 
 @admin.register(ArtworkTag)
@@ -80,7 +96,14 @@ class TraditionEntryAdmin(admin.ModelAdmin):
     search_fields = ("title", "description", "region", "submitted_by__username")
     list_filter = ("approved", "region", "submitted_at")
     list_select_related = ("submitted_by", "approved_by")
-    readonly_fields = ("approved", "approved_by", "approved_at")
+    readonly_fields = (
+        "media",
+        "media_name",
+        "media_content_type",
+        "approved",
+        "approved_by",
+        "approved_at",
+    )
     actions = ("approve",)
 
     @admin.action(description="Approve the selected entries")
@@ -117,6 +140,7 @@ class ProfessionalProfileAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "display_name", "headline", "region", "city")
     list_filter = ("role", "visibility", "discoverable", "open_to_collaboration")
     raw_id_fields = ("user",)
+    readonly_fields = ("avatar",)  # re-encoded and stored by the profile service only
     filter_horizontal = ("skills", "styles")
 
 

@@ -177,7 +177,7 @@ def _avatar(name: str, index: int) -> ContentFile:
 
 def _avatar_give_if_missing(*, person, name: str, index: int) -> None:
     """Demo data loaded before pictures existed gets them; a picture already there stays."""
-    if ProfessionalProfile.objects.filter(user=person, avatar="").exists():
+    if ProfessionalProfile.objects.filter(user=person, avatar__isnull=True).exists():
         profile_update(user=person, avatar=_avatar(name, index))
 
 

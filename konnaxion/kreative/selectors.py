@@ -46,7 +46,7 @@ def tags_listed() -> QuerySet[Tag]:
 
 
 def artworks_listed() -> QuerySet[KreativeArtwork]:
-    return KreativeArtwork.objects.select_related("artist").prefetch_related("tags")
+    return KreativeArtwork.objects.select_related("artist").prefetch_related("tags", "derivatives")
 
 
 def galleries_visible_to(*, user: User | AnonymousUser) -> QuerySet[Gallery]:

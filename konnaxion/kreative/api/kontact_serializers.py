@@ -51,7 +51,7 @@ class ProfileListSerializer(serializers.ModelSerializer):
 
     def get_avatar(self, profile: ProfessionalProfile) -> str | None:
         """The picture's address (the view applies the profile's visibility), null without one."""
-        return avatar_url(profile.user.username) if profile.avatar else None
+        return avatar_url(profile.user.username) if profile.avatar_id else None
 
 
 class PortfolioArtworkSerializer(serializers.ModelSerializer):

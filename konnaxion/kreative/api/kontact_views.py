@@ -117,12 +117,13 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def avatar(self, request: Request, username: str | None = None) -> HttpResponse:
         """The profile's picture, for whoever may see the profile (ETag, `private, no-cache`)."""
         profile = selectors.profile_get_visible(user=request.user, username=username)
-        if not profile.avatar:
+        if profile.avatar_id is None:
             raise NotFound("This profile has no picture.")
-        name = profile.avatar.name
+        content_type = profile.avatar.content_type  # WebP, as the profile service stores it
         return stored_file_response(
-            name=name,
-            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+            blob=profile.avatar,
+            content_type=content_type,
+            file_name=f"avatar{mimetypes.guess_extension(content_type) or ''}",
             version=profile.updated_at.isoformat(),
             if_none_match=request.headers.get("If-None-Match"),
         )

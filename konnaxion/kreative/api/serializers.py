@@ -61,7 +61,10 @@ class ArtworkSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_derivative_urls(self, artwork: KreativeArtwork) -> dict[str, str]:
         """The derived sizes made so far: {"256": "/api/kreative/artworks/7/media/?size=256"}."""
-        return {size: artwork_media_url(artwork.pk, size=size) for size in artwork.derivatives}
+        return {
+            str(derivative.size): artwork_media_url(artwork.pk, size=derivative.size)
+            for derivative in artwork.derivatives.all()
+        }
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -167,7 +170,7 @@ class TraditionEntrySerializer(serializers.ModelSerializer):
 
     def get_media_url(self, entry: TraditionEntry) -> str | None:
         """The entry's file, through the view that checks who may see it (null without one)."""
-        return tradition_media_url(entry.pk) if entry.media_file else None
+        return tradition_media_url(entry.pk) if entry.media_id else None
 
 
 class CollabSessionSerializer(serializers.ModelSerializer):

@@ -1,18 +1,21 @@
-"""Answers carrying a file of the default storage (avatars, artworks and their derived sizes).
+"""Answers carrying a stored file of Kontact (avatars, artworks and their derived sizes, tradition
+media): a blob of the platform's file store, decrypted as it is sent.
 
-The storage (a local folder or an S3 bucket) is never exposed as a directory: each file is
-reached through a view that has already decided, with a selector, that the caller may see it.
+The storage (a local folder or an S3 bucket) is never exposed: each file is reached through a
+view that has already decided, with a selector, that the caller may see it.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from konnaxion.core.errors import NotFound
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_is_stored, blob_read
 
 # Browsers show these themselves; anything else is offered as a download.
 INLINE_TYPES = ("image/", "video/", "audio/")
@@ -39,16 +42,21 @@ def tradition_media_url(entry_id: int) -> str:
 
 
 def stored_file_response(
-    *, name: str, content_type: str, version: str, if_none_match: str | None
+    *,
+    blob: Blob | None,
+    content_type: str,
+    file_name: str,
+    version: str,
+    if_none_match: str | None,
 ) -> HttpResponse:
-    """The stored file `name` with its type, a strong ETag and `private, no-cache` (the browser
+    """The decrypted `blob` with its type, a strong ETag and `private, no-cache` (the browser
     keeps it but asks again, so a profile hidden since is not shown from its cache): 200 or 304.
 
-    `version` changes whenever the file may have (the owner's last update). Raises NotFound."""
-    if not name or not default_storage.exists(name):  # never stored, or gone since
+    `version` changes whenever the file may have (the owner's last update). Raises NotFound
+    when there is no file (never stored, or its stored copy gone)."""
+    if blob is None or not blob_is_stored(blob=blob):
         raise NotFound("No such file.")
-    size = default_storage.size(name)
-    digest = hashlib.sha256(f"{name}\n{size}\n{version}".encode()).hexdigest()[:40]
+    digest = hashlib.sha256(f"{blob.sha256}\n{blob.size}\n{version}".encode()).hexdigest()[:40]
     etag = f'"{digest}"'
     headers = {
         "ETag": etag,
@@ -58,10 +66,12 @@ def stored_file_response(
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
         return HttpResponse(status=304, headers=headers)
     inline = content_type.startswith(INLINE_TYPES)
-    return FileResponse(
-        default_storage.open(name, "rb"),
+    return StreamingHttpResponse(
+        blob_read(blob=blob),
         content_type=content_type if inline else "application/octet-stream",
-        as_attachment=not inline,
-        filename=name.rsplit("/", 1)[-1],
-        headers=headers,
+        headers={
+            **headers,
+            "Content-Length": str(blob.size),
+            "Content-Disposition": content_disposition_header(not inline, file_name),
+        },
     )

@@ -22,7 +22,6 @@ from konnaxion.kreative.services import (
     galleries,
     traditions,
 )
-from konnaxion.kreative.services.media import media_sniff
 from konnaxion.tags.models import Tag
 from konnaxion.tags.services import tags_get_or_create
 
@@ -101,15 +100,23 @@ class ArtworkViewSet(viewsets.ModelViewSet):
         if size and size not in {str(px) for px in settings.ARTWORK_RESOLUTIONS}:
             sizes = ", ".join(str(px) for px in settings.ARTWORK_RESOLUTIONS)
             raise ValidationFailed(details={"fields": {"size": f"one of {sizes}"}})
-        artwork = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
+        artworks = self.get_queryset().prefetch_related(None).select_related("media")
+        artwork = artworks.filter(pk=pk).first() if str(pk).isdigit() else None
         if artwork is None:
             raise NotFound("No such artwork.")
-        name, content_type = artwork.media_file.name, artwork.content_type
-        if size and artwork.derivatives.get(size):
-            name, content_type = artwork.derivatives[size], "image/webp"
+        derivative = (
+            artwork.derivatives.filter(size=int(size)).select_related("blob").first()
+            if size
+            else None
+        )
+        if derivative is not None:
+            blob, content_type, file_name = derivative.blob, "image/webp", f"{size}.webp"
+        else:
+            blob, content_type, file_name = artwork.media, artwork.content_type, artwork.media_name
         return stored_file_response(
-            name=name,
+            blob=blob,
             content_type=content_type,
+            file_name=file_name,
             version=artwork.updated_at.isoformat(),
             if_none_match=request.headers.get("If-None-Match"),
         )
@@ -241,14 +248,14 @@ class TraditionEntryViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def media(self, request: Request, pk=None) -> HttpResponse:
         """The entry's image, video or audio file, for whoever may see the entry."""
-        entry = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
-        if entry is None or not entry.media_file:
+        entries = self.get_queryset().select_related("media")
+        entry = entries.filter(pk=pk).first() if str(pk).isdigit() else None
+        if entry is None:
             raise NotFound("No such file.")
-        with entry.media_file.open("rb") as stored:  # checked by content when submitted
-            content_type = media_sniff(stored).content_type
         return stored_file_response(
-            name=entry.media_file.name,
-            content_type=content_type,
+            blob=entry.media,
+            content_type=entry.media_content_type,  # read from its content when submitted
+            file_name=entry.media_name,
             version=entry.updated_at.isoformat(),
             if_none_match=request.headers.get("If-None-Match"),
         )

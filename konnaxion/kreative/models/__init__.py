@@ -1,4 +1,4 @@
-from konnaxion.kreative.models.artworks import ArtworkTag, KreativeArtwork
+from konnaxion.kreative.models.artworks import ArtworkDerivative, ArtworkTag, KreativeArtwork
 from konnaxion.kreative.models.collab_rooms import CollabChatMessage, CollabDocument
 from konnaxion.kreative.models.collab_sessions import CollabSession, CollabSessionParticipant
 from konnaxion.kreative.models.endorsements import Endorsement
@@ -22,6 +22,7 @@ from konnaxion.kreative.models.suggestions import (
 from konnaxion.kreative.models.traditions import TraditionEntry
 
 __all__ = [
+    "ArtworkDerivative",
     "ArtworkTag",
     "Block",
     "CollabChatMessage",

@@ -5,11 +5,13 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
+from konnaxion.files.models import Blob
 from konnaxion.kreative.models.artworks import KreativeArtwork
 from konnaxion.tags.models import Tag
 
 
 def avatar_upload_to(instance: "ProfessionalProfile", filename: str) -> str:
+    """Where avatars were kept as plain files before the blob store (migrations name it)."""
     return f"kreative/avatars/{instance.user_id}/{filename}"
 
 
@@ -42,7 +44,10 @@ class ProfessionalProfile(models.Model):
     languages = ArrayField(models.CharField(max_length=16), default=list, blank=True)
     # [{"label": "...", "url": "https://..."}], validated by the profile service.
     links = models.JSONField(default=list, blank=True)
-    avatar = models.ImageField(upload_to=avatar_upload_to, max_length=255, blank=True)
+    # The picture, re-encoded as WebP by the profile service: a blob of the platform's file store.
+    avatar = models.ForeignKey(
+        Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     open_to_collaboration = models.BooleanField(default=False)
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.MEMBERS

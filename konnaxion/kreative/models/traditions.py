@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from konnaxion.files.models import Blob
+
 
 class TraditionEntry(models.Model):
     """Cultural heritage submitted to the Konservation archive; public once a moderator approves."""
@@ -9,7 +11,13 @@ class TraditionEntry(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField()
     region = models.CharField(max_length=120)
-    media_file = models.FileField(upload_to="kreative/traditions/", max_length=255, blank=True)
+    # The optional image, video or audio file: a blob of the platform's file store, its name
+    # (given to downloads) and its type read from its content when it was submitted.
+    media = models.ForeignKey(
+        Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    media_name = models.CharField(max_length=255, blank=True)
+    media_content_type = models.CharField(max_length=100, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -1,4 +1,6 @@
-"""Artworks: upload checked by content, owner-only edits, derived image sizes."""
+"""Artworks: upload checked by content, owner-only edits, derived image sizes. Files are blobs of
+the platform's file store (`konnaxion.files`): a deleted artwork or a replaced derived size
+leaves its blobs to the garbage collection."""
 
 from __future__ import annotations
 
@@ -7,18 +9,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps
 
 from konnaxion.core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
 from konnaxion.core.images import image_open
 from konnaxion.core.queue import task_enqueue_on_commit
-from konnaxion.kreative.models import KreativeArtwork
+from konnaxion.files.models import Blob
+from konnaxion.files.services import blob_open, blob_store_file
+from konnaxion.kreative.models import ArtworkDerivative, KreativeArtwork
 from konnaxion.kreative.services.intelligent_matching import (
     matching_statistics_invalidate_on_commit,
 )
-from konnaxion.kreative.services.media import media_sniff
+from konnaxion.kreative.services.media import media_file_name, media_sniff
 from konnaxion.kreative.services.professional_profile import profile_get_or_create
 from konnaxion.tags.services import tags_get_or_create
 
@@ -40,12 +43,13 @@ def artwork_create(
     nsfw: bool | None = None,
     tags: list[str] | None = None,
 ) -> KreativeArtwork:
-    """Store an artwork whose media type is read from the file's bytes.
+    """Store an artwork whose media type is read from the file's bytes; the file becomes an
+    encrypted blob (identical files share one).
 
     Images over ARTWORK_MAX_IMAGE_MB are refused; derived sizes are made after commit. The
     artist gets a profile (members-only by default) if they had none: an artwork is seen by
     whoever may see its artist's profile. Raises UnsupportedMediaType, PayloadTooLarge,
-    ValidationFailed.
+    ValidationFailed, StorageFull.
     """
     sniffed = media_sniff(media_file)
     if media_type and media_type != sniffed.media_type:
@@ -65,12 +69,15 @@ def artwork_create(
         raise ValidationFailed(
             "Say whether the artwork is NSFW.", details={"fields": {"nsfw": "required"}}
         )
+    # Every refusal comes before the file is stored.
+    tag_rows = tags_get_or_create(names=tags) if tags else []
     profile_get_or_create(user=artist)
     artwork = KreativeArtwork.objects.create(
         artist=artist,
         title=title,
         description=description,
-        media_file=media_file,
+        media=blob_store_file(file=media_file, content_type=sniffed.content_type),
+        media_name=media_file_name(media_file, default="artwork"),
         media_type=sniffed.media_type,
         content_type=sniffed.content_type,
         year=year,
@@ -78,8 +85,8 @@ def artwork_create(
         style=style,
         nsfw=bool(nsfw),
     )
-    if tags:
-        artwork.tags.set(tags_get_or_create(names=tags))
+    if tag_rows:
+        artwork.tags.set(tag_rows)
         matching_statistics_invalidate_on_commit()
     if artwork.media_type == MediaType.IMAGE:
         artwork_derive_images_on_commit(artwork_id=artwork.pk)
@@ -111,18 +118,13 @@ def artwork_update(
 
 @transaction.atomic
 def artwork_delete(*, artwork: KreativeArtwork, actor) -> None:
-    """Delete the artwork; its files are removed once the deletion is committed."""
+    """Delete the artwork and its derived sizes; their blobs, once nothing else refers to them,
+    are removed by the blob garbage collection (`blobs_collect_garbage`)."""
     _ensure_owner(artwork=artwork, actor=actor)
-    names = [artwork.media_file.name, *artwork.derivatives.values()]
     had_tags = artwork.tags.exists()
     artwork.delete()
     if had_tags:
         matching_statistics_invalidate_on_commit()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names if name])
-
-
-def derivative_name(*, artwork_id: int, size: int) -> str:
-    return f"kreative/derived/{artwork_id}/{size}.webp"
 
 
 def artwork_derive_images_on_commit(*, artwork_id: int) -> None:
@@ -130,13 +132,17 @@ def artwork_derive_images_on_commit(*, artwork_id: int) -> None:
     task_enqueue_on_commit("konnaxion.kreative.tasks.artwork_derive_images_task", artwork_id)
 
 
-def artwork_derive_images(*, artwork: KreativeArtwork) -> dict[str, str]:
-    """Write the ARTWORK_RESOLUTIONS sizes (longest side, never enlarged) as WebP files.
+def artwork_derive_images(*, artwork: KreativeArtwork) -> dict[str, Blob]:
+    """Store the ARTWORK_RESOLUTIONS sizes (longest side, never enlarged) as WebP blobs, one
+    `ArtworkDerivative` row per size.
 
-    Idempotent: the same names are rewritten. Returns {size: storage name}.
+    Idempotent: a size made again points at the same blob. Returns {size: blob}; stops at an
+    artwork deleted meanwhile (the blobs just stored are left to the garbage collection).
     """
-    derived: dict[str, str] = {}
-    with artwork.media_file.open("rb") as source, image_open(source) as original:
+    derived: dict[str, Blob] = {}
+    if artwork.media_id is None:  # its file was lost before the blob store
+        return derived
+    with blob_open(blob=artwork.media) as source, image_open(source) as original:
         image = ImageOps.exif_transpose(original)
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
         for size in settings.ARTWORK_RESOLUTIONS:
@@ -144,10 +150,21 @@ def artwork_derive_images(*, artwork: KreativeArtwork) -> dict[str, str]:
             copy.thumbnail((size, size), Image.Resampling.LANCZOS)
             buffer = io.BytesIO()
             copy.save(buffer, format="WEBP", quality=85)
-            name = derivative_name(artwork_id=artwork.pk, size=size)
-            if default_storage.exists(name):
-                default_storage.delete(name)
-            derived[str(size)] = default_storage.save(name, ContentFile(buffer.getvalue()))
-    KreativeArtwork.objects.filter(pk=artwork.pk).update(derivatives=derived)
-    artwork.derivatives = derived
+            blob = blob_store_file(file=ContentFile(buffer.getvalue()), content_type="image/webp")
+            if not _derivative_set(artwork=artwork, size=size, blob=blob):
+                break
+            derived[str(size)] = blob
     return derived
+
+
+@transaction.atomic
+def _derivative_set(*, artwork: KreativeArtwork, size: int, blob: Blob) -> bool:
+    """Point the artwork's `size` at `blob`; False when the artwork is gone. Its row is locked
+    so that a deletion either comes first or waits for this."""
+    locked = KreativeArtwork.objects.select_for_update(no_key=True).filter(pk=artwork.pk)
+    if locked.values_list("pk", flat=True).first() is None:
+        return False
+    ArtworkDerivative.objects.update_or_create(
+        artwork_id=artwork.pk, size=size, defaults={"blob": blob}
+    )
+    return True

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from konnaxion.core.realtime import publish_on_commit
+from konnaxion.files.services import blob_store_file
 from konnaxion.kreative import selectors
 from konnaxion.kreative.models import (
     CollabChatMessage,
@@ -167,11 +168,13 @@ def _canvas_artwork(*, session: CollabSession, title: str) -> KreativeArtwork:
             "The canvas is empty: there is nothing to save.", code="canvas_empty"
         )
     profile_get_or_create(user=session.host)  # the artwork is seen as its artist's profile is
+    picture = ContentFile(rendering.canvas_png(items))
     artwork = KreativeArtwork.objects.create(
         artist_id=session.host_id,
         title=title or session.name,
         description=f"Made together in the collaboration session “{session.name}”.",
-        media_file=ContentFile(rendering.canvas_png(items), name=f"session-{session.pk}.png"),
+        media=blob_store_file(file=picture, content_type="image/png"),
+        media_name=f"session-{session.pk}.png",
         media_type=KreativeArtwork.MediaType.IMAGE,
         content_type="image/png",
         medium="Collaborative canvas",

@@ -1,8 +1,13 @@
-"""What an uploaded file really is, read from its content rather than its name."""
+"""What an uploaded file really is, read from its content rather than its name, and the name
+its downloads are given."""
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.utils.text import get_valid_filename
 
 from konnaxion.core.errors import UnsupportedMediaType
 from konnaxion.core.images import UNREADABLE, ImageUnreadable, image_open
@@ -66,3 +71,13 @@ def _image_format(upload) -> str | None:
     finally:
         upload.seek(0)
     return image_format if image_format in _IMAGE_FORMATS else None
+
+
+def media_file_name(upload, *, default: str) -> str:
+    """The upload's name as plain storage kept it (no folders, spaces or punctuation), given to
+    the Content-Disposition of its downloads; `default` when nothing of it is usable."""
+    try:
+        name = get_valid_filename(posixpath.basename((upload.name or "").replace("\\", "/")))
+    except SuspiciousFileOperation:
+        return default
+    return name[-255:]

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Value
 from PIL import Image, ImageOps
@@ -23,6 +21,7 @@ from konnaxion.core.errors import (
     ValidationFailed,
 )
 from konnaxion.core.images import UNREADABLE, ImageUnreadable, image_open
+from konnaxion.files.services import blob_store_file
 from konnaxion.keenkonnect.models import Project
 from konnaxion.kreative.models import (
     Block,
@@ -143,7 +142,7 @@ def profile_avatar_prepare(*, upload) -> ContentFile:
         raise UnsupportedMediaType(
             "The avatar must be a PNG, JPEG or WebP image.", code="unsupported_media_type"
         ) from error
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.webp")
+    return ContentFile(buffer.getvalue(), name="avatar.webp")
 
 
 @transaction.atomic
@@ -163,7 +162,9 @@ def profile_update(
 
     `portfolio` is the ordered list of `{"artwork": id, "pinned": bool}` (the user's own
     artworks); `portfolio_projects` the slugs of public projects the user is on the team of.
-    Raises ValidationFailed; an avatar that is not an image is UnsupportedMediaType.
+    A new avatar is stored as an encrypted blob once every other change is accepted; the one it
+    replaces is left to the blob garbage collection. Raises ValidationFailed; an avatar that is
+    not an image is UnsupportedMediaType.
     """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -176,13 +177,8 @@ def profile_update(
         profile.links = profile_links_clean(links)
     if languages is not None:
         profile.languages = _languages_clean(languages)
-    old_avatar = None
-    if avatar is not None:
-        old_avatar = profile.avatar.name or None
-        profile.avatar = profile_avatar_prepare(upload=avatar)
+    picture = profile_avatar_prepare(upload=avatar) if avatar is not None else None
     profile.save()
-    if old_avatar:
-        transaction.on_commit(lambda: default_storage.delete(old_avatar))
     if skills is not None:
         profile.skills.set(tags_get_or_create(names=skills))
     if styles is not None:
@@ -195,6 +191,9 @@ def profile_update(
         _portfolio_set(profile=profile, entries=portfolio)
     if portfolio_projects is not None:
         _portfolio_projects_set(profile=profile, slugs=portfolio_projects)
+    if picture is not None:  # last: nothing refuses the update once the blob is stored
+        profile.avatar = blob_store_file(file=picture, content_type="image/webp")
+        profile.save(update_fields=["avatar", "updated_at"])
     profile_search_vector_refresh(profile=profile)
     return profile
 

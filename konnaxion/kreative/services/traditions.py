@@ -7,25 +7,29 @@ from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, PermissionDenied
 from konnaxion.core.permissions import is_moderator
+from konnaxion.files.services import blob_store_file
 from konnaxion.kreative.models import TraditionEntry
-from konnaxion.kreative.services.media import media_sniff
+from konnaxion.kreative.services.media import media_file_name, media_sniff
 
 
 def tradition_entry_submit(
     *, submitted_by, title: str, description: str, region: str, media_file=None
 ) -> TraditionEntry:
-    """A pending entry; its media, when given, must really be image, video or audio.
+    """A pending entry; its media, when given, must really be image, video or audio, and is
+    stored as an encrypted blob with the type read from its content.
 
-    Raises UnsupportedMediaType.
+    Raises UnsupportedMediaType, StorageFull.
     """
+    stored = {}
     if media_file is not None:
-        media_sniff(media_file)
+        content_type = media_sniff(media_file).content_type
+        stored = {
+            "media": blob_store_file(file=media_file, content_type=content_type),
+            "media_name": media_file_name(media_file, default="media"),
+            "media_content_type": content_type,
+        }
     return TraditionEntry.objects.create(
-        submitted_by=submitted_by,
-        title=title,
-        description=description,
-        region=region,
-        media_file=media_file or "",
+        submitted_by=submitted_by, title=title, description=description, region=region, **stored
     )
 
 

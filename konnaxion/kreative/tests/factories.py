@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from konnaxion.files.services import blob_store_file
 from konnaxion.kreative.models import CollabSession, Gallery, KreativeArtwork, TraditionEntry
 from konnaxion.tags.models import Tag
 from konnaxion.users.tests.factories import UserFactory
@@ -28,15 +29,22 @@ class TagFactory(factory.django.DjangoModelFactory):
 
 
 class KreativeArtworkFactory(factory.django.DjangoModelFactory):
+    """`media_file` (with `media_file__data=`) is the file stored as the artwork's blob."""
+
     class Meta:
         model = KreativeArtwork
         skip_postgeneration_save = True
+        exclude = ("media_file",)
 
     artist = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Artwork {n}")
     media_file = factory.django.FileField(filename="art.png", data=png_bytes())
     media_type = KreativeArtwork.MediaType.IMAGE
     content_type = "image/png"
+    media = factory.LazyAttribute(
+        lambda o: blob_store_file(file=o.media_file, content_type=o.content_type)
+    )
+    media_name = factory.LazyAttribute(lambda o: o.media_file.name)
 
     @factory.post_generation
     def artist_profile(artwork, create, extracted, **kwargs):
@@ -55,14 +63,33 @@ class GalleryFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
+def _tradition_media_type(entry) -> str:
+    from konnaxion.kreative.services.media import media_sniff
+
+    return media_sniff(entry.media_file).content_type if entry.media_file else ""
+
+
 class TraditionEntryFactory(factory.django.DjangoModelFactory):
+    """`media_file` (a Django file, optional) is stored as the entry's blob."""
+
     class Meta:
         model = TraditionEntry
+        exclude = ("media_file",)
 
     title = factory.Sequence(lambda n: f"Tradition {n}")
     description = "A harvest song sung in rounds."
     region = "Brittany"
     submitted_by = factory.SubFactory(UserFactory)
+    media_file = None
+    media_content_type = factory.LazyAttribute(_tradition_media_type)
+    media = factory.LazyAttribute(
+        lambda o: (
+            blob_store_file(file=o.media_file, content_type=o.media_content_type)
+            if o.media_file
+            else None
+        )
+    )
+    media_name = factory.LazyAttribute(lambda o: o.media_file.name if o.media_file else "")
 
 
 class CollabSessionFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,7 @@ the views that apply it (never `/media/...`)."""
 
 import pytest
 
+from konnaxion.files.services import blob_read
 from konnaxion.kreative.models import GalleryArtwork, KreativeArtwork, ProfessionalProfile
 from konnaxion.kreative.services.artworks import artwork_derive_images
 from konnaxion.kreative.services.galleries import gallery_artwork_add, gallery_create
@@ -46,7 +47,7 @@ def test_an_artworks_addresses_are_those_of_its_media_view_and_they_answer():
     small = visitor.get(data["derivative_urls"]["256"])
     assert (original.status_code, original["Content-Type"]) == (200, "image/png")
     assert (small.status_code, small["Content-Type"]) == (200, "image/webp")
-    assert body_of(original) == artwork.media_file.open("rb").read()
+    assert body_of(original) == b"".join(blob_read(blob=artwork.media))
 
 
 def test_an_artwork_not_derived_yet_has_no_derivative_addresses():

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from konnaxion.files.services import blob_open
 from konnaxion.keenkonnect.tests.files import pdf_bytes
 from konnaxion.kreative.models import Opportunity, OpportunityAttachment
 from konnaxion.kreative.services.opportunity_announcement import opportunities_close_expired
@@ -96,7 +97,8 @@ def test_avatar_is_resized(user, user_client, settings):
     from PIL import Image
 
     user.professional_profile.refresh_from_db()
-    with user.professional_profile.avatar.open("rb") as handle, Image.open(handle) as image:
+    avatar = user.professional_profile.avatar
+    with blob_open(blob=avatar) as handle, Image.open(handle) as image:
         assert (image.format, image.size) == ("WEBP", (64, 43))
     assert not_image.status_code == 415
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from PIL import Image
 from pycrdt import Array, Doc, Map, XmlElement, XmlFragment, XmlText
 from rest_framework.test import APIClient
 
+from konnaxion.files.services import blob_open
 from konnaxion.kreative.models import (
     CollabChatMessage,
     CollabSession,
@@ -266,7 +265,7 @@ def test_ending_saves_the_canvas_as_a_credited_artwork_and_the_room_becomes_endo
     assert (artwork.title, artwork.artist_id, artwork.media_type) == ("Our mural", host.pk, "image")
     assert artwork.vector_source == {"format": "konnaxion-canvas/1", "items": [stroke, box]}
     assert set(artwork.credits.values_list("pk", flat=True)) == {host.pk, ana.pk, ben.pk}
-    with artwork.media_file.open("rb") as stored, Image.open(stored) as picture:
+    with blob_open(blob=artwork.media) as stored, Image.open(stored) as picture:
         assert picture.format == "PNG"
         assert picture.size == (222, 142)  # the drawing's frame plus a 16-pixel margin
         # the stroke's horizontal part, in the picture's coordinates (shifted by the margin)
@@ -338,5 +337,5 @@ def test_a_malformed_canvas_item_stays_in_the_source_but_not_in_the_picture():
     assert response.status_code == 200
     artwork = KreativeArtwork.objects.get()
     assert artwork.vector_source["items"] == [odd, dot]
-    picture = Image.open(io.BytesIO(artwork.media_file.read()))
+    picture = Image.open(blob_open(blob=artwork.media))
     assert picture.size == (64, 64)

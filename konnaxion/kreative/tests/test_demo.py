@@ -55,14 +55,14 @@ def test_demo_people_loaded_before_pictures_existed_are_given_one():
     # given demo data from before, without pictures
     admin = UserFactory(username="admin")
     demo_people_load(admin=admin)
-    ProfessionalProfile.objects.filter(user__username__in=["admin", "noor"]).update(avatar="")
-    kept = ProfessionalProfile.objects.get(user__username="kenji").avatar.name
+    ProfessionalProfile.objects.filter(user__username__in=["admin", "noor"]).update(avatar=None)
+    kept = ProfessionalProfile.objects.get(user__username="kenji").avatar_id
     # when loaded again
     demo_people_load(admin=admin)
     # then they get one, and the others keep theirs
     assert ProfessionalProfile.objects.get(user__username="noor").avatar
     assert ProfessionalProfile.objects.get(user=admin).avatar
-    assert ProfessionalProfile.objects.get(user__username="kenji").avatar.name == kept
+    assert ProfessionalProfile.objects.get(user__username="kenji").avatar_id == kept
 
 
 def test_demo_room_is_open_with_two_guests_and_a_conversation():

@@ -111,7 +111,7 @@ def test_editing_every_field_of_ones_profile_with_an_avatar():
         {"label": "https://shop.example", "url": "https://shop.example"},
     ]
     assert profile.open_to_collaboration and not profile.discoverable
-    assert profile.avatar.name.endswith(".webp")
+    assert profile.avatar.content_type == "image/webp"
 
 
 def test_bad_links_or_a_fake_avatar_are_form_errors_and_change_nothing():
