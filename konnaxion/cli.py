@@ -22,6 +22,7 @@ def _setup_django() -> None:
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Migrate, start server + worker + beat, print the URL; stop everything on Ctrl-C/SIGTERM."""
+    # Imported by the subcommands that use it, so `konnaxion --help` and `manage` load less.
     from konnaxion.runtime.supervisor import (
         Supervisor,
         port_is_free,

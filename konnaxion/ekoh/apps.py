@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from konnaxion.core.reference_data import reference_data_register
+from konnaxion.ekoh.reference_data import load
+
 
 class EkohConfig(AppConfig):
     name = "konnaxion.ekoh"
@@ -7,8 +10,5 @@ class EkohConfig(AppConfig):
     verbose_name = "EkoH"
 
     def ready(self) -> None:
-        from konnaxion.core.reference_data import reference_data_register
-        from konnaxion.ekoh.reference_data import load
-
         # Its data migration fills a new database; `reference_data_load` refills an emptied one.
         reference_data_register(app_label=self.label, loader=load)

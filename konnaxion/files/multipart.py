@@ -206,7 +206,7 @@ class StreamingMultiPartParserCore(DjangoMultiPartParser):
                 field_bytes += len(data) + len(field_name) + 2
                 if max_memory is not None and field_bytes > max_memory:
                     raise RequestDataTooBig(TOO_BIG)
-                self._post.appendlist(field_name, force_str(data, self._encoding, "replace"))
+                self._post.appendlist(field_name, force_str(data, self._encoding, errors="replace"))
                 continue
             files += 1
             if max_files is not None and files > max_files:

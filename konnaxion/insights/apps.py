@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from konnaxion.core.reference_data import reference_data_register
+from konnaxion.insights.reference_data import load
+
 
 class InsightsConfig(AppConfig):
     name = "konnaxion.insights"
@@ -7,8 +10,5 @@ class InsightsConfig(AppConfig):
     verbose_name = "Insights"
 
     def ready(self) -> None:
-        from konnaxion.core.reference_data import reference_data_register
-        from konnaxion.insights.reference_data import load
-
         # Its data migration fills a new database; `reference_data_load` refills an emptied one.
         reference_data_register(app_label=self.label, loader=load)

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from konnaxion.core.search import search_provider_register
+from konnaxion.core.visibility import visibility_register
+
 
 class KeenkonnectConfig(AppConfig):
     name = "konnaxion.keenkonnect"
@@ -7,8 +10,7 @@ class KeenkonnectConfig(AppConfig):
     verbose_name = "keenKonnect"
 
     def ready(self) -> None:
-        from konnaxion.core.search import search_provider_register
-        from konnaxion.core.visibility import visibility_register
+        # Imported here: these load models, which the app registry allows only once ready.
         from konnaxion.keenkonnect.search import DocumentSearch
         from konnaxion.keenkonnect.selectors import projects_visible_to
 

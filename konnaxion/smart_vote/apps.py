@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from konnaxion.core.reference_data import reference_data_register
+from konnaxion.smart_vote.reference_data import load
+
 
 class SmartVoteConfig(AppConfig):
     name = "konnaxion.smart_vote"
@@ -7,8 +10,5 @@ class SmartVoteConfig(AppConfig):
     verbose_name = "Smart Vote"
 
     def ready(self) -> None:
-        from konnaxion.core.reference_data import reference_data_register
-        from konnaxion.smart_vote.reference_data import load
-
         # Its data migration fills a new database; `reference_data_load` refills an emptied one.
         reference_data_register(app_label=self.label, loader=load)

@@ -30,7 +30,7 @@ from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.users.models import User
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a type that exists for the type checker only
     from konnaxion.keenkonnect.selectors import ResourceWithLevel
 
 LEVEL_NAMES = {level.value: level.label for level in AccessLevel}

@@ -80,6 +80,10 @@ FORMS = {
         file_part("file", "", b"dropped"),
         field_part("comment", "kept"),
     ),
+    "a field that is not UTF-8": body(
+        ({"Content-Disposition": 'form-data; name="note"'}, b"caf\xe9 \xff\xfe"),
+        file_part("file", "plan.stl", b"solid"),
+    ),
 }
 
 
