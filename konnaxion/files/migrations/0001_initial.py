@@ -6,21 +6,7 @@ import django.db.models.functions.text
 import django.db.models.lookups
 from django.db import migrations, models
 
-
-def _content_type_relabel(apps, *, model: str, source: str, target: str) -> None:
-    """Keep the content type (and the admin's history and permissions attached to it), unless
-    the target label already has one."""
-    content_types = apps.get_model("contenttypes", "ContentType").objects
-    if not content_types.filter(app_label=target, model=model).exists():
-        content_types.filter(app_label=source, model=model).update(app_label=target)
-
-
-def content_type_move(apps, schema_editor):
-    _content_type_relabel(apps, model="blob", source="keenkonnect", target="files")
-
-
-def content_type_move_back(apps, schema_editor):
-    _content_type_relabel(apps, model="blob", source="files", target="keenkonnect")
+from konnaxion.core.migration_steps import content_type_move
 
 
 class Migration(migrations.Migration):
@@ -92,5 +78,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(content_type_move, content_type_move_back),
+        content_type_move(model="blob", source="keenkonnect", target="files"),
     ]
