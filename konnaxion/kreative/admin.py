@@ -59,6 +59,23 @@ class KreativeArtworkAdmin(admin.ModelAdmin):
     readonly_fields = ("media", "media_name", "media_type", "content_type")
 
 
+@admin.register(ArtworkDerivative)
+class ArtworkDerivativeAdmin(admin.ModelAdmin):
+    """Made by the derivation task only: the admin reads."""
+
+    list_display = ("artwork", "size", "blob")
+    search_fields = ("artwork__title",)
+    list_filter = ("size",)
+    list_select_related = ("artwork", "blob")
+    readonly_fields = ("artwork", "size", "blob")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ArtworkTag)
 class ArtworkTagAdmin(admin.ModelAdmin):
     list_display = ("artwork", "tag")

@@ -87,7 +87,8 @@ def files_into_blobs(apps, schema_editor):
             artwork.media = plain.blob(
                 name, content_type=artwork.content_type or OCTET_STREAM, owner=owner
             )
-            artwork.media_name = posixpath.basename(name)
+            if artwork.media is not None:
+                artwork.media_name = posixpath.basename(name)
             artwork.save(update_fields=["media", "media_name"])
             for size, derived in sorted(artwork.derivative_files.items()):
                 blob = plain.blob(derived, content_type="image/webp", owner=f"{owner} ({size})")

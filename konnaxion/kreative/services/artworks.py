@@ -121,6 +121,8 @@ def artwork_delete(*, artwork: KreativeArtwork, actor) -> None:
     """Delete the artwork and its derived sizes; their blobs, once nothing else refers to them,
     are removed by the blob garbage collection (`blobs_collect_garbage`)."""
     _ensure_owner(artwork=artwork, actor=actor)
+    # Locked first: a derivation running meanwhile finishes before, or then finds it gone.
+    KreativeArtwork.objects.select_for_update().filter(pk=artwork.pk).values_list("pk").first()
     had_tags = artwork.tags.exists()
     artwork.delete()
     if had_tags:

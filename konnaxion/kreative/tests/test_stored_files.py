@@ -131,6 +131,19 @@ def test_a_deleted_artworks_blobs_are_collected_unless_another_row_uses_them(
     assert body_of(client_for().get(f"/api/kreative/artworks/{twin.pk}/media/"))
 
 
+def test_deriving_the_sizes_of_an_artwork_deleted_meanwhile_stops_quietly():
+    # given an artwork deleted after its derivation was queued
+    noor = painter(visibility="public")
+    artwork = artwork_of(noor)
+    queued = KreativeArtwork.objects.get(pk=artwork.pk)
+    artwork_delete(artwork=artwork, actor=noor)
+    # when
+    derived = artwork_derive_images(artwork=queued)
+    # then
+    assert derived == {}
+    assert not ArtworkDerivative.objects.exists()
+
+
 def test_a_refused_profile_update_stores_no_avatar():
     # given
     user = UserFactory()
