@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from konnaxion.files.models import Blob
 
@@ -21,8 +22,8 @@ class BlobAdmin(admin.ModelAdmin):
     )
     exclude = ("wrapped_key",)
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Blob | None = None) -> bool:
         return False

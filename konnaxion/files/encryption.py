@@ -32,6 +32,9 @@ HEADER_SIZE = HEADER.size
 SEALED_CHUNK_SIZE = CHUNK_SIZE + TAG_SIZE
 DATA_KEY_SIZE = 32
 
+# What an upload's bytes arrive as: read from a socket, or views of the blocks read.
+BytesLike = bytes | bytearray | memoryview
+
 
 class BlobIntegrityError(Exception):
     """A stored blob or its wrapped key failed authentication: tampered, truncated or misfiled."""
@@ -122,7 +125,7 @@ class ChunkSealer:
         self.header = HEADER.pack(MAGIC, CHUNK_SIZE, os.urandom(FILE_ID_SIZE))
         self._index = 0
 
-    def seal(self, plaintext: bytes, *, final: bool) -> bytes:
+    def seal(self, plaintext: BytesLike, *, final: bool) -> bytes:
         """Seal the next chunk: exactly CHUNK_SIZE bytes, or at most that for the final one."""
         if len(plaintext) > CHUNK_SIZE or (not final and len(plaintext) != CHUNK_SIZE):
             raise ValueError("Only the final chunk may be shorter than CHUNK_SIZE.")

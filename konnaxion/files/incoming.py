@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 
 from konnaxion.core.errors import ApplicationError, PayloadTooLarge
-from konnaxion.files.encryption import CHUNK_SIZE, ChunkOpener, ChunkSealer
+from konnaxion.files.encryption import CHUNK_SIZE, BytesLike, ChunkOpener, ChunkSealer
 from konnaxion.files.encryption import new_data_key as _new_data_key
 from konnaxion.files.reading import LocalFileSource, PlaintextFile
 
@@ -92,7 +92,7 @@ class IncomingFile:
             raise RuntimeError("The content address is known once the upload is finished.")
         return self._sha256.hexdigest()
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: BytesLike) -> None:
         """Take the next bytes of the upload. Raises FileTooLarge past `max_bytes`, StorageFull
         when the disk is full (the upload is then discarded)."""
         if self.finished or self.discarded:
@@ -103,7 +103,7 @@ class IncomingFile:
         with storage_full_as_error():
             self._write(data)
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: BytesLike) -> None:
         try:
             self.size += len(data)
             self._sha256.update(data)
@@ -115,7 +115,7 @@ class IncomingFile:
     def _seal_full_chunks(self, data: memoryview) -> list[bytes]:
         """Seal every full chunk that more bytes follow, straight from `data` where it can; the
         rest (up to one full chunk: it may turn out to be the final one) stays pending."""
-        sealed = []
+        sealed: list[bytes] = []
         if self._pending:
             room = CHUNK_SIZE - len(self._pending)
             self._pending += data[:room]
@@ -165,5 +165,5 @@ class IncomingFile:
     def __enter__(self) -> IncomingFile:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.discard()

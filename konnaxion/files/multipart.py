@@ -13,21 +13,41 @@ before its closing boundary is refused (`MultiPartParserError`, 400), never half
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any, cast
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadhandler import SkipFile, StopFutureHandlers, StopUpload
 from django.http import QueryDict
-from django.http.multipartparser import MAX_TOTAL_HEADER_SIZE, MultiPartParserError
+from django.http.multipartparser import (  # type: ignore[attr-defined]  # no MAX_TOTAL_HEADER_SIZE in the stub
+    MAX_TOTAL_HEADER_SIZE,
+    MultiPartParserError,
+)
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.utils.datastructures import MultiValueDict
 from django.utils.encoding import force_str
 from django.utils.http import parse_header_parameters
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import DataAndFiles, MultiPartParser, get_encoding
+from rest_framework.parsers import (  # type: ignore[attr-defined]  # no get_encoding in the stub
+    DataAndFiles,
+    MultiPartParser,
+    get_encoding,
+)
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.core.files.uploadhandler import FileUploadHandler
+    from django.http.request import _ImmutableQueryDict
+
+    from konnaxion.files.encryption import BytesLike
 
 # Text before the first boundary (which clients do not send) is skipped up to this size.
 MAX_PREAMBLE_BYTES = 64 * 1024
 TOO_BIG = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
+
+# A part's headers by name: the value and its parameters (encoded), as Django's parser has them.
+PartHeaders = dict[str, tuple[str, dict[str, bytes]]]
 
 
 class BodyReader:
@@ -36,7 +56,7 @@ class BodyReader:
     Holds the block being scanned; a block is joined to the next one only when a delimiter or a
     header block spans the two (the carried bytes are then few)."""
 
-    def __init__(self, stream, *, read_size: int, boundary: bytes) -> None:
+    def __init__(self, stream: IO[bytes], *, read_size: int, boundary: bytes) -> None:
         self._stream = stream
         self._read_size = read_size
         self.delimiter = b"\r\n--" + boundary
@@ -88,14 +108,14 @@ class BodyReader:
         self._position = line_end + 2
         return True
 
-    def headers(self) -> dict[str, tuple[str, dict[str, bytes]]]:
+    def headers(self) -> PartHeaders:
         """The part's headers, read as Django's parser reads them."""
         if self._take(2) == b"\r\n":
             return {}
         self._position -= 2
         end = self._find(b"\r\n\r\n", within=MAX_TOTAL_HEADER_SIZE)
         block, self._position = self._buffer[self._position : end], end + 4
-        headers = {}
+        headers: PartHeaders = {}
         for line in block.split(b"\r\n"):
             try:
                 main_value, params = parse_header_parameters(line.decode())
@@ -105,7 +125,7 @@ class BodyReader:
             headers[name] = (value, {key: item.encode() for key, item in params.items()})
         return headers
 
-    def body(self):
+    def body(self) -> Iterator[memoryview]:
         """Yield the part's bytes up to the next delimiter, as views of the blocks read."""
         delimiter = self.delimiter
         while True:
@@ -125,7 +145,8 @@ class BodyReader:
 
     def read_body(self, *, limit: int | None) -> bytes:
         """The part's bytes; RequestDataTooBig past `limit`."""
-        pieces, size = [], 0
+        pieces: list[bytes] = []
+        size = 0
         for piece in self.body():
             size += len(piece)
             if limit is not None and size > limit:
@@ -155,12 +176,28 @@ def _delimiter_start_length(buffer: bytes, position: int, delimiter: bytes) -> i
 class StreamingMultiPartParserCore(DjangoMultiPartParser):
     """Django's multipart parser with its reading replaced by `BodyReader` (module docstring)."""
 
-    def _parse(self):
+    # What Django's parser sets and has, left out of its stub.
+    _meta: dict[str, Any]
+    _input_data: IO[bytes]
+    _boundary: bytes
+    _chunk_size: int
+    _encoding: str
+    _content_length: int
+    _upload_handlers: list[FileUploadHandler]
+    _post: QueryDict
+    _files: MultiValueDict[str, UploadedFile[Any]]
+    _close_files: Callable[[], None]
+
+    def _parse(self) -> tuple[QueryDict, MultiValueDict[str, UploadedFile[Any]]]:
         if self._content_length == 0:
             return QueryDict(encoding=self._encoding), MultiValueDict()
         for handler in self._upload_handlers:
             result = handler.handle_raw_input(
-                self._input_data, self._meta, self._content_length, self._boundary, self._encoding
+                self._input_data,
+                self._meta,
+                self._content_length,
+                self._boundary,  # type: ignore[arg-type]  # bytes, as Django passes it: the stub says str
+                self._encoding,
             )
             if result is not None:
                 return result[0], result[1]
@@ -175,7 +212,9 @@ class StreamingMultiPartParserCore(DjangoMultiPartParser):
                 reader.exhaust()
         else:
             reader.exhaust()
-        any(handler.upload_complete() for handler in self._upload_handlers)
+        # Stops at the first handler that returns something, as Django's parser does (the stub
+        # says upload_complete returns None).
+        any(handler.upload_complete() for handler in self._upload_handlers)  # type: ignore[func-returns-value]
         self._post._mutable = False
         return self._post, self._files
 
@@ -215,7 +254,9 @@ class StreamingMultiPartParserCore(DjangoMultiPartParser):
                 )
             self._read_file(reader, field_name, disposition["filename"], headers)
 
-    def _read_file(self, reader: BodyReader, field_name: str, raw_name: bytes, headers) -> None:
+    def _read_file(
+        self, reader: BodyReader, field_name: str, raw_name: bytes, headers: PartHeaders
+    ) -> None:
         file_name = self.sanitize_file_name(force_str(raw_name, self._encoding, errors="replace"))
         if not file_name:
             reader.skip_body()
@@ -223,9 +264,10 @@ class StreamingMultiPartParserCore(DjangoMultiPartParser):
         if "content-transfer-encoding" in headers:
             raise MultiPartParserError("Encoded file parts are not accepted.")
         content_type, content_type_extra = headers.get("content-type", ("", {}))
+        content_length: int | None
         try:
-            content_length = int(headers.get("content-length")[0])
-        except (IndexError, TypeError, ValueError):
+            content_length = int(headers["content-length"][0])
+        except (KeyError, ValueError):
             content_length = None
         handlers = self._upload_handlers
         counters = [0] * len(handlers)
@@ -237,19 +279,22 @@ class StreamingMultiPartParserCore(DjangoMultiPartParser):
                         file_name,
                         content_type.strip(),
                         content_length,
-                        content_type_extra.get("charset"),
+                        # bytes, as Django's own parser passes it: the stub says str.
+                        content_type_extra.get("charset"),  # type: ignore[arg-type]
                         content_type_extra,
                     )
                 except StopFutureHandlers:
                     break
             for piece in reader.body():
-                chunk = piece
+                chunk: BytesLike = piece
                 for index, handler in enumerate(handlers):
                     size = len(chunk)
-                    chunk = handler.receive_data_chunk(chunk, counters[index])
+                    # A view of the block read: the handlers take any bytes-like chunk.
+                    received = handler.receive_data_chunk(chunk, counters[index])  # type: ignore[arg-type]
                     counters[index] += size
-                    if chunk is None:
+                    if received is None:
                         break
+                    chunk = received
         except SkipFile:
             self._close_files()
             reader.skip_body()
@@ -260,15 +305,25 @@ class StreamingMultiPartParserCore(DjangoMultiPartParser):
 class StreamingMultiPartParser(MultiPartParser):
     """DRF's multipart parser, reading with `StreamingMultiPartParserCore`."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> DataAndFiles[_ImmutableQueryDict, MultiValueDict[str, UploadedFile[Any]]]:
         parser_context = parser_context or {}
         request = parser_context["request"]
         meta = request.META.copy()
         meta["CONTENT_TYPE"] = media_type
         try:
             parser = StreamingMultiPartParserCore(
-                meta, stream, request.upload_handlers, get_encoding(parser_context)
+                meta,
+                stream,  # type: ignore[arg-type]  # typeshed's IO.read takes no None, Django's does
+                request.upload_handlers,
+                get_encoding(parser_context),
             )
-            return DataAndFiles(*parser.parse())
+            data, files = parser.parse()
+            # Django's parser returns its QueryDict made immutable; the stub does not say so.
+            return DataAndFiles(cast("_ImmutableQueryDict", data), files)
         except MultiPartParserError as exc:
             raise ParseError(f"Multipart form parse error - {exc}") from exc

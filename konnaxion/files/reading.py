@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.files.storage import Storage
 
@@ -18,12 +18,27 @@ from konnaxion.files.encryption import (
     sealed_size,
 )
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 READ_PIECE = 1024 * 1024
 
 
 class CiphertextSource(Protocol):
     def read_range(self, offset: int, length: int) -> Iterator[bytes]:
         """Yield the stored bytes [offset, offset + length) in pieces."""
+
+
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+class _BucketStorage(Protocol):
+    """What a ranged read uses of django-storages' `S3Storage` (an untyped library)."""
+
+    bucket: Any  # boto3's Bucket resource
+
+    def _normalize_name(self, name: str) -> str: ...
 
 
 class LocalFileSource:
@@ -54,7 +69,8 @@ class StorageSource:
             return
         bucket = getattr(self.storage, "bucket", None)
         if bucket is not None:
-            key = self.storage._normalize_name(self.name)  # the key under `location`
+            # The key under `location`.
+            key = cast(_BucketStorage, self.storage)._normalize_name(self.name)
             body = bucket.Object(key).get(Range=f"bytes={offset}-{offset + length - 1}")["Body"]
             try:
                 yield from _read_pieces(body, length)
@@ -66,7 +82,7 @@ class StorageSource:
             yield from _read_pieces(handle, length)
 
 
-def _read_pieces(handle, length: int) -> Iterator[bytes]:
+def _read_pieces(handle: _Readable, length: int) -> Iterator[bytes]:
     remaining = length
     while remaining > 0:
         piece = handle.read(min(READ_PIECE, remaining))
@@ -144,7 +160,7 @@ class PlaintextFile(io.RawIOBase):
         self._position = base + offset
         return self._position
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         if self._position >= self.size:
             return 0
         index = self._position // CHUNK_SIZE
@@ -156,7 +172,8 @@ class PlaintextFile(io.RawIOBase):
             )
             self._cached_index = index
         within = self._position - index * CHUNK_SIZE
-        piece = self._cached[within : within + len(buffer)]
-        buffer[: len(piece)] = piece
+        with memoryview(buffer) as target:
+            piece = self._cached[within : within + len(target)]
+            target[: len(piece)] = piece
         self._position += len(piece)
         return len(piece)

@@ -9,6 +9,7 @@ time.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from collections.abc import Iterator
@@ -19,10 +20,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
+from django.db.models.fields.reverse_related import ForeignObjectRel, ManyToManyRel
 from django.utils import timezone
 
 from konnaxion.files.encryption import (
     CHUNK_SIZE,
+    ChunkOpener,
     current_master_key,
     data_key_unwrap,
     data_key_wrap,
@@ -137,7 +140,7 @@ def blob_store_file(*, file: File, content_type: str, model: type[Blob] = Blob) 
     return blob_store(upload=upload, content_type=content_type, model=model)
 
 
-def _source_and_opener(blob: Blob):
+def _source_and_opener(blob: Blob) -> tuple[StorageSource, ChunkOpener]:
     source = StorageSource(default_storage, blob.storage_name)
     data_key = data_key_unwrap(bytes(blob.wrapped_key), blob.key_id)
     return source, opener_for(source, data_key=data_key, size=blob.size)
@@ -192,10 +195,11 @@ def _unreferenced() -> models.Q:
     relations = [
         field
         for field in Blob._meta.get_fields(include_hidden=True)
-        if field.auto_created and not field.concrete and field.is_relation
+        if isinstance(field, ForeignObjectRel)
     ]
     for relation in relations:
-        if relation.many_to_many:
+        # A many-to-many relation's `through` model is always set once the models are loaded.
+        if isinstance(relation, ManyToManyRel) and relation.through is not None:
             through = relation.through
             field = next(
                 f for f in through._meta.get_fields() if getattr(f, "related_model", None) is Blob
@@ -205,7 +209,7 @@ def _unreferenced() -> models.Q:
             referrers = relation.related_model._base_manager.filter(
                 **{relation.field.name: models.OuterRef("pk")}
             )
-        condition &= ~models.Exists(referrers)
+        condition &= models.Q(~models.Exists(referrers))
     return condition
 
 
@@ -225,7 +229,7 @@ def blobs_collect_garbage(*, grace: timedelta | None = None) -> int:
                 continue
             name = blob.storage_name
             blob.delete()
-            transaction.on_commit(lambda name=name: default_storage.delete(name))
+            transaction.on_commit(functools.partial(default_storage.delete, name))
             deleted += 1
     if deleted:
         logger.info("Deleted %d unreferenced blobs.", deleted)

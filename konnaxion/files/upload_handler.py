@@ -7,12 +7,27 @@ hashed, size-checked and encrypted as it is read from the socket.
 
 from __future__ import annotations
 
+from typing import IO, TYPE_CHECKING, Any
+
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
 from rest_framework.parsers import MultiPartParser
 
 from konnaxion.files.encryption import CHUNK_SIZE
 from konnaxion.files.incoming import FileTooLarge, IncomingFile, max_upload_bytes
 from konnaxion.files.multipart import StreamingMultiPartParser
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django.http.response import HttpResponseBase
+    from rest_framework.parsers import BaseParser
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+    from konnaxion.files.encryption import BytesLike
+
+    _APIView = APIView  # the views StreamedUploadsMixin is mixed into: it extends their methods
+else:
+    _APIView = object
 
 # Room for the multipart boundaries, part headers and the small text fields of an upload form.
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024
@@ -24,29 +39,50 @@ class IncomingFileUploadHandler(FileUploadHandler):
     # copying it, and the multipart parser's per-read work is paid rarely; memory stays bounded.
     chunk_size = 128 * CHUNK_SIZE
 
-    def __init__(self, request=None, *, max_bytes: int | None = None) -> None:
+    def __init__(self, request: HttpRequest | None = None, *, max_bytes: int | None = None) -> None:
         super().__init__(request)
         self.max_bytes = max_upload_bytes() if max_bytes is None else max_bytes
         self.incoming: IncomingFile | None = None
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None) -> None:
+    def handle_raw_input(
+        self,
+        input_data: IO[bytes],
+        META: dict[str, str],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> None:
         # Decided from Content-Length before the body is read, when the client gives it.
         if content_length and content_length > self.max_bytes + MULTIPART_OVERHEAD_BYTES:
             raise FileTooLarge(details={"max_bytes": self.max_bytes})
 
-    def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
+    def new_file(
+        self,
+        field_name: str,
+        file_name: str,
+        content_type: str,
+        content_length: int | None,
+        charset: str | None = None,
+        content_type_extra: dict[str, bytes] | None = None,
+    ) -> None:
+        super().new_file(
+            field_name, file_name, content_type, content_length, charset, content_type_extra
+        )
         if self.content_length is not None and self.content_length > self.max_bytes:
             raise FileTooLarge(details={"max_bytes": self.max_bytes})
         self.incoming = IncomingFile(name=self.file_name or "", max_bytes=self.max_bytes)
         raise StopFutureHandlers()
 
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+    def receive_data_chunk(self, raw_data: BytesLike, start: int) -> None:
+        assert self.incoming is not None  # Django calls new_file first
         self.incoming.write(raw_data)
         return None
 
-    def file_complete(self, file_size: int) -> IncomingFile:
+    # request.FILES keeps what a handler returns: here an IncomingFile, which the stub's
+    # `UploadedFile` return type does not allow for.
+    def file_complete(self, file_size: int) -> IncomingFile:  # type: ignore[override]
         incoming, self.incoming = self.incoming, None
+        assert incoming is not None  # Django calls new_file first
         incoming.finish()
         return incoming
 
@@ -56,7 +92,7 @@ class IncomingFileUploadHandler(FileUploadHandler):
             self.incoming = None
 
 
-class StreamedUploadsMixin:
+class StreamedUploadsMixin(_APIView):
     """For DRF views that receive files: the streaming handlers are installed on the request
     before anything reads its body, and multipart bodies are read by `StreamingMultiPartParser`.
 
@@ -67,24 +103,24 @@ class StreamedUploadsMixin:
     being received when the request failed (its body cut short) is discarded on the way out.
     """
 
-    streaming_handlers: list = []
+    streaming_handlers: list[FileUploadHandler] = []
 
-    def upload_handlers_for(self, request) -> list:
+    def upload_handlers_for(self, request: HttpRequest) -> list[FileUploadHandler]:
         return [IncomingFileUploadHandler(request)]
 
-    def get_parsers(self) -> list:
+    def get_parsers(self) -> list[BaseParser]:
         return [
             StreamingMultiPartParser() if isinstance(parser, MultiPartParser) else parser
             for parser in super().get_parsers()
         ]
 
-    def initialize_request(self, request, *args, **kwargs):
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         if request.method in ("POST", "PUT", "PATCH"):
             self.streaming_handlers = self.upload_handlers_for(request)
             request.upload_handlers = self.streaming_handlers
         return super().initialize_request(request, *args, **kwargs)
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return super().dispatch(request, *args, **kwargs)
         finally:

@@ -8,6 +8,7 @@ is never rewritten: restoring adds a version that points at the old blob (no cop
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -30,6 +31,10 @@ from konnaxion.keenkonnect.services.document_diff import document_diff
 from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
+from konnaxion.users.models import User
+
+if TYPE_CHECKING:  # a type that exists for the type checker only
+    from konnaxion.keenkonnect.selectors import ResourceWithLevel
 
 
 class VersionConflict(ApplicationError):
@@ -45,7 +50,7 @@ def _version_add(
     blob: Blob,
     content_type: str,
     original_name: str,
-    actor,
+    actor: User,
     comment: str = "",
 ) -> DocumentVersion:
     """Record version `number` of `resource` and make it current (the resource is locked)."""
@@ -71,7 +76,7 @@ def _version_add(
 
 
 def version_first_add(
-    *, resource: ProjectResource, blob: Blob, content_type: str, original_name: str, actor
+    *, resource: ProjectResource, blob: Blob, content_type: str, original_name: str, actor: User
 ) -> DocumentVersion:
     """Record version 1 of a document being created (in its creation's transaction, which
     audits, announces and indexes the new document as a whole)."""
@@ -87,15 +92,15 @@ def version_first_add(
 
 def _append(
     *,
-    resource: ProjectResource,
+    resource: ResourceWithLevel,
     blob: Blob,
     content_type: str,
     original_name: str,
-    actor,
+    actor: User,
     comment: str,
     expected_number: int | None,
     action: str,
-    details: dict,
+    details: dict[str, Any],
 ) -> DocumentVersion:
     project_lock(project_id=resource.project_id)
     ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
@@ -136,9 +141,9 @@ def _append(
 
 def version_create(
     *,
-    resource: ProjectResource,
+    resource: ResourceWithLevel,
     upload: IncomingFile,
-    actor,
+    actor: User,
     comment: str = "",
     expected_number: int | None = None,
 ) -> DocumentVersion:
@@ -178,7 +183,7 @@ def version_create(
 
 @transaction.atomic
 def version_restore(
-    *, resource: ProjectResource, number: int, actor, comment: str = ""
+    *, resource: ResourceWithLevel, number: int, actor: User, comment: str = ""
 ) -> DocumentVersion:
     """Add a new version with the content of version `number` (write level), in constant time:
     the new row points at the same blob. Raises NotFound, PermissionDenied."""
@@ -202,9 +207,9 @@ def version_restore(
 def versions_to_drop(*, resource: ProjectResource, policy: RetentionPolicy) -> list[int]:
     """Primary keys of the versions `policy` no longer keeps: those neither among the last
     `keep_last` nor younger than `keep_days` days; pinned and current versions always stay."""
-    versions = DocumentVersion.objects.filter(resource=resource, pinned=False).exclude(
-        pk=resource.current_version_id
-    )
+    versions = DocumentVersion.objects.filter(resource=resource, pinned=False)
+    if resource.current_version_id is not None:
+        versions = versions.exclude(pk=resource.current_version_id)
     kept_pks: set[int] = set()
     if policy.keep_last:
         kept_pks |= set(
@@ -240,7 +245,9 @@ def versions_apply_retention() -> int:
     return deleted
 
 
-def version_diff(*, resource: ProjectResource, from_number: int, to_number: int) -> dict:
+def version_diff(
+    *, resource: ResourceWithLevel, from_number: int, to_number: int
+) -> dict[str, Any]:
     """The type-aware diff of two versions of `resource` (read level), the one computation the
     API and the web front show. Raises NotFound for a version that does not exist."""
     ensure_level(resource=resource, needed=AccessLevel.READ)
@@ -256,7 +263,9 @@ def version_diff(*, resource: ProjectResource, from_number: int, to_number: int)
     return document_diff(old=old.blob, new=new.blob, old_meta=_meta(old), new_meta=_meta(new))
 
 
-def version_diff_highlight(*, resource: ProjectResource, from_number: int, to_number: int) -> Blob:
+def version_diff_highlight(
+    *, resource: ResourceWithLevel, from_number: int, to_number: int
+) -> Blob:
     """The PNG highlighting what changed between two image versions. Raises NotFound when the
     versions are not two images, or when one could not be analysed."""
     diff = version_diff(resource=resource, from_number=from_number, to_number=to_number)
@@ -267,7 +276,7 @@ def version_diff_highlight(*, resource: ProjectResource, from_number: int, to_nu
     return blob
 
 
-def _meta(version: DocumentVersion) -> dict:
+def _meta(version: DocumentVersion) -> dict[str, Any]:
     return {
         "version": version.number,
         "uploaded_by": getattr(version.uploaded_by, "username", None),

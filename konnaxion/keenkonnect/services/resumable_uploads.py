@@ -12,11 +12,11 @@ import contextlib
 import os
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -51,6 +51,7 @@ from konnaxion.keenkonnect.models import (
 from konnaxion.keenkonnect.selectors import resource_get_visible
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
+from konnaxion.users.models import User
 
 BLOCK = 16
 
@@ -61,7 +62,7 @@ class TooManyOpenUploads(ApplicationError):
     message = "You have too many unfinished uploads; finish or cancel one first."
 
 
-def _cipher_at(session: UploadSession, offset: int):
+def _cipher_at(session: UploadSession, offset: int) -> CipherContext:
     """An AES-CTR transform positioned at byte `offset` of the session's plaintext."""
     key = data_key_unwrap(bytes(session.wrapped_key), session.key_id)
     counter = int.from_bytes(bytes(session.nonce), "big") + offset // BLOCK
@@ -73,7 +74,7 @@ def _cipher_at(session: UploadSession, offset: int):
 
 
 def upload_session_create(
-    *, project: Project, user, length: int, metadata: dict[str, str]
+    *, project: Project, user: User, length: int, metadata: dict[str, str]
 ) -> UploadSession:
     """Open a resumable upload of `length` bytes. Metadata: `filename` (required), `title`,
     `description`, `comment`, and `resource` (an id) for a new version of that document.
@@ -121,7 +122,7 @@ def upload_session_create(
         raise
 
 
-def _ensure_upload_slot(*, user) -> None:
+def _ensure_upload_slot(*, user: User) -> None:
     """Raise TooManyOpenUploads when `user` already has the most open sessions allowed.
 
     Locks the user's row until the caller's transaction ends, so that two creations at the cap
@@ -134,7 +135,7 @@ def _ensure_upload_slot(*, user) -> None:
         raise TooManyOpenUploads(details={"max_open_uploads": limit})
 
 
-def upload_session_get(*, user, project: Project, session_id) -> UploadSession:
+def upload_session_get(*, user: User, project: Project, session_id: uuid.UUID) -> UploadSession:
     """The caller's unexpired session. Raises NotFound for anyone else's or an expired one."""
     session = UploadSession.objects.filter(
         pk=session_id, project=project, user=user, expires_at__gt=timezone.now()
@@ -191,14 +192,14 @@ def upload_session_append(
     return (session, *_complete(session))
 
 
-def _plaintext_chunks(session: UploadSession):
+def _plaintext_chunks(session: UploadSession) -> Iterator[bytes]:
     transform = _cipher_at(session, 0)
     with open(session.temp_path, "rb") as handle:
         while chunk := handle.read(4 * CHUNK_SIZE):
             yield transform.update(chunk)
 
 
-def _complete(session: UploadSession):
+def _complete(session: UploadSession) -> tuple[ProjectResource, DocumentVersion | None]:
     """Turn a finished session into a document or a version, then forget the session."""
     metadata = session.metadata
     try:

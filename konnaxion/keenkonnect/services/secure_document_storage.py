@@ -7,9 +7,11 @@ blobs of the file store (`konnaxion.files.services`).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -35,10 +37,19 @@ from konnaxion.keenkonnect.services.intelligent_indexing import (
     resource_vector_refresh,
 )
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
+from konnaxion.users.models import User
+
+if TYPE_CHECKING:  # a type that exists for the type checker only
+    from konnaxion.keenkonnect.selectors import ResourceWithLevel
 
 
 def resource_create(
-    *, project: Project, upload: IncomingFile, actor, title: str = "", description: str = ""
+    *,
+    project: Project,
+    upload: IncomingFile,
+    actor: User,
+    title: str = "",
+    description: str = "",
 ) -> ProjectResource:
     """A new document with `upload` as version 1 (write level on the project needed).
 
@@ -80,7 +91,9 @@ def resource_create(
     return resource
 
 
-def _announce(*, resource: ProjectResource, type: str, actor, version: int | None = None) -> None:
+def _announce(
+    *, resource: ProjectResource, type: str, actor: User, version: int | None = None
+) -> None:
     real_time_sync.event_record(
         project_id=resource.project_id,
         type=type,
@@ -91,7 +104,11 @@ def _announce(*, resource: ProjectResource, type: str, actor, version: int | Non
 
 
 def resource_update(
-    *, resource: ProjectResource, actor, title: str | None = None, description: str | None = None
+    *,
+    resource: ResourceWithLevel,
+    actor: User,
+    title: str | None = None,
+    description: str | None = None,
 ) -> ProjectResource:
     """Edit a document's title or description (write level). Raises NotFound, PermissionDenied."""
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
@@ -121,7 +138,10 @@ def resource_update(
 
 
 def resource_download(
-    *, resource: ProjectResource, actor, version_number: int | None = None
+    *,
+    resource: ResourceWithLevel,
+    actor: User | AnonymousUser,
+    version_number: int | None = None,
 ) -> DocumentVersion:
     """The version to send (the current one by default), recorded in the audit log.
 
@@ -155,7 +175,7 @@ def resource_download(
 
 
 @transaction.atomic
-def resource_trash(*, resource: ProjectResource, actor) -> ProjectResource:
+def resource_trash(*, resource: ResourceWithLevel, actor: User) -> ResourceWithLevel:
     """Move a document to the trash (write level); restorable for STOCKAGE_TRASH_DAYS days."""
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     project_lock(project_id=resource.project_id)
@@ -176,12 +196,12 @@ def resource_trash(*, resource: ProjectResource, actor) -> ProjectResource:
     return resource
 
 
-def _trash_deadline():
+def _trash_deadline() -> datetime:
     return timezone.now() - timedelta(days=settings.STOCKAGE_TRASH_DAYS)
 
 
 @transaction.atomic
-def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectResource:
+def resource_restore_from_trash(*, resource: ResourceWithLevel, actor: User) -> ResourceWithLevel:
     """Take a document out of the trash (write level) within STOCKAGE_TRASH_DAYS days.
 
     Raises NotFound (not trashed, or trashed too long ago), PermissionDenied.
@@ -206,7 +226,7 @@ def resource_restore_from_trash(*, resource: ProjectResource, actor) -> ProjectR
 
 
 @transaction.atomic
-def resource_purge(*, resource: ProjectResource, actor) -> None:
+def resource_purge(*, resource: ResourceWithLevel, actor: User) -> None:
     """Delete a document, its versions and entries for good (admin level). Its blobs are then
     collected by `blobs_collect_garbage` once nothing refers to them."""
     ensure_level(resource=resource, needed=AccessLevel.ADMIN)
