@@ -24,9 +24,11 @@ from konnaxion.kreative.services.opportunity_announcement import (
     opportunity_create,
 )
 from konnaxion.kreative.services.professional_profile import follow_create, profile_update
+from konnaxion.users.models import User
 
 # (username, name, headline, role, region, skills, styles, [(artwork title, tags)])
-DEMO_PEOPLE = (
+DemoPerson = tuple[str, str, str, str, str, list[str], list[str], list[tuple[str, list[str]]]]
+DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     (
         "noor",
         "Noor Haddad",
@@ -175,13 +177,13 @@ def _avatar(name: str, index: int) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"avatar-{index}.png")
 
 
-def _avatar_give_if_missing(*, person, name: str, index: int) -> None:
+def _avatar_give_if_missing(*, person: User, name: str, index: int) -> None:
     """Demo data loaded before pictures existed gets them; a picture already there stays."""
     if ProfessionalProfile.objects.filter(user=person, avatar__isnull=True).exists():
         profile_update(user=person, avatar=_avatar(name, index))
 
 
-def demo_people_load(*, admin) -> None:
+def demo_people_load(*, admin: User) -> None:
     """The demo people, their pictures, artworks and follows, and the demo opportunities."""
     users = get_user_model()
     created_people = []
@@ -228,7 +230,7 @@ def demo_people_load(*, admin) -> None:
     _demo_room_load(host=admin, guests=created_people[:2])
 
 
-def _demo_room_load(*, host, guests) -> None:
+def _demo_room_load(*, host: User, guests: list[User]) -> None:
     """An open room where the admin and two demo people have started talking."""
     room = workspace_create(
         host=host,
@@ -243,7 +245,7 @@ def _demo_room_load(*, host, guests) -> None:
         collab_chat_message_post(session_id=room.pk, author=author, body=body)
 
 
-def _demo_opportunities_load(*, posters) -> None:
+def _demo_opportunities_load(*, posters: list[User]) -> None:
     soon = timezone.now() + timedelta(days=30)
     poster = {person.username: person for person in posters}
     opportunity_create(

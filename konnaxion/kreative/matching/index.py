@@ -255,7 +255,9 @@ def bm25_idf(population: int, document_frequency: int) -> float:
     return math.log(1.0 + (population - document_frequency + 0.5) / (document_frequency + 0.5))
 
 
-def _sets(mapping: Mapping[int, Iterable[int]] | None, known: set[int]) -> dict[int, frozenset]:
+def _sets(
+    mapping: Mapping[int, Iterable[int]] | None, known: set[int]
+) -> dict[int, frozenset[int]]:
     return {
         user_id: frozenset(tags)
         for user_id, tags in (mapping or {}).items()

@@ -19,7 +19,8 @@ partial index scores like a full one.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NotRequired, TypedDict
 
 from django.conf import settings
 from django.db import connection
@@ -52,6 +53,7 @@ from .statistics import (
     FOLLOWS_TABLE,
     SKILLS_TABLE,
     STYLES_TABLE,
+    PopulationStatistics,
     population_statistics,
 )
 
@@ -66,6 +68,41 @@ IMPRESSIONS_TABLE = SuggestionImpression._meta.db_table
 TAGS_TABLE = Tag._meta.db_table
 HIDDEN = ProfessionalProfile.Visibility.HIDDEN.value
 USERS_TABLE = User._meta.db_table
+
+
+class _Viewer(TypedDict):
+    """What the ranking needs about the viewer (`_viewer`)."""
+
+    skills: list[int]
+    styles: list[int]
+    artwork_tags: dict[int, int]  # {tag: the viewer's artworks carrying it}
+    following: set[int]
+    followers: set[int]
+    blocks: list[tuple[int, int]]  # (blocker, blocked), the viewer on either side
+    dismissed: set[int]  # dismissals in force
+    dismissal_counts: dict[int, int]
+    co_participants: list[int]  # one entry per session shared
+    impressions: dict[int, int]
+
+
+class _Person(TypedDict):
+    username: str
+    last_active: datetime | None
+    intermediary: NotRequired[bool]  # not a candidate: only scored by degree
+
+
+class _Neighbourhood(TypedDict):
+    """The candidates and what the ranking reads about them (`_neighbourhood`)."""
+
+    people: dict[int, _Person]
+    skills: defaultdict[int, list[int]]
+    styles: defaultdict[int, list[int]]
+    artwork_tags: defaultdict[int, dict[int, int]]
+    edges: list[tuple[int, int]]  # (follower, followee)
+    follower_counts: dict[int, int]
+    following_counts: dict[int, int]
+    tag_names: dict[int, str]
+
 
 # One round trip: the candidates with their score bounds (`chosen`), then tagged rows
 # (kind, id, id, count, moment, text) about them: documents, who they are, follow edges and
@@ -234,7 +271,7 @@ def neighbourhood_index(
     )
 
 
-def _viewer(viewer_id: int, now) -> dict:
+def _viewer(viewer_id: int, now: datetime) -> _Viewer:
     """Everything about the viewer, in one round trip of tagged rows."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -267,7 +304,7 @@ def _viewer(viewer_id: int, now) -> dict:
         )
         rows = cursor.fetchall()
     in_force_since = now - timedelta(days=settings.SUGGESTION_DISMISSAL_DAYS)
-    facts: dict = {
+    facts: _Viewer = {
         "skills": [],
         "styles": [],
         "artwork_tags": {},
@@ -305,7 +342,9 @@ def _viewer(viewer_id: int, now) -> dict:
     return facts
 
 
-def _neighbourhood(*, viewer_id: int, viewer: dict, stats: dict, limit: int) -> dict:
+def _neighbourhood(
+    *, viewer_id: int, viewer: _Viewer, stats: PopulationStatistics, limit: int
+) -> _Neighbourhood:
     """The best `limit` candidates and what the ranking reads about them, in one round trip.
 
     Candidates are ordered by an upper bound of their score: each signal's largest possible
@@ -357,7 +396,7 @@ def _neighbourhood(*, viewer_id: int, viewer: dict, stats: dict, limit: int) -> 
             },
         )
         rows = cursor.fetchall()
-    found: dict = {
+    found: _Neighbourhood = {
         "people": {},
         "skills": defaultdict(list),
         "styles": defaultdict(list),

@@ -85,7 +85,9 @@ def score_direction(
     return result
 
 
-def _tags(index, source, target, weights, result) -> None:
+def _tags(
+    index: MatchingIndex, source: int, target: int, weights: RankingWeights, result: DirectionScore
+) -> None:
     """BM25 over skills and artwork tags, normalised by the best score the source could get."""
     query = index.documents.get(source)
     document = index.documents.get(target)
@@ -98,7 +100,7 @@ def _tags(index, source, target, weights, result) -> None:
         + weights.bm25_b * index.document_lengths[target] / index.average_document_length
     )
     raw = ideal = 0.0
-    shared = []
+    shared: list[int] = []
     for tag_id, query_weight in query.items():
         idf = index.idf(tag_id) * min(1.0, query_weight)
         ideal += idf
@@ -115,7 +117,9 @@ def _tags(index, source, target, weights, result) -> None:
     result.shared_tags = tuple(tag_id for tag_id in by_rarity if tag_id not in skills)
 
 
-def _styles(index, source, target, weights, result) -> None:
+def _styles(
+    index: MatchingIndex, source: int, target: int, weights: RankingWeights, result: DirectionScore
+) -> None:
     """Cosine similarity of the two style sets, each style weighted by its rarity."""
     mine = index.styles.get(source)
     theirs = index.styles.get(target)
@@ -135,9 +139,11 @@ def _styles(index, source, target, weights, result) -> None:
     )
 
 
-def _graph(index, source, target, weights, result) -> None:
+def _graph(
+    index: MatchingIndex, source: int, target: int, weights: RankingWeights, result: DirectionScore
+) -> None:
     """Adamic-Adar over followed people who follow the target, follow-back, popularity, co-work."""
-    empty = frozenset()
+    empty: frozenset[int] = frozenset()
     intermediaries = index.following.get(source, empty) & index.followers.get(target, empty)
     if intermediaries:
         adamic_adar = sum(
@@ -169,7 +175,9 @@ def intermediary_weight(degree: int, proximity: str) -> float:
     return 1.0 / math.log(2.0 + degree)
 
 
-def _ekoh(index, source, target, weights, result) -> None:
+def _ekoh(
+    index: MatchingIndex, source: int, target: int, weights: RankingWeights, result: DirectionScore
+) -> None:
     """The target's best EkoH expertise among the domains the source also has expertise in."""
     mine = index.expertise.get(source)
     theirs = index.expertise.get(target)
@@ -184,7 +192,9 @@ def _ekoh(index, source, target, weights, result) -> None:
         result.strong_in = name
 
 
-def _smart_vote(index, target, weights, result) -> None:
+def _smart_vote(
+    index: MatchingIndex, target: int, weights: RankingWeights, result: DirectionScore
+) -> None:
     """Smart Vote results about the target, shrunk towards zero when there are few votes."""
     votes = index.vote_results.get(target)
     if votes is None:

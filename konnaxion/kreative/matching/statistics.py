@@ -10,6 +10,8 @@ right, and the ranking counts the followers of the people it scores itself.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -28,13 +30,21 @@ ARTWORKS_TABLE = KreativeArtwork._meta.db_table
 FOLLOWS_TABLE = Follow._meta.db_table
 
 
-def population_statistics() -> dict:
-    """`population`, `tag_frequencies` {tag: people}, `style_frequencies`,
-    `average_document_length`, `popular` [user ids, most followed first], `most_followers`.
+class PopulationStatistics(TypedDict):
+    population: int
+    tag_frequencies: dict[int, int]  # {tag: people}
+    style_frequencies: dict[int, int]
+    average_document_length: float
+    popular: list[int]  # user ids, most followed first
+    most_followers: int
+
+
+def population_statistics() -> PopulationStatistics:
+    """The figures about everybody the ranking needs (`PopulationStatistics`).
 
     Served from the cache when present; the cache fails open (a Redis outage recomputes)."""
     timeout = settings.SUGGESTION_STATISTICS_SECONDS
-    statistics = cache.get(STATISTICS_CACHE_KEY) if timeout else None
+    statistics: PopulationStatistics | None = cache.get(STATISTICS_CACHE_KEY) if timeout else None
     if statistics is None:
         statistics = _population_statistics()
         if timeout:
@@ -47,7 +57,7 @@ def matching_statistics_invalidate_on_commit() -> None:
     transaction.on_commit(lambda: cache.delete(STATISTICS_CACHE_KEY))
 
 
-def _population_statistics() -> dict:
+def _population_statistics() -> PopulationStatistics:
     with connection.cursor() as cursor:
         # A person's document: each skill weighs 1, each artwork carrying a tag 0.5.
         cursor.execute(
@@ -76,7 +86,8 @@ def _population_statistics() -> dict:
             [POPULAR_CANDIDATES],
         )
         popular = cursor.fetchall()
-    tag_frequencies, style_frequencies = {}, {}
+    tag_frequencies: dict[int, int] = {}
+    style_frequencies: dict[int, int] = {}
     total_weight, people_with_documents = 0.0, 0
     for tag_id, count, weight, kind in rows:
         if kind == "style":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -59,7 +60,7 @@ class SyncMessage:
 class AwarenessEntry:
     client_id: int
     clock: int
-    state: dict | None
+    state: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -180,8 +181,8 @@ def awareness_removal(entries: tuple[AwarenessEntry, ...]) -> bytes:
     return awareness_message(payload)
 
 
-def _load(state: bytes) -> Doc:
-    doc = Doc()
+def _load(state: bytes) -> Doc[Any]:
+    doc: Doc[Any] = Doc()
     if state:
         doc.apply_update(state)
     return doc

@@ -39,14 +39,14 @@ MARK_TAGS = {"bold": "strong", "italic": "em", "code": "code", "strike": "s", "u
 BLOCKS_ENDING_A_LINE = {"paragraph", "heading", "listItem", "codeBlock", "blockquote"}
 
 
-def document_load(state: bytes) -> Doc:
+def document_load(state: bytes) -> Doc[Any]:
     """A pycrdt document holding `state` (one Yjs update), with the room's top-level types."""
-    doc = Doc()
+    doc: Doc[Any] = Doc()
     doc.apply_update(state)
     return doc
 
 
-def canvas_items(doc: Doc) -> list[dict[str, Any]]:
+def canvas_items(doc: Doc[Any]) -> list[dict[str, Any]]:
     """The canvas as plain data: one dict per stroke or shape, in drawing order."""
     canvas = doc.get(documents.CANVAS, type=Array).to_py() or []
     return [item for item in canvas if isinstance(item, dict)]
@@ -74,14 +74,14 @@ def _inline_html(text: XmlText) -> str:
     return "".join(out)
 
 
-def _node_html(node) -> str:
+def _node_html(node: XmlText | XmlElement | XmlFragment) -> str:
     if isinstance(node, XmlText):
         return _inline_html(node)
     if not isinstance(node, XmlElement):
         return ""
     inner = "".join(_node_html(child) for child in node.children)
     if node.tag == "heading":
-        level = str(dict(node.attributes).get("level", "1"))
+        level = str(node.attributes.get("level") or "1")
         tag = f"h{level}" if level in {"1", "2", "3", "4", "5", "6"} else "h1"
     else:
         tag = BLOCK_TAGS.get(node.tag or "", "div")
@@ -90,7 +90,7 @@ def _node_html(node) -> str:
     return f"<{tag}>{inner}</{tag}>"
 
 
-def _node_text(node) -> str:
+def _node_text(node: XmlText | XmlElement | XmlFragment) -> str:
     if isinstance(node, XmlText):
         return "".join(chunk for chunk, _ in node.diff() if isinstance(chunk, str))
     if not isinstance(node, XmlElement):
@@ -101,7 +101,7 @@ def _node_text(node) -> str:
     return inner
 
 
-def notes_export(doc: Doc) -> dict[str, str]:
+def notes_export(doc: Doc[Any]) -> dict[str, str]:
     """The rich-text notes as plain text (one line per block) and as HTML (escaped)."""
     notes = doc.get(documents.NOTES, type=XmlFragment)
     children = list(notes.children)
@@ -163,7 +163,14 @@ def canvas_png(items: list[dict[str, Any]]) -> bytes:
     return buffer.getvalue()
 
 
-def _draw(draw: ImageDraw.ImageDraw, item: dict, points: list, *, color: str, width: int) -> None:
+def _draw(
+    draw: ImageDraw.ImageDraw,
+    item: dict[str, Any],
+    points: list[tuple[float, float]],
+    *,
+    color: str,
+    width: int,
+) -> None:
     kind = item.get("kind")
     if kind in ("rect", "ellipse") and len(points) >= 2:
         (x0, y0), (x1, y1) = points[0], points[1]

@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from PIL import Image, ImageOps
 
@@ -24,6 +24,7 @@ from konnaxion.kreative.services.intelligent_matching import (
 from konnaxion.kreative.services.media import media_file_name, media_sniff
 from konnaxion.kreative.services.professional_profile import profile_get_or_create
 from konnaxion.tags.services import tags_get_or_create
+from konnaxion.users.models import User
 
 MediaType = KreativeArtwork.MediaType
 EDITABLE_FIELDS = ("title", "description", "year", "medium", "style", "nsfw")
@@ -32,9 +33,9 @@ EDITABLE_FIELDS = ("title", "description", "year", "medium", "style", "nsfw")
 @transaction.atomic
 def artwork_create(
     *,
-    artist,
+    artist: User,
     title: str,
-    media_file,
+    media_file: File[bytes],
     media_type: str | None = None,
     description: str = "",
     year: int | None = None,
@@ -93,14 +94,14 @@ def artwork_create(
     return artwork
 
 
-def _ensure_owner(*, artwork: KreativeArtwork, actor) -> None:
+def _ensure_owner(*, artwork: KreativeArtwork, actor: User) -> None:
     if artwork.artist_id != actor.pk:
         raise PermissionDenied("Only the artist may change this artwork.")
 
 
 @transaction.atomic
 def artwork_update(
-    *, artwork: KreativeArtwork, actor, tags: list[str] | None = None, **fields: Any
+    *, artwork: KreativeArtwork, actor: User, tags: list[str] | None = None, **fields: Any
 ) -> KreativeArtwork:
     """Change the artwork's details (not its file). Raises PermissionDenied for non-artists."""
     _ensure_owner(artwork=artwork, actor=actor)
@@ -117,7 +118,7 @@ def artwork_update(
 
 
 @transaction.atomic
-def artwork_delete(*, artwork: KreativeArtwork, actor) -> None:
+def artwork_delete(*, artwork: KreativeArtwork, actor: User) -> None:
     """Delete the artwork and its derived sizes; their blobs, once nothing else refers to them,
     are removed by the blob garbage collection (`blobs_collect_garbage`)."""
     _ensure_owner(artwork=artwork, actor=actor)
@@ -142,9 +143,10 @@ def artwork_derive_images(*, artwork: KreativeArtwork) -> dict[str, Blob]:
     artwork deleted meanwhile (the blobs just stored are left to the garbage collection).
     """
     derived: dict[str, Blob] = {}
-    if artwork.media_id is None:  # its file was lost before the blob store
+    media = artwork.media
+    if media is None:  # its file was lost before the blob store
         return derived
-    with blob_open(blob=artwork.media) as source, image_open(source) as original:
+    with blob_open(blob=media) as source, image_open(source) as original:
         image = ImageOps.exif_transpose(original)
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
         for size in settings.ARTWORK_RESOLUTIONS:

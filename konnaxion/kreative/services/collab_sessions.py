@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from konnaxion.core.realtime import publish_on_commit
 from konnaxion.kreative.models import CollabSession, CollabSessionParticipant, KreativeArtwork
 from konnaxion.kreative.selectors import users_hidden_from
+from konnaxion.users.models import User
 
 Role = CollabSessionParticipant.Role
 
@@ -21,8 +23,11 @@ def room_group(session_id: int) -> str:
     return f"room.{session_id}"
 
 
-def session_ended_event(session: CollabSession) -> dict:
-    """The channel-layer event telling a session's room that it has ended (read-only now)."""
+def session_ended_event(session: CollabSession) -> dict[str, Any]:
+    """The channel-layer event telling a session's room that it has ended (read-only now).
+    Raises ValueError for a session that has not ended."""
+    if session.ended_at is None:
+        raise ValueError("The session has not ended.")
     return {
         "type": "room.session_ended",
         "sender": None,
@@ -31,7 +36,7 @@ def session_ended_event(session: CollabSession) -> dict:
     }
 
 
-def room_access_changed_event(*, user_ids: list[int] | None) -> dict:
+def room_access_changed_event(*, user_ids: list[int] | None) -> dict[str, Any]:
     """The channel-layer event telling a room that these people's access may have ended (None:
     everyone's): their sockets re-check it (`collab_room_access`) and close when it has."""
     return {"type": "room.access_changed", "sender": None, "user_ids": user_ids}
@@ -55,7 +60,7 @@ def rooms_access_recheck_on_commit(*, user_ids: list[int], together: bool = Fals
 
 @transaction.atomic
 def collab_session_start(
-    *, host, name: str, session_type: str, started_at: datetime | None = None
+    *, host: User, name: str, session_type: str, started_at: datetime | None = None
 ) -> CollabSession:
     """A session hosted by `host` (its first participant), started now unless `started_at` says
     otherwise."""
@@ -72,7 +77,7 @@ def collab_session_start(
 
 
 def collab_session_participant_add(
-    *, session: CollabSession, actor, user, joined_at: datetime | None = None
+    *, session: CollabSession, actor: User, user: User, joined_at: datetime | None = None
 ) -> CollabSessionParticipant:
     """Add `user` to the session (idempotent). Only the host adds; an ended session takes nobody;
     someone who does not exist for the host (`users_hidden_from`) is NotFound, as in
@@ -97,7 +102,7 @@ def collab_session_participant_add(
 
 @transaction.atomic
 def collab_session_end(
-    *, session: CollabSession, actor, final_artwork: KreativeArtwork | None = None
+    *, session: CollabSession, actor: User, final_artwork: KreativeArtwork | None = None
 ) -> CollabSession:
     """End the session, optionally naming the artwork it produced (a work of the host or of a
     participant: nobody else's work is credited to the session); its room is told after commit
@@ -126,7 +131,7 @@ def collab_session_end(
     return session
 
 
-def collab_session_update(*, session: CollabSession, actor, name: str) -> CollabSession:
+def collab_session_update(*, session: CollabSession, actor: User, name: str) -> CollabSession:
     """Rename the session. Raises PermissionDenied."""
     if session.host_id != actor.pk:
         raise PermissionDenied("Only the host may change the session.")

@@ -9,6 +9,7 @@ canvas as the session's `final_artwork`, and lets its participants endorse each 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -46,7 +47,7 @@ Role = CollabSessionParticipant.Role
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
-def _invitees(*, host, usernames: list[str]) -> list[User]:
+def _invitees(*, host: User, usernames: list[str]) -> list[User]:
     """The people named, without the host. Raises ValidationFailed naming the unknown ones;
     someone who does not exist for the host (deactivated, hidden profile, across a block:
     `users_hidden_from`) is reported exactly like a name nobody has."""
@@ -67,7 +68,9 @@ def _invitees(*, host, usernames: list[str]) -> list[User]:
     return [found[name] for name in wanted]
 
 
-def _pending_invitations_check(*, host, users: list[User], session=None) -> None:
+def _pending_invitations_check(
+    *, host: User, users: list[User], session: CollabSession | None = None
+) -> None:
     """COLLAB_MAX_PENDING_INVITATIONS: invitations to the host's open rooms nobody answered yet
     (never joined), counting those `users` would add. The host's row must be locked."""
     pending = CollabSessionParticipant.objects.filter(
@@ -103,7 +106,7 @@ def _invite(*, session: CollabSession, users: list[User]) -> None:
 
 @transaction.atomic
 def workspace_create(
-    *, host, name: str, session_type: str, kind: str = Kind.GROUP, participants: list[str]
+    *, host: User, name: str, session_type: str, kind: str = Kind.GROUP, participants: list[str]
 ) -> CollabSession:
     """Open a workspace hosted by `host` with `participants` (usernames) invited.
 
@@ -139,7 +142,9 @@ def workspace_create(
 
 
 @transaction.atomic
-def workspace_invite(*, session: CollabSession, actor, participants: list[str]) -> CollabSession:
+def workspace_invite(
+    *, session: CollabSession, actor: User, participants: list[str]
+) -> CollabSession:
     """The host invites more people to a group workspace (idempotent for those already in).
 
     Raises PermissionDenied (not the host), Conflict (ended, or a DM), ValidationFailed,
@@ -189,7 +194,7 @@ def _canvas_artwork(*, session: CollabSession, title: str) -> KreativeArtwork:
 
 @transaction.atomic
 def workspace_end(
-    *, session: CollabSession, actor, save_canvas: bool = False, title: str = ""
+    *, session: CollabSession, actor: User, save_canvas: bool = False, title: str = ""
 ) -> CollabSession:
     """The host ends the workspace: its room turns read-only for everyone connected, and its
     participants may endorse each other. `save_canvas` stores the canvas as the session's
@@ -206,7 +211,7 @@ def workspace_end(
     return collab_session_end(session=session, actor=actor, final_artwork=artwork)
 
 
-def workspace_export(*, session: CollabSession) -> dict:
+def workspace_export(*, session: CollabSession) -> dict[str, Any]:
     """Everything the workspace holds: its chat (oldest first), notes (text and HTML) and canvas
     (vector JSON)."""
     doc = rendering.document_load(documents.collab_document_state(session_id=session.pk))
@@ -249,7 +254,7 @@ def workspaces_end_idle(*, now: datetime | None = None) -> list[int]:
     (since its last activity, or its start if nobody ever came). Idempotent; returns their ids."""
     now = now or timezone.now()
     idle_since = now - timedelta(minutes=settings.COLLAB_ROOM_IDLE_END_MINUTES)
-    ended = []
+    ended: list[int] = []
     candidates = (
         CollabSession.objects.filter(ended_at__isnull=True, started_at__lte=now)
         .annotate(active_at=Coalesce("last_active_at", "started_at"))
@@ -272,7 +277,14 @@ def workspaces_end_idle(*, now: datetime | None = None) -> list[int]:
     return ended
 
 
-def chat_message_json(message: CollabChatMessage) -> dict:
+class ChatLine(TypedDict):
+    id: int
+    author: str
+    body: str
+    created_at: str  # ISO 8601
+
+
+def chat_message_json(message: CollabChatMessage) -> ChatLine:
     """A chat line as the room's sockets send it (`chat` and `chat_history`, docs/rooms.md)."""
     return {
         "id": message.pk,
@@ -282,7 +294,7 @@ def chat_message_json(message: CollabChatMessage) -> dict:
     }
 
 
-def collab_chat_message_post(*, session_id: int, author, body: object) -> CollabChatMessage:
+def collab_chat_message_post(*, session_id: int, author: User, body: object) -> CollabChatMessage:
     """Persist a chat line in the session's room (1 to CHAT_MESSAGE_MAX_CHARS characters once
     trimmed) by someone who may write there now (`collab_room_access`), and publish it to the
     room after commit (everyone connected, the author included, receives it). Raises

@@ -9,10 +9,11 @@ from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from konnaxion.kreative.models import Gallery, GalleryArtwork, KreativeArtwork
 from konnaxion.kreative.selectors import artworks_visible_to
 from konnaxion.kreative.services.limits import limit_check, owner_lock
+from konnaxion.users.models import User
 
 
 @transaction.atomic
-def gallery_create(*, creator, title: str, description: str = "", theme: str = "") -> Gallery:
+def gallery_create(*, creator: User, title: str, description: str = "", theme: str = "") -> Gallery:
     """A new, empty gallery curated by `creator`. Raises LimitReached (409 too_many_galleries)
     past GALLERY_MAX_PER_USER galleries."""
     owner_lock(creator)
@@ -27,12 +28,12 @@ def gallery_create(*, creator, title: str, description: str = "", theme: str = "
     )
 
 
-def _ensure_curator(*, gallery: Gallery, actor) -> None:
+def _ensure_curator(*, gallery: Gallery, actor: User) -> None:
     if gallery.created_by_id != actor.pk:
         raise PermissionDenied("Only the gallery's curator may change it.")
 
 
-def gallery_update(*, gallery: Gallery, actor, **fields: str) -> Gallery:
+def gallery_update(*, gallery: Gallery, actor: User, **fields: str) -> Gallery:
     """Change title, description or theme. Raises PermissionDenied."""
     _ensure_curator(gallery=gallery, actor=actor)
     for name in ("title", "description", "theme"):
@@ -42,14 +43,14 @@ def gallery_update(*, gallery: Gallery, actor, **fields: str) -> Gallery:
     return gallery
 
 
-def gallery_delete(*, gallery: Gallery, actor) -> None:
+def gallery_delete(*, gallery: Gallery, actor: User) -> None:
     _ensure_curator(gallery=gallery, actor=actor)
     gallery.delete()
 
 
 @transaction.atomic
 def gallery_artwork_add(
-    *, gallery: Gallery, artwork: KreativeArtwork, actor, order: int | None = None
+    *, gallery: Gallery, artwork: KreativeArtwork, actor: User, order: int | None = None
 ) -> GalleryArtwork:
     """Place `artwork` at the end of the gallery, or at `order` (later ones move down).
 
@@ -68,7 +69,7 @@ def gallery_artwork_add(
 
 
 @transaction.atomic
-def gallery_artwork_remove(*, gallery: Gallery, artwork_id: int, actor) -> None:
+def gallery_artwork_remove(*, gallery: Gallery, artwork_id: int, actor: User) -> None:
     """Take an artwork out of the gallery and close the gap. Raises NotFound, PermissionDenied."""
     _ensure_curator(gallery=gallery, actor=actor)
     gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
@@ -79,7 +80,7 @@ def gallery_artwork_remove(*, gallery: Gallery, artwork_id: int, actor) -> None:
 
 
 @transaction.atomic
-def gallery_artworks_reorder(*, gallery: Gallery, artwork_ids: list[int], actor) -> None:
+def gallery_artworks_reorder(*, gallery: Gallery, artwork_ids: list[int], actor: User) -> None:
     """Set the order of every artwork of the gallery that `actor` may see; those hidden from
     them (their artist's profile) keep their places. Raises ValidationFailed, PermissionDenied."""
     _ensure_curator(gallery=gallery, actor=actor)

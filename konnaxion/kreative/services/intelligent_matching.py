@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -80,6 +81,24 @@ DEFAULT_PURPOSE = "follow"
 REFRESH_TASK = "konnaxion.kreative.tasks.suggestions_refresh_task"
 
 
+class StoredSuggestion(TypedDict):
+    """One person of a stored list (`PrecomputedSuggestions.suggestions`), as JSON."""
+
+    user_id: int
+    username: str
+    score: float
+    reasons: list[Reason]
+
+
+class _Shown(TypedDict):
+    """What `_still_suggestible` reads about a person it lets through."""
+
+    pk: int
+    username: str
+    display_name: str | None
+    headline: str | None
+
+
 @dataclass(frozen=True)
 class SuggestedPerson:
     """One person to show: who, how relevant, why (strongest reason first, as data)."""
@@ -100,7 +119,7 @@ def suggestion_request_clean(
     *, top_n: str | None, purpose: str | None, signals: str | None
 ) -> tuple[int, str, frozenset[str]]:
     """Validate the query parameters. Raises ValidationFailed with the offending fields."""
-    errors = {}
+    errors: dict[str, str] = {}
     count = settings.AI_SUGGESTION_TOP_N
     if top_n not in (None, ""):
         try:
@@ -124,7 +143,9 @@ def signals_key(signals: frozenset[str]) -> str:
     return ",".join(sorted(signals))
 
 
-def suggestions_compute(*, viewer_id: int, purpose: str, signals: frozenset[str]) -> list[dict]:
+def suggestions_compute(
+    *, viewer_id: int, purpose: str, signals: frozenset[str]
+) -> list[StoredSuggestion]:
     """The best `MAX_TOP_N` people for the viewer, as stored: user_id, username, score, reasons
     (each a `Reason`: code and parameters)."""
     index = neighbourhood_index(viewer_id=viewer_id, signals=signals)
@@ -206,7 +227,7 @@ def suggestions_precompute_active() -> int:
 
 
 def suggestions_list(
-    *, viewer, top_n: int, purpose: str, signals: frozenset[str]
+    *, viewer: User, top_n: int, purpose: str, signals: frozenset[str]
 ) -> list[SuggestedPerson]:
     """Up to `top_n` people for `viewer`, best first, with reasons; counts the impressions.
 
@@ -246,12 +267,12 @@ def suggestions_list(
     return people
 
 
-def _current_form(entries: list[dict]) -> bool:
+def _current_form(entries: list[dict[str, Any]]) -> bool:
     """Whether a stored list holds its reasons as this version writes them (code, parameters)."""
     return all(is_reason(reason) for entry in entries for reason in entry["reasons"])
 
 
-def _still_suggestible(*, viewer, user_ids: list[int]) -> dict[int, dict]:
+def _still_suggestible(*, viewer: User, user_ids: list[int]) -> dict[int, _Shown]:
     """Of `user_ids`, those the viewer may still be shown, with what the answer displays."""
     if not user_ids:
         return {}
@@ -297,7 +318,7 @@ def _impressions_count(*, viewer_id: int, user_ids: list[int]) -> None:
         )
 
 
-def suggestion_dismiss(*, viewer, username: str) -> SuggestionDismissal:
+def suggestion_dismiss(*, viewer: User, username: str) -> SuggestionDismissal:
     """`viewer` no longer wants `username` suggested (for `SUGGESTION_DISMISSAL_DAYS`; each
     dismissal also pushes the person down for good). Raises NotFound, ValidationFailed."""
     # Someone deactivated, hidden or across a block answers like a name nobody has.

@@ -19,7 +19,7 @@ class LimitReached(Conflict):
     message = "You have reached the limit for this."
 
 
-def owner_lock(user) -> None:
+def owner_lock(user: User) -> None:
     """Lock `user`'s row until the end of the transaction (the caller's `atomic`)."""
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
 

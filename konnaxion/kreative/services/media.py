@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass
 
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import File
 from django.utils.text import get_valid_filename
 
 from konnaxion.core.errors import UnsupportedMediaType
@@ -37,7 +38,7 @@ class SniffedMedia:
     content_type: str
 
 
-def media_sniff(upload) -> SniffedMedia:
+def media_sniff(upload: File[bytes]) -> SniffedMedia:
     """The media type of `upload` judged by its bytes. Raises UnsupportedMediaType, and
     ImageTooLarge (413 `image_too_large`) for an image past IMAGE_MAX_PIXELS."""
     upload.seek(0)
@@ -59,7 +60,7 @@ def media_sniff(upload) -> SniffedMedia:
     )
 
 
-def _image_format(upload) -> str | None:
+def _image_format(upload: File[bytes]) -> str | None:
     try:
         with image_open(upload) as image:  # verify() reads the whole image, not only a header
             image.verify()
@@ -73,7 +74,7 @@ def _image_format(upload) -> str | None:
     return image_format if image_format in _IMAGE_FORMATS else None
 
 
-def media_file_name(upload, *, default: str) -> str:
+def media_file_name(upload: File[bytes], *, default: str) -> str:
     """The upload's name as plain storage kept it (no folders, spaces or punctuation), given to
     the Content-Disposition of its downloads; `default` when nothing of it is usable."""
     try:

@@ -19,6 +19,7 @@ from konnaxion.files.services import blob_store, upload_check
 from konnaxion.kreative.models import Opportunity, OpportunityAttachment, SavedOpportunity
 from konnaxion.kreative.services.limits import limit_check, owner_lock
 from konnaxion.tags.services import tags_get_or_create
+from konnaxion.users.models import User
 
 Status = Opportunity.Status
 SEARCH_CONFIG = "english"
@@ -117,7 +118,7 @@ def _attachments_store(*, opportunity: Opportunity, uploads: list[IncomingFile])
 @transaction.atomic
 def opportunity_create(
     *,
-    posted_by,
+    posted_by: User,
     tags: list[str] | None = None,
     attachments: list[IncomingFile] | None = None,
     **fields: Any,
@@ -160,7 +161,7 @@ def opportunity_create(
     return opportunity
 
 
-def _locked_for_change(*, opportunity: Opportunity, actor) -> Opportunity:
+def _locked_for_change(*, opportunity: Opportunity, actor: User) -> Opportunity:
     if opportunity.posted_by_id != actor.pk and not is_moderator(actor):
         raise PermissionDenied("Only the poster may change this opportunity.")
     return Opportunity.objects.select_for_update().get(pk=opportunity.pk)
@@ -168,7 +169,7 @@ def _locked_for_change(*, opportunity: Opportunity, actor) -> Opportunity:
 
 @transaction.atomic
 def opportunity_update(
-    *, opportunity: Opportunity, actor, tags: list[str] | None = None, **fields: Any
+    *, opportunity: Opportunity, actor: User, tags: list[str] | None = None, **fields: Any
 ) -> Opportunity:
     """Change an open opportunity. Raises PermissionDenied, Conflict (closed or filled),
     ValidationFailed."""
@@ -192,7 +193,7 @@ def opportunity_update(
 
 
 @transaction.atomic
-def opportunity_close(*, opportunity: Opportunity, actor) -> Opportunity:
+def opportunity_close(*, opportunity: Opportunity, actor: User) -> Opportunity:
     """Close an open opportunity. Raises PermissionDenied, Conflict (not open)."""
     opportunity = _locked_for_change(opportunity=opportunity, actor=actor)
     if opportunity.status != Status.OPEN:
@@ -205,7 +206,7 @@ def opportunity_close(*, opportunity: Opportunity, actor) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_fill(*, opportunity: Opportunity, actor) -> Opportunity:
+def opportunity_fill(*, opportunity: Opportunity, actor: User) -> Opportunity:
     """Mark an open or closed opportunity filled, for good. Raises PermissionDenied, Conflict."""
     opportunity = _locked_for_change(opportunity=opportunity, actor=actor)
     if opportunity.status == Status.FILLED:
@@ -216,12 +217,12 @@ def opportunity_fill(*, opportunity: Opportunity, actor) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_delete(*, opportunity: Opportunity, actor) -> None:
+def opportunity_delete(*, opportunity: Opportunity, actor: User) -> None:
     """Delete the opportunity (its attachments' blobs are collected later if unused)."""
     _locked_for_change(opportunity=opportunity, actor=actor).delete()
 
 
-def opportunity_save(*, opportunity: Opportunity, user) -> SavedOpportunity:
+def opportunity_save(*, opportunity: Opportunity, user: User) -> SavedOpportunity:
     """Bookmark the opportunity for `user` (idempotent)."""
     try:
         with transaction.atomic():
@@ -231,7 +232,7 @@ def opportunity_save(*, opportunity: Opportunity, user) -> SavedOpportunity:
     return saved
 
 
-def opportunity_unsave(*, opportunity: Opportunity, user) -> None:
+def opportunity_unsave(*, opportunity: Opportunity, user: User) -> None:
     """Remove the bookmark (idempotent)."""
     SavedOpportunity.objects.filter(user=user, opportunity=opportunity).delete()
 

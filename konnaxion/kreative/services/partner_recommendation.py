@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -23,6 +23,8 @@ from konnaxion.kreative.models import (
     ProfessionalProfile,
 )
 from konnaxion.kreative.services.professional_profile import users_blocked_between
+from konnaxion.tags.models import Tag
+from konnaxion.users.models import User
 
 
 class NotEligible(PermissionDenied):
@@ -40,23 +42,25 @@ class WindowClosed(Conflict):
     message = "Endorsements are accepted only within the window after the engagement ended."
 
 
-def _engagement_end(*, author, subject, session, project) -> datetime:
+def _engagement_end(
+    *, author: User, subject: User, engagement: CollabSession | Project
+) -> datetime:
     """When the shared engagement ended. Raises NotEligible."""
-    if session is not None:
+    if isinstance(engagement, CollabSession):
         both = CollabSessionParticipant.objects.filter(
-            session=session, user__in=[author.pk, subject.pk]
+            session=engagement, user__in=[author.pk, subject.pk]
         ).count()
-        if session.ended_at is None or both != 2:
+        if engagement.ended_at is None or both != 2:
             raise NotEligible()
-        return session.ended_at
-    both = ProjectTeam.objects.filter(project=project, user__in=[author.pk, subject.pk]).count()
-    if project.status != Project.Status.COMPLETED or both != 2:
+        return engagement.ended_at
+    both = ProjectTeam.objects.filter(project=engagement, user__in=[author.pk, subject.pk]).count()
+    if engagement.status != Project.Status.COMPLETED or both != 2:
         raise NotEligible()
     # The project's last change is its completion: completed projects are no longer edited.
-    return project.updated_at
+    return engagement.updated_at
 
 
-def _skills_check(*, subject, skills: list[str]):
+def _skills_check(*, subject: User, skills: list[str]) -> list[Tag]:
     """The subject's own skill tags named `skills`. Raises ValidationFailed for others."""
     if not skills:
         return []
@@ -73,7 +77,7 @@ def _skills_check(*, subject, skills: list[str]):
     )
 
 
-def _reciprocal(endorsement: Endorsement):
+def _reciprocal(endorsement: Endorsement) -> QuerySet[Endorsement]:
     return Endorsement.objects.filter(
         author=endorsement.subject_id,
         subject=endorsement.author_id,
@@ -85,8 +89,8 @@ def _reciprocal(endorsement: Endorsement):
 @transaction.atomic
 def endorsement_create(
     *,
-    author,
-    subject,
+    author: User,
+    subject: User,
     rating: int,
     session: CollabSession | None = None,
     project: Project | None = None,
@@ -98,13 +102,14 @@ def endorsement_create(
     Hidden until the subject endorses back (both are then published) or the blind period ends.
     Raises NotEligible (403 not_eligible), AlreadyEndorsed, WindowClosed (409), ValidationFailed.
     """
-    if (session is None) == (project is None):
+    engagements = [named for named in (session, project) if named is not None]
+    if len(engagements) != 1:
         raise ValidationFailed("Name either a session or a project.", code="invalid")
     if not 1 <= rating <= 5:
         raise ValidationFailed(details={"fields": {"rating": "from 1 to 5"}})
     if author.pk == subject.pk or users_blocked_between(user=author, other=subject):
         raise NotEligible()
-    ended_at = _engagement_end(author=author, subject=subject, session=session, project=project)
+    ended_at = _engagement_end(author=author, subject=subject, engagement=engagements[0])
     now = timezone.now()
     if now > ended_at + timedelta(days=settings.ENDORSEMENT_WINDOW_DAYS):
         raise WindowClosed(details={"ended_at": ended_at.isoformat()})
@@ -138,7 +143,7 @@ def endorsement_create(
 def endorsement_update(
     *,
     endorsement: Endorsement,
-    actor,
+    actor: User,
     rating: int | None = None,
     skills: list[str] | None = None,
     comment: str | None = None,
@@ -162,7 +167,7 @@ def endorsement_update(
 
 
 @transaction.atomic
-def endorsement_reply(*, endorsement: Endorsement, actor, reply: str) -> Endorsement:
+def endorsement_reply(*, endorsement: Endorsement, actor: User, reply: str) -> Endorsement:
     """The subject's one public reply to a published endorsement.
 
     Raises NotFound (not the subject, or not yet published), Conflict (already replied).

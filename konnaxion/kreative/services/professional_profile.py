@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Value
 from PIL import Image, ImageOps
@@ -38,6 +38,7 @@ from konnaxion.kreative.services.intelligent_matching import (
     suggestions_refresh_on_commit,
 )
 from konnaxion.tags.services import tags_get_or_create
+from konnaxion.users.models import User
 
 SEARCH_CONFIG = "english"
 EDITABLE_FIELDS = (
@@ -58,7 +59,7 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 AVATAR_FORMATS = ("PNG", "JPEG", "WEBP")
 
 
-def profile_get_or_create(*, user) -> ProfessionalProfile:
+def profile_get_or_create(*, user: User) -> ProfessionalProfile:
     """The profile of `user`, created with defaults (members-only, discoverable) when missing."""
     profile, created = ProfessionalProfile.objects.get_or_create(
         user=user, defaults={"display_name": user.name or user.username}
@@ -120,7 +121,7 @@ def _languages_clean(languages: list[str]) -> list[str]:
     return cleaned
 
 
-def profile_avatar_prepare(*, upload) -> ContentFile:
+def profile_avatar_prepare(*, upload: File[bytes]) -> ContentFile[bytes]:
     """The avatar image, re-encoded as a square-bounded WebP (EXIF orientation applied).
 
     Raises PayloadTooLarge (file or pixel count), UnsupportedMediaType.
@@ -148,12 +149,12 @@ def profile_avatar_prepare(*, upload) -> ContentFile:
 @transaction.atomic
 def profile_update(
     *,
-    user,
+    user: User,
     skills: list[str] | None = None,
     styles: list[str] | None = None,
     links: list[Any] | None = None,
     languages: list[str] | None = None,
-    avatar=None,
+    avatar: File[bytes] | None = None,
     portfolio: list[dict[str, Any]] | None = None,
     portfolio_projects: list[str] | None = None,
     **fields: Any,
@@ -245,14 +246,14 @@ def _portfolio_projects_set(*, profile: ProfessionalProfile, slugs: list[str]) -
     )
 
 
-def users_blocked_between(*, user, other) -> bool:
+def users_blocked_between(*, user: User, other: User) -> bool:
     """True when either of the two blocked the other."""
     return Block.objects.filter(
         Q(blocker=user, blocked=other) | Q(blocker=other, blocked=user)
     ).exists()
 
 
-def follow_create(*, follower, followee) -> Follow:
+def follow_create(*, follower: User, followee: User) -> Follow:
     """`follower` follows `followee` (idempotent). Refused for oneself, and with NotFound for
     someone who does not exist for the follower (deactivated, hidden, across a block)."""
     if follower.pk == followee.pk:
@@ -269,7 +270,7 @@ def follow_create(*, follower, followee) -> Follow:
     return follow
 
 
-def follow_delete(*, follower, followee) -> None:
+def follow_delete(*, follower: User, followee: User) -> None:
     """Stop following (idempotent)."""
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     if deleted:
@@ -277,7 +278,7 @@ def follow_delete(*, follower, followee) -> None:
 
 
 @transaction.atomic
-def block_create(*, blocker, blocked) -> Block:
+def block_create(*, blocker: User, blocked: User) -> Block:
     """`blocker` blocks `blocked` (idempotent); follows in both directions are removed, and
     after commit their open room sockets re-check access (a block with the host shuts the
     other out of the room at once)."""
@@ -295,6 +296,6 @@ def block_create(*, blocker, blocked) -> Block:
     return block
 
 
-def block_delete(*, blocker, blocked) -> None:
+def block_delete(*, blocker: User, blocked: User) -> None:
     """Lift one's own block (idempotent); the other's block, if any, stays."""
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()

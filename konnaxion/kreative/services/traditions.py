@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, PermissionDenied
 from konnaxion.core.permissions import is_moderator
+from konnaxion.files.models import Blob
 from konnaxion.files.services import blob_store_file
 from konnaxion.kreative.models import TraditionEntry
 from konnaxion.kreative.services.media import media_file_name, media_sniff
+from konnaxion.users.models import User
 
 
 def tradition_entry_submit(
-    *, submitted_by, title: str, description: str, region: str, media_file=None
+    *,
+    submitted_by: User,
+    title: str,
+    description: str,
+    region: str,
+    media_file: File[bytes] | None = None,
 ) -> TraditionEntry:
     """A pending entry; its media, when given, must really be image, video or audio, and is
     stored as an encrypted blob with the type read from its content.
 
     Raises UnsupportedMediaType, StorageFull.
     """
-    stored = {}
+    stored: dict[str, Blob | str] = {}
     if media_file is not None:
         content_type = media_sniff(media_file).content_type
         stored = {
@@ -34,7 +42,7 @@ def tradition_entry_submit(
 
 
 @transaction.atomic
-def tradition_entry_approve(*, entry: TraditionEntry, moderator) -> TraditionEntry:
+def tradition_entry_approve(*, entry: TraditionEntry, moderator: User) -> TraditionEntry:
     """Approve the entry, recording who and when. Raises PermissionDenied, Conflict."""
     if not is_moderator(moderator):
         raise PermissionDenied("Only moderators approve tradition entries.")
@@ -48,7 +56,7 @@ def tradition_entry_approve(*, entry: TraditionEntry, moderator) -> TraditionEnt
     return entry
 
 
-def tradition_entry_update(*, entry: TraditionEntry, actor, **fields: str) -> TraditionEntry:
+def tradition_entry_update(*, entry: TraditionEntry, actor: User, **fields: str) -> TraditionEntry:
     """The submitter edits a pending entry. Raises PermissionDenied, Conflict."""
     if entry.submitted_by_id != actor.pk:
         raise PermissionDenied("Only the submitter may change this entry.")
