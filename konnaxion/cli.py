@@ -82,6 +82,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """The ASGI server alone (HTTP and WebSockets)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    # Imported by this subcommand only, like the supervisor in cmd_up.
     import uvicorn
 
     from konnaxion.runtime.supervisor import proxy_header_options
