@@ -2,8 +2,10 @@
 
 Binary frames speak the y-websocket protocol (sync and awareness); text frames carry JSON
 (welcome, heartbeat, chat, chat history, presence, errors). Every room is the channel-layer group
-`room_group(<id>)`, so clients on different server processes see each other. Chat lines are
-stored and published to the room by the chat service (after commit); the socket relays them.
+`room_group(<id>)`, so clients on different server processes see each other. Chat lines and
+document edits are stored and published to the room by their services (after commit); the socket
+relays them. Presence and awareness (`room.joined`, `room.left`, `room.awareness`) are not
+stored state, so the socket publishes them to the room itself.
 
 Access is decided by `collab_room_access` when connecting and again while the socket is open:
 at once when a service says someone's access changed (`room.access_changed`), before every chat
@@ -39,6 +41,7 @@ from konnaxion.kreative.services.collaboration_workspace import (
     ACTIVITY_RESOLUTION,
     chat_message_json,
     collab_chat_message_post,
+    collab_document_apply_update,
     workspace_touch,
 )
 
@@ -313,16 +316,18 @@ class RoomConsumer(AuthenticatedConsumer):
             return
         if message.payload == documents.EMPTY_UPDATE or not await self._may_write():
             return
-        change = await database_call(documents.collab_document_apply_update)(
-            session_id=self.session_id, update=message.payload
+        # Stored and published to the room, this socket excepted, before the call returns (no
+        # transaction is open here): edits and chat lines reach the room in the order sent.
+        change = await database_call(collab_document_apply_update)(
+            session_id=self.session_id, update=message.payload, sender=self.channel_name
         )
         if change.changed:
             self._doc_known(change.version)
-            await self._group_send("room.update", update=message.payload, version=change.version)
 
     # Events from the room's group
 
     async def _group_send(self, kind: str, **fields: Any) -> None:
+        """Publish presence or awareness to the room (stored state is published by services)."""
         await self.channel_layer.group_send(
             self.group, {"type": kind, "sender": self.channel_name, **fields}
         )

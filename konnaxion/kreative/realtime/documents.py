@@ -6,8 +6,10 @@ Top-level types (the browser declares the same with the standard Yjs library, se
 - `canvas`: a `Y.Array` of `Y.Map`, one per stroke or shape.
 
 The server copy lives in PostgreSQL (`CollabDocument.state`): the whole document encoded as one
-update, merged under a row lock on every write, so the stored state is always compact and a late
-joiner receives everything in one sync step 2. Frames speak the y-websocket protocol: a varuint
+update, merged (`document_merge`) under a row lock on every write by the service that stores and
+publishes edits (`services.collaboration_workspace.collab_document_apply_update`), so the stored
+state is always compact and a late joiner receives everything in one sync step 2. This module
+reads the stored copy and never writes it. Frames speak the y-websocket protocol: a varuint
 message type (0 sync, 1 awareness), then for sync a varuint sub-type (0 step 1, 1 step 2,
 2 update) and a length-prefixed payload.
 """
@@ -19,12 +21,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
 from pycrdt import Doc
 
-from konnaxion.core.errors import Conflict, NotFound, ValidationFailed
-from konnaxion.kreative.models import CollabDocument, CollabSession
+from konnaxion.core.errors import ValidationFailed
+from konnaxion.kreative.models import CollabDocument
 
 NOTES = "notes"
 CANVAS = "canvas"
@@ -67,12 +67,6 @@ class AwarenessEntry:
 class AwarenessMessage:
     payload: bytes
     entries: tuple[AwarenessEntry, ...]
-
-
-@dataclass(frozen=True)
-class DocumentChange:
-    changed: bool
-    version: int
 
 
 class _Reader:
@@ -230,34 +224,15 @@ def sync_step2_reply(*, session_id: int, state_vector: bytes) -> tuple[bytes, in
     return sync_message(SyncStep.STEP2, missing), version
 
 
-def collab_document_apply_update(*, session_id: int, update: bytes) -> DocumentChange:
-    """Merge `update` into the stored document under a row lock and store it compacted.
-
-    Applying the same update twice changes nothing (CRDT merge), so retries and echoes are
-    harmless; `changed` says whether this one added anything. An ended session's document is
-    read-only. Raises InvalidUpdate, NotFound, Conflict.
-    """
-    if not CollabSession.objects.filter(pk=session_id).exists():
-        raise NotFound()
-    CollabDocument.objects.get_or_create(session_id=session_id)
-    with transaction.atomic():
-        document = (
-            CollabDocument.objects.select_for_update(of=("self",))
-            .select_related("session")
-            .get(session_id=session_id)
-        )
-        if document.session.ended_at is not None:
-            raise Conflict(
-                "The session has ended; its document is read-only.", code="session_ended"
-            )
-        doc = _load(bytes(document.state))
-        before = doc.get_update()
-        try:
-            doc.apply_update(update)
-        except ValueError as error:
-            raise InvalidUpdate("The update cannot be decoded.") from error
-        after = doc.get_update()
-        if after == before:
-            return DocumentChange(changed=False, version=document.version)
-        CollabDocument.objects.filter(pk=document.pk).update(state=after, version=F("version") + 1)
-        return DocumentChange(changed=True, version=document.version + 1)
+def document_merge(state: bytes, update: bytes) -> bytes | None:
+    """`state` (a document encoded as one update) with `update` merged in, re-encoded as one
+    update (compacted); None when `update` adds nothing (CRDT merge: applying an update twice
+    changes nothing). Raises InvalidUpdate."""
+    doc = _load(state)
+    before = doc.get_update()
+    try:
+        doc.apply_update(update)
+    except ValueError as error:
+        raise InvalidUpdate("The update cannot be decoded.") from error
+    after = doc.get_update()
+    return None if after == before else after

@@ -3,18 +3,20 @@
 A workspace is a `CollabSession` with a kind (a DM holds exactly its host and one participant; a
 group takes invitations) and a room: chat, shared notes and canvas, presence. Nobody across a
 block from the host is ever invited. Ending a workspace makes the room read-only, can save the
-canvas as the session's `final_artwork`, and lets its participants endorse each other.
+canvas as the session's `final_artwork`, and lets its participants endorse each other. Chat
+lines and edits of the shared document are stored here and published to the room after commit.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from konnaxion.files.services import blob_store_file
 from konnaxion.kreative import selectors
 from konnaxion.kreative.models import (
     CollabChatMessage,
+    CollabDocument,
     CollabSession,
     CollabSessionParticipant,
     KreativeArtwork,
@@ -321,3 +324,50 @@ def collab_chat_message_post(*, session_id: int, author: User, body: object) -> 
         {"type": "room.chat", "sender": None, "message": chat_message_json(message)},
     )
     return message
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """What one edit did to the stored document: whether it added anything, and the
+    document's `version` after it."""
+
+    changed: bool
+    version: int
+
+
+def collab_document_apply_update(
+    *, session_id: int, update: bytes, sender: str | None = None
+) -> DocumentChange:
+    """Merge the Yjs `update` into the session's stored document under a row lock, store it
+    compacted, and publish it to the room after commit.
+
+    Applying the same update twice changes nothing (CRDT merge), so retries and echoes are
+    harmless; `changed` says whether this one added anything, and only a change is published:
+    `room.update` with the update and the document `version` it produced, `sender` naming the
+    author's socket (its channel name), which is not sent its own edit back.
+    An ended session's document is read-only. Who may write is the caller's to check (the
+    room's socket: an editor holding a slot). Raises InvalidUpdate, NotFound, Conflict.
+    """
+    if not CollabSession.objects.filter(pk=session_id).exists():
+        raise NotFound()
+    CollabDocument.objects.get_or_create(session_id=session_id)
+    with transaction.atomic():
+        document = (
+            CollabDocument.objects.select_for_update(of=("self",))
+            .select_related("session")
+            .get(session_id=session_id)
+        )
+        if document.session.ended_at is not None:
+            raise Conflict(
+                "The session has ended; its document is read-only.", code="session_ended"
+            )
+        merged = documents.document_merge(bytes(document.state), update)
+        if merged is None:
+            return DocumentChange(changed=False, version=document.version)
+        CollabDocument.objects.filter(pk=document.pk).update(state=merged, version=F("version") + 1)
+        version = document.version + 1
+        publish_on_commit(
+            room_group(session_id),
+            {"type": "room.update", "sender": sender, "update": update, "version": version},
+        )
+    return DocumentChange(changed=True, version=version)

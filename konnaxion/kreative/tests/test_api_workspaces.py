@@ -18,6 +18,7 @@ from konnaxion.kreative.models import (
 from konnaxion.kreative.realtime import documents
 from konnaxion.kreative.services.collaboration_workspace import (
     collab_chat_message_post,
+    collab_document_apply_update,
     workspace_create,
 )
 from konnaxion.kreative.services.professional_profile import block_create
@@ -46,7 +47,7 @@ def draw(session: CollabSession, *shapes: dict, note: str = "") -> None:
         text.insert(len(text), " now", {"bold": True})
     for shape in shapes:
         canvas.append(Map(shape))
-    documents.collab_document_apply_update(session_id=session.pk, update=doc.get_update())
+    collab_document_apply_update(session_id=session.pk, update=doc.get_update())
 
 
 def test_a_group_workspace_invites_the_people_named():

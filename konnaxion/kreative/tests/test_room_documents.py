@@ -20,10 +20,10 @@ from konnaxion.kreative.realtime.documents import (
     ProtocolError,
     SyncMessage,
     SyncStep,
-    collab_document_apply_update,
     collab_document_state,
     message_parse,
 )
+from konnaxion.kreative.services.collaboration_workspace import collab_document_apply_update
 from konnaxion.kreative.tests.factories import CollabSessionFactory
 
 
