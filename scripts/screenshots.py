@@ -87,6 +87,8 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
 
 def shoot(page, name: str, path: str, language: str) -> Path:
     page.goto(path)
+    # Lazy images (avatars, artworks) are fetched after the load event: wait for them.
+    page.wait_for_load_state("networkidle")
     target = OUT / f"{name}-{language}.png"
     page.screenshot(path=str(target), full_page=True)
     return target
@@ -94,6 +96,7 @@ def shoot(page, name: str, path: str, language: str) -> Path:
 
 def shoot_part(page, name: str, path: str, selector: str, language: str) -> Path:
     page.goto(path)
+    page.wait_for_load_state("networkidle")
     target = OUT / f"{name}-{language}.png"
     page.locator(selector).screenshot(path=str(target))
     return target
