@@ -56,6 +56,7 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     # when olga drops a PDF on the Blueprints tab
     owner.goto(f"/projects/{project.slug}/")
     owner.get_by_role("link", name="Blueprints").click()
+    expect(owner.get_by_role("heading", name="Upload blueprints")).to_be_visible()
     owner.evaluate("window.stillTheSamePage = true")
     drop(owner, "floor-plan.pdf", multipage_pdf(["Ground floor", "Kitchen on the left"]))
     # then it is listed, with its progress reported, without a reload
@@ -71,7 +72,8 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     listed.get_by_role("link", name="floor-plan.pdf", exact=True).click()
     second = tmp_path / "floor-plan.pdf"
     second.write_bytes(multipage_pdf(["Ground floor", "Kitchen on the right"]))
-    owner.get_by_label("Choose files").set_input_files(second)
+    expect(owner.get_by_role("heading", name="Upload a new version")).to_be_visible()
+    owner.get_by_label("Choose a file").set_input_files(second)
     # then the history shows version 2 as current
     current = owner.locator(".version-table tbody tr", has_text="current")
     expect(current.get_by_role("rowheader")).to_contain_text("2")
