@@ -6,9 +6,10 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse
 
 from konnaxion.core.errors import error_body
+from konnaxion.core.streaming import SyncStreamingResponse
 from konnaxion.files.models import Blob
 from konnaxion.files.services import blob_read
 from konnaxion.keenkonnect.models import DocumentVersion
@@ -103,7 +104,7 @@ def blob_response(
             headers={**headers, "Content-Range": f"bytes */{size}"},
         )
     start, stop = wanted if wanted else (0, size)
-    response = StreamingHttpResponse(
+    response = SyncStreamingResponse(
         blob_read(blob=blob, start=start, stop=stop),
         status=206 if wanted else 200,
         content_type=content_type,

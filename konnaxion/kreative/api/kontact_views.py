@@ -3,7 +3,8 @@
 import mimetypes
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, parsers, permissions, status, viewsets
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 
 from konnaxion.core.api.parsers import JSONParser
 from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
+from konnaxion.core.streaming import SyncStreamingResponse
 from konnaxion.ekoh.models import UserExpertiseScore
 from konnaxion.ekoh.services.confidentiality import level_of
 from konnaxion.files.file_policy import CONTENT_TYPES
@@ -368,11 +370,11 @@ class OpportunityViewSet(
         )
         if attachment is None:
             raise NotFound("No such attachment.")
-        response = StreamingHttpResponse(
+        response = SyncStreamingResponse(
             blob_read(blob=attachment.blob), content_type=attachment.content_type
         )
         response["Content-Length"] = str(attachment.size)
-        response["Content-Disposition"] = f'attachment; filename="{attachment.name}"'
+        response["Content-Disposition"] = content_disposition_header(True, attachment.name)
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from konnaxion.core.errors import NotFound
+from konnaxion.core.streaming import SyncStreamingResponse
 from konnaxion.files.models import Blob
 from konnaxion.files.services import blob_is_stored, blob_read
 
@@ -66,7 +67,7 @@ def stored_file_response(
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
         return HttpResponse(status=304, headers=headers)
     inline = content_type.startswith(INLINE_TYPES)
-    return StreamingHttpResponse(
+    return SyncStreamingResponse(
         blob_read(blob=blob),
         content_type=content_type if inline else "application/octet-stream",
         headers={

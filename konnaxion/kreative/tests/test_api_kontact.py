@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -380,3 +381,24 @@ def test_odd_filters_are_refused_or_answered_never_a_500(user_client, query):
     response = user_client.get(f"/api/connect/opportunities/?{query}")
     # then
     assert response.status_code in (200, 400)
+
+
+def test_an_attachment_named_with_quotes_and_accents_downloads_under_its_name(user_client):
+    # given an attachment whose name would break a hand-made Content-Disposition header
+    name = 'règles "finales".pdf'
+    body = {
+        "type": "call",
+        "title": "Open call for printmakers",
+        "description": "Works on paper.",
+        "apply_url": "https://example.org/apply",
+        "attachments": [SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")],
+    }
+    created = user_client.post("/api/connect/opportunities/", body, format="multipart").json()
+    stored_name = created["attachments"][0]["name"]
+    # when it is downloaded
+    download = user_client.get(created["attachments"][0]["url"])
+    # then the header is well formed: an ASCII fallback and the exact name, percent-encoded
+    disposition = download["Content-Disposition"]
+    assert "è" in stored_name
+    assert disposition == f"attachment; filename*=utf-8''{quote(stored_name)}"
+    assert b"".join(download.streaming_content) == pdf_bytes()
