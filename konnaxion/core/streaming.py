@@ -40,7 +40,8 @@ class SyncStreamingResponse(StreamingHttpResponse):
             async for part in super().__aiter__():
                 yield part
             return
-        parts = iter(self.streaming_content)
+        parts = self.streaming_content
+        assert isinstance(parts, Iterator)  # not is_async: Django maps the iterator
         read = sync_to_async(_next_batch, thread_sensitive=False)
         while batch := await read(parts):
             for part in batch:
