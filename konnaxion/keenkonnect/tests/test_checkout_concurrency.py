@@ -1,15 +1,20 @@
 """Check-out locks under concurrency (docs/checkout.md): two people locking at once, and a new
-version racing a lock, serialised by the project's then the document's row lock."""
+version racing a lock, serialised by the project's then the document's row lock; the expiry
+sweep on a real worker."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from konnaxion.core.errors import Locked
 from konnaxion.keenkonnect.models import DocumentCheckout, DocumentVersion, ProjectEvent
 from konnaxion.keenkonnect.selectors import resource_get_visible
 from konnaxion.keenkonnect.services.document_checkout import checkout_acquire, checkout_release
 from konnaxion.keenkonnect.services.document_versioning import version_create
+from konnaxion.keenkonnect.tasks import checkouts_expire_task
 from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes
 from konnaxion.keenkonnect.tests.test_document_checkout import _world
 from konnaxion.keenkonnect.tests.test_lock_order import _run_together
@@ -91,3 +96,17 @@ def test_a_new_version_racing_a_lock_lands_before_it_or_is_refused():
             added = ProjectEvent.objects.filter(type="resource.version_added").latest("seq")
             assert added.seq < locked_seq
         checkout_release(resource=_as(users["ada"], project, document), actor=users["ada"])
+
+
+def test_expired_locks_are_swept_by_the_task_on_a_real_worker(celery_worker):
+    # given an expired lock
+    project, users, document = _world()
+    checkout_acquire(resource=_as(users["ada"], project, document), actor=users["ada"])
+    past = timezone.now() - timedelta(hours=1)
+    DocumentCheckout.objects.update(created_at=past - timedelta(hours=1), expires_at=past)
+    # when
+    removed = checkouts_expire_task.delay().get(timeout=60)
+    # then
+    assert removed == 1
+    assert not DocumentCheckout.objects.exists()
+    assert ProjectEvent.objects.filter(type="resource.unlocked").count() == 1
