@@ -77,3 +77,31 @@ def test_a_lock_shows_live_refuses_an_upload_and_its_breaking_shows_live(new_pag
     expect(other_list.locator("#blueprint-list .badge--locked")).to_have_count(0)
     assert other.evaluate("window.stillTheSamePage") is True
     assert other_list.evaluate("window.stillTheSamePage") is True
+
+
+def test_checking_out_with_the_keyboard_in_arabic_on_a_phone(new_page, live_server_url):
+    # given ada, signed in, reading in Arabic on a 390 px wide screen
+    olga, ada = UserFactory(username="olga"), UserFactory(username="ada")
+    project = project_for(creator=olga, title="Loom", visibility="members")
+    project_member_add(project=project, user=ada, role=ProjectTeam.Role.COLLABORATOR)
+    plan = document(project, olga, name="warp.pdf")
+    page = new_page(viewport={"width": 390, "height": 800})
+    sign_in(page, ada)
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server_url}])
+    page.goto(f"/projects/{project.slug}/blueprints/{plan.pk}/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("heading", name="الحجز")).to_be_visible()
+    # when she fills the form and sends it with the keyboard alone
+    page.get_by_label("ملاحظة (اختيارية)").focus()
+    page.keyboard.type("السدى")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("combobox", name="لمدة")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="حجز", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    # then the panel says she holds it, in Arabic, and fits the screen
+    panel = page.locator("#checkout")
+    expect(panel.locator(".badge--locked")).to_contain_text("محجوز من قبل ada حتى")
+    expect(panel).to_contain_text("السدى")
+    expect(panel.get_by_role("button", name="التحرير دون نسخة جديدة")).to_be_visible()
+    assert panel.evaluate("el => el.scrollWidth - el.clientWidth") <= 0
