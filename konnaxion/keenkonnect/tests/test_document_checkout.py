@@ -428,3 +428,29 @@ def test_the_lock_ends_when_the_holders_entry_drops_below_write_and_stays_otherw
     # then
     assert kept
     assert not DocumentCheckout.objects.exists()
+
+
+def test_the_schema_documents_the_lock_endpoint_the_lock_field_and_the_423s():
+    # given
+    client = client_for(UserFactory())
+    # when
+    schema = client.get("/api/schema/?format=json").json()
+    # then
+    paths = schema["paths"]
+    resource = "/api/projects/{project_slug}/resources/{resource_id}/"
+    lock = paths[resource + "lock/"]
+    assert set(lock) >= {"post", "delete"}
+    assert {"423", "409"} <= set(lock["delete"]["responses"])
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, method in [
+        (resource + "lock/", "post"),
+        (resource + "versions/", "post"),
+        (resource + "restore/", "post"),
+        (resource, "patch"),
+        (resource, "delete"),
+        (resource + "purge/", "delete"),
+        ("/api/projects/{project_slug}/uploads/", "post"),
+    ]:
+        locked = paths[path][method]["responses"]["423"]
+        assert locked["content"]["application/json"]["schema"] == error, (path, method)
+    assert "lock" in schema["components"]["schemas"]["Resource"]["properties"]
