@@ -208,6 +208,10 @@ REALTIME_EVENT_RETENTION_DAYS = env.int("REALTIME_EVENT_RETENTION_DAYS", default
 STOCKAGE_TRASH_DAYS = env.int("STOCKAGE_TRASH_DAYS", default=30)
 # A resumable (tus) upload not finished within this many hours is deleted with its data.
 TUS_UPLOAD_EXPIRY_HOURS = env.int("TUS_UPLOAD_EXPIRY_HOURS", default=24)
+# A document's check-out lock lasts this many hours unless its holder asks for another
+# duration, at most the maximum (docs/checkout.md).
+STOCKAGE_CHECKOUT_DEFAULT_HOURS = env.int("STOCKAGE_CHECKOUT_DEFAULT_HOURS", default=24)
+STOCKAGE_CHECKOUT_MAX_HOURS = env.int("STOCKAGE_CHECKOUT_MAX_HOURS", default=7 * 24)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(DATA_DIR / "static"))
@@ -378,6 +382,10 @@ CELERY_BEAT_SCHEDULE = {
     "stockage-events-prune": {
         "task": "konnaxion.keenkonnect.tasks.project_events_prune_task",
         "schedule": crontab(minute=40, hour=3),
+    },
+    "stockage-checkouts-expire": {
+        "task": "konnaxion.keenkonnect.tasks.checkouts_expire_task",
+        "schedule": 300.0,
     },
     "stockage-uploads-expire": {
         "task": "konnaxion.keenkonnect.tasks.upload_sessions_expire_task",

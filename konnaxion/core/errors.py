@@ -53,6 +53,15 @@ class Conflict(ApplicationError):
     message = "The request conflicts with the current state."
 
 
+class Locked(ApplicationError):
+    """The object is checked out by someone else (WebDAV's 423): `details` says by whom and
+    until when."""
+
+    code = "locked"
+    status = 423
+    message = "This is locked by someone else."
+
+
 class PayloadTooLarge(ApplicationError):
     code = "request_too_large"
     status = 413

@@ -3,6 +3,7 @@ from django.contrib import admin
 from konnaxion.keenkonnect.models import (
     AuditEvent,
     DocumentAccess,
+    DocumentCheckout,
     DocumentPreview,
     DocumentVersion,
     Project,
@@ -174,4 +175,25 @@ class ProjectEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DocumentCheckout)
+class DocumentCheckoutAdmin(admin.ModelAdmin):
+    """Check-out locks, taken, ended and broken through document_checkout only (audited and
+    announced there): the admin reads."""
+
+    list_display = ("resource", "holder", "expires_at", "created_at")
+    search_fields = ("resource__title", "holder__username", "note")
+    list_filter = ("expires_at",)
+    list_select_related = ("resource", "holder")
+    raw_id_fields = ("resource", "holder")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -19,11 +19,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from konnaxion.core.errors import NotFound
 from konnaxion.keenkonnect.models import (
     AccessLevel,
     AuditEvent,
+    DocumentCheckout,
     DocumentPreview,
     DocumentVersion,
     Project,
@@ -177,6 +179,7 @@ def resources_visible_to(
         "trashed_by",
         "current_version",
         "current_version__uploaded_by",
+        "checkout__holder",
     )
     if is_signed_in(user):
         # Two LEFT JOINs restricted to the caller (each matches at most one row: team and entries
@@ -219,6 +222,16 @@ def resource_get_visible(
     if resource is None:
         raise NotFound("No such document.")
     return resource
+
+
+def checkout_of(*, resource: ProjectResource) -> DocumentCheckout | None:
+    """The document's check-out lock if it has not expired (loaded with the document by
+    `resources_visible_to`), else None: an expired lock counts as none."""
+    try:
+        checkout = resource.checkout
+    except DocumentCheckout.DoesNotExist:
+        return None
+    return checkout if checkout.expires_at > timezone.now() else None
 
 
 def versions_of(*, resource: ProjectResource) -> QuerySet[DocumentVersion]:

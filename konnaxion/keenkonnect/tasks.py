@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from redis.exceptions import RedisError
 
+from konnaxion.keenkonnect.services.document_checkout import checkouts_expire
 from konnaxion.keenkonnect.services.document_versioning import versions_apply_retention
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.real_time_sync import project_events_prune
@@ -46,3 +47,9 @@ def resource_index_task(resource_id: int, version_number: int) -> str:
 def project_events_prune_task() -> int:
     """Delete real-time events past REALTIME_EVENT_RETENTION_DAYS; idempotent."""
     return project_events_prune()
+
+
+@shared_task(ignore_result=False, acks_late=True)
+def checkouts_expire_task() -> int:
+    """Remove expired check-out locks (each audited and announced); idempotent."""
+    return checkouts_expire()

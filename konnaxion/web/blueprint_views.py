@@ -16,10 +16,13 @@ from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from konnaxion.core.errors import ApplicationError, NotFound, PermissionDenied
+from konnaxion.core.errors import ApplicationError, Locked, NotFound, PermissionDenied
 from konnaxion.keenkonnect import selectors
 from konnaxion.keenkonnect.models import AccessLevel, Project, ProjectResource
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
@@ -170,7 +173,19 @@ def _refused(request: HttpRequest, error: ApplicationError) -> None:
         raise Http404(error.message) from error
     if isinstance(error, PermissionDenied):
         raise HttpPermissionDenied(error.message) from error
+    if isinstance(error, Locked):
+        messages.error(request, locked_message(error))
+        return
     messages.error(request, _("This could not be done: %(reason)s") % {"reason": error.message})
+
+
+def locked_message(error: Locked) -> str:
+    """A check-out refusal in the reader's language: who holds the lock, until when."""
+    until = parse_datetime(error.details.get("until", ""))
+    return _("Refused: %(holder)s has checked this document out until %(until)s.") % {
+        "holder": error.details.get("holder", "?"),
+        "until": date_format(localtime(until), "SHORT_DATETIME_FORMAT") if until else "?",
+    }
 
 
 def _document_url(project: Project, resource: ProjectResource) -> str:

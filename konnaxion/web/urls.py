@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from konnaxion.web import (
     blueprint_views,
+    checkout_views,
     connect_views,
     profile_views,
     project_views,
@@ -105,6 +106,12 @@ urlpatterns = [
     path(f"{BLUEPRINT}trash/", blueprint_views.blueprint_trash, name="blueprint_trash"),
     path(f"{BLUEPRINT}untrash/", blueprint_views.blueprint_untrash, name="blueprint_untrash"),
     path(f"{BLUEPRINT}purge/", blueprint_views.blueprint_purge, name="blueprint_purge"),
+    path(f"{BLUEPRINT}lock/", checkout_views.blueprint_checkout, name="blueprint_checkout"),
+    path(f"{BLUEPRINT}lock/take/", checkout_views.blueprint_lock, name="blueprint_lock"),
+    path(f"{BLUEPRINT}lock/release/", checkout_views.blueprint_unlock, name="blueprint_unlock"),
+    path(
+        f"{BLUEPRINT}lock/break/", checkout_views.blueprint_lock_break, name="blueprint_lock_break"
+    ),
 ]
 
 # Outside the namespace: Django's own view posts here by the name "set_language".

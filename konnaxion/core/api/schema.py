@@ -36,7 +36,8 @@ ERROR_SCHEMA = {
 
 
 def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular postprocessing hook: every operation documents the error body."""
+    """drf-spectacular postprocessing hook: every operation documents the error body, for the
+    common statuses and for those a view declares with a description only (412, 423...)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     reference = {"$ref": "#/components/schemas/Error"}
     for path_item in result.get("paths", {}).values():
@@ -50,4 +51,7 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                         "content": {"application/json": {"schema": reference}},
                     },
                 )
+            for status, response in responses.items():
+                if status[:1] in ("4", "5") and not response.get("content"):
+                    response["content"] = {"application/json": {"schema": reference}}
     return result

@@ -1,8 +1,10 @@
 """Serializers of the Stockage API: documents, versions, access entries, audit events."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from konnaxion.keenkonnect.models import AccessLevel, AuditEvent, DocumentVersion, ProjectResource
+from konnaxion.keenkonnect.selectors import checkout_of
 
 LEVEL_CHOICES = [level.label for level in AccessLevel]
 
@@ -34,6 +36,25 @@ class LevelField(serializers.ChoiceField):
         return AccessLevel(value).label
 
 
+class CheckoutSerializer(serializers.Serializer):
+    """A document's check-out lock: who holds it, their note, when it ends."""
+
+    holder = serializers.CharField(source="holder.username", read_only=True)
+    note = serializers.CharField(read_only=True)
+    until = serializers.DateTimeField(source="expires_at", read_only=True)
+
+
+class CheckoutRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    hours = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2_147_483_647,
+        help_text="How long the lock lasts (default STOCKAGE_CHECKOUT_DEFAULT_HOURS, at most "
+        "STOCKAGE_CHECKOUT_MAX_HOURS).",
+    )
+
+
 class ResourceSerializer(serializers.ModelSerializer):
     added_by = serializers.CharField(
         source="added_by.username", default=None, read_only=True, allow_null=True
@@ -43,6 +64,9 @@ class ResourceSerializer(serializers.ModelSerializer):
     )
     current_version = DocumentVersionSerializer(read_only=True, allow_null=True)
     my_level = LevelField(read_only=True)
+    lock = serializers.SerializerMethodField(
+        help_text="The check-out lock, null when the document is not checked out."
+    )
 
     class Meta:
         model = ProjectResource
@@ -53,12 +77,18 @@ class ResourceSerializer(serializers.ModelSerializer):
             "added_by",
             "current_version",
             "my_level",
+            "lock",
             "trashed_at",
             "trashed_by",
             "created_at",
             "updated_at",
         )
         read_only_fields = fields
+
+    @extend_schema_field(CheckoutSerializer(allow_null=True))
+    def get_lock(self, resource: ProjectResource) -> dict | None:
+        checkout = checkout_of(resource=resource)
+        return None if checkout is None else CheckoutSerializer(checkout).data
 
 
 class ResourceUploadSerializer(serializers.Serializer):
@@ -75,6 +105,11 @@ class ResourceUpdateSerializer(serializers.Serializer):
 class VersionUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    keep_checkout = serializers.BooleanField(
+        required=False,
+        help_text="The holder of the document's lock keeps it after this upload (default: the "
+        "upload checks the document in).",
+    )
 
 
 class VersionRestoreSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from konnaxion.keenkonnect.api import diff_views, preview_views, tus_views
+from konnaxion.keenkonnect.api import checkout_views, diff_views, preview_views, tus_views
 from konnaxion.keenkonnect.api import resource_views as views
 
 RESOURCE = "resources/<int:resource_id>/"
@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path(f"{RESOURCE}untrash/", views.ResourceUntrashView.as_view(), name="stockage-untrash"),
     path(f"{RESOURCE}purge/", views.ResourcePurgeView.as_view(), name="stockage-purge"),
+    path(f"{RESOURCE}lock/", checkout_views.CheckoutView.as_view(), name="stockage-lock"),
     path(f"{RESOURCE}permissions/", views.PermissionsView.as_view(), name="stockage-permissions"),
     path("audit/", views.AuditLogView.as_view(), name="stockage-audit"),
     path("uploads/", tus_views.UploadCreateView.as_view(), name="stockage-uploads"),

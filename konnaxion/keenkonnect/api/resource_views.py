@@ -43,6 +43,10 @@ DOCUMENT_TYPES = sorted(set(CONTENT_TYPES.values()))
 PROJECT_SLUG = OpenApiParameter("project_slug", str, OpenApiParameter.PATH)
 RESOURCE_ID = OpenApiParameter("resource_id", int, OpenApiParameter.PATH)
 MAX_ID = 2_147_483_647
+LOCKED = OpenApiResponse(
+    description="`document_locked`: checked out by someone else; `details` gives the `holder` "
+    "(a username) and `until` (ISO 8601)"
+)
 
 
 class ProjectScoped:
@@ -167,7 +171,7 @@ class ResourceDetailView(ProjectScoped, APIView):
     @extend_schema(
         parameters=[PROJECT_SLUG, RESOURCE_ID],
         request=s.ResourceUpdateSerializer,
-        responses=s.ResourceSerializer,
+        responses={200: s.ResourceSerializer, 423: LOCKED},
     )
     def patch(self, request: Request, project_slug: str, resource_id: int) -> Response:
         resource = self.resource()
@@ -177,7 +181,7 @@ class ResourceDetailView(ProjectScoped, APIView):
         storage.resource_update(resource=resource, actor=request.user, **serializer.validated_data)
         return Response(s.ResourceSerializer(self.resource()).data)
 
-    @extend_schema(parameters=[PROJECT_SLUG, RESOURCE_ID], responses={204: None})
+    @extend_schema(parameters=[PROJECT_SLUG, RESOURCE_ID], responses={204: None, 423: LOCKED})
     def delete(self, request: Request, project_slug: str, resource_id: int) -> Response:
         storage.resource_trash(resource=self.resource(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -198,7 +202,7 @@ class ResourceUntrashView(ProjectScoped, APIView):
 class ResourcePurgeView(ProjectScoped, APIView):
     """Delete a document and its history for good (admin level)."""
 
-    @extend_schema(parameters=[PROJECT_SLUG, RESOURCE_ID], responses={204: None})
+    @extend_schema(parameters=[PROJECT_SLUG, RESOURCE_ID], responses={204: None, 423: LOCKED})
     def delete(self, request: Request, project_slug: str, resource_id: int) -> Response:
         storage.resource_purge(resource=self.resource(include_trashed=True), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -289,6 +293,7 @@ class VersionListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIVi
         responses={
             201: s.DocumentVersionSerializer,
             412: OpenApiResponse(description="`version_conflict`: a newer version exists"),
+            423: LOCKED,
         },
     )
     def post(self, request: Request, project_slug: str, resource_id: int) -> Response:
@@ -302,6 +307,7 @@ class VersionListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIVi
             actor=request.user,
             comment=form_field(request, "comment", 10_000),
             expected_number=expected,
+            keep_checkout=form_field(request, "keep_checkout", 5).lower() in ("1", "true", "on"),
         )
         return Response(s.DocumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -312,7 +318,7 @@ class ResourceRestoreView(ProjectScoped, APIView):
     @extend_schema(
         parameters=[PROJECT_SLUG, RESOURCE_ID],
         request=s.VersionRestoreSerializer,
-        responses={201: s.DocumentVersionSerializer},
+        responses={201: s.DocumentVersionSerializer, 423: LOCKED},
     )
     def post(self, request: Request, project_slug: str, resource_id: int) -> Response:
         resource = self.resource()

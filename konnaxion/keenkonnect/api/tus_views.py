@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from konnaxion.core.errors import ApplicationError, UnsupportedMediaType, ValidationFailed
 from konnaxion.files.incoming import max_upload_bytes
-from konnaxion.keenkonnect.api.resource_views import PROJECT_SLUG, ProjectScoped
+from konnaxion.keenkonnect.api.resource_views import LOCKED, PROJECT_SLUG, ProjectScoped
 from konnaxion.keenkonnect.services import resumable_uploads as uploads
 
 TUS_VERSION = "1.0.0"
@@ -88,13 +88,15 @@ class UploadCreateView(TusView):
                 "Upload-Metadata",
                 str,
                 OpenApiParameter.HEADER,
-                description="filename (required), title, description, comment, resource",
+                description="filename (required), title, description, comment, resource, "
+                "keep_checkout",
             ),
         ],
         request=None,
         responses={
             201: OpenApiResponse(description="Created; the upload's URL is in Location"),
             412: OpenApiResponse(description="Tus-Resumable is missing or not 1.0.0"),
+            423: LOCKED,
         },
     )
     def post(self, request: Request, project_slug: str) -> Response:
@@ -144,6 +146,7 @@ class UploadView(TusView):
         responses={
             204: OpenApiResponse(description="Accepted; the new offset is in Upload-Offset"),
             412: OpenApiResponse(description="Tus-Resumable is missing or not 1.0.0"),
+            423: LOCKED,
         },
     )
     def patch(self, request: Request, project_slug: str, upload_id) -> Response:

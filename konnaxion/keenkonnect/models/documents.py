@@ -103,6 +103,9 @@ class AuditEvent(models.Model):
         PURGE = "purge", "Purge"
         PERMISSIONS = "permissions", "Change permissions"
         UPDATE = "update", "Edit metadata"
+        LOCK = "lock", "Check out"
+        UNLOCK = "unlock", "Check in"
+        LOCK_BREAK = "lock_break", "Break a check-out"
 
     project = models.ForeignKey(
         "keenkonnect.Project", on_delete=models.CASCADE, related_name="audit_events"

@@ -27,6 +27,7 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.checkout_rules import checkout_end, checkout_guard
 from konnaxion.keenkonnect.services.document_diff import document_diff
 from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
@@ -101,12 +102,14 @@ def _append(
     expected_number: int | None,
     action: str,
     details: dict[str, Any],
+    check_in: bool = False,
 ) -> DocumentVersion:
     project_lock(project_id=resource.project_id)
     ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
     locked = resource_lock(resource_id=resource.pk)
     if locked is None:
         raise NotFound("No such document.")
+    own_checkout = checkout_guard(resource_id=resource.pk, actor=actor)
     latest = locked.versions.aggregate(latest=Max("number"))["latest"] or 0
     if expected_number is not None and expected_number != latest:
         raise VersionConflict(details={"current_version": latest, "expected": expected_number})
@@ -136,6 +139,8 @@ def _append(
         actor=actor,
     )
     resource_index_enqueue(resource=resource, version_number=version.number)
+    if check_in and own_checkout is not None:
+        checkout_end(checkout=own_checkout, actor=actor, reason="checked_in")
     return version
 
 
@@ -146,15 +151,20 @@ def version_create(
     actor: User,
     comment: str = "",
     expected_number: int | None = None,
+    keep_checkout: bool = False,
 ) -> DocumentVersion:
     """Store `upload` as the next revision of `resource` (write level). `expected_number` is the
-    version the client last saw (If-Match): a stale one raises VersionConflict (412).
+    version the client last saw (If-Match): a stale one raises VersionConflict (412). A
+    document checked out by someone else raises DocumentLocked (423); the holder's upload
+    checks it in unless `keep_checkout`.
 
-    Raises NotFound, PermissionDenied, FileTypeNotAllowed, FileContentMismatch, VersionConflict;
-    on refusal nothing of the upload remains (an orphan blob is collected later).
+    Raises NotFound, PermissionDenied, FileTypeNotAllowed, FileContentMismatch, VersionConflict,
+    DocumentLocked; on refusal nothing of the upload remains (an orphan blob is collected later).
     """
     try:
         ensure_level(resource=resource, needed=AccessLevel.WRITE)
+        # Checked before storing, so a refused upload leaves no blob; checked again under lock.
+        checkout_guard(resource_id=resource.pk, actor=actor)
         if expected_number is not None:
             # Checked before storing, so a stale upload leaves no blob; checked again under lock.
             latest = resource.versions.aggregate(latest=Max("number"))["latest"] or 0
@@ -178,6 +188,7 @@ def version_create(
             expected_number=expected_number,
             action=AuditEvent.Action.VERSION,
             details={"sha256": blob.sha256, "size": blob.size},
+            check_in=not keep_checkout,
         )
 
 
@@ -186,7 +197,8 @@ def version_restore(
     *, resource: ResourceWithLevel, number: int, actor: User, comment: str = ""
 ) -> DocumentVersion:
     """Add a new version with the content of version `number` (write level), in constant time:
-    the new row points at the same blob. Raises NotFound, PermissionDenied."""
+    the new row points at the same blob; the holder's lock stays. Raises NotFound,
+    PermissionDenied, DocumentLocked."""
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     old = DocumentVersion.objects.filter(resource=resource, number=number).first()
     if old is None:

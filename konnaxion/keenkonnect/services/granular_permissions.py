@@ -27,6 +27,7 @@ from konnaxion.keenkonnect.models import (
 from konnaxion.keenkonnect.selectors import projects_with_level, resources_visible_to
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.checkout_rules import checkouts_end_without_write
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.users.models import User
 
@@ -84,7 +85,8 @@ def access_entries_of(*, resource: ProjectResource) -> list[dict[str, str]]:
 def access_entries_replace(
     *, resource: ResourceWithLevel, entries: list[dict[str, str]], actor: User
 ) -> list[dict[str, str]]:
-    """Replace the document's entries (admin level). Entries name team members, once each.
+    """Replace the document's entries (admin level). Entries name team members, once each. A
+    check-out lock whose holder loses the write level ends.
 
     Raises PermissionDenied, NotFound, ValidationFailed.
     """
@@ -149,6 +151,9 @@ def access_entries_replace(
         version=None,
         actor=actor,
         payload={"revoked_from": revoked} if revoked else None,
+    )
+    checkouts_end_without_write(
+        project_id=resource.project_id, actor=actor, resource_id=resource.pk
     )
     return current
 

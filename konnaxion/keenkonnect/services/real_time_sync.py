@@ -31,6 +31,8 @@ EVENT_TYPES = (
     "resource.removed",
     "resource.indexed",
     "resource.permissions_changed",
+    "resource.locked",
+    "resource.unlocked",
     "project.access_changed",
 )
 
@@ -41,7 +43,9 @@ def project_group(project_id: int) -> str:
 
 
 def event_as_message(event: ProjectEvent, *, actor_name: str | None) -> dict[str, Any]:
-    """The thin payload a client receives: ids, version, actor, time and sequence number."""
+    """The thin payload a client receives: ids, version, actor, time and sequence number (and a
+    lock's holder and end, `resource.locked`, delivered only to those who may read the
+    document)."""
     message = {
         "type": event.type,
         "seq": event.seq,
@@ -50,7 +54,7 @@ def event_as_message(event: ProjectEvent, *, actor_name: str | None) -> dict[str
         "actor": actor_name,
         "at": event.created_at.isoformat(),
     }
-    for name in ("state", "change"):
+    for name in ("state", "change", "holder", "until"):
         if name in event.payload:
             message[name] = event.payload[name]
     return message

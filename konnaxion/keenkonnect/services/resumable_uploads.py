@@ -51,6 +51,7 @@ from konnaxion.keenkonnect.models import (
 from konnaxion.keenkonnect.selectors import resource_get_visible
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
+from konnaxion.keenkonnect.services.checkout_rules import checkout_guard
 from konnaxion.users.models import User
 
 BLOCK = 16
@@ -77,11 +78,13 @@ def upload_session_create(
     *, project: Project, user: User, length: int, metadata: dict[str, str]
 ) -> UploadSession:
     """Open a resumable upload of `length` bytes. Metadata: `filename` (required), `title`,
-    `description`, `comment`, and `resource` (an id) for a new version of that document.
+    `description`, `comment`, and `resource` (an id) for a new version of that document, with
+    `keep_checkout` ("1") to keep the holder's lock after it.
 
     A user has at most `STOCKAGE_MAX_OPEN_UPLOADS_PER_USER` unexpired sessions, also against
     concurrent creations (the user's row is locked while counting). Raises FileTooLarge,
-    ValidationFailed, PermissionDenied, NotFound, TooManyOpenUploads.
+    ValidationFailed, PermissionDenied, NotFound, TooManyOpenUploads, DocumentLocked (the
+    document is checked out by someone else; checked again when the upload completes).
     """
     if length > max_upload_bytes():
         raise FileTooLarge(details={"max_bytes": max_upload_bytes()})
@@ -95,6 +98,7 @@ def upload_session_create(
             user=user, project=project, resource_id=int(metadata["resource"])
         )
         granular_permissions.ensure_level(resource=resource, needed=AccessLevel.WRITE)
+        checkout_guard(resource_id=resource.pk, actor=user)
     elif granular_permissions.project_level_of(user=user, project=project) < AccessLevel.WRITE:
         raise PermissionDenied("Only the project's owners and collaborators may upload.")
     session_id = uuid.uuid4()
@@ -224,6 +228,7 @@ def _complete(session: UploadSession) -> tuple[ProjectResource, DocumentVersion 
             upload=upload,
             actor=session.user,
             comment=metadata.get("comment", ""),
+            keep_checkout=metadata.get("keep_checkout") in ("1", "true"),
         )
         return resource, version
     finally:

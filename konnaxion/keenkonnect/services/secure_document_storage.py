@@ -27,6 +27,7 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import document_versioning, real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.checkout_rules import checkout_end, checkout_guard
 from konnaxion.keenkonnect.services.granular_permissions import (
     ensure_level,
     ensure_level_now,
@@ -110,7 +111,8 @@ def resource_update(
     title: str | None = None,
     description: str | None = None,
 ) -> ProjectResource:
-    """Edit a document's title or description (write level). Raises NotFound, PermissionDenied."""
+    """Edit a document's title or description (write level). Raises NotFound, PermissionDenied,
+    DocumentLocked."""
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     changed = {}
     if title is not None:
@@ -122,6 +124,7 @@ def resource_update(
         ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
         if resource_lock(resource_id=resource.pk) is None:
             raise NotFound("No such document.")
+        checkout_guard(resource_id=resource.pk, actor=actor)
         for name, value in changed.items():
             setattr(resource, name, value)
         resource.save(update_fields=[*changed, "updated_at"])
@@ -176,10 +179,14 @@ def resource_download(
 
 @transaction.atomic
 def resource_trash(*, resource: ResourceWithLevel, actor: User) -> ResourceWithLevel:
-    """Move a document to the trash (write level); restorable for STOCKAGE_TRASH_DAYS days."""
+    """Move a document to the trash (write level); restorable for STOCKAGE_TRASH_DAYS days.
+    The holder's own lock ends with it. Raises NotFound, PermissionDenied, DocumentLocked."""
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
     project_lock(project_id=resource.project_id)
     ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
+    if resource_lock(resource_id=resource.pk) is None:
+        raise NotFound("No such document.")
+    own_checkout = checkout_guard(resource_id=resource.pk, actor=actor)
     updated = ProjectResource.objects.filter(pk=resource.pk, trashed_at__isnull=True).update(
         trashed_at=timezone.now(), trashed_by=actor
     )
@@ -191,6 +198,8 @@ def resource_trash(*, resource: ResourceWithLevel, actor: User) -> ResourceWithL
         actor=actor,
         action=AuditEvent.Action.TRASH,
     )
+    if own_checkout is not None:
+        checkout_end(checkout=own_checkout, actor=actor, reason="trashed")
     _announce(resource=resource, type="resource.trashed", actor=actor)
     resource.refresh_from_db(fields=["trashed_at", "trashed_by"])
     return resource
@@ -228,12 +237,14 @@ def resource_restore_from_trash(*, resource: ResourceWithLevel, actor: User) -> 
 @transaction.atomic
 def resource_purge(*, resource: ResourceWithLevel, actor: User) -> None:
     """Delete a document, its versions and entries for good (admin level). Its blobs are then
-    collected by `blobs_collect_garbage` once nothing refers to them."""
+    collected by `blobs_collect_garbage` once nothing refers to them. Raises NotFound,
+    PermissionDenied, DocumentLocked (checked out by someone else)."""
     ensure_level(resource=resource, needed=AccessLevel.ADMIN)
     project_lock(project_id=resource.project_id)
     ensure_level_now(user=actor, resource=resource, needed=AccessLevel.ADMIN)
     if resource_lock(resource_id=resource.pk) is None:
         raise NotFound("No such document.")
+    checkout_guard(resource_id=resource.pk, actor=actor)
     audit_record(
         project_id=resource.project_id,
         resource=None,

@@ -21,6 +21,7 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
+from konnaxion.keenkonnect.services.checkout_rules import checkouts_end_without_write
 from konnaxion.keenkonnect.services.locking import project_lock
 from konnaxion.keenkonnect.services.projects import ensure_owner
 from konnaxion.keenkonnect.services.resumable_uploads import upload_session_terminate
@@ -61,7 +62,8 @@ def project_member_add(
 @transaction.atomic
 def project_member_remove(*, project: Project, user: User, actor: User) -> None:
     """Remove a member (owners remove anyone, members remove themselves), with their entries
-    on the project's documents (each deletion in the audit log) and their unfinished uploads.
+    on the project's documents (each deletion in the audit log), their unfinished uploads and
+    their check-out locks.
 
     The last owner cannot leave. Raises PermissionDenied, NotFound, Conflict.
     """
@@ -81,6 +83,8 @@ def project_member_remove(*, project: Project, user: User, actor: User) -> None:
     for session in UploadSession.objects.filter(project=project, user=user):
         upload_session_terminate(session=session)
     _entries_delete(project=project, user=user, actor=actor, reason="member_removed")
+    # Their check-out locks end: nobody without the write level holds one.
+    checkouts_end_without_write(project_id=project.pk, actor=actor)
     real_time_sync.access_changed(project_id=project.pk, actor=actor, change="member_removed")
 
 
@@ -108,7 +112,8 @@ def _entries_delete(*, project: Project, user: User, actor: User | None, reason:
 
 @transaction.atomic
 def project_member_role_set(*, project: Project, user: User, role: str, actor: User) -> ProjectTeam:
-    """Change a member's role. Raises PermissionDenied, NotFound, Conflict, ValidationFailed."""
+    """Change a member's role (a lock whose holder loses the write level ends). Raises
+    PermissionDenied, NotFound, Conflict, ValidationFailed."""
     if role not in Role.values:
         raise ValidationFailed(details={"fields": {"role": "unknown role"}})
     ensure_owner(project=project, actor=actor)
@@ -122,5 +127,6 @@ def project_member_role_set(*, project: Project, user: User, role: str, actor: U
     membership.role = role
     membership.save(update_fields=["role"])
     # The entries stay: they apply again under the new role (owners are admin whatever they say).
+    checkouts_end_without_write(project_id=project.pk, actor=actor)
     real_time_sync.access_changed(project_id=project.pk, actor=actor, change="role_changed")
     return membership

@@ -1,6 +1,8 @@
-"""Stockage: documents, versions, downloads, trash, per-document permissions, audit, tus.
+"""Stockage: documents, versions, downloads, trash, per-document permissions, audit, tus,
+check-out locks.
 
-A members-only project with one document and one trashed document. Callers: each team role,
+A members-only project with one document, one trashed document and one document checked out
+by the collaborator. Callers: each team role,
 a collaborator whose entry on the documents is `none`, and a mentor whose entry is `write`.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, Project, ProjectTeam
+from konnaxion.keenkonnect.services.document_checkout import checkout_acquire
 from konnaxion.keenkonnect.services.document_versioning import version_create
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create, resource_trash
 from konnaxion.keenkonnect.services.team import project_member_add
@@ -53,8 +56,13 @@ def world_setup(world: World) -> None:
     )
     world.trashed.my_level = AccessLevel.ADMIN
     resource_trash(resource=world.trashed, actor=owner)
+    world.locked = resource_create(
+        project=project, upload=incoming_file(pdf_bytes("wip")), actor=owner, title="Draft"
+    )
+    world.locked.my_level = AccessLevel.WRITE
+    checkout_acquire(resource=world.locked, actor=world.users["collaborator"])
     for name, level in ENTRIES.items():
-        for resource in (world.doc, world.trashed, world.drawing):
+        for resource in (world.doc, world.trashed, world.drawing, world.locked):
             DocumentAccess.objects.create(resource=resource, user=world.users[name], level=level)
 
 
@@ -69,6 +77,7 @@ DOC = f"{PROJECT}resources/<int:resource_id>/"
 P = "/api/projects/{w.stockage_project.slug}/"
 D = P + "resources/{w.doc.pk}/"
 T = P + "resources/{w.trashed.pk}/"
+L = P + "resources/{w.locked.pk}/"
 CALLER_ORDER = (
     "anonymous",
     "stranger",
@@ -156,6 +165,14 @@ ROWS = [
         ADMIN,
         path=D + "permissions/",
         body={"entries": [{"user": "doc-mentor", "level": "write"}]},
+    ),
+    row("POST", f"{DOC}lock/", WRITE, path=D + "lock/", body={"note": "Mine", "hours": 2}),
+    # Breaking the collaborator's lock: owners only (the holder, too, is refused a break).
+    row(
+        "DELETE",
+        f"{DOC}lock/",
+        expect(401, 404, 403, 403, 204, 404, 403),
+        path=L + "lock/?force=1",
     ),
     row("GET", f"{PROJECT}audit/", expect(401, 404, 403, 403, 200, 403, 403), path=P + "audit/"),
     row("POST", f"{PROJECT}uploads/", TUS, path=P + "uploads/"),

@@ -337,6 +337,22 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
         page("POST", f"{BLUEPRINT}trash/", change(403, 302, 302), path=doc + "trash/"),
         page("POST", f"{BLUEPRINT}untrash/", change(403, 302, 302), path=trashed + "untrash/"),
         page("POST", f"{BLUEPRINT}purge/", change(403, 403, 302), path=trashed + "purge/"),
+        page("GET", f"{BLUEPRINT}lock/", read, path=doc + "lock/"),
+        page(
+            "POST",
+            f"{BLUEPRINT}lock/take/",
+            change(403, 302, 302),
+            path=doc + "lock/take/",
+            body={"note": "Mine", "hours": "24"},
+        ),
+        # Nobody holds a lock here: whoever may read the document is told so on the page.
+        page(
+            "POST",
+            f"{BLUEPRINT}lock/release/",
+            expect(SIGN_IN, 302 if public else 404, 302, 302, 302, 302 if public else 404),
+            path=doc + "lock/release/",
+        ),
+        page("POST", f"{BLUEPRINT}lock/break/", change(403, 403, 302), path=doc + "lock/break/"),
     ]
 
 

@@ -7,6 +7,7 @@
 // Live updates: the tab carries `data-project-ws-url` (the project's WebSocket, see
 // blueprints/live.js); `window.konnaxionBlueprints.refresh()` reloads the document list.
 import { liveUpdates } from "./blueprints/live.js";
+import { keepCheckout, lockedReason } from "./blueprints/checkout.js";
 
 const TUS_VERSION = "1.0.0";
 
@@ -30,7 +31,8 @@ window.konnaxionBlueprints = { refresh: refreshList };
 
 function errorMessage(xhrOrResponseText) {
   try {
-    return JSON.parse(xhrOrResponseText).error.message;
+    const error = JSON.parse(xhrOrResponseText).error;
+    return lockedReason(error) || error.message;
   } catch {
     return "";
   }
@@ -77,6 +79,7 @@ async function tusUpload(uploader, file, onProgress, onResume) {
   if (!url) {
     const metadata = [`filename ${base64(file.name)}`];
     if (uploader.dataset.resourceId) metadata.push(`resource ${base64(uploader.dataset.resourceId)}`);
+    if (uploader.dataset.resourceId && keepCheckout()) metadata.push(`keep_checkout ${base64("1")}`);
     const created = await fetch(uploader.dataset.tusUrl, {
       method: "POST",
       headers: tusHeaders(uploader, {
