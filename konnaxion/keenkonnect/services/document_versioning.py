@@ -25,7 +25,7 @@ from konnaxion.keenkonnect.models import (
     ProjectResource,
     RetentionPolicy,
 )
-from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services import notices, real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.document_diff import document_diff
 from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
@@ -79,7 +79,8 @@ def version_first_add(
     *, resource: ProjectResource, blob: Blob, content_type: str, original_name: str, actor: User
 ) -> DocumentVersion:
     """Record version 1 of a document being created (in its creation's transaction, which
-    audits, announces and indexes the new document as a whole)."""
+    audits, announces and indexes the new document as a whole). Its uploader watches it."""
+    notices.document_watch(resource=resource, user=actor)
     return _version_add(
         resource=resource,
         number=1,
@@ -136,6 +137,7 @@ def _append(
         actor=actor,
     )
     resource_index_enqueue(resource=resource, version_number=version.number)
+    notices.version_added_notify(resource=resource, version_number=version.number, actor=actor)
     return version
 
 
