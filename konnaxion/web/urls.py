@@ -6,6 +6,7 @@ from django.urls import include, path
 from konnaxion.web import (
     blueprint_views,
     connect_views,
+    notification_views,
     profile_views,
     project_views,
     search_views,
@@ -76,6 +77,23 @@ urlpatterns = [
         profile_views.endorsement_reply,
         name="endorsement_reply",
     ),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/settings/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
+    path("watch/", notification_views.watch_toggle, name="watch"),
     path("projects/", project_views.projects, name="projects"),
     path("projects/<slug:slug>/", project_views.project_detail, name="project"),
     path("projects/<slug:slug>/update/", project_views.project_update, name="project_update"),

