@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from konnaxion.core.errors import NotFound, ValidationFailed
 from konnaxion.notifications import selectors
@@ -53,6 +53,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+@require_GET
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The signed-in person's notifications, newest first; `?unread=1` keeps the unread."""
@@ -75,8 +76,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one read, then follow its link (`open`) or come back to the list."""
     if notification_id > MAX_ID:
@@ -92,8 +93,8 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     return redirect(_back(request, "web:notifications"))
 
 
-@login_required
 @require_POST
+@login_required
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     changed = reading.notifications_mark_all_read(user=request.user)
     if changed:
@@ -115,8 +116,8 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "web/notifications/settings.html", {"form": form}, status=status)
 
 
-@login_required
 @require_POST
+@login_required
 def watch_toggle(request: HttpRequest) -> HttpResponse:
     """Watch or stop watching a document or a project one may see (404 otherwise)."""
     form = WatchForm(request.POST)
