@@ -58,3 +58,15 @@ def mail_server(settings) -> Iterator[MailServer]:
         yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def mail_worker(mail_server, transactional_db) -> Iterator[MailServer]:
+    """A real Celery worker whose mails go to `mail_server` (through `EMAIL_URL`)."""
+    from django.conf import settings
+
+    from conftest import celery_worker_running
+
+    url = f"smtp://{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    with celery_worker_running(EMAIL_URL=url, SITE_URL=settings.SITE_URL):
+        yield mail_server

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from smtplib import SMTPException
 
 import pytest
@@ -172,3 +173,29 @@ def test_the_digest_leaves_out_immediate_kinds_and_what_the_person_no_longer_see
     assert digest_send(user_id=mentor.pk) == 0
     assert digest_send(user_id=newcomer.pk) == 0
     assert mail_server.received == []
+
+
+@pytest.mark.worker
+def test_the_tasks_send_through_a_real_worker(mail_worker):
+    from konnaxion.notifications.tasks import notification_digest_send_task
+
+    # given: a new version for the mentor (in the digest)
+    project, users, document = members_project()
+    mentor = users["mentor"]
+    watch_add(user=mentor, target=document)
+    upload_version(document, users["owner"], "v2")  # committed: delivered at once
+    # when a newcomer is invited (a kind emailed at once: queued when the invitation commits)
+    newcomer = UserFactory()
+    project_member_add(project=project, user=newcomer, actor=users["owner"])
+    [invitation] = notified(newcomer)
+    # then the worker mails it; running the task again sends nothing more
+    deadline = time.monotonic() + 60
+    while not any(mail["To"] == newcomer.email for mail in mail_worker.received):
+        assert time.monotonic() < deadline, "the invitation was never mailed"
+        time.sleep(0.1)
+    assert notification_email_send_task.delay(invitation.pk).get(timeout=60) is False
+    # and the digest task mails the mentor's new version
+    assert notification_digest_send_task.delay(mentor.pk).get(timeout=60) == 1
+    assert sorted(mail["To"] for mail in mail_worker.received) == sorted(
+        [newcomer.email, mentor.email]
+    )
