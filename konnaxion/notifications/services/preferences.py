@@ -38,4 +38,7 @@ def notification_language_set(*, user: User, language: str) -> None:
     """Write `user`'s emails in `language` from now on (one of LANGUAGES; others ignored)."""
     if language not in dict(settings.LANGUAGES):
         return
+    # Called on page views: a write only when the language changed.
+    if NotificationPreference.objects.filter(user=user, language=language).exists():
+        return
     NotificationPreference.objects.update_or_create(user=user, defaults={"language": language})
