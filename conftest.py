@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -83,15 +84,16 @@ def process_env(**extra: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def celery_worker(transactional_db) -> Iterator[subprocess.Popen]:
-    """A real Celery worker process on the Redis broker, using the test database."""
+@contextmanager
+def celery_worker_running(**extra_env: str) -> Iterator[subprocess.Popen]:
+    """A real Celery worker process on the Redis broker, using the test database, with
+    `extra_env` added to its environment (a mail server's `EMAIL_URL`, say)."""
     from config.celery_app import app
 
     app.control.purge()
     process = subprocess.Popen(
         [sys.executable, "-m", "konnaxion.cli", "worker", "--concurrency", "1"],
-        env=process_env(),
+        env=process_env(**extra_env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -100,10 +102,19 @@ def celery_worker(transactional_db) -> Iterator[subprocess.Popen]:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail("the Celery worker did not start")
-    yield process
-    process.terminate()
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def celery_worker(transactional_db) -> Iterator[subprocess.Popen]:
+    """A real Celery worker process on the Redis broker, using the test database."""
+    with celery_worker_running() as process:
+        yield process

@@ -29,6 +29,7 @@ api_patterns = [
     path("ethikos/", include("konnaxion.ethikos.api.urls")),
     path("konnected/", include("konnaxion.konnected.api.urls")),
     path("insights/", include("konnaxion.insights.api.urls")),
+    path("", include("konnaxion.notifications.api.urls")),
 ]
 
 urlpatterns = [

@@ -49,6 +49,7 @@ LOCAL_APPS = [
     "konnaxion.users",
     "konnaxion.files",
     "konnaxion.tags",
+    "konnaxion.notifications",
     "konnaxion.ekoh",
     "konnaxion.smart_vote",
     "konnaxion.ethikos",
@@ -346,6 +347,20 @@ REQUEST_MAX_HEADERS = env.int("REQUEST_MAX_HEADERS", default=100)
 # Largest request body accepted under /api/, refused with 413 before the body is read.
 API_MAX_REQUEST_BYTES = (MAX_BLUEPRINT_UPLOAD_MB + 1) * 1024 * 1024  # noqa: F405
 
+# Email ---------------------------------------------------------------------------------------
+# EMAIL_URL names the mail server of a deployment (smtp://user:password@host:25,
+# smtp+tls://...:587, smtps://...:465; django-environ's email_url). Without it, every mail is
+# written as a file under <data>/mail (Django's file backend), which is where the mails of an
+# embedded run (`konnaxion up`) go.
+if env("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The address of the site as people reach it, for links in mails.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
+
 # Celery -------------------------------------------------------------------------------------
 CELERY_TIMEZONE = TIME_ZONE  # noqa: F405
 CELERY_TASK_SERIALIZER = "json"
@@ -402,6 +417,10 @@ CELERY_BEAT_SCHEDULE = {
     "collab-sessions-end-idle": {
         "task": "konnaxion.kreative.tasks.workspaces_end_idle_task",
         "schedule": 300.0,
+    },
+    "notifications-daily-digest": {
+        "task": "konnaxion.notifications.tasks.notification_digests_send_task",
+        "schedule": crontab(minute=0, hour=7),
     },
     "endorsements-publish-due": {
         "task": "konnaxion.kreative.tasks.endorsements_publish_due_task",

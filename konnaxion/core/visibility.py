@@ -24,3 +24,9 @@ def visible_to(*, model: type[Model], user: Any) -> QuerySet:
     """The rows of `model` that `user` may see: all of them unless the owner declared a rule."""
     selector = _selectors.get(model._meta.label_lower)
     return selector(user=user) if selector is not None else model._default_manager.all()
+
+
+def visibility_declared(*, model: type[Model]) -> bool:
+    """Whether the module owning `model` declared who may see its rows (for callers that must
+    fail closed rather than fall back to "everyone")."""
+    return model._meta.label_lower in _selectors

@@ -12,9 +12,17 @@ class KeenkonnectConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these load models, which the app registry allows only once ready.
         from konnaxion.keenkonnect.search import DocumentSearch
-        from konnaxion.keenkonnect.selectors import projects_visible_to
+        from konnaxion.keenkonnect.selectors import projects_visible_to, resources_visible_to
+        from konnaxion.notifications.services.watching import watchable_register
 
         # Other modules (Smart Vote targets, search) see projects as their team rules say.
         visibility_register(model_label="keenkonnect.project", selector=projects_visible_to)
+        # Notifications about a document reach only those who may read it (read level).
+        visibility_register(
+            model_label="keenkonnect.projectresource", selector=resources_visible_to
+        )
+        # People watch a document, or a project and all its documents.
+        watchable_register(name="document", model_label="keenkonnect.projectresource")
+        watchable_register(name="project", model_label="keenkonnect.project")
         # Documents are a kind of result of the platform search.
         search_provider_register(DocumentSearch())

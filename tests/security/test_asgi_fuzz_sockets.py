@@ -163,7 +163,13 @@ BAD_FRAMES = {
 
 
 @pytest.mark.parametrize(
-    "route", ["/ws/ping/", "/ws/projects/{slug}/", "/ws/connect/workspaces/{room}/"]
+    "route",
+    [
+        "/ws/ping/",
+        "/ws/projects/{slug}/",
+        "/ws/connect/workspaces/{room}/",
+        "/ws/notifications/",
+    ],
 )
 def test_each_socket_answers_bad_frames_with_an_error(socket_world, route):
     # given

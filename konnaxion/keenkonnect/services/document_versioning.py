@@ -25,7 +25,7 @@ from konnaxion.keenkonnect.models import (
     ProjectResource,
     RetentionPolicy,
 )
-from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services import notices, real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.checkout_rules import checkout_end, checkout_guard
 from konnaxion.keenkonnect.services.document_diff import document_diff
@@ -80,7 +80,8 @@ def version_first_add(
     *, resource: ProjectResource, blob: Blob, content_type: str, original_name: str, actor: User
 ) -> DocumentVersion:
     """Record version 1 of a document being created (in its creation's transaction, which
-    audits, announces and indexes the new document as a whole)."""
+    audits, announces and indexes the new document as a whole). Its uploader watches it."""
+    notices.document_watch(resource=resource, user=actor)
     return _version_add(
         resource=resource,
         number=1,
@@ -141,6 +142,7 @@ def _append(
     resource_index_enqueue(resource=resource, version_number=version.number)
     if check_in and own_checkout is not None:
         checkout_end(checkout=own_checkout, actor=actor, reason="checked_in")
+    notices.version_added_notify(resource=resource, version_number=version.number, actor=actor)
     return version
 
 

@@ -25,7 +25,7 @@ from konnaxion.keenkonnect.models import (
     ProjectTeam,
 )
 from konnaxion.keenkonnect.selectors import projects_with_level, resources_visible_to
-from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services import notices, real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.checkout_rules import checkouts_end_without_write
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
@@ -154,6 +154,16 @@ def access_entries_replace(
     )
     checkouts_end_without_write(
         project_id=resource.project_id, actor=actor, resource_id=resource.pk
+    )
+    before = {entry["user"]: entry["level"] for entry in previous}
+    changed = [
+        members[name] for name, level in levels.items() if before.get(name) != LEVEL_NAMES[level]
+    ]
+    notices.access_entry_notify(
+        resource=resource,
+        users=changed,
+        levels={members[name].pk: LEVEL_NAMES[level] for name, level in levels.items()},
+        actor=actor,
     )
     return current
 

@@ -19,7 +19,7 @@ from konnaxion.keenkonnect.models import (
     ProjectTeam,
     UploadSession,
 )
-from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services import notices, real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.checkout_rules import checkouts_end_without_write
 from konnaxion.keenkonnect.services.locking import project_lock
@@ -56,6 +56,8 @@ def project_member_add(
     # removal made before entries were deleted with it) do not come back.
     _entries_delete(project=project, user=user, actor=actor, reason="member_added")
     real_time_sync.access_recheck(project_id=project.pk)
+    if actor is not None:
+        notices.member_added_notify(project=project, user=user, actor=actor)
     return membership
 
 

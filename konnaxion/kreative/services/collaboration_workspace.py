@@ -42,6 +42,7 @@ from konnaxion.kreative.services.collab_sessions import (
 )
 from konnaxion.kreative.services.limits import limit_check, owner_lock
 from konnaxion.kreative.services.professional_profile import profile_get_or_create
+from konnaxion.kreative.services.room_notices import room_invited_notify
 from konnaxion.users.models import User
 
 Kind = CollabSession.Kind
@@ -95,7 +96,13 @@ def _pending_invitations_check(
 
 
 def _invite(*, session: CollabSession, users: list[User]) -> None:
+    """Invite `users` (those already in stay as they are); each newcomer is notified."""
     now = timezone.now()
+    already = set(
+        CollabSessionParticipant.objects.filter(session=session, user__in=users).values_list(
+            "user_id", flat=True
+        )
+    )
     CollabSessionParticipant.objects.bulk_create(
         [
             CollabSessionParticipant(
@@ -105,6 +112,7 @@ def _invite(*, session: CollabSession, users: list[User]) -> None:
         ],
         ignore_conflicts=True,
     )
+    room_invited_notify(session=session, users=[user for user in users if user.pk not in already])
 
 
 @transaction.atomic

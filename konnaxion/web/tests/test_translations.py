@@ -12,7 +12,11 @@ from django.utils.translation.template import templatize
 
 WEB = Path(__file__).resolve().parent.parent
 # Python modules outside the web app whose strings the web front shows.
-SHOWN_BY_THE_WEB = [WEB.parent / "kreative" / "matching" / "reason_text.py"]
+SHOWN_BY_THE_WEB = [
+    WEB.parent / "kreative" / "matching" / "reason_text.py",
+    WEB.parent / "notifications" / "texts.py",
+    WEB.parent / "notifications" / "models" / "notifications.py",
+]
 CATALOGS = {
     code: settings.BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"
     for code in ("fr", "es", "ar")

@@ -75,13 +75,25 @@ def _modules():
         data_model_2,
         kontact,
         media,
+        notifications,
         rooms,
         search,
         stockage,
         suggestions,
     )
 
-    return [core, data_model, data_model_2, kontact, media, rooms, stockage, search, suggestions]
+    return [
+        core,
+        data_model,
+        data_model_2,
+        kontact,
+        media,
+        rooms,
+        stockage,
+        search,
+        suggestions,
+        notifications,
+    ]
 
 
 def all_rows() -> list[Row]:

@@ -376,3 +376,38 @@ PAGES += [
         body={"title": "Renamed", "visibility": "public", "status": "active"},
     ),
 ]
+
+# The notification centre: one's own notifications and settings; a watch is for what one sees.
+SETTINGS_FORM = {
+    "project_invited": "immediate",
+    "room_invited": "immediate",
+    "version_added": "off",
+    "comment_added": "digest",
+    "mentioned": "immediate",
+    "permission_changed": "digest",
+    "lock_broken": "immediate",
+    "share_link_used": "digest",
+    "upload_link_received": "digest",
+}
+PAGES += [
+    page("GET", "notifications/", signed_in(200)),
+    page(
+        "POST",
+        "notifications/<int:notification_id>/read/",
+        signed_in(404),
+        path="/notifications/2147483647/read/",
+    ),
+    page("POST", "notifications/read-all/", signed_in(302)),
+    page("GET", "notifications/settings/", signed_in(200)),
+    page("POST", "notifications/settings/", signed_in(302), body=SETTINGS_FORM),
+    page(
+        "POST",
+        "watch/",
+        expect(SIGN_IN, 404, 302, 302, 302, 404),
+        body=lambda w: {
+            "target_type": "document",
+            "target_id": w.documents["members_plan"].pk,
+            "watch": "on",
+        },
+    ),
+]

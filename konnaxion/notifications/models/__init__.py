@@ -1,0 +1,17 @@
+from konnaxion.notifications.models.notifications import (
+    Channel,
+    Kind,
+    Notification,
+    NotificationPreference,
+    NotificationSetting,
+    Watch,
+)
+
+__all__ = [
+    "Channel",
+    "Kind",
+    "Notification",
+    "NotificationPreference",
+    "NotificationSetting",
+    "Watch",
+]
