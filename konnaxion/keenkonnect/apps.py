@@ -11,10 +11,12 @@ class KeenkonnectConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these load models, which the app registry allows only once ready.
-        from konnaxion.keenkonnect.search import DocumentSearch
+        from konnaxion.keenkonnect.search import CommentSearch, DocumentSearch
         from konnaxion.keenkonnect.selectors import projects_visible_to
 
         # Other modules (Smart Vote targets, search) see projects as their team rules say.
         visibility_register(model_label="keenkonnect.project", selector=projects_visible_to)
         # Documents are a kind of result of the platform search.
         search_provider_register(DocumentSearch())
+        # Comments too, where their document may be read.
+        search_provider_register(CommentSearch())

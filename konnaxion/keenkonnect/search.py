@@ -27,7 +27,7 @@ from konnaxion.core.search import (
 )
 from konnaxion.files.file_policy import CONTENT_TYPES
 from konnaxion.keenkonnect.analysis.keywords import SEARCH_CONFIGURATIONS
-from konnaxion.keenkonnect.models import ProjectResource
+from konnaxion.keenkonnect.models import DocumentComment, ProjectResource
 from konnaxion.keenkonnect.selectors import resources_visible_to
 
 # ts_rank_cd weights of D, C, B, A: file name and metadata, text, tags and keywords, title.
@@ -178,4 +178,59 @@ class DocumentSearch:
             "content_type": version.content_type if version else None,
             "tags": list(row.auto_tags),
             "updated_at": row.updated_at,
+        }
+
+
+def comments_search(*, query: str, user) -> QuerySet:
+    """Comments on documents `user` may read whose text matches `query` (the `simple`
+    configuration: comments are short and in any language), annotated with `score` and a
+    `snippet`, best first. Deleted comments keep no text and are never found."""
+    search = SearchQuery(query, config="simple", search_type="websearch")
+    readable = resources_visible_to(user=user).select_related(None).values("pk")
+    return (
+        DocumentComment.objects.filter(
+            search_vector=search, deleted_at__isnull=True, resource__in=readable
+        )
+        .select_related("resource__project", "version")
+        .annotate(
+            score=SearchRank(F("search_vector"), search),
+            snippet=SearchHeadline(
+                "body",
+                search,
+                config="simple",
+                start_sel=HIGHLIGHT_START,
+                stop_sel=HIGHLIGHT_STOP,
+                max_words=30,
+                min_words=10,
+            ),
+        )
+        .order_by("-score", "-id")
+    )
+
+
+class CommentSearch:
+    """Comments are a kind of result: found where their document may be read."""
+
+    kind = "comment"
+    understands_document_filters = False
+
+    def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
+        return SearchSource(comments_search(query=query, user=user), self.result, kind=self.kind)
+
+    def result(self, row: Any) -> dict[str, Any]:
+        resource = row.resource
+        document = f"/api/projects/{resource.project.slug}/resources/{resource.pk}/"
+        return {
+            "kind": self.kind,
+            "id": str(row.pk),
+            "title": resource.title,
+            "snippet": snippet_html(row.snippet),
+            "score": float(row.score),
+            "url": f"{document}comments/{row.pk}/",
+            "project": resource.project.slug,
+            "resource": resource.pk,
+            "version": row.version.number,
+            "content_type": row.version.content_type,
+            "tags": [],
+            "updated_at": row.edited_at or row.created_at,
         }

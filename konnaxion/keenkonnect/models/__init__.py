@@ -1,5 +1,6 @@
 """keenKonnect models, one module per aggregate."""
 
+from konnaxion.keenkonnect.models.comments import DocumentComment
 from konnaxion.keenkonnect.models.documents import (
     AccessLevel,
     AuditEvent,
@@ -18,6 +19,7 @@ __all__ = [
     "AccessLevel",
     "AuditEvent",
     "DocumentAccess",
+    "DocumentComment",
     "DocumentPreview",
     "DocumentVersion",
     "Project",

@@ -32,6 +32,11 @@ EVENT_TYPES = (
     "resource.indexed",
     "resource.permissions_changed",
     "project.access_changed",
+    "comment.added",
+    "comment.updated",
+    "comment.deleted",
+    "comment.resolved",
+    "comment.reopened",
 )
 
 
@@ -41,7 +46,8 @@ def project_group(project_id: int) -> str:
 
 
 def event_as_message(event: ProjectEvent, *, actor_name: str | None) -> dict[str, Any]:
-    """The thin payload a client receives: ids, version, actor, time and sequence number."""
+    """The thin payload a client receives: ids, version, actor, time and sequence number (and
+    the comment's and its thread's ids for `comment.*`)."""
     message = {
         "type": event.type,
         "seq": event.seq,
@@ -50,7 +56,7 @@ def event_as_message(event: ProjectEvent, *, actor_name: str | None) -> dict[str
         "actor": actor_name,
         "at": event.created_at.isoformat(),
     }
-    for name in ("state", "change"):
+    for name in ("state", "change", "comment", "thread"):
         if name in event.payload:
             message[name] = event.payload[name]
     return message
