@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from konnaxion.web import (
     blueprint_views,
+    comment_views,
     connect_views,
     profile_views,
     project_views,
@@ -15,6 +16,7 @@ from konnaxion.web import (
 )
 
 BLUEPRINT = "projects/<slug:slug>/blueprints/<int:resource_id>/"
+COMMENT = f"{BLUEPRINT}comments/<int:comment_id>/"
 
 app_name = "web"
 
@@ -105,6 +107,21 @@ urlpatterns = [
     path(f"{BLUEPRINT}trash/", blueprint_views.blueprint_trash, name="blueprint_trash"),
     path(f"{BLUEPRINT}untrash/", blueprint_views.blueprint_untrash, name="blueprint_untrash"),
     path(f"{BLUEPRINT}purge/", blueprint_views.blueprint_purge, name="blueprint_purge"),
+    path(f"{BLUEPRINT}comments/", comment_views.blueprint_comments, name="blueprint_comments"),
+    path(
+        f"{BLUEPRINT}comments/new/",
+        comment_views.blueprint_comment_create,
+        name="blueprint_comment_create",
+    ),
+    *(
+        path(f"{COMMENT}{action}/", view, name=f"blueprint_comment_{action}")
+        for action, view in (
+            ("edit", comment_views.blueprint_comment_edit),
+            ("delete", comment_views.blueprint_comment_delete),
+            ("resolve", comment_views.blueprint_comment_resolve),
+            ("reopen", comment_views.blueprint_comment_reopen),
+        )
+    ),
 ]
 
 # Outside the namespace: Django's own view posts here by the name "set_language".
