@@ -183,29 +183,52 @@ class DocumentSearch:
 
 def comments_search(*, query: str, user) -> QuerySet:
     """Comments on documents `user` may read whose text matches `query` (the `simple`
-    configuration: comments are short and in any language), annotated with `score` and a
-    `snippet`, best first. Deleted comments keep no text and are never found."""
+    configuration: comments are short and in any language), annotated with `score`, best
+    first, as narrow rows. Deleted comments keep no text and are never found."""
     search = SearchQuery(query, config="simple", search_type="websearch")
     readable = resources_visible_to(user=user).select_related(None).values("pk")
     return (
         DocumentComment.objects.filter(
             search_vector=search, deleted_at__isnull=True, resource__in=readable
         )
-        .select_related("resource__project", "version")
-        .annotate(
-            score=SearchRank(F("search_vector"), search),
-            snippet=SearchHeadline(
-                "body",
-                search,
-                config="simple",
-                start_sel=HIGHLIGHT_START,
-                stop_sel=HIGHLIGHT_STOP,
-                max_words=30,
-                min_words=10,
-            ),
-        )
+        .annotate(score=SearchRank(F("search_vector"), search))
         .order_by("-score", "-id")
+        .only("id")
     )
+
+
+class CommentSource(SearchSource):
+    """Ranks narrow rows, then loads the page's comments with their document and a snippet."""
+
+    def __init__(self, queryset: QuerySet, result, *, kind: str, query: str) -> None:
+        super().__init__(queryset, result, kind=kind)
+        self.query = query
+
+    def results(self, rows: list[Any]) -> list[dict[str, Any] | None]:
+        if not rows:
+            return []
+        search = SearchQuery(self.query, config="simple", search_type="websearch")
+        snippet = SearchHeadline(
+            "body",
+            search,
+            config="simple",
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            max_words=30,
+            min_words=10,
+        )
+        page = DocumentComment.objects.filter(pk__in=[row.pk for row in rows])
+        page = page.select_related("resource__project", "version").annotate(snippet=snippet)
+        found = {comment.pk: comment for comment in page.defer("resource__extracted_text")}
+        results: list[dict[str, Any] | None] = []
+        for row in rows:
+            comment = found.get(row.pk)
+            if comment is None:  # deleted since it was ranked
+                results.append(None)
+                continue
+            comment.score = row.score
+            results.append(self.result(comment))
+        return results
 
 
 class CommentSearch:
@@ -215,7 +238,8 @@ class CommentSearch:
     understands_document_filters = False
 
     def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
-        return SearchSource(comments_search(query=query, user=user), self.result, kind=self.kind)
+        queryset = comments_search(query=query, user=user)
+        return CommentSource(queryset, self.result, kind=self.kind, query=query)
 
     def result(self, row: Any) -> dict[str, Any]:
         resource = row.resource

@@ -313,3 +313,22 @@ def test_the_list_costs_the_same_for_2_threads_or_50(threads, django_assert_max_
         response = client.get(_comments(project, plan), {"page_size": 50})
     assert response.status_code == 200
     assert len(response.json()["results"]) == threads
+
+
+@pytest.mark.parametrize("matches", [2, 50])
+def test_searching_comments_costs_the_same_for_2_matches_or_50(
+    matches, django_assert_max_num_queries
+):
+    # given
+    project, users = team_project()
+    plan = _document(project, users)
+    for number in range(matches):
+        _post(users["owner"], project, plan, body=f"Weld seam {number}")
+    client = client_for(users["mentor"])
+    # when: the token, documents' ranked page, profiles, opportunities, then the comments'
+    # ranked page and the details of the page's comments
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/search/", {"q": "seam", "page_size": 100})
+    # then
+    assert response.json()["count"] == matches
+    assert {r["kind"] for r in response.json()["results"]} == {"comment"}
