@@ -29,7 +29,7 @@ COMMENT_ID = OpenApiParameter("comment_id", int, OpenApiParameter.PATH)
 STATES = ("open", "resolved")
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class DocumentCommentSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", default=None, allow_null=True)
     version = serializers.IntegerField(source="version.number")
     parent = serializers.IntegerField(source="parent_id", allow_null=True)
@@ -65,11 +65,11 @@ class CommentSerializer(serializers.ModelSerializer):
         return sorted(person.username for person in comment.mentions.all())
 
 
-class ThreadSerializer(CommentSerializer):
-    replies = CommentSerializer(many=True, read_only=True)
+class DocumentThreadSerializer(DocumentCommentSerializer):
+    replies = DocumentCommentSerializer(many=True, read_only=True)
 
-    class Meta(CommentSerializer.Meta):
-        fields = (*CommentSerializer.Meta.fields, "replies")
+    class Meta(DocumentCommentSerializer.Meta):
+        fields = (*DocumentCommentSerializer.Meta.fields, "replies")
         read_only_fields = fields
 
 
@@ -78,14 +78,14 @@ class AnchorField(serializers.JSONField):
     `{"point": [x, y, z]}` (3D model); checked against the version's type by the service."""
 
 
-class CommentCreateSerializer(serializers.Serializer):
+class DocumentCommentCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=COMMENT_MAX_CHARS, trim_whitespace=True)
     version = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     parent = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     anchor = AnchorField(required=False, allow_null=True)
 
 
-class CommentUpdateSerializer(serializers.Serializer):
+class DocumentCommentUpdateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=COMMENT_MAX_CHARS, trim_whitespace=True)
 
 
@@ -96,10 +96,11 @@ def _valid(serializer_class: type[serializers.Serializer], request: Request) -> 
 
 
 class CommentListView(ProjectScoped, generics.GenericAPIView):
-    """The document's threads, oldest first, on every version (each says its own); comment."""
+    """The document's threads, oldest first, on every version (each says its own); post a
+    comment or a reply."""
 
     permission_classes = [ReadableByVisitors]
-    serializer_class = ThreadSerializer
+    serializer_class = DocumentThreadSerializer
     queryset = DocumentComment.objects.none()
 
     @extend_schema(
@@ -109,7 +110,7 @@ class CommentListView(ProjectScoped, generics.GenericAPIView):
             OpenApiParameter("version", int, description="Only threads on this version"),
             OpenApiParameter("state", str, enum=list(STATES), description="open or resolved"),
         ],
-        responses=ThreadSerializer(many=True),
+        responses=DocumentThreadSerializer(many=True),
     )
     def get(self, request: Request, project_slug: str, resource_id: int) -> Response:
         threads = selectors.comments_of(resource=self.resource())
@@ -124,16 +125,16 @@ class CommentListView(ProjectScoped, generics.GenericAPIView):
                 raise ValidationFailed(details={"fields": {"state": "open or resolved"}})
             threads = threads.filter(resolved_at__isnull=state == "open")
         page = self.paginate_queryset(threads)
-        return self.get_paginated_response(ThreadSerializer(page, many=True).data)
+        return self.get_paginated_response(DocumentThreadSerializer(page, many=True).data)
 
     @extend_schema(
         parameters=[PROJECT_SLUG, RESOURCE_ID],
-        request=CommentCreateSerializer,
-        responses={201: CommentSerializer},
+        request=DocumentCommentCreateSerializer,
+        responses={201: DocumentCommentSerializer},
     )
     def post(self, request: Request, project_slug: str, resource_id: int) -> Response:
         resource = self.resource()
-        data = _valid(CommentCreateSerializer, request)
+        data = _valid(DocumentCommentCreateSerializer, request)
         written = document_comments.comment_create(
             resource=resource,
             actor=request.user,
@@ -143,7 +144,7 @@ class CommentListView(ProjectScoped, generics.GenericAPIView):
             parent_id=data.get("parent"),
         )
         comment = selectors.comment_get(resource=resource, comment_id=written.comment.pk)
-        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        return Response(DocumentCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
 class CommentScoped(ProjectScoped):
@@ -159,24 +160,26 @@ class CommentDetailView(CommentScoped, APIView):
 
     permission_classes = [ReadableByVisitors]
 
-    @extend_schema(parameters=[PROJECT_SLUG, RESOURCE_ID, COMMENT_ID], responses=CommentSerializer)
+    @extend_schema(
+        parameters=[PROJECT_SLUG, RESOURCE_ID, COMMENT_ID], responses=DocumentCommentSerializer
+    )
     def get(self, request: Request, project_slug: str, resource_id: int, comment_id: int):
         comment = selectors.comment_get(resource=self.resource(), comment_id=self.comment_id())
-        return Response(CommentSerializer(comment).data)
+        return Response(DocumentCommentSerializer(comment).data)
 
     @extend_schema(
         parameters=[PROJECT_SLUG, RESOURCE_ID, COMMENT_ID],
-        request=CommentUpdateSerializer,
-        responses=CommentSerializer,
+        request=DocumentCommentUpdateSerializer,
+        responses=DocumentCommentSerializer,
     )
     def patch(self, request: Request, project_slug: str, resource_id: int, comment_id: int):
         resource = self.resource()
-        data = _valid(CommentUpdateSerializer, request)
+        data = _valid(DocumentCommentUpdateSerializer, request)
         written = document_comments.comment_update(
             resource=resource, comment_id=self.comment_id(), actor=request.user, body=data["body"]
         )
         comment = selectors.comment_get(resource=resource, comment_id=written.comment.pk)
-        return Response(CommentSerializer(comment).data)
+        return Response(DocumentCommentSerializer(comment).data)
 
     @extend_schema(parameters=[PROJECT_SLUG, RESOURCE_ID, COMMENT_ID], responses={204: None})
     def delete(self, request: Request, project_slug: str, resource_id: int, comment_id: int):
@@ -192,7 +195,9 @@ class CommentResolveView(CommentScoped, APIView):
     resolve = True
 
     @extend_schema(
-        parameters=[PROJECT_SLUG, RESOURCE_ID, COMMENT_ID], request=None, responses=ThreadSerializer
+        parameters=[PROJECT_SLUG, RESOURCE_ID, COMMENT_ID],
+        request=None,
+        responses=DocumentThreadSerializer,
     )
     def post(self, request: Request, project_slug: str, resource_id: int, comment_id: int):
         resource = self.resource()
@@ -201,7 +206,7 @@ class CommentResolveView(CommentScoped, APIView):
         )
         change(resource=resource, comment_id=self.comment_id(), actor=request.user)
         thread = selectors.comments_of(resource=resource).get(pk=self.comment_id())
-        return Response(ThreadSerializer(thread).data)
+        return Response(DocumentThreadSerializer(thread).data)
 
 
 class CommentReopenView(CommentResolveView):
