@@ -86,9 +86,17 @@ function drawing() {
   function setDrawing(on) {
     button.setAttribute("aria-pressed", on ? "true" : "false");
     layer.classList.toggle("comment-overlay--drawing", on);
+    // The preview is above the form: bring it into view to draw on it.
+    if (on) layer.scrollIntoView({ block: "center" });
   }
 
   button.addEventListener("click", () => setDrawing(button.getAttribute("aria-pressed") !== "true"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && button.getAttribute("aria-pressed") === "true") {
+      setDrawing(false);
+      button.focus();
+    }
+  });
   layer.addEventListener("pointerdown", (event) => {
     if (button.getAttribute("aria-pressed") !== "true") return;
     event.preventDefault();
