@@ -19,7 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
-from konnaxion.keenkonnect.models import AccessLevel, DocumentComment, DocumentVersion
+from konnaxion.keenkonnect.models import (
+    AccessLevel,
+    DocumentComment,
+    DocumentVersion,
+    ProjectResource,
+)
 from konnaxion.keenkonnect.models.comments import COMMENT_MAX_CHARS
 from konnaxion.keenkonnect.selectors import is_signed_in, resources_visible_to
 from konnaxion.keenkonnect.services import real_time_sync
@@ -73,10 +78,13 @@ def _rect(value: Any) -> dict[str, float]:
     return rect
 
 
-def anchor_clean(*, anchor: Any, version: DocumentVersion) -> dict[str, Any] | None:
-    """The anchor normalised for `version`'s content type: a PDF takes `{"page", "rect"?}`, an
-    image `{"rect"}`, a 3D model `{"point": [x, y, z]}`; rectangles are 0..1 of the page or
-    image. None stays None. Raises ValidationFailed for any other shape."""
+def anchor_clean(
+    *, anchor: Any, version: DocumentVersion, page_count: int | None = None
+) -> dict[str, Any] | None:
+    """The anchor normalised for `version`'s content type: a PDF takes `{"page", "rect"?}` (a
+    page up to `page_count` when it is known), an image `{"rect"}`, a 3D model
+    `{"point": [x, y, z]}`; rectangles are 0..1 of the page or image. None stays None. Raises
+    ValidationFailed for any other shape."""
     if anchor is None:
         return None
     if not isinstance(anchor, dict):
@@ -86,8 +94,9 @@ def anchor_clean(*, anchor: Any, version: DocumentVersion) -> dict[str, Any] | N
         if not set(anchor) <= {"page", "rect"} or "page" not in anchor:
             raise _invalid("anchor", "a PDF page: {page, rect?}")
         page = anchor["page"]
-        if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= 100_000:
-            raise _invalid("anchor.page", "a page number")
+        last = page_count or 100_000
+        if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= last:
+            raise _invalid("anchor.page", f"a page number from 1 to {last}")
         cleaned: dict[str, Any] = {"kind": "page", "page": page}
         if anchor.get("rect") is not None:
             cleaned["rect"] = _rect(anchor["rect"])
@@ -134,9 +143,9 @@ def mentions_find(*, body: str, resource_id: int) -> list[User]:
     ]
 
 
-def _locked(*, resource: ResourceWithLevel, actor: User | AnonymousUser) -> None:
-    """Lock the project, check that `actor` may still read the document, lock the document
-    (NotFound when it went to the trash or away meanwhile)."""
+def _locked(*, resource: ResourceWithLevel, actor: User | AnonymousUser) -> ProjectResource:
+    """Lock the project, check that `actor` may still read the document, lock the document and
+    return its row (NotFound when it went to the trash or away meanwhile)."""
     if not is_signed_in(actor):
         raise PermissionDenied("Sign in to comment.", code="not_authenticated", status=401)
     project_lock(project_id=resource.project_id)
@@ -144,6 +153,15 @@ def _locked(*, resource: ResourceWithLevel, actor: User | AnonymousUser) -> None
     locked = resource_lock(resource_id=resource.pk)
     if locked is None or locked.trashed_at is not None:
         raise NotFound("No such document.")
+    return locked
+
+
+def _page_count(document: ProjectResource, version: DocumentVersion) -> int | None:
+    """The number of pages of `version`, when indexing read it (the current version only)."""
+    if document.indexed_version != version.number:
+        return None
+    count = document.extracted_metadata.get("page_count")
+    return count if isinstance(count, int) and count >= 1 else None
 
 
 def _comment_locked(*, resource: ResourceWithLevel, comment_id: int) -> DocumentComment:
@@ -187,7 +205,7 @@ def comment_create(
     Raises ValidationFailed (body, anchor, version), NotFound, PermissionDenied.
     """
     text = _body_clean(body)
-    _locked(resource=resource, actor=actor)
+    document = _locked(resource=resource, actor=actor)
     assert isinstance(actor, User)  # _locked refused anyone else
     parent = None
     version: DocumentVersion | None
@@ -209,7 +227,9 @@ def comment_create(
         version = versions.first()
         if version is None:
             raise _invalid("version", "a version of this document")
-    cleaned_anchor = anchor_clean(anchor=anchor, version=version)
+    cleaned_anchor = anchor_clean(
+        anchor=anchor, version=version, page_count=_page_count(document, version)
+    )
     comment = DocumentComment.objects.create(
         resource_id=resource.pk,
         version=version,

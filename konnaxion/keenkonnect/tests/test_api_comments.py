@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from konnaxion.keenkonnect.models import DocumentComment, Project, ProjectEvent
+from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.team import project_member_remove
+from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
 from konnaxion.keenkonnect.tests.files import pdf_bytes, png_bytes, stl_binary_bytes
 from konnaxion.keenkonnect.tests.stockage import client_for, new_version, team_project, upload
 from konnaxion.users.tests.factories import UserFactory
@@ -125,6 +127,21 @@ def test_image_rectangles_and_model_points_are_kept(name, content, anchor, store
     response = _post(users["collaborator"], project, document, body="Here", anchor=anchor)
     assert response.status_code == 201, response.json()
     assert response.json()["anchor"] == stored
+
+
+def test_a_page_past_the_end_of_an_indexed_pdf_is_refused():
+    # given a two-page PDF, indexed (its page count is known)
+    project, users = team_project()
+    plan = _document(project, users, "plan.pdf", multipage_pdf(["One", "Two"]))
+    resource_index(resource_id=plan, version_number=1)
+    # then page 2 is taken, page 3 is not
+    assert _post(users["mentor"], project, plan, body="ok", anchor={"page": 2}).status_code == 201
+    refused = _post(users["mentor"], project, plan, body="no", anchor={"page": 3})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"]["fields"] == {
+        "anchor.page": "a page number from 1 to 2"
+    }
+    assert DocumentComment.objects.count() == 1
 
 
 def test_an_empty_or_too_long_body_is_refused():
