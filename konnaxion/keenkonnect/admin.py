@@ -4,6 +4,7 @@ from konnaxion.keenkonnect.models import (
     AuditEvent,
     DocumentAccess,
     DocumentCheckout,
+    DocumentComment,
     DocumentPreview,
     DocumentVersion,
     Project,
@@ -119,6 +120,25 @@ class DocumentAccessAdmin(admin.ModelAdmin):
     list_filter = ("level",)
     list_select_related = ("resource", "user")
     raw_id_fields = ("resource", "user")
+
+
+@admin.register(DocumentComment)
+class DocumentCommentAdmin(admin.ModelAdmin):
+    """Comments are written through the document page and the API (their events and mentions
+    come with them): the admin reads them."""
+
+    list_display = ("created_at", "resource", "version", "author", "parent", "resolved_at")
+    search_fields = ("body", "resource__title", "author__username")
+    list_filter = ("resolved_at", "deleted_at")
+    list_select_related = ("resource", "version", "author", "parent")
+    raw_id_fields = ("resource", "version", "parent", "author", "resolved_by", "mentions")
+    readonly_fields = ("search_vector",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(AuditEvent)

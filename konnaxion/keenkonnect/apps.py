@@ -11,7 +11,7 @@ class KeenkonnectConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these load models, which the app registry allows only once ready.
-        from konnaxion.keenkonnect.search import DocumentSearch
+        from konnaxion.keenkonnect.search import CommentSearch, DocumentSearch
         from konnaxion.keenkonnect.selectors import projects_visible_to, resources_visible_to
         from konnaxion.notifications.services.watching import watchable_register
 
@@ -26,3 +26,5 @@ class KeenkonnectConfig(AppConfig):
         watchable_register(name="project", model_label="keenkonnect.project")
         # Documents are a kind of result of the platform search.
         search_provider_register(DocumentSearch())
+        # Comments too, where their document may be read.
+        search_provider_register(CommentSearch())

@@ -27,7 +27,7 @@ from konnaxion.core.search import (
 )
 from konnaxion.files.file_policy import CONTENT_TYPES
 from konnaxion.keenkonnect.analysis.keywords import SEARCH_CONFIGURATIONS
-from konnaxion.keenkonnect.models import ProjectResource
+from konnaxion.keenkonnect.models import DocumentComment, ProjectResource
 from konnaxion.keenkonnect.selectors import resources_visible_to
 
 # ts_rank_cd weights of D, C, B, A: file name and metadata, text, tags and keywords, title.
@@ -178,4 +178,83 @@ class DocumentSearch:
             "content_type": version.content_type if version else None,
             "tags": list(row.auto_tags),
             "updated_at": row.updated_at,
+        }
+
+
+def comments_search(*, query: str, user) -> QuerySet:
+    """Comments on documents `user` may read whose text matches `query` (the `simple`
+    configuration: comments are short and in any language), annotated with `score`, best
+    first, as narrow rows. Deleted comments keep no text and are never found."""
+    search = SearchQuery(query, config="simple", search_type="websearch")
+    readable = resources_visible_to(user=user).select_related(None).values("pk")
+    return (
+        DocumentComment.objects.filter(
+            search_vector=search, deleted_at__isnull=True, resource__in=readable
+        )
+        .annotate(score=SearchRank(F("search_vector"), search))
+        .order_by("-score", "-id")
+        .only("id")
+    )
+
+
+class CommentSource(SearchSource):
+    """Ranks narrow rows, then loads the page's comments with their document and a snippet."""
+
+    def __init__(self, queryset: QuerySet, result, *, kind: str, query: str) -> None:
+        super().__init__(queryset, result, kind=kind)
+        self.query = query
+
+    def results(self, rows: list[Any]) -> list[dict[str, Any] | None]:
+        if not rows:
+            return []
+        search = SearchQuery(self.query, config="simple", search_type="websearch")
+        snippet = SearchHeadline(
+            "body",
+            search,
+            config="simple",
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            max_words=30,
+            min_words=10,
+        )
+        page = DocumentComment.objects.filter(pk__in=[row.pk for row in rows])
+        page = page.select_related("resource__project", "version").annotate(snippet=snippet)
+        found = {comment.pk: comment for comment in page.defer("resource__extracted_text")}
+        results: list[dict[str, Any] | None] = []
+        for row in rows:
+            comment = found.get(row.pk)
+            if comment is None:  # deleted since it was ranked
+                results.append(None)
+                continue
+            comment.score = row.score
+            results.append(self.result(comment))
+        return results
+
+
+class CommentSearch:
+    """Comments are a kind of result: found where their document may be read."""
+
+    kind = "comment"
+    understands_document_filters = False
+
+    def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
+        queryset = comments_search(query=query, user=user)
+        return CommentSource(queryset, self.result, kind=self.kind, query=query)
+
+    def result(self, row: Any) -> dict[str, Any]:
+        resource = row.resource
+        document = f"/api/projects/{resource.project.slug}/resources/{resource.pk}/"
+        return {
+            "kind": self.kind,
+            "id": str(row.pk),
+            "title": resource.title,
+            "snippet": snippet_html(row.snippet),
+            "score": float(row.score),
+            "url": f"{document}comments/{row.pk}/",
+            "project": resource.project.slug,
+            "resource": resource.pk,
+            "version": row.version.number,
+            "content_type": row.version.content_type,
+            "tags": [],
+            "updated_at": row.edited_at or row.created_at,
         }

@@ -26,6 +26,7 @@ from konnaxion.keenkonnect.models import (
     AccessLevel,
     AuditEvent,
     DocumentCheckout,
+    DocumentComment,
     DocumentPreview,
     DocumentVersion,
     Project,
@@ -287,3 +288,29 @@ def project_latest_event_seq(*, project: Project) -> int:
     stands in the project's event stream (`/ws/projects/<slug>/?since=`)."""
     latest = project.events.order_by("-seq").values_list("seq", flat=True).first()
     return latest or 0
+
+
+def comments_of(*, resource: ProjectResource) -> QuerySet[DocumentComment]:
+    """A readable document's threads (top-level comments, oldest first), with their version,
+    authors, mentions and replies loaded: a list costs the same for 2 threads or 50."""
+    replies = DocumentComment.objects.select_related("author", "version").prefetch_related(
+        "mentions"
+    )
+    return (
+        DocumentComment.objects.filter(resource=resource, parent__isnull=True)
+        .select_related("author", "version", "resolved_by")
+        .prefetch_related("mentions", Prefetch("replies", queryset=replies))
+        .order_by("created_at", "id")
+    )
+
+
+def comment_get(*, resource: ProjectResource, comment_id: int) -> DocumentComment:
+    """One comment of a readable document. Raises NotFound."""
+    comment = (
+        DocumentComment.objects.filter(resource=resource, pk=comment_id)
+        .select_related("author", "version", "resolved_by", "parent")
+        .first()
+    )
+    if comment is None:
+        raise NotFound("No such comment.")
+    return comment

@@ -10,6 +10,7 @@ KIND_LABELS = {
     "document": _("Blueprints"),
     "profile": _("Profiles"),
     "opportunity": _("Opportunities"),
+    "comment": _("Comments on blueprints"),
 }
 FILE_TYPE_CHOICES = [
     ("", _("Any type")),

@@ -26,12 +26,14 @@ def _page_link(result: dict) -> str:
         "document": ("web:blueprint", (result.get("project"), result["id"])),
         "profile": ("web:profile", (result["id"],)),
         "opportunity": ("web:opportunity", (result["id"],)),
+        "comment": ("web:blueprint", (result.get("project"), result.get("resource"))),
     }
     name, args = targets.get(result["kind"], (None, ()))
     try:
-        return reverse(name, args=args) if name else result["url"]
+        link = reverse(name, args=args) if name else result["url"]
     except NoReverseMatch:
         return result["url"]
+    return f"{link}#comment-{result['id']}" if result["kind"] == "comment" else link
 
 
 def _results_context(

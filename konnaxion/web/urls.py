@@ -6,6 +6,7 @@ from django.urls import include, path
 from konnaxion.web import (
     blueprint_views,
     checkout_views,
+    comment_views,
     connect_views,
     notification_views,
     profile_views,
@@ -17,6 +18,7 @@ from konnaxion.web import (
 )
 
 BLUEPRINT = "projects/<slug:slug>/blueprints/<int:resource_id>/"
+COMMENT = f"{BLUEPRINT}comments/<int:comment_id>/"
 
 app_name = "web"
 
@@ -129,6 +131,21 @@ urlpatterns = [
     path(f"{BLUEPRINT}lock/release/", checkout_views.blueprint_unlock, name="blueprint_unlock"),
     path(
         f"{BLUEPRINT}lock/break/", checkout_views.blueprint_lock_break, name="blueprint_lock_break"
+    ),
+    path(f"{BLUEPRINT}comments/", comment_views.blueprint_comments, name="blueprint_comments"),
+    path(
+        f"{BLUEPRINT}comments/new/",
+        comment_views.blueprint_comment_create,
+        name="blueprint_comment_create",
+    ),
+    *(
+        path(f"{COMMENT}{action}/", view, name=f"blueprint_comment_{action}")
+        for action, view in (
+            ("edit", comment_views.blueprint_comment_edit),
+            ("delete", comment_views.blueprint_comment_delete),
+            ("resolve", comment_views.blueprint_comment_resolve),
+            ("reopen", comment_views.blueprint_comment_reopen),
+        )
     ),
 ]
 

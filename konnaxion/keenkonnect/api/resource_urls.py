@@ -2,10 +2,17 @@
 
 from django.urls import path
 
-from konnaxion.keenkonnect.api import checkout_views, diff_views, preview_views, tus_views
+from konnaxion.keenkonnect.api import (
+    checkout_views,
+    comment_views,
+    diff_views,
+    preview_views,
+    tus_views,
+)
 from konnaxion.keenkonnect.api import resource_views as views
 
 RESOURCE = "resources/<int:resource_id>/"
+COMMENT = f"{RESOURCE}comments/<int:comment_id>/"
 
 urlpatterns = [
     path("resources/", views.ResourceListView.as_view(), name="stockage-resources"),
@@ -29,6 +36,18 @@ urlpatterns = [
     path(f"{RESOURCE}purge/", views.ResourcePurgeView.as_view(), name="stockage-purge"),
     path(f"{RESOURCE}lock/", checkout_views.CheckoutView.as_view(), name="stockage-lock"),
     path(f"{RESOURCE}permissions/", views.PermissionsView.as_view(), name="stockage-permissions"),
+    path(f"{RESOURCE}comments/", comment_views.CommentListView.as_view(), name="stockage-comments"),
+    path(COMMENT, comment_views.CommentDetailView.as_view(), name="stockage-comment"),
+    path(
+        f"{COMMENT}resolve/",
+        comment_views.CommentResolveView.as_view(),
+        name="stockage-comment-resolve",
+    ),
+    path(
+        f"{COMMENT}reopen/",
+        comment_views.CommentReopenView.as_view(),
+        name="stockage-comment-reopen",
+    ),
     path("audit/", views.AuditLogView.as_view(), name="stockage-audit"),
     path("uploads/", tus_views.UploadCreateView.as_view(), name="stockage-uploads"),
     path("uploads/<uuid:upload_id>/", tus_views.UploadView.as_view(), name="stockage-upload"),

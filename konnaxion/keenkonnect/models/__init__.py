@@ -1,6 +1,7 @@
 """keenKonnect models, one module per aggregate."""
 
 from konnaxion.keenkonnect.models.checkouts import DocumentCheckout
+from konnaxion.keenkonnect.models.comments import DocumentComment
 from konnaxion.keenkonnect.models.documents import (
     AccessLevel,
     AuditEvent,
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEvent",
     "DocumentAccess",
     "DocumentCheckout",
+    "DocumentComment",
     "DocumentPreview",
     "DocumentVersion",
     "Project",

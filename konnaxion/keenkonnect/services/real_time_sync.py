@@ -34,6 +34,11 @@ EVENT_TYPES = (
     "resource.locked",
     "resource.unlocked",
     "project.access_changed",
+    "comment.added",
+    "comment.updated",
+    "comment.deleted",
+    "comment.resolved",
+    "comment.reopened",
 )
 
 
@@ -44,8 +49,8 @@ def project_group(project_id: int) -> str:
 
 def event_as_message(event: ProjectEvent, *, actor_name: str | None) -> dict[str, Any]:
     """The thin payload a client receives: ids, version, actor, time and sequence number (and a
-    lock's holder and end, `resource.locked`, delivered only to those who may read the
-    document)."""
+    lock's holder and end for `resource.locked`, delivered only to those who may read the
+    document; the comment's and its thread's ids for `comment.*`)."""
     message = {
         "type": event.type,
         "seq": event.seq,
@@ -54,7 +59,7 @@ def event_as_message(event: ProjectEvent, *, actor_name: str | None) -> dict[str
         "actor": actor_name,
         "at": event.created_at.isoformat(),
     }
-    for name in ("state", "change", "holder", "until"):
+    for name in ("state", "change", "holder", "until", "comment", "thread"):
         if name in event.payload:
             message[name] = event.payload[name]
     return message

@@ -194,8 +194,8 @@ def test_query_count_does_not_grow_with_rows(rows, django_assert_max_num_queries
         resource_vector_refresh(resource_ids=[resource.pk])
     client = client_for(owner)
     # when: the token, then for documents the ranked page with the count and the page's
-    # details; for profiles and for opportunities, their page with the count
-    with django_assert_max_num_queries(5):
+    # details; for profiles, opportunities and comments, their page with the count
+    with django_assert_max_num_queries(6):
         response = client.get("/api/search/", {"q": "gravel", "page_size": 100})
     # then
     assert response.json()["count"] == rows

@@ -12,6 +12,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, Project, ProjectTeam
 from konnaxion.keenkonnect.services.document_checkout import checkout_acquire
+from konnaxion.keenkonnect.services.document_comments import comment_create
 from konnaxion.keenkonnect.services.document_versioning import version_create
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create, resource_trash
 from konnaxion.keenkonnect.services.team import project_member_add
@@ -61,6 +62,8 @@ def world_setup(world: World) -> None:
     )
     world.locked.my_level = AccessLevel.WRITE
     checkout_acquire(resource=world.locked, actor=world.users["collaborator"])
+    world.doc.my_level = AccessLevel.ADMIN
+    world.doc_comment = comment_create(resource=world.doc, actor=owner, body="Flange").comment
     for name, level in ENTRIES.items():
         for resource in (world.doc, world.trashed, world.drawing, world.locked):
             DocumentAccess.objects.create(resource=resource, user=world.users[name], level=level)
@@ -78,6 +81,8 @@ P = "/api/projects/{w.stockage_project.slug}/"
 D = P + "resources/{w.doc.pk}/"
 T = P + "resources/{w.trashed.pk}/"
 L = P + "resources/{w.locked.pk}/"
+COMMENT = f"{DOC}comments/<int:comment_id>/"
+C = D + "comments/{w.doc_comment.pk}/"
 CALLER_ORDER = (
     "anonymous",
     "stranger",
@@ -108,6 +113,7 @@ class _Named:
 READ = expect(401, 404, 200, 200, 200, 404, 200)
 WRITE = expect(401, 404, 403, 200, 200, 404, 200)
 ADMIN = expect(401, 404, 403, 403, 200, 404, 403)
+AUTHOR = expect(401, 404, 403, 403, 200, 404, 403)
 PROJECT_READ = expect(401, 404, 200, 200, 200, 200, 200)
 # A tus request without `Tus-Resumable: 1.0.0` is refused (412) once the project is visible.
 TUS = expect(401, 404, 412, 412, 412, 412, 412)
@@ -178,4 +184,19 @@ ROWS = [
     row("POST", f"{PROJECT}uploads/", TUS, path=P + "uploads/"),
     row("PATCH", f"{PROJECT}uploads/<uuid:upload_id>/", TUS, path=UPLOAD),
     row("DELETE", f"{PROJECT}uploads/<uuid:upload_id>/", TUS, path=UPLOAD),
+    # Comments: the read level reads and writes them; the author (the owner here) edits, the
+    # author or an admin deletes.
+    row("GET", f"{DOC}comments/", READ, path=D + "comments/"),
+    row(
+        "POST",
+        f"{DOC}comments/",
+        expect(401, 404, 201, 201, 201, 404, 201),
+        path=D + "comments/",
+        body={"body": "Seen", "anchor": {"page": 1}},
+    ),
+    row("GET", COMMENT, READ, path=C),
+    row("PATCH", COMMENT, AUTHOR, path=C, body={"body": "Edited"}),
+    row("DELETE", COMMENT, expect(401, 404, 403, 403, 204, 404, 403), path=C),
+    row("POST", f"{COMMENT}resolve/", READ, path=C + "resolve/"),
+    row("POST", f"{COMMENT}reopen/", READ, path=C + "reopen/"),
 ]

@@ -55,6 +55,8 @@ class TeamWorld:
     public_project: Project | None = None
     members_project: Project | None = None
     documents: dict[str, Any] = field(default_factory=dict)
+    # A thread by the owner on each project's plan: public first, then members-only.
+    comments: list[Any] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"the team world has no {name!r}")
@@ -77,6 +79,7 @@ class TeamWorld:
                 ],
                 "tasks": [task.pk for task in self.tasks if task.project_id == project.pk],
                 "messages": [m.pk for m in self.messages if m.project_id == project.pk],
+                "comments": [c.pk for c in self.comments if c.resource.project_id == project.pk],
             }
             if collection in nested:
                 return nested[collection]
@@ -99,6 +102,7 @@ class TeamWorld:
             "tasks": [task.pk for task in self.tasks],
             "messages": [message.pk for message in self.messages],
             "uploads": [str(self.upload.pk)],
+            "comments": [comment.pk for comment in self.comments],
         }.get(collection, [])
 
 
@@ -113,6 +117,7 @@ def _document(project, owner, content: bytes, name: str, second: bytes, title: s
 
 
 def team_world_build() -> TeamWorld:
+    from konnaxion.keenkonnect.services.document_comments import comment_create
     from konnaxion.kreative.services.artworks import artwork_create
     from konnaxion.kreative.services.collab_sessions import (
         collab_session_participant_add,
@@ -152,6 +157,10 @@ def team_world_build() -> TeamWorld:
         world.documents[f"{key}_drawing"] = _document(
             project, owner, png_bytes((32, 24)), "site.png", png_bytes((48, 24)), "Site"
         )
+    for key in ("public", "members"):
+        plan = world.documents[f"{key}_plan"]
+        plan.my_level = AccessLevel.ADMIN
+        world.comments.append(comment_create(resource=plan, actor=owner, body="Flange").comment)
     for key, project in (("public", world.public_project), ("members", world.members_project)):
         trashed = world.documents[f"{key}_trashed"] = resource_create(
             project=project, upload=incoming_file(pdf_bytes("old")), actor=owner, title="Old"

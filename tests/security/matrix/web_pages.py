@@ -253,17 +253,21 @@ PAGES = [
 # outsiders, staff and (reading) anonymous visitors get: the page, or a 404 that tells nothing.
 PROJECT = "projects/<slug:slug>/"
 BLUEPRINT = f"{PROJECT}blueprints/<int:resource_id>/"
+COMMENT = f"{BLUEPRINT}comments/<int:comment_id>/"
 
 
 def _project_pages(key: str, *, public: bool) -> list[Page]:
     p = f"/projects/{{w.{key}_project.slug}}/"
     doc = p + f"blueprints/{{w.documents[{key}_plan].pk}}/"
     trashed = p + f"blueprints/{{w.documents[{key}_trashed].pk}}/"
+    comment = doc + f"comments/{{w.comments[{0 if public else 1}].pk}}/"
     # Reading: everyone sees a public project's pages; a members-only one is its team's.
     read = everyone(200) if public else expect(404, 404, 200, 200, 200, 404)
     # Changing: anonymous visitors sign in first; outsiders see the public project (403) or
     # nothing (404).
     outside = 403 if public else 404
+    # Commenting needs only the read level: outsiders comment on a public project's documents.
+    reader = 302 if public else 404
 
     def change(mentor: int, collaborator: int, owner: int) -> dict[str, Expected]:
         return expect(SIGN_IN, outside, mentor, collaborator, owner, outside)
@@ -353,6 +357,31 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
             path=doc + "lock/release/",
         ),
         page("POST", f"{BLUEPRINT}lock/break/", change(403, 403, 302), path=doc + "lock/break/"),
+        # Comments: whoever reads the document comments, resolves and reopens; authors (the
+        # owner here) edit; authors and admins delete.
+        page("GET", f"{BLUEPRINT}comments/", read, path=doc + "comments/"),
+        page(
+            "POST",
+            f"{BLUEPRINT}comments/new/",
+            expect(SIGN_IN, reader, 302, 302, 302, reader),
+            path=doc + "comments/new/",
+            body={"body": "A remark"},
+        ),
+        *(
+            page(
+                "POST",
+                f"{COMMENT}{action}/",
+                expect(SIGN_IN, other, *mine, other),
+                path=comment + f"{action}/",
+                body={"body": "Edited"} if action == "edit" else None,
+            )
+            for action, mine, other in (
+                ("edit", (403, 403, 302), outside),
+                ("delete", (403, 403, 302), outside),
+                ("resolve", (302, 302, 302), reader),
+                ("reopen", (302, 302, 302), reader),
+            )
+        ),
     ]
 
 
