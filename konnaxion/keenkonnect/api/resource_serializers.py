@@ -3,12 +3,16 @@
 from rest_framework import serializers
 
 from konnaxion.keenkonnect.models import AccessLevel, AuditEvent, DocumentVersion, ProjectResource
+from konnaxion.keenkonnect.models.documents import VERSION_LABEL_MAX_LENGTH, VERSION_NOTE_MAX_LENGTH
 
 LEVEL_CHOICES = [level.label for level in AccessLevel]
 
 
 class DocumentVersionSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", default=None)
+    labelled_by = serializers.CharField(
+        source="labelled_by.username", default=None, allow_null=True
+    )
 
     class Meta:
         model = DocumentVersion
@@ -21,6 +25,10 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
             "uploaded_by",
             "created_at",
             "comment",
+            "label",
+            "note",
+            "labelled_by",
+            "labelled_at",
             "pinned",
         )
         read_only_fields = fields
@@ -65,6 +73,12 @@ class ResourceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The blueprint: PDF, PNG, JPG, glTF, GLB or STL.")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    label = serializers.CharField(
+        required=False, allow_blank=True, max_length=VERSION_LABEL_MAX_LENGTH
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=VERSION_NOTE_MAX_LENGTH
+    )
 
 
 class ResourceUpdateSerializer(serializers.Serializer):
@@ -72,9 +86,39 @@ class ResourceUpdateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
+def _label_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=VERSION_LABEL_MAX_LENGTH,
+        help_text="A short name of the version, unique in the document; empty: no label.",
+        **kwargs,
+    )
+
+
+def _note_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=VERSION_NOTE_MAX_LENGTH,
+        help_text="What the version is, editable afterwards (the comment is the upload's own).",
+        **kwargs,
+    )
+
+
 class VersionUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    label = _label_field()
+    note = _note_field()
+
+
+class VersionAnnotateSerializer(serializers.Serializer):
+    """PATCH of a version: either field may be left out; an empty one clears it."""
+
+    label = _label_field()
+    note = _note_field()
 
 
 class VersionRestoreSerializer(serializers.Serializer):

@@ -129,6 +129,8 @@ class ResourceListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIV
             actor=request.user,
             title=form_field(request, "title", 200),
             description=form_field(request, "description", 10_000),
+            label=form_field(request, "label", 10_000),
+            note=form_field(request, "note", 10_000),
         )
         return Response(self._render(resource.pk), status=status.HTTP_201_CREATED)
 
@@ -302,6 +304,8 @@ class VersionListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIVi
             actor=request.user,
             comment=form_field(request, "comment", 10_000),
             expected_number=expected,
+            label=form_field(request, "label", 10_000),
+            note=form_field(request, "note", 10_000),
         )
         return Response(s.DocumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 

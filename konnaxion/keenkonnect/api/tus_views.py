@@ -88,7 +88,9 @@ class UploadCreateView(TusView):
                 "Upload-Metadata",
                 str,
                 OpenApiParameter.HEADER,
-                description="filename (required), title, description, comment, resource",
+                description=(
+                    "filename (required), title, description, comment, label, note, resource"
+                ),
             ),
         ],
         request=None,

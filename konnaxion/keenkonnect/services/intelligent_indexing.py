@@ -120,8 +120,8 @@ def version_extract(*, version: DocumentVersion) -> Extraction:
 
 def _vector_sql(where: str) -> str:
     """An UPDATE setting `search_vector` from the columns of the resource rows matched by `where`:
-    title A, auto-tags and keywords B, extracted text C, file name and metadata D, under the
-    text-search configuration of the row's language."""
+    title A, auto-tags, keywords and version labels B, extracted text C, file name and metadata
+    D, under the text-search configuration of the row's language."""
     cases = " ".join(
         f"WHEN '{language}' THEN '{configuration}'::regconfig"
         for language, configuration in SEARCH_CONFIGURATIONS.items()
@@ -137,6 +137,9 @@ def _vector_sql(where: str) -> str:
             || setweight(to_tsvector('simple', coalesce(v.original_name, '') || ' '
                 || coalesce(r.description, '') || ' '
                 || coalesce(r.extracted_metadata ->> 'names', '')), 'D')
+            || setweight(to_tsvector('simple', coalesce((
+                SELECT string_agg(label.label, ' ') FROM keenkonnect_documentversion AS label
+                WHERE label.resource_id = base.id AND label.label <> ''), '')), 'B')
         FROM keenkonnect_projectresource AS base
         LEFT JOIN keenkonnect_documentversion AS v ON v.id = base.current_version_id
         WHERE r.id = base.id AND {where}

@@ -37,6 +37,7 @@ from konnaxion.keenkonnect.services.intelligent_indexing import (
     resource_vector_refresh,
 )
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
+from konnaxion.keenkonnect.services.version_labels import label_clean, note_clean
 from konnaxion.users.models import User
 
 if TYPE_CHECKING:  # a type that exists for the type checker only
@@ -50,15 +51,19 @@ def resource_create(
     actor: User,
     title: str = "",
     description: str = "",
+    label: str = "",
+    note: str = "",
 ) -> ProjectResource:
-    """A new document with `upload` as version 1 (write level on the project needed).
+    """A new document with `upload` as version 1 (write level on the project needed), which may
+    carry a label and a note.
 
-    Raises PermissionDenied, FileTypeNotAllowed, FileContentMismatch; a refused upload leaves
-    no row, no blob and no temporary file.
+    Raises PermissionDenied, ValidationFailed, FileTypeNotAllowed, FileContentMismatch; a
+    refused upload leaves no row, no blob and no temporary file.
     """
     try:
         if project_level_of(user=actor, project=project) < AccessLevel.WRITE:
             raise PermissionDenied("Only the project's owners and collaborators may upload.")
+        label, note = label_clean(label=label), note_clean(note=note)
         verified = upload_check(upload=upload)
     except BaseException:
         upload.discard()
@@ -78,6 +83,8 @@ def resource_create(
             content_type=verified.content_type,
             original_name=verified.file_name.name,
             actor=actor,
+            label=label,
+            note=note,
         )
         audit_record(
             project_id=project.pk,
