@@ -6,6 +6,7 @@ from django.urls import include, path
 from konnaxion.web import (
     blueprint_views,
     connect_views,
+    document_edit_views,
     profile_views,
     project_views,
     search_views,
@@ -105,6 +106,12 @@ urlpatterns = [
     path(f"{BLUEPRINT}trash/", blueprint_views.blueprint_trash, name="blueprint_trash"),
     path(f"{BLUEPRINT}untrash/", blueprint_views.blueprint_untrash, name="blueprint_untrash"),
     path(f"{BLUEPRINT}purge/", blueprint_views.blueprint_purge, name="blueprint_purge"),
+    path(f"{BLUEPRINT}edit/", document_edit_views.blueprint_edit, name="blueprint_edit"),
+    path(
+        f"{BLUEPRINT}versions/<int:number>/label/",
+        document_edit_views.blueprint_version_label,
+        name="blueprint_version_label",
+    ),
 ]
 
 # Outside the namespace: Django's own view posts here by the name "set_language".
