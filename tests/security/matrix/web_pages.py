@@ -336,7 +336,27 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
         ),
         page("POST", f"{BLUEPRINT}trash/", change(403, 302, 302), path=doc + "trash/"),
         page("POST", f"{BLUEPRINT}untrash/", change(403, 302, 302), path=trashed + "untrash/"),
-        page("POST", f"{BLUEPRINT}purge/", change(403, 403, 302), path=trashed + "purge/"),
+        page(
+            "POST",
+            f"{BLUEPRINT}purge/",
+            change(403, 403, 302),
+            path=trashed + "purge/",
+            body={"confirm": "yes"},
+        ),
+        page(
+            "POST",
+            f"{BLUEPRINT}edit/",
+            change(403, 302, 302),
+            path=doc + "edit/",
+            body={"title": "Renamed", "description": ""},
+        ),
+        page(
+            "POST",
+            f"{BLUEPRINT}versions/<int:number>/label/",
+            change(403, 302, 302),
+            path=doc + "versions/1/label/",
+            body={"label": "Rev A", "note": ""},
+        ),
     ]
 
 
