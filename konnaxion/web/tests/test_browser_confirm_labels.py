@@ -46,7 +46,7 @@ def document_with_two_versions(project, owner) -> ProjectResource:
     return resource
 
 
-def test_a_writer_labels_a_version_from_the_history(new_page):
+def test_a_writer_labels_a_version_from_the_history(new_page, tmp_path):
     # given a document with two versions, and walt, a collaborator, on its page
     olga, walt = UserFactory(username="olga"), UserFactory(username="walt")
     project = project_for(creator=olga, title="Bike shed", visibility="members")
@@ -73,6 +73,18 @@ def test_a_writer_labels_a_version_from_the_history(new_page):
     expect(page.locator("#version-2 .badge--label")).to_have_count(0)
     version = DocumentVersion.objects.get(resource=resource, number=1)
     assert (version.label, version.labelled_by) == ("Rev B - sent to fabricator", walt)
+
+    # when he uploads a third version with a label and a note
+    third = tmp_path / "frame.pdf"
+    third.write_bytes(pdf_bytes("3"))
+    page.get_by_label("Label of the new version (optional)").fill("Rev C")
+    page.get_by_label("Note (optional)").fill("Final.")
+    page.get_by_label("Choose a file").set_input_files(third)
+    # then, the page reloaded, version 3 is current with its label
+    current = page.locator("#version-3")
+    expect(current).to_contain_text("current")
+    expect(current.locator(".badge--label")).to_have_text("Rev C")
+    expect(current.locator(".version-note")).to_have_text("Final.")
 
 
 def test_purge_asks_first_by_keyboard_only(new_page):
