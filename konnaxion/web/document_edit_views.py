@@ -41,15 +41,20 @@ def _writable(request: HttpRequest, slug: str, resource_id: int):
 
 @require_POST
 def blueprint_edit(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
-    """Rename a document or change its description."""
+    """Rename a document, change its description or its tags."""
     project, resource = _writable(request, slug, resource_id)
     if resource is None:
         return project
     form = DocumentEditForm(request.POST)
     if not form.is_valid():
         return _document_page(request, project, resource, status=400, edit_form=form)
+    # The form sends every field: only those that differ are changed (and audited).
+    changes = {
+        name: value for name, value in form.cleaned_data.items() if value != getattr(resource, name)
+    }
     try:
-        storage.resource_update(resource=resource, actor=request.user, **form.cleaned_data)
+        if changes:
+            storage.resource_update(resource=resource, actor=request.user, **changes)
     except ApplicationError as refusal:
         _refused(request, refusal)
     else:

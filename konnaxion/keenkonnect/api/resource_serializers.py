@@ -58,6 +58,8 @@ class ResourceSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "description",
+            "tags",
+            "auto_tags",
             "added_by",
             "current_version",
             "my_level",
@@ -84,6 +86,12 @@ class ResourceUploadSerializer(serializers.Serializer):
 class ResourceUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        max_length=20,
+        required=False,
+        help_text="Replaces the document's own tags (not those found by indexing).",
+    )
 
 
 def _label_field(**kwargs) -> serializers.CharField:

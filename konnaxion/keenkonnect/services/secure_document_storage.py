@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from konnaxion.core.errors import NotFound, PermissionDenied
+from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
 from konnaxion.files.incoming import IncomingFile
 from konnaxion.files.services import blob_store, upload_check
 from konnaxion.keenkonnect.models import (
@@ -38,6 +38,7 @@ from konnaxion.keenkonnect.services.intelligent_indexing import (
 )
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 from konnaxion.keenkonnect.services.version_labels import label_clean, note_clean
+from konnaxion.tags.services import TAG_MAX_LENGTH, tag_name_normalise
 from konnaxion.users.models import User
 
 if TYPE_CHECKING:  # a type that exists for the type checker only
@@ -116,14 +117,18 @@ def resource_update(
     actor: User,
     title: str | None = None,
     description: str | None = None,
+    tags: list[str] | None = None,
 ) -> ProjectResource:
-    """Edit a document's title or description (write level). Raises NotFound, PermissionDenied."""
+    """Edit a document's title, description or tags (write level).
+    Raises NotFound, PermissionDenied, ValidationFailed (tags)."""
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
-    changed = {}
+    changed: dict[str, object] = {}
     if title is not None:
         changed["title"] = title
     if description is not None:
         changed["description"] = description
+    if tags is not None:
+        changed["tags"] = document_tags_clean(tags=tags)
     with transaction.atomic():
         project_lock(project_id=resource.project_id)
         ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
@@ -142,6 +147,28 @@ def resource_update(
         resource_vector_refresh(resource_ids=[resource.pk])
         _announce(resource=resource, type="resource.updated", actor=actor)
     return resource
+
+
+MAX_DOCUMENT_TAGS = 20
+
+
+def document_tags_clean(*, tags: list[str]) -> list[str]:
+    """`tags` with their spaces normalised and repeats (case aside) dropped, in order.
+    Raises ValidationFailed for more than MAX_DOCUMENT_TAGS tags or a blank or too long one."""
+    cleaned: dict[str, str] = {}
+    for raw in tags:
+        name = tag_name_normalise(raw)
+        if not name or len(name) > TAG_MAX_LENGTH:
+            raise ValidationFailed(
+                f"Tag names must be 1 to {TAG_MAX_LENGTH} characters.",
+                details={"fields": {"tags": [str(raw)[:80]]}},
+            )
+        cleaned.setdefault(name.lower(), name)
+    if len(cleaned) > MAX_DOCUMENT_TAGS:
+        raise ValidationFailed(
+            f"At most {MAX_DOCUMENT_TAGS} tags.", details={"fields": {"tags": "too many"}}
+        )
+    return list(cleaned.values())
 
 
 def resource_download(

@@ -53,9 +53,26 @@ def test_a_writer_renames_and_describes_a_document_from_its_page(team):
     assert "Gazebo roof" in html and "The document is saved." in html
 
 
+def test_a_writer_sets_tags_from_the_page_and_everyone_sees_them(team):
+    project, people = team
+    resource = document(project, people["owner"])
+
+    response = client_of(people["writer"]).post(
+        f"{page_url(project, resource)}edit/",
+        {"title": "plan.pdf", "description": "", "tags": "cedar, CNC , cedar,"},
+    )
+
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.tags == ["cedar", "CNC"]
+    html = client_of(people["reader"]).get(page_url(project, resource)).content.decode()
+    assert '<li class="badge" data-tag dir="auto">CNC</li>' in html
+
+
 @pytest.mark.parametrize(
     ("data", "error"),
     [
+        ({"title": "plan.pdf", "tags": "x" * 65}, "Each tag has 1 to 64 characters"),
         ({"title": "", "description": "x"}, "This field is required."),
         ({"title": "t" * 201}, "Ensure this value has at most 200 characters"),
     ],
