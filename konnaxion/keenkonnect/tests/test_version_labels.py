@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from channels.db import database_sync_to_async
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -27,6 +28,7 @@ from konnaxion.keenkonnect.services.secure_document_storage import resource_crea
 from konnaxion.keenkonnect.services.version_labels import LabelTaken, version_annotate
 from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes
 from konnaxion.keenkonnect.tests.stockage import NamedBytes, client_for, team_project, upload
+from konnaxion.keenkonnect.tests.test_real_time_sync import _document, _entries, _socket
 from konnaxion.users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -390,3 +392,37 @@ def test_a_label_is_found_by_search():
 
     assert response.status_code == 200, response.content
     assert [row["id"] for row in response.json()["results"]] == [str(resource.pk)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_label_is_announced_only_to_those_who_may_read_the_document():
+    # given two documents; the mentor's entry hides the first one
+    project, users = await database_sync_to_async(team_project)()
+    owner = users["owner"]
+    hidden = await _document(project, owner, "Hidden")
+    shown = await _document(project, owner, "Shown")
+    await _entries(hidden, [{"user": users["mentor"].username, "level": "none"}], owner)
+    mentor, connected, _ = await _socket(project, users["mentor"])
+    assert connected
+
+    @database_sync_to_async
+    def label(resource, text: str) -> None:
+        visible = resource_get_visible(user=owner, project=project, resource_id=resource.pk)
+        version_annotate(resource=visible, number=1, actor=owner, label=text)
+
+    # when the hidden document's version is labelled, then the shown one's
+    await label(hidden, "Secret revision")
+    await label(shown, "Rev A")
+
+    # then the mentor hears of the shown one only, with ids and no label text
+    message = await mentor.receive_json_from(timeout=5)
+    assert {k: message[k] for k in ("type", "resource", "version", "actor")} == {
+        "type": "resource.version_labelled",
+        "resource": shown.pk,
+        "version": 1,
+        "actor": owner.username,
+    }
+    assert "Rev A" not in str(message)
+    assert await mentor.receive_nothing(timeout=0.5)
+    await mentor.disconnect()
