@@ -57,11 +57,13 @@ class VersionDetailView(ProjectScoped, APIView):
     def patch(self, request: Request, project_slug: str, resource_id: int, number: int) -> Response:
         resource = self.resource()
         granular_permissions.ensure_level(resource=resource, needed=AccessLevel.WRITE)
+        if number > MAX_ID:
+            raise NotFound("No such version.")
         serializer = s.VersionAnnotateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version_annotate(
             resource=resource,
-            number=number if number <= MAX_ID else 0,
+            number=number,
             actor=request.user,
             **serializer.validated_data,
         )
