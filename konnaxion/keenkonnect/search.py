@@ -84,7 +84,8 @@ def documents_search(*, query: str, user, filters: SearchFilters) -> QuerySet:
         # On the document's own row: applied while its matches are read, before any ranking.
         queryset = queryset.filter(current_content_type=content_type)
     if filters.tags:
-        queryset = queryset.filter(auto_tags__contains=list(filters.tags))
+        for tag in filters.tags:  # set by the document's writers or found by indexing
+            queryset = queryset.filter(Q(tags__contains=[tag]) | Q(auto_tags__contains=[tag]))
     if filters.uploader:
         queryset = queryset.filter(current_version__uploaded_by__username=filters.uploader)
     if filters.date_from:
@@ -176,7 +177,7 @@ class DocumentSearch:
             "project": row.project.slug,
             "version": version.number if version else None,
             "content_type": version.content_type if version else None,
-            "tags": list(row.auto_tags),
+            "tags": list(dict.fromkeys([*row.tags, *row.auto_tags])),
             "updated_at": row.updated_at,
         }
 

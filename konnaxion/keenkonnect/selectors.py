@@ -181,6 +181,7 @@ def resources_visible_to(
         "current_version",
         "current_version__uploaded_by",
         "checkout__holder",
+        "current_version__labelled_by",
     )
     if is_signed_in(user):
         # Two LEFT JOINs restricted to the caller (each matches at most one row: team and entries
@@ -239,7 +240,7 @@ def versions_of(*, resource: ProjectResource) -> QuerySet[DocumentVersion]:
     """A readable resource's versions, newest first."""
     return (
         DocumentVersion.objects.filter(resource=resource)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "labelled_by")
         .order_by("-number")
     )
 

@@ -22,13 +22,20 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from konnaxion.core.errors import ApplicationError, Locked, NotFound, PermissionDenied
+from konnaxion.core.errors import (
+    ApplicationError,
+    Locked,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from konnaxion.keenkonnect import selectors
 from konnaxion.keenkonnect.models import AccessLevel, Project, ProjectResource
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
 from konnaxion.keenkonnect.services.document_diff import kind_of
 from konnaxion.web.blueprint_forms import MAX_VERSION, DiffForm, PermissionsForm, RestoreForm
+from konnaxion.web.document_forms import DocumentEditForm
 
 TUS_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_VERSIONS_SHOWN = 200
@@ -113,6 +120,7 @@ def _document_page(
         "is_admin": is_admin,
         "diff_form": DiffForm.for_versions(versions),
         "permissions_form": PermissionsForm.for_resource(resource) if is_admin else None,
+        "edit_form": DocumentEditForm.for_resource(resource),
         "versions_upload_url": f"/api/projects/{project.slug}/resources/{resource.pk}/versions/",
         "max_upload_mb": settings.MAX_BLUEPRINT_UPLOAD_MB,
         "tus_chunk": TUS_CHUNK_BYTES,
@@ -295,9 +303,14 @@ def blueprint_untrash(request: HttpRequest, slug: str, resource_id: int) -> Http
 
 @require_POST
 def blueprint_purge(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
+    def purge(*, resource: ProjectResource, actor) -> None:
+        # Purging cannot be undone: the form's checkbox says so, with or without JavaScript.
+        granular_permissions.ensure_level(resource=resource, needed=AccessLevel.ADMIN)
+        if request.POST.get("confirm") != "yes":
+            raise ValidationFailed(_("tick “I understand this cannot be undone” first."))
+        storage.resource_purge(resource=resource, actor=actor)
+
     def notice(resource: ProjectResource) -> str:
         return _("“%(title)s” is deleted for good.") % {"title": resource.title}
 
-    return _document_change(
-        request, slug, resource_id, storage.resource_purge, notice, trashed=True
-    )
+    return _document_change(request, slug, resource_id, purge, notice, trashed=True)

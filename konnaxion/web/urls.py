@@ -8,6 +8,7 @@ from konnaxion.web import (
     checkout_views,
     comment_views,
     connect_views,
+    document_edit_views,
     notification_views,
     profile_views,
     project_views,
@@ -146,6 +147,12 @@ urlpatterns = [
             ("resolve", comment_views.blueprint_comment_resolve),
             ("reopen", comment_views.blueprint_comment_reopen),
         )
+    ),
+    path(f"{BLUEPRINT}edit/", document_edit_views.blueprint_edit, name="blueprint_edit"),
+    path(
+        f"{BLUEPRINT}versions/<int:number>/label/",
+        document_edit_views.blueprint_version_label,
+        name="blueprint_version_label",
     ),
 ]
 

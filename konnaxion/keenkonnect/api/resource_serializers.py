@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from konnaxion.keenkonnect.models import AccessLevel, AuditEvent, DocumentVersion, ProjectResource
+from konnaxion.keenkonnect.models.documents import VERSION_LABEL_MAX_LENGTH, VERSION_NOTE_MAX_LENGTH
 from konnaxion.keenkonnect.selectors import checkout_of
 
 LEVEL_CHOICES = [level.label for level in AccessLevel]
@@ -11,6 +12,9 @@ LEVEL_CHOICES = [level.label for level in AccessLevel]
 
 class DocumentVersionSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", default=None)
+    labelled_by = serializers.CharField(
+        source="labelled_by.username", default=None, allow_null=True
+    )
 
     class Meta:
         model = DocumentVersion
@@ -23,6 +27,10 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
             "uploaded_by",
             "created_at",
             "comment",
+            "label",
+            "note",
+            "labelled_by",
+            "labelled_at",
             "pinned",
         )
         read_only_fields = fields
@@ -74,6 +82,8 @@ class ResourceSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "description",
+            "tags",
+            "auto_tags",
             "added_by",
             "current_version",
             "my_level",
@@ -95,11 +105,44 @@ class ResourceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The blueprint: PDF, PNG, JPG, glTF, GLB or STL.")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    label = serializers.CharField(
+        required=False, allow_blank=True, max_length=VERSION_LABEL_MAX_LENGTH
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=VERSION_NOTE_MAX_LENGTH
+    )
 
 
 class ResourceUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        max_length=20,
+        required=False,
+        help_text="Replaces the document's own tags (not those found by indexing).",
+    )
+
+
+def _label_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=VERSION_LABEL_MAX_LENGTH,
+        help_text="A short name of the version, unique in the document; empty: no label.",
+        **kwargs,
+    )
+
+
+def _note_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=VERSION_NOTE_MAX_LENGTH,
+        help_text="What the version is, editable afterwards (the comment is the upload's own).",
+        **kwargs,
+    )
 
 
 class VersionUploadSerializer(serializers.Serializer):
@@ -110,6 +153,15 @@ class VersionUploadSerializer(serializers.Serializer):
         help_text="The holder of the document's lock keeps it after this upload (default: the "
         "upload checks the document in).",
     )
+    label = _label_field()
+    note = _note_field()
+
+
+class VersionAnnotateSerializer(serializers.Serializer):
+    """PATCH of a version: either field may be left out; an empty one clears it."""
+
+    label = _label_field()
+    note = _note_field()
 
 
 class VersionRestoreSerializer(serializers.Serializer):

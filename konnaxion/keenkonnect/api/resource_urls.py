@@ -8,6 +8,7 @@ from konnaxion.keenkonnect.api import (
     diff_views,
     preview_views,
     tus_views,
+    version_views,
 )
 from konnaxion.keenkonnect.api import resource_views as views
 
@@ -25,6 +26,11 @@ urlpatterns = [
         name="stockage-preview",
     ),
     path(f"{RESOURCE}versions/", views.VersionListView.as_view(), name="stockage-versions"),
+    path(
+        f"{RESOURCE}versions/<int:number>/",
+        version_views.VersionDetailView.as_view(),
+        name="stockage-version",
+    ),
     path(f"{RESOURCE}restore/", views.ResourceRestoreView.as_view(), name="stockage-restore"),
     path(f"{RESOURCE}diff/", diff_views.ResourceDiffView.as_view(), name="stockage-diff"),
     path(

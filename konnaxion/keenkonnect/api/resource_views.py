@@ -133,6 +133,8 @@ class ResourceListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIV
             actor=request.user,
             title=form_field(request, "title", 200),
             description=form_field(request, "description", 10_000),
+            label=form_field(request, "label", 10_000),
+            note=form_field(request, "note", 10_000),
         )
         return Response(self._render(resource.pk), status=status.HTTP_201_CREATED)
 
@@ -308,6 +310,8 @@ class VersionListView(StreamedUploadsMixin, ProjectScoped, generics.GenericAPIVi
             comment=form_field(request, "comment", 10_000),
             expected_number=expected,
             keep_checkout=form_field(request, "keep_checkout", 5).lower() in ("1", "true", "on"),
+            label=form_field(request, "label", 10_000),
+            note=form_field(request, "note", 10_000),
         )
         return Response(s.DocumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 

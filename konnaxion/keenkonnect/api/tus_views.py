@@ -88,8 +88,8 @@ class UploadCreateView(TusView):
                 "Upload-Metadata",
                 str,
                 OpenApiParameter.HEADER,
-                description="filename (required), title, description, comment, resource, "
-                "keep_checkout",
+                description="filename (required), title, description, comment, label, note, "
+                "resource, keep_checkout",
             ),
         ],
         request=None,

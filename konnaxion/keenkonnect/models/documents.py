@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+# A version's label ("Rev B - sent to fabricator"): short, unique per document, case aside.
+VERSION_LABEL_MAX_LENGTH = 80
+VERSION_NOTE_MAX_LENGTH = 10_000
 
 
 class AccessLevel(models.IntegerChoices):
@@ -37,8 +42,21 @@ class DocumentVersion(models.Model):
         related_name="uploaded_document_versions",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the uploader said when uploading: part of the history, never edited afterwards.
     comment = models.TextField(blank=True)
     pinned = models.BooleanField(default=False)
+    # The version's annotation, set at upload or later by a writer (document_versioning
+    # .version_annotate): a label names it, a note explains it. Retention keeps labelled versions.
+    label = models.CharField(max_length=VERSION_LABEL_MAX_LENGTH, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="labelled_document_versions",
+    )
+    labelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("resource", "-number")
@@ -50,6 +68,16 @@ class DocumentVersion(models.Model):
             models.UniqueConstraint(
                 fields=["id", "content_type"],
                 name="keenkonnect_documentversion_id_content_type_unique",
+            ),
+            models.UniqueConstraint(
+                Lower("label"),
+                F("resource"),
+                condition=~Q(label=""),
+                name="keenkonnect_documentversion_label_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(label="") | Q(labelled_at__isnull=False),
+                name="keenkonnect_documentversion_label_dated",
             ),
             models.CheckConstraint(
                 condition=Q(number__gte=1), name="keenkonnect_documentversion_number_positive"
@@ -106,6 +134,7 @@ class AuditEvent(models.Model):
         LOCK = "lock", "Check out"
         UNLOCK = "unlock", "Check in"
         LOCK_BREAK = "lock_break", "Break a check-out"
+        ANNOTATE = "annotate", "Label a version"
 
     project = models.ForeignKey(
         "keenkonnect.Project", on_delete=models.CASCADE, related_name="audit_events"
@@ -137,7 +166,7 @@ class AuditEvent(models.Model):
 
 class RetentionPolicy(models.Model):
     """Optional per-project version retention: keep the last `keep_last` versions and/or those
-    younger than `keep_days` days. Pinned and current versions are always kept."""
+    younger than `keep_days` days. Pinned, labelled and current versions are always kept."""
 
     project = models.OneToOneField(
         "keenkonnect.Project", on_delete=models.CASCADE, related_name="retention_policy"

@@ -65,6 +65,8 @@ class ProjectResource(models.Model):
     language = models.CharField(max_length=2, blank=True)
     keywords = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     auto_tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    # Set by the document's writers (resource_update); indexing never touches them.
+    tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
     extracted_metadata = models.JSONField(default=dict, blank=True)
     extracted_text = models.TextField(blank=True)
     search_vector = SearchVectorField(null=True, blank=True)
@@ -85,6 +87,7 @@ class ProjectResource(models.Model):
                 for language in SEARCH_LANGUAGES
             ),
             GinIndex(fields=["auto_tags"], name="kk_resource_tags_gin"),
+            GinIndex(fields=["tags"], name="kk_resource_user_tags_gin"),
         ]
         constraints = [
             models.CheckConstraint(

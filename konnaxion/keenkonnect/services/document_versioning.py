@@ -32,6 +32,11 @@ from konnaxion.keenkonnect.services.document_diff import document_diff
 from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
+from konnaxion.keenkonnect.services.version_labels import (
+    label_clean,
+    label_ensure_free,
+    note_clean,
+)
 from konnaxion.users.models import User
 
 if TYPE_CHECKING:  # a type that exists for the type checker only
@@ -53,8 +58,12 @@ def _version_add(
     original_name: str,
     actor: User,
     comment: str = "",
+    label: str = "",
+    note: str = "",
 ) -> DocumentVersion:
-    """Record version `number` of `resource` and make it current (the resource is locked)."""
+    """Record version `number` of `resource` and make it current (the resource is locked);
+    `label` and `note` were cleaned by the caller and the label checked free under the lock."""
+    label_ensure_free(resource_id=resource.pk, label=label)
     version = DocumentVersion.objects.create(
         resource=resource,
         number=number,
@@ -65,6 +74,10 @@ def _version_add(
         original_name=original_name,
         uploaded_by=actor,
         comment=comment,
+        label=label,
+        note=note,
+        labelled_by=actor if label else None,
+        labelled_at=timezone.now() if label else None,
     )
     ProjectResource.objects.filter(pk=resource.pk).update(
         current_version=version,
@@ -77,7 +90,14 @@ def _version_add(
 
 
 def version_first_add(
-    *, resource: ProjectResource, blob: Blob, content_type: str, original_name: str, actor: User
+    *,
+    resource: ProjectResource,
+    blob: Blob,
+    content_type: str,
+    original_name: str,
+    actor: User,
+    label: str = "",
+    note: str = "",
 ) -> DocumentVersion:
     """Record version 1 of a document being created (in its creation's transaction, which
     audits, announces and indexes the new document as a whole). Its uploader watches it."""
@@ -89,6 +109,8 @@ def version_first_add(
         content_type=content_type,
         original_name=original_name,
         actor=actor,
+        label=label,
+        note=note,
     )
 
 
@@ -104,6 +126,8 @@ def _append(
     action: str,
     details: dict[str, Any],
     check_in: bool = False,
+    label: str = "",
+    note: str = "",
 ) -> DocumentVersion:
     project_lock(project_id=resource.project_id)
     ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
@@ -122,6 +146,8 @@ def _append(
         original_name=original_name,
         actor=actor,
         comment=comment,
+        label=label,
+        note=note,
     )
     audit_record(
         project_id=resource.project_id,
@@ -154,19 +180,24 @@ def version_create(
     comment: str = "",
     expected_number: int | None = None,
     keep_checkout: bool = False,
+    label: str = "",
+    note: str = "",
 ) -> DocumentVersion:
-    """Store `upload` as the next revision of `resource` (write level). `expected_number` is the
-    version the client last saw (If-Match): a stale one raises VersionConflict (412). A
-    document checked out by someone else raises DocumentLocked (423); the holder's upload
-    checks it in unless `keep_checkout`.
+    """Store `upload` as the next revision of `resource` (write level), with an optional label
+    and note. `expected_number` is the version the client last saw (If-Match): a stale one
+    raises VersionConflict (412). A document checked out by someone else raises DocumentLocked
+    (423); the holder's upload checks it in unless `keep_checkout`.
 
-    Raises NotFound, PermissionDenied, FileTypeNotAllowed, FileContentMismatch, VersionConflict,
-    DocumentLocked; on refusal nothing of the upload remains (an orphan blob is collected later).
+    Raises NotFound, PermissionDenied, ValidationFailed, LabelTaken, FileTypeNotAllowed,
+    FileContentMismatch, VersionConflict, DocumentLocked; on refusal nothing of the upload
+    remains (an orphan blob is collected later).
     """
     try:
         ensure_level(resource=resource, needed=AccessLevel.WRITE)
+        label, note = label_clean(label=label), note_clean(note=note)
         # Checked before storing, so a refused upload leaves no blob; checked again under lock.
         checkout_guard(resource_id=resource.pk, actor=actor)
+        label_ensure_free(resource_id=resource.pk, label=label)
         if expected_number is not None:
             # Checked before storing, so a stale upload leaves no blob; checked again under lock.
             latest = resource.versions.aggregate(latest=Max("number"))["latest"] or 0
@@ -191,6 +222,8 @@ def version_create(
             action=AuditEvent.Action.VERSION,
             details={"sha256": blob.sha256, "size": blob.size},
             check_in=not keep_checkout,
+            label=label,
+            note=note,
         )
 
 
@@ -220,8 +253,9 @@ def version_restore(
 
 def versions_to_drop(*, resource: ProjectResource, policy: RetentionPolicy) -> list[int]:
     """Primary keys of the versions `policy` no longer keeps: those neither among the last
-    `keep_last` nor younger than `keep_days` days; pinned and current versions always stay."""
-    versions = DocumentVersion.objects.filter(resource=resource, pinned=False)
+    `keep_last` nor younger than `keep_days` days; pinned, labelled and current versions always
+    stay (a label names a revision someone meant to keep: "Rev B - sent to fabricator")."""
+    versions = DocumentVersion.objects.filter(resource=resource, pinned=False, label="")
     if resource.current_version_id is not None:
         versions = versions.exclude(pk=resource.current_version_id)
     kept_pks: set[int] = set()
@@ -297,4 +331,5 @@ def _meta(version: DocumentVersion) -> dict[str, Any]:
         "uploaded_at": version.created_at,
         "file_name": version.original_name,
         "comment": version.comment,
+        "label": version.label,
     }

@@ -120,8 +120,8 @@ def version_extract(*, version: DocumentVersion) -> Extraction:
 
 def _vector_sql(where: str) -> str:
     """An UPDATE setting `search_vector` from the columns of the resource rows matched by `where`:
-    title A, auto-tags and keywords B, extracted text C, file name and metadata D, under the
-    text-search configuration of the row's language."""
+    title A, tags, auto-tags, keywords and version labels B, extracted text C, file name and
+    metadata D, under the text-search configuration of the row's language."""
     cases = " ".join(
         f"WHEN '{language}' THEN '{configuration}'::regconfig"
         for language, configuration in SEARCH_CONFIGURATIONS.items()
@@ -132,11 +132,15 @@ def _vector_sql(where: str) -> str:
         UPDATE keenkonnect_projectresource AS r SET search_vector =
             setweight(to_tsvector({config}, coalesce(r.title, '')), 'A')
             || setweight(
-                to_tsvector({config}, array_to_string(r.auto_tags || r.keywords, ' ')), 'B')
+                to_tsvector({config},
+                    array_to_string(r.tags || r.auto_tags || r.keywords, ' ')), 'B')
             || setweight(to_tsvector({config}, coalesce(r.extracted_text, '')), 'C')
             || setweight(to_tsvector('simple', coalesce(v.original_name, '') || ' '
                 || coalesce(r.description, '') || ' '
                 || coalesce(r.extracted_metadata ->> 'names', '')), 'D')
+            || setweight(to_tsvector('simple', coalesce((
+                SELECT string_agg(label.label, ' ') FROM keenkonnect_documentversion AS label
+                WHERE label.resource_id = base.id AND label.label <> ''), '')), 'B')
         FROM keenkonnect_projectresource AS base
         LEFT JOIN keenkonnect_documentversion AS v ON v.id = base.current_version_id
         WHERE r.id = base.id AND {where}

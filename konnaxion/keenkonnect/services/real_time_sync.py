@@ -27,6 +27,7 @@ EVENT_TYPES = (
     "resource.version_added",
     "resource.restored",
     "resource.updated",
+    "resource.version_labelled",
     "resource.trashed",
     "resource.removed",
     "resource.indexed",

@@ -52,6 +52,7 @@ from konnaxion.keenkonnect.selectors import resource_get_visible
 from konnaxion.keenkonnect.services import document_versioning, granular_permissions
 from konnaxion.keenkonnect.services import secure_document_storage as storage
 from konnaxion.keenkonnect.services.checkout_rules import checkout_guard
+from konnaxion.keenkonnect.services.version_labels import label_clean, label_ensure_free, note_clean
 from konnaxion.users.models import User
 
 BLOCK = 16
@@ -78,8 +79,10 @@ def upload_session_create(
     *, project: Project, user: User, length: int, metadata: dict[str, str]
 ) -> UploadSession:
     """Open a resumable upload of `length` bytes. Metadata: `filename` (required), `title`,
-    `description`, `comment`, and `resource` (an id) for a new version of that document, with
-    `keep_checkout` ("1") to keep the holder's lock after it.
+    `description`, `comment`, `label`, `note`, and `resource` (an id) for a new version of that
+    document, with `keep_checkout` ("1") to keep the holder's lock after it. A lock held by
+    someone else, or a label or note that would be refused, is refused now, before any byte is
+    sent.
 
     A user has at most `STOCKAGE_MAX_OPEN_UPLOADS_PER_USER` unexpired sessions, also against
     concurrent creations (the user's row is locked while counting). Raises FileTooLarge,
@@ -90,6 +93,8 @@ def upload_session_create(
         raise FileTooLarge(details={"max_bytes": max_upload_bytes()})
     if not metadata.get("filename"):
         raise ValidationFailed(details={"fields": {"Upload-Metadata": "filename is required"}})
+    label_clean(label=metadata.get("label", ""))
+    note_clean(note=metadata.get("note", ""))
     resource = None
     if metadata.get("resource"):
         if not metadata["resource"].isdigit() or int(metadata["resource"]) > 2_147_483_647:
@@ -99,6 +104,8 @@ def upload_session_create(
         )
         granular_permissions.ensure_level(resource=resource, needed=AccessLevel.WRITE)
         checkout_guard(resource_id=resource.pk, actor=user)
+        label = label_clean(label=metadata.get("label", ""))
+        label_ensure_free(resource_id=resource.pk, label=label)
     elif granular_permissions.project_level_of(user=user, project=project) < AccessLevel.WRITE:
         raise PermissionDenied("Only the project's owners and collaborators may upload.")
     session_id = uuid.uuid4()
@@ -218,6 +225,8 @@ def _complete(session: UploadSession) -> tuple[ProjectResource, DocumentVersion 
                 actor=session.user,
                 title=metadata.get("title", "")[:200],
                 description=metadata.get("description", ""),
+                label=metadata.get("label", ""),
+                note=metadata.get("note", ""),
             )
             return resource, resource.current_version
         resource = resource_get_visible(
@@ -229,6 +238,8 @@ def _complete(session: UploadSession) -> tuple[ProjectResource, DocumentVersion 
             actor=session.user,
             comment=metadata.get("comment", ""),
             keep_checkout=metadata.get("keep_checkout") in ("1", "true"),
+            label=metadata.get("label", ""),
+            note=metadata.get("note", ""),
         )
         return resource, version
     finally:

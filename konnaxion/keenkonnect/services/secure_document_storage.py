@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from konnaxion.core.errors import NotFound, PermissionDenied
+from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
 from konnaxion.files.incoming import IncomingFile
 from konnaxion.files.services import blob_store, upload_check
 from konnaxion.keenkonnect.models import (
@@ -38,6 +38,8 @@ from konnaxion.keenkonnect.services.intelligent_indexing import (
     resource_vector_refresh,
 )
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
+from konnaxion.keenkonnect.services.version_labels import label_clean, note_clean
+from konnaxion.tags.services import TAG_MAX_LENGTH, tag_name_normalise
 from konnaxion.users.models import User
 
 if TYPE_CHECKING:  # a type that exists for the type checker only
@@ -51,15 +53,19 @@ def resource_create(
     actor: User,
     title: str = "",
     description: str = "",
+    label: str = "",
+    note: str = "",
 ) -> ProjectResource:
-    """A new document with `upload` as version 1 (write level on the project needed).
+    """A new document with `upload` as version 1 (write level on the project needed), which may
+    carry a label and a note.
 
-    Raises PermissionDenied, FileTypeNotAllowed, FileContentMismatch; a refused upload leaves
-    no row, no blob and no temporary file.
+    Raises PermissionDenied, ValidationFailed, FileTypeNotAllowed, FileContentMismatch; a
+    refused upload leaves no row, no blob and no temporary file.
     """
     try:
         if project_level_of(user=actor, project=project) < AccessLevel.WRITE:
             raise PermissionDenied("Only the project's owners and collaborators may upload.")
+        label, note = label_clean(label=label), note_clean(note=note)
         verified = upload_check(upload=upload)
     except BaseException:
         upload.discard()
@@ -79,6 +85,8 @@ def resource_create(
             content_type=verified.content_type,
             original_name=verified.file_name.name,
             actor=actor,
+            label=label,
+            note=note,
         )
         audit_record(
             project_id=project.pk,
@@ -110,15 +118,18 @@ def resource_update(
     actor: User,
     title: str | None = None,
     description: str | None = None,
+    tags: list[str] | None = None,
 ) -> ProjectResource:
-    """Edit a document's title or description (write level). Raises NotFound, PermissionDenied,
-    DocumentLocked."""
+    """Edit a document's title, description or tags (write level).
+    Raises NotFound, PermissionDenied, ValidationFailed (tags), DocumentLocked."""
     ensure_level(resource=resource, needed=AccessLevel.WRITE)
-    changed = {}
+    changed: dict[str, object] = {}
     if title is not None:
         changed["title"] = title
     if description is not None:
         changed["description"] = description
+    if tags is not None:
+        changed["tags"] = document_tags_clean(tags=tags)
     with transaction.atomic():
         project_lock(project_id=resource.project_id)
         ensure_level_now(user=actor, resource=resource, needed=AccessLevel.WRITE)
@@ -138,6 +149,28 @@ def resource_update(
         resource_vector_refresh(resource_ids=[resource.pk])
         _announce(resource=resource, type="resource.updated", actor=actor)
     return resource
+
+
+MAX_DOCUMENT_TAGS = 20
+
+
+def document_tags_clean(*, tags: list[str]) -> list[str]:
+    """`tags` with their spaces normalised and repeats (case aside) dropped, in order.
+    Raises ValidationFailed for more than MAX_DOCUMENT_TAGS tags or a blank or too long one."""
+    cleaned: dict[str, str] = {}
+    for raw in tags:
+        name = tag_name_normalise(raw)
+        if not name or len(name) > TAG_MAX_LENGTH:
+            raise ValidationFailed(
+                f"Tag names must be 1 to {TAG_MAX_LENGTH} characters.",
+                details={"fields": {"tags": [str(raw)[:80]]}},
+            )
+        cleaned.setdefault(name.lower(), name)
+    if len(cleaned) > MAX_DOCUMENT_TAGS:
+        raise ValidationFailed(
+            f"At most {MAX_DOCUMENT_TAGS} tags.", details={"fields": {"tags": "too many"}}
+        )
+    return list(cleaned.values())
 
 
 def resource_download(

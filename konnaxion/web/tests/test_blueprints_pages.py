@@ -316,7 +316,7 @@ def test_trash_restore_and_purge(team):
     assert f'data-resource-id="{resource.pk}"' in owner.get(tab_url(project)).content.decode()
     # when trashed and purged, it is gone
     owner.post(f"{base}/trash/")
-    assert owner.post(f"{base}/purge/").status_code == 302
+    assert owner.post(f"{base}/purge/", {"confirm": "yes"}).status_code == 302
     assert not ProjectResource.objects.filter(pk=resource.pk).exists()
 
 

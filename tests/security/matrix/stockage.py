@@ -135,6 +135,14 @@ ROWS = [
     row("DELETE", DOC, expect(401, 404, 403, 204, 204, 404, 204), path=D),
     row("GET", f"{DOC}download/", READ, path=D + "download/"),
     row("GET", f"{DOC}versions/", READ, path=D + "versions/"),
+    row("GET", f"{DOC}versions/<int:number>/", READ, path=D + "versions/1/"),
+    row(
+        "PATCH",
+        f"{DOC}versions/<int:number>/",
+        WRITE,
+        path=D + "versions/1/",
+        body={"label": "Rev A", "note": "Sent to the fabricator."},
+    ),
     row(
         "GET",
         f"{DOC}diff/",

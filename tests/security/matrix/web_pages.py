@@ -340,7 +340,6 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
         ),
         page("POST", f"{BLUEPRINT}trash/", change(403, 302, 302), path=doc + "trash/"),
         page("POST", f"{BLUEPRINT}untrash/", change(403, 302, 302), path=trashed + "untrash/"),
-        page("POST", f"{BLUEPRINT}purge/", change(403, 403, 302), path=trashed + "purge/"),
         page("GET", f"{BLUEPRINT}lock/", read, path=doc + "lock/"),
         page(
             "POST",
@@ -381,6 +380,27 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
                 ("resolve", (302, 302, 302), reader),
                 ("reopen", (302, 302, 302), reader),
             )
+        ),
+        page(
+            "POST",
+            f"{BLUEPRINT}purge/",
+            change(403, 403, 302),
+            path=trashed + "purge/",
+            body={"confirm": "yes"},
+        ),
+        page(
+            "POST",
+            f"{BLUEPRINT}edit/",
+            change(403, 302, 302),
+            path=doc + "edit/",
+            body={"title": "Renamed", "description": ""},
+        ),
+        page(
+            "POST",
+            f"{BLUEPRINT}versions/<int:number>/label/",
+            change(403, 302, 302),
+            path=doc + "versions/1/label/",
+            body={"label": "Rev A", "note": ""},
         ),
     ]
 

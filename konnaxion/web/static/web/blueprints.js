@@ -80,6 +80,11 @@ async function tusUpload(uploader, file, onProgress, onResume) {
     const metadata = [`filename ${base64(file.name)}`];
     if (uploader.dataset.resourceId) metadata.push(`resource ${base64(uploader.dataset.resourceId)}`);
     if (uploader.dataset.resourceId && keepCheckout()) metadata.push(`keep_checkout ${base64("1")}`);
+    // A new version's optional label and note (docs/version-labels.md).
+    for (const name of ["label", "note"]) {
+      const value = uploader.querySelector(`[data-upload-${name}]`)?.value.trim();
+      if (value) metadata.push(`${name} ${base64(value)}`);
+    }
     const created = await fetch(uploader.dataset.tusUrl, {
       method: "POST",
       headers: tusHeaders(uploader, {
