@@ -22,6 +22,17 @@ from konnaxion.notifications.texts import DEFAULT_CHANNELS
 from konnaxion.users.models import User
 
 
+def target_type_of(target: Model | type[Model]) -> ContentType:
+    """The content type of `target`'s model, read from the database rather than from Django's
+    per-process cache: a process outliving a database flush (the live server of the tests, which
+    empty the database between cases) would otherwise write ids that no longer exist."""
+    opts = target._meta
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label=opts.app_label, model=opts.model_name
+    )
+    return content_type
+
+
 def target_visible(*, user: User, target_type: ContentType, target_id: int) -> bool:
     """Whether `user` may see the object (through the owning module's rule, `core.visibility`;
     a model without a rule is seen by nobody here: fail closed)."""
@@ -92,7 +103,7 @@ def watchers_of(*, targets: Iterable[Model]) -> QuerySet[User]:
     """People watching any of `targets` (a document and its project, say), each once."""
     condition = Q(pk__in=[])
     for target in targets:
-        condition |= Q(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
+        condition |= Q(target_type=target_type_of(target), target_id=target.pk)
     return User.objects.filter(pk__in=Watch.objects.filter(condition).values("user_id"))
 
 
@@ -100,7 +111,7 @@ def watch_exists(*, user: User, target: Model) -> bool:
     if not user.is_authenticated:
         return False
     return Watch.objects.filter(
-        user=user, target_type=ContentType.objects.get_for_model(target), target_id=target.pk
+        user=user, target_type=target_type_of(target), target_id=target.pk
     ).exists()
 
 

@@ -29,7 +29,7 @@ class CheckoutForm(forms.Form):
     """Check a document out: an optional note and how long."""
 
     note = forms.CharField(
-        label=_("Note (optional)"),
+        label=_("Check-out note (optional)"),
         required=False,
         max_length=500,
         widget=forms.TextInput(attrs={"dir": "auto"}),

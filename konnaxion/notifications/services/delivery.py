@@ -22,7 +22,12 @@ from konnaxion.core.realtime import publish_on_commit
 from konnaxion.core.visibility import visibility_declared
 from konnaxion.notifications.models import Channel, Kind, Notification
 from konnaxion.notifications.models.notifications import PARAM_MAX_CHARS, URL_MAX_CHARS
-from konnaxion.notifications.selectors import channels_for, person_visible, target_visible
+from konnaxion.notifications.selectors import (
+    channels_for,
+    person_visible,
+    target_type_of,
+    target_visible,
+)
 from konnaxion.users.models import User
 
 logger = logging.getLogger(__name__)
@@ -74,7 +79,7 @@ def notify(
     recipient_ids = sorted({user.pk for user in recipients} - {getattr(actor, "pk", None)})
     if not recipient_ids:
         return
-    target_type = ContentType.objects.get_for_model(target)
+    target_type = target_type_of(target)
     target_id = target.pk
     actor_id = actor.pk if actor is not None else None
 

@@ -11,6 +11,7 @@ from django.db.models import Model
 from konnaxion.core.errors import NotFound, ValidationFailed
 from konnaxion.core.visibility import visibility_declared, visible_to
 from konnaxion.notifications.models import Watch
+from konnaxion.notifications.selectors import target_type_of
 from konnaxion.users.models import User
 
 _watchable: dict[str, str] = {}
@@ -52,7 +53,7 @@ def watch_add(*, user: User, target: Model) -> Watch:
     """`user` watches `target` (idempotent). Callers check that `user` may see it (the API
     through `watch_target_get`; domains watch for the uploader or commenter they just
     checked)."""
-    target_type = ContentType.objects.get_for_model(target)
+    target_type = target_type_of(target)
     try:
         # A savepoint: a concurrent identical watch does not break the caller's transaction.
         with transaction.atomic():
@@ -67,6 +68,6 @@ def watch_add(*, user: User, target: Model) -> Watch:
 def watch_remove(*, user: User, target: Model) -> bool:
     """`user` stops watching `target`. Returns whether they were watching it."""
     deleted, _ = Watch.objects.filter(
-        user=user, target_type=ContentType.objects.get_for_model(target), target_id=target.pk
+        user=user, target_type=target_type_of(target), target_id=target.pk
     ).delete()
     return deleted > 0

@@ -41,7 +41,7 @@ def test_a_lock_shows_live_refuses_an_upload_and_its_breaking_shows_live(new_pag
     # when ada checks the document out
     holder.goto(url)
     expect(holder.get_by_role("heading", name="Check-out")).to_be_visible()
-    holder.get_by_label("Note (optional)").fill("Moving the kitchen")
+    holder.get_by_label("Check-out note (optional)").fill("Moving the kitchen")
     holder.get_by_role("combobox", name="For").select_option("4")
     holder.get_by_role("button", name="Check out", exact=True).click()
     expect(holder.get_by_role("status")).to_contain_text("You have checked this document out.")
@@ -65,10 +65,12 @@ def test_a_lock_shows_live_refuses_an_upload_and_its_breaking_shows_live(new_pag
     expect(other.locator(".version-table tbody tr")).to_have_count(1)
 
     # when olga breaks the lock, confirming
-    owner.on("dialog", lambda dialog: dialog.accept())
     owner.goto(url)
     expect(owner.locator("#checkout")).to_contain_text("Checked out by ada until")
     owner.get_by_role("button", name="Break the lock").click()
+    confirm = owner.get_by_role("alertdialog")
+    expect(confirm).to_contain_text("ada")
+    confirm.get_by_role("button", name="Break the lock").click()
     expect(owner.get_by_role("status")).to_contain_text("The lock is broken")
 
     # then bob's page and list show it unlocked, still without a reload
@@ -92,7 +94,7 @@ def test_checking_out_with_the_keyboard_in_arabic_on_a_phone(new_page, live_serv
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", name="الحجز")).to_be_visible()
     # when she fills the form and sends it with the keyboard alone
-    page.get_by_label("ملاحظة (اختيارية)").focus()
+    page.get_by_label("ملاحظة الحجز (اختيارية)").focus()
     page.keyboard.type("السدى")
     page.keyboard.press("Tab")
     expect(page.get_by_role("combobox", name="لمدة")).to_be_focused()

@@ -78,7 +78,7 @@ def test_a_writer_labels_a_version_from_the_history(new_page, tmp_path):
     third = tmp_path / "frame.pdf"
     third.write_bytes(pdf_bytes("3"))
     page.get_by_label("Label of the new version (optional)").fill("Rev C")
-    page.get_by_label("Note (optional)").fill("Final.")
+    page.get_by_label("Version note (optional)").fill("Final.")
     page.get_by_label("Choose a file").set_input_files(third)
     # then, the page reloaded, version 3 is current with its label
     current = page.locator("#version-3")
