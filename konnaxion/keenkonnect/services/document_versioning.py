@@ -50,7 +50,7 @@ def _version_add(
     blob: Blob,
     content_type: str,
     original_name: str,
-    actor: User,
+    actor: User | None,
     comment: str = "",
 ) -> DocumentVersion:
     """Record version `number` of `resource` and make it current (the resource is locked)."""
@@ -76,7 +76,12 @@ def _version_add(
 
 
 def version_first_add(
-    *, resource: ProjectResource, blob: Blob, content_type: str, original_name: str, actor: User
+    *,
+    resource: ProjectResource,
+    blob: Blob,
+    content_type: str,
+    original_name: str,
+    actor: User | None,
 ) -> DocumentVersion:
     """Record version 1 of a document being created (in its creation's transaction, which
     audits, announces and indexes the new document as a whole)."""

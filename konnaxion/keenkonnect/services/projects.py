@@ -19,7 +19,7 @@ from konnaxion.users.models import User
 
 Role = ProjectTeam.Role
 SLUG_MAX = 200
-EDITABLE_FIELDS = ("title", "description", "category", "status", "visibility")
+EDITABLE_FIELDS = ("title", "description", "category", "status", "visibility", "links_allowed")
 
 
 def project_slug_for(title: str) -> str:
