@@ -6,6 +6,8 @@ from django.urls import include, path
 from konnaxion.web import (
     blueprint_views,
     connect_views,
+    link_admin_views,
+    link_views,
     profile_views,
     project_views,
     search_views,
@@ -105,6 +107,27 @@ urlpatterns = [
     path(f"{BLUEPRINT}trash/", blueprint_views.blueprint_trash, name="blueprint_trash"),
     path(f"{BLUEPRINT}untrash/", blueprint_views.blueprint_untrash, name="blueprint_untrash"),
     path(f"{BLUEPRINT}purge/", blueprint_views.blueprint_purge, name="blueprint_purge"),
+    path(f"{BLUEPRINT}share-links/", link_admin_views.share_link_create, name="share_link_create"),
+    path(
+        f"{BLUEPRINT}share-links/<int:link_id>/revoke/",
+        link_admin_views.share_link_revoke,
+        name="share_link_revoke",
+    ),
+    path(
+        "projects/<slug:slug>/upload-links/",
+        link_admin_views.upload_link_create,
+        name="upload_link_create",
+    ),
+    path(
+        "projects/<slug:slug>/upload-links/<int:link_id>/revoke/",
+        link_admin_views.upload_link_revoke,
+        name="upload_link_revoke",
+    ),
+    # The public pages of links: whoever holds the address, no account (docs/sharing.md).
+    path("s/<str:token>/", link_views.share_page, name="share_link"),
+    path("s/<str:token>/download/", link_views.share_download, name="share_link_download"),
+    path("s/<str:token>/preview/", link_views.share_preview, name="share_link_preview"),
+    path("u/<str:token>/", link_views.upload_page, name="upload_link"),
 ]
 
 # Outside the namespace: Django's own view posts here by the name "set_language".

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from konnaxion.keenkonnect.api import diff_views, preview_views, tus_views
+from konnaxion.keenkonnect.api import diff_views, link_views, preview_views, tus_views
 from konnaxion.keenkonnect.api import resource_views as views
 
 RESOURCE = "resources/<int:resource_id>/"
@@ -28,6 +28,22 @@ urlpatterns = [
     path(f"{RESOURCE}untrash/", views.ResourceUntrashView.as_view(), name="stockage-untrash"),
     path(f"{RESOURCE}purge/", views.ResourcePurgeView.as_view(), name="stockage-purge"),
     path(f"{RESOURCE}permissions/", views.PermissionsView.as_view(), name="stockage-permissions"),
+    path(
+        f"{RESOURCE}share-links/",
+        link_views.ShareLinkListView.as_view(),
+        name="stockage-share-links",
+    ),
+    path(
+        f"{RESOURCE}share-links/<int:link_id>/",
+        link_views.ShareLinkDetailView.as_view(),
+        name="stockage-share-link",
+    ),
+    path("upload-links/", link_views.UploadLinkListView.as_view(), name="stockage-upload-links"),
+    path(
+        "upload-links/<int:link_id>/",
+        link_views.UploadLinkDetailView.as_view(),
+        name="stockage-upload-link",
+    ),
     path("audit/", views.AuditLogView.as_view(), name="stockage-audit"),
     path("uploads/", tus_views.UploadCreateView.as_view(), name="stockage-uploads"),
     path("uploads/<uuid:upload_id>/", tus_views.UploadView.as_view(), name="stockage-upload"),
