@@ -30,7 +30,10 @@ from konnaxion.web.project_views import _owner_request, _project_page
 
 def _link_refusal(refusal: ApplicationError) -> str:
     if refusal.code == "links_not_allowed":
-        return _("This project does not allow links. Its owners may allow them in its settings.")
+        return _(
+            "This project does not allow links. Its owners may allow them in the project's "
+            "settings."
+        )
     return _("This could not be done: %(reason)s") % {"reason": refusal.message}
 
 
