@@ -370,3 +370,14 @@ def test_downloads_racing_at_the_limit_pass_exactly_the_limit(limit, racers):
     assert sorted(outcomes) == sorted(["sent"] * limit + ["limit_reached"] * (racers - limit))
     assert ShareLink.objects.get().download_count == limit
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LINK_DOWNLOAD).count() == limit
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_listing_links_costs_the_same_for_2_or_50(count, django_assert_max_num_queries):
+    project, users, document = shared_world()
+    for _ in range(count):
+        sharing.share_link_create(resource=document, actor=users["owner"])
+    owner = client_for(users["owner"])
+    with django_assert_max_num_queries(8):
+        response = owner.get(f"{api(project, document)}?page_size=50")
+    assert response.status_code == 200

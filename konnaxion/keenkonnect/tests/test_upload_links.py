@@ -248,3 +248,14 @@ def test_files_racing_for_the_last_place_pass_one_at_a_time():
     assert sorted(outcomes) == ["limit_reached"] * 3 + ["received"] * 2
     assert ReceivedFile.objects.count() == 2
     assert UploadLink.objects.get().file_count == 2
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_listing_upload_links_costs_the_same_for_2_or_50(count, django_assert_max_num_queries):
+    project, users, _document = shared_world()
+    for number in range(count):
+        upload_links.upload_link_create(project=project, actor=users["owner"], label=f"L{number}")
+    owner = client_for(users["owner"])
+    with django_assert_max_num_queries(7):
+        response = owner.get(api(project))
+    assert response.status_code == 200
