@@ -7,17 +7,22 @@ secrets depends on their content. Passwords use Django's password hashers.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from konnaxion.core.errors import ApplicationError, ValidationFailed
+from konnaxion.keenkonnect.models import AuditEvent, ProjectResource
 from konnaxion.keenkonnect.models.links import LinkBase
+from konnaxion.keenkonnect.services.audit import audit_record
 
 TOKEN_BYTES = 24
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -102,3 +107,19 @@ def alive_now() -> Q:
     return Q(revoked_at__isnull=True) & (
         Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
     )
+
+
+def refusal_audited(
+    *, project_id: int, resource: ProjectResource | None, reason: str, details: dict[str, Any]
+) -> LinkRefused:
+    """Audit a refused use (no token, no actor, no address) and return the error to raise."""
+    # The project or document (and so the link) may have gone meanwhile: nothing to audit in.
+    with contextlib.suppress(IntegrityError), transaction.atomic():
+        audit_record(
+            project_id=project_id,
+            resource=resource,
+            actor=None,
+            action=AuditEvent.Action.LINK_REFUSED,
+            details={**details, "reason": reason},
+        )
+    return LinkRefused(details={"reason": reason})

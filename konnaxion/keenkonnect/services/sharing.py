@@ -9,7 +9,6 @@ one conditional UPDATE, so two downloads racing for the last one cannot both pas
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -36,6 +35,7 @@ from konnaxion.keenkonnect.services.link_tokens import (
     expiry_from,
     password_hash_of,
     password_matches,
+    refusal_audited,
     refusal_of,
     token_digest,
     token_hash,
@@ -172,17 +172,12 @@ def _version_of(link: ShareLink) -> DocumentVersion | None:
 
 
 def _refuse(link: ShareLink, reason: str, *, use: str) -> LinkRefused:
-    """Audit a refused use (no token, no address) and return the error to raise."""
-    # The document (and so the link) may have gone meanwhile: nothing left to audit it in.
-    with contextlib.suppress(IntegrityError), transaction.atomic():
-        audit_record(
-            project_id=link.resource.project_id,
-            resource=link.resource,
-            actor=None,
-            action=AuditEvent.Action.LINK_REFUSED,
-            details={"share_link": link.pk, "use": use, "reason": reason},
-        )
-    return LinkRefused(details={"reason": reason})
+    return refusal_audited(
+        project_id=link.resource.project_id,
+        resource=link.resource,
+        reason=reason,
+        details={"share_link": link.pk, "use": use},
+    )
 
 
 def _usable(link: ShareLink, *, use: str, password: str | None, unlocked: bool) -> DocumentVersion:

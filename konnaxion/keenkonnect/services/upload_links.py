@@ -36,6 +36,7 @@ from konnaxion.keenkonnect.services.link_tokens import (
     expiry_from,
     password_hash_of,
     password_matches,
+    refusal_audited,
     refusal_of,
     token_digest,
     token_hash,
@@ -156,14 +157,12 @@ def _link_of(token: str) -> UploadLink:
 
 
 def _refuse(link: UploadLink, reason: str) -> LinkRefused:
-    audit_record(
+    return refusal_audited(
         project_id=link.project_id,
         resource=None,
-        actor=None,
-        action=AuditEvent.Action.LINK_REFUSED,
-        details={"upload_link": link.pk, "use": "upload", "reason": reason},
+        reason=reason,
+        details={"upload_link": link.pk, "use": "upload"},
     )
-    return LinkRefused(details={"reason": reason})
 
 
 def _usable(link: UploadLink, *, password: str | None, unlocked: bool) -> None:

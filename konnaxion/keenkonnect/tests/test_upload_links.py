@@ -120,7 +120,7 @@ def test_a_file_refused_by_the_policy_leaves_nothing(_storage_tmp_dir):
     assert UploadLink.objects.get().file_count == 0
 
 
-def test_the_file_limit_and_a_password():
+def test_the_file_limit_and_a_password(_storage_tmp_dir):
     # given
     project, users, _document = shared_world()
     made = upload_links.upload_link_create(
@@ -135,6 +135,7 @@ def test_the_file_limit_and_a_password():
     second = send(browser, made.token, "b.pdf", pdf_bytes("b"))
     # then
     assert locked.status_code == 200 and b'type="password"' in locked.content
+    assert not _storage_tmp_dir.exists() or os.listdir(_storage_tmp_dir) == []
     assert wrong.status_code == 403
     assert right.status_code == 302
     assert first.status_code == 201
