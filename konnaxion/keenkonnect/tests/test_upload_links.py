@@ -260,3 +260,25 @@ def test_listing_upload_links_costs_the_same_for_2_or_50(count, django_assert_ma
     with django_assert_max_num_queries(7):
         response = owner.get(api(project))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4',
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--B--\r\n",
+        b"not multipart at all",
+    ],
+)
+def test_a_malformed_body_is_refused_and_leaves_nothing(body, _storage_tmp_dir):
+    project, users, _document = shared_world()
+    made = upload_links.upload_link_create(project=project, actor=users["owner"], label="In")
+    documents = ProjectResource.objects.count()
+    response = visitor().post(
+        f"/u/{made.token}/", data=body, content_type="multipart/form-data; boundary=B"
+    )
+    # 400 for a cut or foreign body; the base64 part's decoded bytes are not a PDF (415)
+    assert response.status_code in (400, 415)
+    assert ProjectResource.objects.count() == documents
+    assert not _storage_tmp_dir.exists() or os.listdir(_storage_tmp_dir) == []
