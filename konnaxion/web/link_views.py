@@ -35,8 +35,9 @@ PREVIEW_SIZE = 1024
 UNLOCKED = "unlocked_links"
 PRIVATE_HEADERS = {
     # The address holds the token: no other site learns it from a Referer, no search engine
-    # keeps the page, no shared cache keeps the answer.
-    "Referrer-Policy": "no-referrer",
+    # keeps the page, no shared cache keeps the answer. (Not `no-referrer`: browsers then send
+    # `Origin: null` with the page's own forms, which CSRF protection rightly refuses.)
+    "Referrer-Policy": "same-origin",
     "X-Robots-Tag": "noindex, nofollow",
     "Cache-Control": "private, no-store",
 }

@@ -161,7 +161,7 @@ def test_a_visitor_sees_the_document_and_nothing_of_the_project():
     assert "Bridge plan" in html and "data-shared-version>1<" in html
     assert project.title not in html and project.slug not in html
     assert all(user.username not in html for user in users.values())
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == pdf_bytes("first")
     link = ShareLink.objects.get()

@@ -82,3 +82,43 @@ def test_share_a_pinned_version_and_open_it_signed_out(new_page):
     expect(counts.locator("[data-views]")).to_have_attribute("data-views", "1")
     expect(counts.locator("[data-downloads]")).to_have_attribute("data-downloads", "1")
     expect(counts).to_contain_text("1 download")
+
+
+def test_an_outsider_sends_a_file_through_an_upload_link(new_page, tmp_path):
+    # given a project allowing links, and its owner on its page
+    olga = UserFactory(username="olga")
+    project = project_for(creator=olga, title="Tiny house", links_allowed=True)
+    owner = new_page()
+    sign_in(owner, olga)
+    owner.goto(f"/projects/{project.slug}/")
+    expect(owner.get_by_role("heading", name="Upload links")).to_be_visible()
+    # when she makes an upload link
+    owner.get_by_text("Make an upload link", exact=True).click()
+    owner.get_by_label("Name of the link:", exact=True).fill("Suppliers")
+    owner.get_by_role("button", name="Make the link").click()
+    # then its address is shown once
+    expect(owner.get_by_text("The link is ready.")).to_be_visible()
+    link = owner.get_by_label("Link", exact=True).input_value()
+    assert "/u/" in link
+
+    # when someone without an account, reading Arabic on a phone, sends a drawing
+    sender = new_page(locale="ar", viewport=PHONE)
+    sender.goto(link)
+    expect(sender.locator("html")).to_have_attribute("dir", "rtl")
+    expect(sender.get_by_text("Suppliers")).to_be_visible()
+    expect(sender.get_by_text("Tiny house")).to_have_count(0)
+    drawing = tmp_path / "drawing.png"
+    drawing.write_bytes(png_bytes((40, 30)))
+    sender.locator("#drop_name").fill("Ada")
+    sender.locator("#drop_file").set_input_files(str(drawing))
+    sender.locator("form.stacked-form button[type=submit]").click()
+    # then it is received
+    expect(sender.locator("[data-received]")).to_be_visible()
+    assert sender.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # and olga finds it in the Blueprints tab, marked as received by link
+    owner.goto(f"/projects/{project.slug}/?tab=blueprints")
+    received = owner.locator("#blueprint-list [data-received-by-link]")
+    expect(received).to_have_text("Received by link Suppliers, from Ada")
+    owner.goto(f"/projects/{project.slug}/")
+    expect(owner.locator("[data-upload-link] [data-files]")).to_have_attribute("data-files", "1")
