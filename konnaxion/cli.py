@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import signal
@@ -95,8 +96,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         lifespan="off",
         **proxy_header_options(os.environ),
         log_level=os.environ.get("UVICORN_LOG_LEVEL", "info"),
+        log_config=uvicorn_log_config(),
     )
     return 0
+
+
+def uvicorn_log_config() -> dict:
+    """uvicorn's own logging, with share and upload links' tokens taken out of its access log
+    and error log (konnaxion/core/log_redaction.py)."""
+    # Imported by the serve subcommand only, like uvicorn itself.
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["link_tokens"] = {
+        "()": "konnaxion.core.log_redaction.LinkTokenFilter"
+    }
+    for handler in config["handlers"].values():
+        handler["filters"] = [*handler.get("filters", []), "link_tokens"]
+    return config
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

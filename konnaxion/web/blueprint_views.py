@@ -36,6 +36,7 @@ from konnaxion.keenkonnect.services import secure_document_storage as storage
 from konnaxion.keenkonnect.services.document_diff import kind_of
 from konnaxion.web.blueprint_forms import MAX_VERSION, DiffForm, PermissionsForm, RestoreForm
 from konnaxion.web.document_forms import DocumentEditForm
+from konnaxion.web.link_context import share_context
 
 TUS_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_VERSIONS_SHOWN = 200
@@ -75,7 +76,9 @@ def blueprints_context(request: HttpRequest, project: Project, *, whole_tab: boo
     # list alone (refreshed by the page's script) needs no sequence number.
     event_seq = selectors.project_latest_event_seq(project=project) if whole_tab else None
     documents = selectors.with_preview_flag(
-        resources=selectors.resources_visible_to(user=request.user, project=project),
+        resources=selectors.resources_visible_to(user=request.user, project=project).select_related(
+            "received_by_link"
+        ),
         size=THUMBNAIL_SIZE,
     ).order_by("title", "id")
     trash = (
@@ -124,6 +127,7 @@ def _document_page(
         "versions_upload_url": f"/api/projects/{project.slug}/resources/{resource.pk}/versions/",
         "max_upload_mb": settings.MAX_BLUEPRINT_UPLOAD_MB,
         "tus_chunk": TUS_CHUNK_BYTES,
+        **share_context(request, resource),
         **extra,
     }
     return render(request, "web/projects/blueprints/document.html", context, status=status)

@@ -91,8 +91,25 @@ class ProjectForm(forms.Form):
 
 class ProjectEditForm(ProjectForm):
     status = forms.ChoiceField(label=_("Status"), choices=list(STATUS_LABELS.items()))
+    links_allowed = forms.BooleanField(
+        label=_("Allow share links and upload links"),
+        required=False,
+        help_text=_(
+            "Admins of a document may then share it with anyone holding a link, and owners "
+            "may make links through which outsiders send files. Turning this off stops every "
+            "link of the project at once."
+        ),
+    )
 
-    field_order = ("title", "description", "category", "status", "visibility", "tags")
+    field_order = (
+        "title",
+        "description",
+        "category",
+        "status",
+        "visibility",
+        "links_allowed",
+        "tags",
+    )
 
     @classmethod
     def for_project(cls, project: Project) -> ProjectEditForm:
@@ -103,6 +120,7 @@ class ProjectEditForm(ProjectForm):
                 "category": project.category_id,
                 "status": project.status,
                 "visibility": project.visibility,
+                "links_allowed": project.links_allowed,
                 "tags": ", ".join(tag.name for tag in project.tags.all()),
             },
             auto_id="edit_%s",

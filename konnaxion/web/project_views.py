@@ -23,6 +23,7 @@ from konnaxion.keenkonnect.services import projects as project_services
 from konnaxion.keenkonnect.services import team as team_services
 from konnaxion.users.models import User
 from konnaxion.web.blueprint_views import blueprints_context
+from konnaxion.web.link_context import upload_links_context
 from konnaxion.web.page_tools import attempt, is_htmx, page_of, refusal_on_form
 from konnaxion.web.project_forms import (
     MemberAddForm,
@@ -116,6 +117,7 @@ def _project_page(
         "is_owner": is_owner,
         "edit_form": ProjectEditForm.for_project(project) if is_owner else None,
         **_team_context(request, project, is_owner=is_owner),
+        **upload_links_context(request, project, is_owner=is_owner),
         **overrides,
     }
     if context["tab"] == "blueprints":

@@ -9,6 +9,8 @@ from konnaxion.web import (
     comment_views,
     connect_views,
     document_edit_views,
+    link_admin_views,
+    link_views,
     notification_views,
     profile_views,
     project_views,
@@ -154,6 +156,27 @@ urlpatterns = [
         document_edit_views.blueprint_version_label,
         name="blueprint_version_label",
     ),
+    path(f"{BLUEPRINT}share-links/", link_admin_views.share_link_create, name="share_link_create"),
+    path(
+        f"{BLUEPRINT}share-links/<int:link_id>/revoke/",
+        link_admin_views.share_link_revoke,
+        name="share_link_revoke",
+    ),
+    path(
+        "projects/<slug:slug>/upload-links/",
+        link_admin_views.upload_link_create,
+        name="upload_link_create",
+    ),
+    path(
+        "projects/<slug:slug>/upload-links/<int:link_id>/revoke/",
+        link_admin_views.upload_link_revoke,
+        name="upload_link_revoke",
+    ),
+    # The public pages of links: whoever holds the address, no account (docs/sharing.md).
+    path("s/<str:token>/", link_views.share_page, name="share_link"),
+    path("s/<str:token>/download/", link_views.share_download, name="share_link_download"),
+    path("s/<str:token>/preview/", link_views.share_preview, name="share_link_preview"),
+    path("u/<str:token>/", link_views.upload_page, name="upload_link"),
 ]
 
 # Outside the namespace: Django's own view posts here by the name "set_language".

@@ -25,3 +25,15 @@ class UserRateThrottle(ClientAddressIdent, throttling.UserRateThrottle):
 
 class ScopedRateThrottle(ClientAddressIdent, throttling.ScopedRateThrottle):
     pass
+
+
+class ClientRateThrottle(ClientAddressIdent, throttling.SimpleRateThrottle):
+    """A rate per client address (signed in or not) for pages outside the API, such as the
+    public pages of share and upload links; `scope` names the rate in the throttle settings."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__()
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

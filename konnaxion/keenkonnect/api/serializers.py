@@ -33,6 +33,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "category",
             "status",
             "visibility",
+            "links_allowed",
             "tags",
             "created_at",
             "updated_at",
@@ -50,7 +51,15 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ("title", "description", "category", "status", "visibility", "tags")
+        fields = (
+            "title",
+            "description",
+            "category",
+            "status",
+            "visibility",
+            "links_allowed",
+            "tags",
+        )
 
 
 class ProjectTeamSerializer(serializers.ModelSerializer):

@@ -11,6 +11,7 @@ from konnaxion.keenkonnect.models.documents import (
     UploadSession,
 )
 from konnaxion.keenkonnect.models.events import ProjectEvent
+from konnaxion.keenkonnect.models.links import ReceivedFile, ShareLink, UploadLink
 from konnaxion.keenkonnect.models.previews import DocumentPreview
 from konnaxion.keenkonnect.models.projects import Project, ProjectRating, ProjectTeam
 from konnaxion.keenkonnect.models.resources import ProjectResource
@@ -31,6 +32,9 @@ __all__ = [
     "ProjectResource",
     "ProjectTask",
     "ProjectTeam",
+    "ReceivedFile",
     "RetentionPolicy",
+    "ShareLink",
+    "UploadLink",
     "UploadSession",
 ]

@@ -135,6 +135,12 @@ class AuditEvent(models.Model):
         UNLOCK = "unlock", "Check in"
         LOCK_BREAK = "lock_break", "Break a check-out"
         ANNOTATE = "annotate", "Label a version"
+        LINK_CREATE = "link_create", "Create a link"
+        LINK_REVOKE = "link_revoke", "Revoke a link"
+        LINK_VIEW = "link_view", "Viewed by link"
+        LINK_DOWNLOAD = "link_download", "Downloaded by link"
+        LINK_UPLOAD = "link_upload", "Received by link"
+        LINK_REFUSED = "link_refused", "Link refused"
 
     project = models.ForeignKey(
         "keenkonnect.Project", on_delete=models.CASCADE, related_name="audit_events"

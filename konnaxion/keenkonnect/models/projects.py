@@ -34,6 +34,8 @@ class Project(models.Model):
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     tags = models.ManyToManyField("tags.Tag", related_name="projects", blank=True)
+    # Whether share links and upload links may be made and used (owners decide; docs/sharing.md).
+    links_allowed = models.BooleanField(default=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ProjectTeam", related_name="projects", blank=True
     )

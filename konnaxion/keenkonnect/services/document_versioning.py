@@ -56,7 +56,7 @@ def _version_add(
     blob: Blob,
     content_type: str,
     original_name: str,
-    actor: User,
+    actor: User | None,
     comment: str = "",
     label: str = "",
     note: str = "",
@@ -95,7 +95,7 @@ def version_first_add(
     blob: Blob,
     content_type: str,
     original_name: str,
-    actor: User,
+    actor: User | None,
     label: str = "",
     note: str = "",
 ) -> DocumentVersion:

@@ -26,9 +26,11 @@ def project_url(project: Project) -> str:
     return reverse("web:project", kwargs={"slug": project.slug})
 
 
-def document_watch(*, resource: ProjectResource, user: User) -> None:
-    """`user` (who just uploaded a version, so may read it) watches the document."""
-    watch_add(user=user, target=resource)
+def document_watch(*, resource: ProjectResource, user: User | None) -> None:
+    """`user` (who just uploaded a version, so may read it) watches the document; nobody for a
+    file received by link."""
+    if user is not None:
+        watch_add(user=user, target=resource)
 
 
 def version_added_notify(*, resource: ProjectResource, version_number: int, actor: User) -> None:

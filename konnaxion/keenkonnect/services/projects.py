@@ -19,7 +19,7 @@ from konnaxion.users.models import User
 
 Role = ProjectTeam.Role
 SLUG_MAX = 200
-EDITABLE_FIELDS = ("title", "description", "category", "status", "visibility")
+EDITABLE_FIELDS = ("title", "description", "category", "status", "visibility", "links_allowed")
 
 
 def project_slug_for(title: str) -> str:
@@ -40,6 +40,7 @@ def project_create(
     status: str = Project.Status.DRAFT,
     visibility: str = Project.Visibility.PUBLIC,
     tags: list[str] | None = None,
+    links_allowed: bool = False,
 ) -> Project:
     """A project whose slug comes from its title (and never changes); the creator is its owner."""
     if not title.strip():
@@ -55,6 +56,7 @@ def project_create(
                     category=category,
                     status=status,
                     visibility=visibility,
+                    links_allowed=links_allowed,
                 )
                 ProjectTeam.objects.create(project=project, user=creator, role=Role.OWNER)
                 if tags:

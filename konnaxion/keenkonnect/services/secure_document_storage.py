@@ -8,7 +8,7 @@ blobs of the file store (`konnaxion.files.services`).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from konnaxion.core.errors import NotFound, PermissionDenied, ValidationFailed
 from konnaxion.files.incoming import IncomingFile
+from konnaxion.files.models import Blob
 from konnaxion.files.services import blob_store, upload_check
 from konnaxion.keenkonnect.models import (
     AccessLevel,
@@ -73,35 +74,64 @@ def resource_create(
     blob = blob_store(upload=upload, content_type=verified.content_type)
     with transaction.atomic():
         project_lock(project_id=project.pk)
-        resource = ProjectResource.objects.create(
+        return resource_add_locked(
             project=project,
-            title=(title or verified.file_name.name)[:200],
-            description=description,
-            added_by=actor,
-        )
-        document_versioning.version_first_add(
-            resource=resource,
             blob=blob,
             content_type=verified.content_type,
             original_name=verified.file_name.name,
-            actor=actor,
+            added_by=actor,
+            title=title,
+            description=description,
             label=label,
             note=note,
         )
-        audit_record(
-            project_id=project.pk,
-            resource=resource,
-            actor=actor,
-            action=AuditEvent.Action.UPLOAD,
-            details={"version": 1, "sha256": blob.sha256, "size": blob.size},
-        )
-        _announce(resource=resource, type="resource.added", version=1, actor=actor)
-        resource_index_enqueue(resource=resource, version_number=1)
+
+
+def resource_add_locked(
+    *,
+    project: Project,
+    blob: Blob,
+    content_type: str,
+    original_name: str,
+    added_by: User | None,
+    title: str = "",
+    description: str = "",
+    label: str = "",
+    note: str = "",
+    audit_details: dict[str, Any] | None = None,
+) -> ProjectResource:
+    """Create a document with the checked, stored `blob` as version 1; audited, announced and
+    queued for indexing. The caller holds the project's row lock in its transaction and has
+    decided who may add it (`added_by` is None for a file received by link)."""
+    resource = ProjectResource.objects.create(
+        project=project,
+        title=(title or original_name)[:200],
+        description=description,
+        added_by=added_by,
+    )
+    document_versioning.version_first_add(
+        resource=resource,
+        blob=blob,
+        content_type=content_type,
+        original_name=original_name,
+        actor=added_by,
+        label=label,
+        note=note,
+    )
+    audit_record(
+        project_id=project.pk,
+        resource=resource,
+        actor=added_by,
+        action=AuditEvent.Action.UPLOAD,
+        details={"version": 1, "sha256": blob.sha256, "size": blob.size, **(audit_details or {})},
+    )
+    _announce(resource=resource, type="resource.added", version=1, actor=added_by)
+    resource_index_enqueue(resource=resource, version_number=1)
     return resource
 
 
 def _announce(
-    *, resource: ProjectResource, type: str, actor: User, version: int | None = None
+    *, resource: ProjectResource, type: str, actor: User | None, version: int | None = None
 ) -> None:
     real_time_sync.event_record(
         project_id=resource.project_id,

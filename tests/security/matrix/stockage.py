@@ -15,7 +15,9 @@ from konnaxion.keenkonnect.services.document_checkout import checkout_acquire
 from konnaxion.keenkonnect.services.document_comments import comment_create
 from konnaxion.keenkonnect.services.document_versioning import version_create
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create, resource_trash
+from konnaxion.keenkonnect.services.sharing import share_link_create
 from konnaxion.keenkonnect.services.team import project_member_add
+from konnaxion.keenkonnect.services.upload_links import upload_link_create
 from konnaxion.keenkonnect.tests.factories import project_for
 from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes, png_bytes
 from konnaxion.users.tests.factories import UserFactory
@@ -34,7 +36,7 @@ ENTRIES = {"collaborator_entry_none": AccessLevel.NONE, "mentor_entry_write": Ac
 def world_setup(world: World) -> None:
     owner = world.users["owner"] = UserFactory(username="doc-owner")
     project = world.stockage_project = project_for(
-        creator=owner, title="Vault", visibility=Project.Visibility.MEMBERS
+        creator=owner, title="Vault", visibility=Project.Visibility.MEMBERS, links_allowed=True
     )
     for name, role in ROLES.items():
         world.users[name] = UserFactory(username=f"doc-{name.replace('_', '-')}")
@@ -67,6 +69,9 @@ def world_setup(world: World) -> None:
     for name, level in ENTRIES.items():
         for resource in (world.doc, world.trashed, world.drawing, world.locked):
             DocumentAccess.objects.create(resource=resource, user=world.users[name], level=level)
+    world.doc.my_level = AccessLevel.ADMIN
+    world.share_link = share_link_create(resource=world.doc, actor=owner).link
+    world.upload_link = upload_link_create(project=project, actor=owner, label="Inbox").link
 
 
 def _caller(name: str):
@@ -114,6 +119,7 @@ READ = expect(401, 404, 200, 200, 200, 404, 200)
 WRITE = expect(401, 404, 403, 200, 200, 404, 200)
 ADMIN = expect(401, 404, 403, 403, 200, 404, 403)
 AUTHOR = expect(401, 404, 403, 403, 200, 404, 403)
+OWNER = expect(401, 404, 403, 403, 200, 403, 403)
 PROJECT_READ = expect(401, 404, 200, 200, 200, 200, 200)
 # A tus request without `Tus-Resumable: 1.0.0` is refused (412) once the project is visible.
 TUS = expect(401, 404, 412, 412, 412, 412, 412)
@@ -187,6 +193,34 @@ ROWS = [
         f"{DOC}lock/",
         expect(401, 404, 403, 403, 204, 404, 403),
         path=L + "lock/?force=1",
+    ),
+    row("GET", f"{DOC}share-links/", ADMIN, path=D + "share-links/"),
+    row(
+        "POST",
+        f"{DOC}share-links/",
+        expect(401, 404, 403, 403, 201, 404, 403),
+        path=D + "share-links/",
+        body={"expires_in_days": 7},
+    ),
+    row(
+        "DELETE",
+        f"{DOC}share-links/<int:link_id>/",
+        expect(401, 404, 403, 403, 204, 404, 403),
+        path=D + "share-links/{w.share_link.pk}/",
+    ),
+    row("GET", f"{PROJECT}upload-links/", OWNER, path=P + "upload-links/"),
+    row(
+        "POST",
+        f"{PROJECT}upload-links/",
+        expect(401, 404, 403, 403, 201, 403, 403),
+        path=P + "upload-links/",
+        body={"label": "Suppliers"},
+    ),
+    row(
+        "DELETE",
+        f"{PROJECT}upload-links/<int:link_id>/",
+        expect(401, 404, 403, 403, 204, 403, 403),
+        path=P + "upload-links/{w.upload_link.pk}/",
     ),
     row("GET", f"{PROJECT}audit/", expect(401, 404, 403, 403, 200, 403, 403), path=P + "audit/"),
     row("POST", f"{PROJECT}uploads/", TUS, path=P + "uploads/"),

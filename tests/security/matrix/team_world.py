@@ -116,6 +116,21 @@ def _document(project, owner, content: bytes, name: str, second: bytes, title: s
     return document
 
 
+def _links(world: TeamWorld) -> None:
+    """A share link of each project's plan and an upload link of each project (docs/sharing.md)."""
+    from konnaxion.keenkonnect.services.sharing import share_link_create
+    from konnaxion.keenkonnect.services.upload_links import upload_link_create
+
+    world.share_links, world.upload_links = {}, {}
+    for key in ("public", "members"):
+        world.share_links[key] = share_link_create(
+            resource=world.documents[f"{key}_plan"], actor=world.users["owner"]
+        )
+        world.upload_links[key] = upload_link_create(
+            project=getattr(world, f"{key}_project"), actor=world.users["owner"], label="Inbox"
+        )
+
+
 def team_world_build() -> TeamWorld:
     from konnaxion.keenkonnect.services.document_comments import comment_create
     from konnaxion.kreative.services.artworks import artwork_create
@@ -137,10 +152,10 @@ def team_world_build() -> TeamWorld:
     owner, collaborator = world.users["owner"], world.users["collaborator"]
 
     world.public_project = project_for(
-        owner, title="Open Atlas", visibility=Project.Visibility.PUBLIC
+        owner, title="Open Atlas", visibility=Project.Visibility.PUBLIC, links_allowed=True
     )
     world.members_project = project_for(
-        owner, title="Closed Vault", visibility=Project.Visibility.MEMBERS
+        owner, title="Closed Vault", visibility=Project.Visibility.MEMBERS, links_allowed=True
     )
     world.tasks, world.messages = [], []
     for project in (world.public_project, world.members_project):
@@ -176,6 +191,7 @@ def team_world_build() -> TeamWorld:
     DocumentAccess.objects.create(
         resource=restricted, user=world.users["mentor"], level=AccessLevel.NONE
     )
+    _links(world)
     world.upload = upload_session_create(
         project=world.members_project, user=owner, length=10, metadata={"filename": "a.pdf"}
     )

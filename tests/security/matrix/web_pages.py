@@ -402,6 +402,65 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
             path=doc + "versions/1/label/",
             body={"label": "Rev A", "note": ""},
         ),
+        page("POST", f"{BLUEPRINT}purge/", change(403, 403, 302), path=trashed + "purge/"),
+        page(
+            "POST",
+            f"{BLUEPRINT}share-links/",
+            change(403, 403, 201),
+            path=doc + "share-links/",
+            body={"version": "latest", "expiry": "7"},
+        ),
+        page(
+            "POST",
+            f"{BLUEPRINT}share-links/<int:link_id>/revoke/",
+            change(403, 403, 302),
+            path=doc + f"share-links/{{w.share_links[{key}].link.pk}}/revoke/",
+        ),
+        page(
+            "POST",
+            f"{PROJECT}upload-links/",
+            change(403, 403, 201),
+            path=p + "upload-links/",
+            body={"label": "Suppliers", "expiry": "7"},
+        ),
+        page(
+            "POST",
+            f"{PROJECT}upload-links/<int:link_id>/revoke/",
+            change(403, 403, 302),
+            path=p + f"upload-links/{{w.upload_links[{key}].link.pk}}/revoke/",
+        ),
+        # The public pages of links: the same for everyone holding the address, members-only
+        # project or not (docs/sharing.md).
+        page("GET", "s/<str:token>/", everyone(200), path=f"/s/{{w.share_links[{key}].token}}/"),
+        page(
+            "POST",
+            "s/<str:token>/",
+            everyone(302),
+            path=f"/s/{{w.share_links[{key}].token}}/",
+            body={"password": "none is set"},
+        ),
+        page(
+            "GET",
+            "s/<str:token>/download/",
+            everyone(200),
+            path=f"/s/{{w.share_links[{key}].token}}/download/",
+        ),
+        # No preview is made in the world (no indexing worker).
+        page(
+            "GET",
+            "s/<str:token>/preview/",
+            everyone(404),
+            path=f"/s/{{w.share_links[{key}].token}}/preview/",
+        ),
+        page("GET", "u/<str:token>/", everyone(200), path=f"/u/{{w.upload_links[{key}].token}}/"),
+        # Without a file: the form again, with its error.
+        page(
+            "POST",
+            "u/<str:token>/",
+            everyone(400),
+            path=f"/u/{{w.upload_links[{key}].token}}/",
+            body={"name": "Ada"},
+        ),
     ]
 
 
@@ -415,6 +474,9 @@ PAGES += [
         expect(404, 404, 404, 200, 200, 404),
         path="/projects/{w.members_project.slug}/blueprints/{w.documents[members_restricted].pk}/",
     ),
+    # A link that does not exist.
+    page("GET", "s/<str:token>/", everyone(404), path="/s/NoSuchTokenNoSuchTokenNoSuch/"),
+    page("GET", "u/<str:token>/", everyone(404), path="/u/NoSuchTokenNoSuchTokenNoSuch/"),
     # A project that does not exist: the same answers as a members-only one.
     page("GET", PROJECT, everyone(404), path="/projects/no-such-project/"),
     page(
