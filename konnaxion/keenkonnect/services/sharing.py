@@ -33,6 +33,7 @@ from konnaxion.keenkonnect.services.link_tokens import (
     LinkRefused,
     alive_now,
     expiry_from,
+    link_revoke,
     password_hash_of,
     password_matches,
     refusal_audited,
@@ -128,25 +129,13 @@ def share_link_revoke(*, resource: ResourceWithLevel, link_id: int, actor: User)
     """Turn a link off for good (admin level on its document). Revoking twice is harmless.
     Raises NotFound, PermissionDenied."""
     ensure_level(resource=resource, needed=AccessLevel.ADMIN)
-    link = (
-        ShareLink.objects.select_for_update(no_key=True)
-        .filter(pk=link_id, resource=resource)
-        .first()
+    return link_revoke(
+        links=ShareLink.objects.filter(resource=resource),
+        link_id=link_id,
+        actor=actor,
+        project_id=resource.project_id,
+        resource=resource,
     )
-    if link is None:
-        raise NotFound("No such link.")
-    if link.revoked_at is None:
-        link.revoked_at = timezone.now()
-        link.revoked_by = actor
-        link.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(
-            project_id=resource.project_id,
-            resource=resource,
-            actor=actor,
-            action=AuditEvent.Action.LINK_REVOKE,
-            details={"share_link": link.pk},
-        )
-    return link
 
 
 def _link_of(token: str) -> ShareLink:

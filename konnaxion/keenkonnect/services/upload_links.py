@@ -34,6 +34,7 @@ from konnaxion.keenkonnect.services.link_tokens import (
     LinkRefused,
     alive_now,
     expiry_from,
+    link_revoke,
     password_hash_of,
     password_matches,
     refusal_audited,
@@ -123,25 +124,13 @@ def upload_link_revoke(*, project: Project, link_id: int, actor: User) -> Upload
     """Turn an upload link off for good (owners); revoking twice is harmless.
     Raises NotFound, PermissionDenied."""
     _ensure_may_manage(project=project, user=actor)
-    link = (
-        UploadLink.objects.select_for_update(no_key=True)
-        .filter(pk=link_id, project=project)
-        .first()
+    return link_revoke(
+        links=UploadLink.objects.filter(project=project),
+        link_id=link_id,
+        actor=actor,
+        project_id=project.pk,
+        resource=None,
     )
-    if link is None:
-        raise NotFound("No such link.")
-    if link.revoked_at is None:
-        link.revoked_at = timezone.now()
-        link.revoked_by = actor
-        link.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(
-            project_id=project.pk,
-            resource=None,
-            actor=actor,
-            action=AuditEvent.Action.LINK_REVOKE,
-            details={"upload_link": link.pk},
-        )
-    return link
 
 
 def _link_of(token: str) -> UploadLink:
