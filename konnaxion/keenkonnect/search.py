@@ -4,6 +4,7 @@ a second one, for the page's rows only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -135,6 +136,22 @@ def documents_page(*, ids: list[int], query: str) -> dict[int, ProjectResource]:
     return {document.pk: document for document in documents}
 
 
+def results_in_rank_order(
+    rows: list[Any], page: dict[int, Any], result: Callable[[Any], dict[str, Any]]
+) -> list[dict[str, Any] | None]:
+    """The results of `rows` (ranked ids with their score) read from `page` (id -> object), in
+    rank order; None where the object went since it was ranked (purged, deleted)."""
+    found: list[dict[str, Any] | None] = []
+    for row in rows:
+        item = page.get(row.pk)
+        if item is None:
+            found.append(None)
+            continue
+        item.score = row.score
+        found.append(result(item))
+    return found
+
+
 class DocumentSource(SearchSource):
     """Ranks narrow rows, then loads the details of the page's documents only."""
 
@@ -146,15 +163,7 @@ class DocumentSource(SearchSource):
         if not rows:
             return []
         page = documents_page(ids=[row.pk for row in rows], query=self.query)
-        found: list[dict[str, Any] | None] = []
-        for row in rows:
-            document = page.get(row.pk)
-            if document is None:  # purged since it was ranked
-                found.append(None)
-                continue
-            document.score = row.score
-            found.append(self.result(document))
-        return found
+        return results_in_rank_order(rows, page, self.result)
 
 
 class DocumentSearch:
@@ -221,15 +230,7 @@ class CommentSource(SearchSource):
         page = DocumentComment.objects.filter(pk__in=[row.pk for row in rows])
         page = page.select_related("resource__project", "version").annotate(snippet=snippet)
         found = {comment.pk: comment for comment in page.defer("resource__extracted_text")}
-        results: list[dict[str, Any] | None] = []
-        for row in rows:
-            comment = found.get(row.pk)
-            if comment is None:  # deleted since it was ranked
-                results.append(None)
-                continue
-            comment.score = row.score
-            results.append(self.result(comment))
-        return results
+        return results_in_rank_order(rows, found, self.result)
 
 
 class CommentSearch:
