@@ -34,9 +34,14 @@ def test_a_pinned_comment_with_a_mention_reaches_the_other_members_open_page(new
     sign_in(owner, olga)
     sign_in(member, walt)
     # walt keeps the document open, never reloading it
+    sockets: list[str] = []
+    member.on("websocket", lambda socket: sockets.append(socket.url))
     member.goto(document)
     expect(member.locator("#comment-threads")).to_contain_text("No comments yet.")
     expect(member.locator("#comments[data-live=connected]")).to_have_count(1)
+    # (the lock panel and the comments follow the project through one socket)
+    expect(member.locator("#checkout[data-live=connected]")).to_have_count(1)
+    assert len([url for url in sockets if "/ws/projects/" in url]) == 1
     member.evaluate("window.stillTheSamePage = true")
 
     # when olga comments on page 2 and mentions walt

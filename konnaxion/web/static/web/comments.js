@@ -5,9 +5,7 @@
 // which applies the permissions. Without this script every form still posts and the page shows
 // the comments as they were when it was loaded.
 
-const FIRST_RETRY_MS = 1000;
-const LAST_RETRY_MS = 30000;
-const FINAL_CLOSES = new Set([4401, 4403, 4404]);
+import { coalesced, projectEvents } from "./blueprints/live.js";
 
 const section = document.getElementById("comments");
 
@@ -145,71 +143,15 @@ async function refresh() {
   drawMarkers();
 }
 
-function coalesced(run) {
-  let running = null;
-  let again = false;
-  return () => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await run();
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-}
-
 function live() {
   const refreshSoon = coalesced(refresh);
   const resource = Number(section.dataset.resourceId);
-  let seq = Number(section.dataset.projectSeq || 0);
-  let retry = FIRST_RETRY_MS;
-
-  function received(message) {
-    if (message.type === "resync") {
-      seq = message.seq;
-      refreshSoon();
-      return;
-    }
-    if (typeof message.type !== "string" || typeof message.seq !== "number") return;
-    seq = Math.max(seq, message.seq);
-    const ours = message.resource === resource;
-    if ((ours && message.type.startsWith("comment.")) || message.type === "project.access_changed") {
+  projectEvents(section, (message) => {
+    const ours = message.resource === resource && message.type.startsWith("comment.");
+    if (ours || message.type === "resync" || message.type === "project.access_changed") {
       refreshSoon();
     }
-  }
-
-  function connect() {
-    const url = new URL(section.dataset.projectWsUrl, window.location.href);
-    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("since", String(seq));
-    const socket = new WebSocket(url.href);
-    socket.addEventListener("open", () => {
-      retry = FIRST_RETRY_MS;
-      section.dataset.live = "connected";
-    });
-    socket.addEventListener("message", (event) => {
-      try {
-        received(JSON.parse(event.data));
-      } catch {
-        // Not JSON: nothing this page understands.
-      }
-    });
-    socket.addEventListener("close", (event) => {
-      section.dataset.live = "disconnected";
-      if (FINAL_CLOSES.has(event.code)) return;
-      setTimeout(connect, retry);
-      retry = Math.min(retry * 2, LAST_RETRY_MS);
-    });
-  }
-
-  connect();
+  });
 }
 
 if (section) {

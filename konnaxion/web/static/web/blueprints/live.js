@@ -13,7 +13,7 @@ const FINAL_CLOSES = new Set([4401, 4403, 4404]);
 
 // Refreshes requested while one runs are merged into one more, so a burst of events (an upload
 // followed by its indexing) costs at most two requests.
-function coalesced(refresh) {
+export function coalesced(refresh) {
   let running = null;
   let again = false;
   const run = async () => {
@@ -34,53 +34,43 @@ function coalesced(refresh) {
   return run;
 }
 
-export function liveUpdates(tab, refresh) {
-  const refreshSoon = coalesced(refresh);
-  let seq = Number(tab.dataset.projectSeq || 0);
+// One socket per project address for the whole page, however many parts of it follow the
+// project (the list, the lock panel, the comments).
+const channels = new Map();
+
+function channelOpen(path, seq) {
+  const channel = { listeners: new Set(), elements: new Set(), seq, state: "connecting" };
   let retry = FIRST_RETRY_MS;
-
-  function address() {
-    const url = new URL(tab.dataset.projectWsUrl, window.location.href);
-    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("since", String(seq));
-    return url.href;
-  }
-
-  function received(message) {
-    if (message.type === "resync") {
-      seq = message.seq;
-      refreshSoon();
-      return;
-    }
-    if (typeof message.type !== "string") return;
-    // Who may see what changed (a role, the visibility): the list is fetched again too.
-    const access = message.type === "project.access_changed";
-    if (!access && !message.type.startsWith("resource.")) return;
-    seq = Math.max(seq, message.seq);
-    if (message.readable === false) {
-      // Access was withdrawn: drop the row at once; the refresh confirms.
-      document
-        .querySelectorAll(`#blueprint-list [data-resource-id="${Number(message.resource)}"]`)
-        .forEach((row) => row.remove());
-    }
-    refreshSoon();
-  }
+  const mark = (state) => {
+    channel.state = state;
+    channel.elements.forEach((element) => {
+      element.dataset.live = state;
+    });
+  };
 
   function connect() {
-    const socket = new WebSocket(address());
+    const url = new URL(path, window.location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("since", String(channel.seq));
+    const socket = new WebSocket(url.href);
     socket.addEventListener("open", () => {
       retry = FIRST_RETRY_MS;
-      tab.dataset.live = "connected";
+      mark("connected");
     });
     socket.addEventListener("message", (event) => {
+      let message;
       try {
-        received(JSON.parse(event.data));
+        message = JSON.parse(event.data);
       } catch {
-        // Not JSON: nothing this page understands.
+        return; // Not JSON: nothing this page understands.
       }
+      if (!message || typeof message.type !== "string") return;
+      if (message.type === "resync") channel.seq = message.seq;
+      else if (typeof message.seq === "number") channel.seq = Math.max(channel.seq, message.seq);
+      channel.listeners.forEach((listener) => listener(message));
     });
     socket.addEventListener("close", (event) => {
-      tab.dataset.live = "disconnected";
+      mark("disconnected");
       if (FINAL_CLOSES.has(event.code)) return;
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, LAST_RETRY_MS);
@@ -88,4 +78,40 @@ export function liveUpdates(tab, refresh) {
   }
 
   connect();
+  return channel;
+}
+
+// `listener(message)` hears every event of the project whose socket `element` names
+// (`data-project-ws-url`, rendered at `data-project-seq`); `element.dataset.live` says whether
+// the socket is connected. A `resync` message means events were missed: fetch again.
+export function projectEvents(element, listener) {
+  const path = element.dataset.projectWsUrl;
+  let channel = channels.get(path);
+  if (!channel) {
+    channel = channelOpen(path, Number(element.dataset.projectSeq || 0));
+    channels.set(path, channel);
+  }
+  channel.listeners.add(listener);
+  channel.elements.add(element);
+  element.dataset.live = channel.state;
+}
+
+export function liveUpdates(tab, refresh) {
+  const refreshSoon = coalesced(refresh);
+  projectEvents(tab, (message) => {
+    if (message.type === "resync") {
+      refreshSoon();
+      return;
+    }
+    // Who may see what changed (a role, the visibility): the list is fetched again too.
+    const access = message.type === "project.access_changed";
+    if (!access && !message.type.startsWith("resource.")) return;
+    if (message.readable === false) {
+      // Access was withdrawn: drop the row at once; the refresh confirms.
+      document
+        .querySelectorAll(`#blueprint-list [data-resource-id="${Number(message.resource)}"]`)
+        .forEach((row) => row.remove());
+    }
+    refreshSoon();
+  });
 }
