@@ -55,11 +55,17 @@ SIGNED_IN_PAGES = [
     ("profile-portfolio", "/profile/admin/?tab=portfolio"),
     ("profile-reviews", "/profile/admin/?tab=reviews"),
     ("profile-edit", "/profile/admin/?tab=edit"),
+    ("notifications", "/notifications/"),
 ]
 # (file name, path, CSS selector) of page parts worth a picture of their own, signed in.
 SIGNED_IN_PARTS = [
     ("connect-suggestions", "/connect/?tab=people", "#suggestions"),
     ("connect-suggestions-collaborate", "/connect/?tab=people&purpose=collaborate", "#suggestions"),
+]
+# Pages also seen at a phone's width (390 px), signed in.
+PHONE_PAGES = [
+    ("project-blueprints", "/projects/community-workshop-bench/?tab=blueprints"),
+    ("notifications", "/notifications/"),
 ]
 DEMO_SIGN_IN = ("admin", "konnaxion-admin")
 LANGUAGES = ["en", "ar"]
@@ -118,6 +124,28 @@ def room_path(page) -> str | None:
     return link.get_attribute("href") if link.count() else None
 
 
+def document_path(page) -> str | None:
+    """The first document of the demo project's Blueprints tab, if the demo has one."""
+    page.goto(SIGNED_IN_PAGES[3][1])
+    link = page.locator("#blueprint-list tbody a[href*='/blueprints/']").first
+    return link.get_attribute("href") if link.count() else None
+
+
+def capture_phone(browser, base_url: str, language: str) -> list[Path]:
+    """The pages that change most with the width, at a 390 px phone's, signed in."""
+    context = browser.new_context(
+        base_url=base_url, locale=language, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    sign_in(page)
+    saved = [shoot(page, f"phone-{name}", path, language) for name, path in PHONE_PAGES]
+    document = document_path(page)
+    if document:
+        saved.append(shoot(page, "phone-blueprint-document", document, language))
+    context.close()
+    return saved
+
+
 def capture(base_url: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -142,7 +170,11 @@ def capture(base_url: str) -> list[Path]:
             room = room_path(page)
             if room:
                 saved.append(shoot(page, "connect-room", room, language))
+            document = document_path(page)
+            if document:
+                saved.append(shoot(page, "blueprint-document", document, language))
             context.close()
+            saved.extend(capture_phone(browser, base_url, language))
         browser.close()
     return saved
 

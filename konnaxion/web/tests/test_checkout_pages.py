@@ -84,7 +84,7 @@ def test_the_panel_alone_follows_the_lock_and_is_404_for_outsiders(locked):
     [
         ("owner", "restore/", {"version": "1"}),
         ("owner", "trash/", {}),
-        ("owner", "purge/", {}),
+        ("owner", "purge/", {"confirm": "yes"}),
     ],
 )
 def test_a_lock_refuses_restore_trash_and_purge_with_a_message(locked, who, tail, data):
