@@ -26,6 +26,10 @@ SENTENCES = {
     Kind.UPLOAD_LINK_RECEIVED: gettext_lazy("Your upload link “{link}” received a file: {file}."),
 }
 
+# `upload_link_received` told to the watchers of the project rather than to the link's creator
+# (their params carry `project`, not the link's label).
+UPLOAD_RECEIVED_FOR_WATCHERS = gettext_lazy("A file was received by link in “{project}”: {file}.")
+
 # Access levels named in `permission_changed` params, worded for the reader.
 LEVELS = {
     "none": pgettext_lazy("access level", "no access"),
@@ -73,6 +77,8 @@ def notification_text(notification: Notification) -> str:
     sentence = SENTENCES.get(Kind(notification.kind)) if notification.kind in Kind.values else None
     if sentence is None:
         return gettext("Something happened.")
+    if notification.kind == Kind.UPLOAD_LINK_RECEIVED and "project" in values:
+        sentence = UPLOAD_RECEIVED_FOR_WATCHERS
     return str(sentence).format_map(values)
 
 

@@ -26,7 +26,7 @@ from konnaxion.keenkonnect.models import (
     ProjectTeam,
 )
 from konnaxion.keenkonnect.selectors import project_role_of
-from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services import notices, real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.checkout_rules import (
     DocumentLocked,
@@ -141,7 +141,7 @@ def checkout_release(*, resource: ResourceWithLevel, actor: User) -> DocumentChe
 @transaction.atomic
 def checkout_break(*, resource: ResourceWithLevel, actor: User) -> DocumentCheckout:
     """End someone's lock (project owners only), in the audit log as `lock_break`. Returns the
-    broken lock: its `holder` is the person the caller is to notify. Raises NotFound,
+    broken lock; its `holder` is told (`lock_broken`). Raises NotFound,
     PermissionDenied (403: not an owner), NotCheckedOut (409)."""
     ensure_level(resource=resource, needed=AccessLevel.READ)
     project_lock(project_id=resource.project_id)
@@ -152,9 +152,11 @@ def checkout_break(*, resource: ResourceWithLevel, actor: User) -> DocumentCheck
     checkout = checkout_active(resource_id=resource.pk)
     if checkout is None:
         raise NotCheckedOut()
-    return checkout_end(
+    broken = checkout_end(
         checkout=checkout, actor=actor, reason="broken", action=AuditEvent.Action.LOCK_BREAK
     )
+    notices.lock_broken_notify(resource=broken.resource, holder=broken.holder, actor=actor)
+    return broken
 
 
 def checkouts_expire() -> int:

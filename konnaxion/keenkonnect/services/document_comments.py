@@ -27,7 +27,7 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.models.comments import COMMENT_MAX_CHARS
 from konnaxion.keenkonnect.selectors import is_signed_in, resources_visible_to
-from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services import notices, real_time_sync
 from konnaxion.keenkonnect.services.document_diff import kind_of
 from konnaxion.keenkonnect.services.granular_permissions import ensure_level_now
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
@@ -241,6 +241,9 @@ def comment_create(
     mentioned = mentions_find(body=text, resource_id=resource.pk)
     comment.mentions.set(mentioned)
     _event(comment, project_id=resource.project_id, type="comment.added", actor=actor)
+    notices.comment_added_notify(
+        resource=document, comment_id=comment.pk, mentioned=mentioned, actor=actor
+    )
     return CommentWritten(comment=comment, mentioned=mentioned, newly_mentioned=mentioned)
 
 
@@ -258,7 +261,7 @@ def comment_update(
     """Change the text of one's own comment (read level still needed). Raises ValidationFailed,
     NotFound, PermissionDenied."""
     text = _body_clean(body)
-    _locked(resource=resource, actor=actor)
+    document = _locked(resource=resource, actor=actor)
     assert isinstance(actor, User)
     comment = _comment_locked(resource=resource, comment_id=comment_id)
     _ensure_author(comment, actor)
@@ -270,6 +273,7 @@ def comment_update(
     comment.mentions.set(mentioned)
     _event(comment, project_id=resource.project_id, type="comment.updated", actor=actor)
     added = [person for person in mentioned if person.pk not in before]
+    notices.mentions_notify(resource=document, comment_id=comment.pk, people=added, actor=actor)
     return CommentWritten(comment=comment, mentioned=mentioned, newly_mentioned=added)
 
 

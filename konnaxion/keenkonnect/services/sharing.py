@@ -4,7 +4,7 @@ Made by someone with the admin level on the document, in a project whose owners 
 Every use checks again everything that made the link valid (docs/sharing.md, "When a link
 dies"), counts itself and is audited without the token. A download at the limit is counted by
 one conditional UPDATE, so two downloads racing for the last one cannot both pass.
-`SharedDocument.first_use` says when a use was the link's first (for notifications).
+The first use (a view or a download, `SharedDocument.first_use`) tells the link's creator.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from konnaxion.keenkonnect.models import (
     ProjectResource,
     ShareLink,
 )
+from konnaxion.keenkonnect.services import notices
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.granular_permissions import ensure_level, level_of
 from konnaxion.keenkonnect.services.link_tokens import (
@@ -252,6 +253,8 @@ def _count(link: ShareLink, version: DocumentVersion, *, action: str, counted: Q
                     action=action,
                     details={"share_link": link.pk, "version": version.number},
                 )
+                if first_use:
+                    notices.share_link_used_notify(resource=link.resource, creator=link.created_by)
     except IntegrityError as gone:
         raise NotFound("No such link.") from gone
     if not updated:

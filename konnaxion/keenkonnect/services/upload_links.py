@@ -4,7 +4,8 @@ Made by the project's owners (the admin level on the project), in a project allo
 Each file goes through the same checks as any upload (`upload_check`: size, type, content) and
 the same storage (`blob_store`: encrypted, deduplicated), then becomes a new document marked as
 received by link (`ReceivedFile`). The holder of the link sees nothing of the project.
-`ReceivedDocument.first_file` says when a file was the link's first (for notifications).
+Each file tells the link's creator and the project's watchers (`upload_link_received`);
+`ReceivedDocument.first_file` says when a file was the link's first.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from konnaxion.keenkonnect.models import (
     ReceivedFile,
     UploadLink,
 )
+from konnaxion.keenkonnect.services import notices
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.granular_permissions import project_level_of
 from konnaxion.keenkonnect.services.link_tokens import (
@@ -231,6 +233,9 @@ def upload_link_receive(
                 upload_link=link,
                 link_label=link.label,
                 uploader_name=uploader_name,
+            )
+            notices.upload_link_received_notify(
+                resource=resource, link_label=link.label, creator=link.created_by
             )
     if not counted:
         fresh = UploadLink.objects.filter(pk=link.pk).first()
