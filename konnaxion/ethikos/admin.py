@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from konnaxion.core.admin_base import ReadOnlyAdmin
 from konnaxion.ethikos.models import (
     CitizenSuggestion,
     Consultation,
@@ -12,16 +13,6 @@ from konnaxion.ethikos.models import (
     EthikosTopic,
     ImpactTrack,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services only (they keep derived state right)."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(EthikosCategory)

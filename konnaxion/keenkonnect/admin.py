@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from konnaxion.core.admin_base import ReadOnlyAdmin
 from konnaxion.keenkonnect.models import (
     AuditEvent,
     DocumentAccess,
@@ -14,7 +15,10 @@ from konnaxion.keenkonnect.models import (
     ProjectResource,
     ProjectTask,
     ProjectTeam,
+    ReceivedFile,
     RetentionPolicy,
+    ShareLink,
+    UploadLink,
     UploadSession,
 )
 from konnaxion.keenkonnect.services.intelligent_indexing import resources_reindex
@@ -217,3 +221,46 @@ class DocumentCheckoutAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class LinkAdmin(ReadOnlyAdmin):
+    """Links are made, used and revoked through their services (audited there); only a digest
+    of each token is stored, so the admin shows no address."""
+
+    list_filter: tuple[str, ...] = ("revoked_at", "expires_at")
+    exclude = ("token_hash", "password_hash")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(LinkAdmin):
+    list_display = (
+        "resource",
+        "version_number",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+    )
+    search_fields = ("resource__title", "created_by__username")
+    list_select_related = ("resource", "created_by")
+    raw_id_fields = ("resource", "created_by", "revoked_by")
+
+
+@admin.register(UploadLink)
+class UploadLinkAdmin(LinkAdmin):
+    list_display = ("project", "label", "created_by", "created_at", "file_count", "revoked_at")
+    search_fields = ("project__title", "label", "created_by__username")
+    list_select_related = ("project", "created_by")
+    raw_id_fields = ("project", "created_by", "revoked_by")
+
+
+@admin.register(ReceivedFile)
+class ReceivedFileAdmin(ReadOnlyAdmin):
+    list_display = ("resource", "link_label", "uploader_name", "received_at")
+    search_fields = ("resource__title", "link_label", "uploader_name")
+    list_filter = ("received_at",)
+    list_select_related = ("resource",)
+    raw_id_fields = ("resource", "upload_link")
