@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib import admin
 
 from konnaxion.core.admin_base import ReadOnlyAdmin
@@ -227,7 +229,7 @@ class LinkAdmin(ReadOnlyAdmin):
     """Links are made, used and revoked through their services (audited there); only a digest
     of each token is stored, so the admin shows no address."""
 
-    list_filter: tuple[str, ...] = ("revoked_at", "expires_at")
+    list_filter: ClassVar[tuple[str, ...]] = ("revoked_at", "expires_at")
     exclude = ("token_hash", "password_hash")
 
     def has_delete_permission(self, request, obj=None) -> bool:
