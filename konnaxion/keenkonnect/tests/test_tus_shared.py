@@ -26,7 +26,12 @@ from django.utils import timezone
 from conftest import process_env
 from konnaxion.core.errors import Conflict
 from konnaxion.files.incoming import IncomingFile
-from konnaxion.files.parts import stored_part_put, stored_parts_list
+from konnaxion.files.parts import (
+    StoredPart,
+    stored_part_put,
+    stored_part_read,
+    stored_parts_list,
+)
 from konnaxion.files.services import blob_read
 from konnaxion.keenkonnect.models import DocumentVersion, UploadSession
 from konnaxion.keenkonnect.services import resumable_uploads as uploads
@@ -332,7 +337,7 @@ def test_two_patches_at_the_same_offset_one_wins_the_other_gets_409():
     # and only the winner's part is stored, holding its bytes
     (part,) = stored.parts
     assert _parts_stored() == [part["name"]]
-    assert b"".join(uploads._plaintext_chunks(stored)) == bodies[winner]
+    assert b"".join(stored_part_read(part=StoredPart.from_json(part))) == bodies[winner]
 
 
 # -- at rest -----------------------------------------------------------------------------------
