@@ -170,7 +170,7 @@ class UploadSessionAdmin(admin.ModelAdmin):
     search_fields = ("project__title", "user__username")
     list_filter = ("expires_at",)
     list_select_related = ("project", "user")
-    exclude = ("wrapped_key", "nonce")
+    exclude = ("parts",)
 
 
 @admin.register(DocumentPreview)

@@ -1,5 +1,6 @@
 """`kill -9` of the server mid-upload: no visible resource or version, and the cleanup
-(`upload_sessions_expire`, run by beat) removes what the dead server left under STORAGE_TMP_DIR."""
+(`upload_sessions_expire`, run by beat) removes what the dead server left under STORAGE_TMP_DIR
+and the parts of the expired upload in the storage."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from conftest import process_env
@@ -47,12 +49,30 @@ def upload_dir(settings, tmp_path) -> Path:
 
 
 @pytest.fixture
-def server(upload_dir) -> Iterator[tuple[subprocess.Popen, str]]:
+def media_dir(settings, tmp_path) -> Path:
+    """The storage the server and this test share (resumable uploads keep their parts there)."""
+    media = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(media)},
+        },
+    }
+    return media
+
+
+@pytest.fixture
+def server(upload_dir, media_dir) -> Iterator[tuple[subprocess.Popen, str]]:
     """`konnaxion serve` on the test database, receiving uploads into `upload_dir`."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "konnaxion.cli", "serve", "--port", str(port)],
-        env=process_env(STORAGE_TMP_DIR=str(upload_dir), UVICORN_LOG_LEVEL="warning"),
+        env=process_env(
+            STORAGE_TMP_DIR=str(upload_dir),
+            MEDIA_ROOT=str(media_dir),
+            UVICORN_LOG_LEVEL="warning",
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -144,7 +164,8 @@ def test_kill_9_mid_upload_leaves_no_document_and_the_sweep_removes_its_data(ser
     assert session.offset == FIRST_PATCH_BYTES
     # and a sweep keeps the live session's data
     upload_sessions_expire()
-    assert Path(session.temp_path).exists()
+    (part,) = session.parts
+    assert default_storage.exists(part["name"])
     # and once the session has expired and the leftovers are older than the sweep's delay,
     # the sweep removes them all
     UploadSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -154,3 +175,4 @@ def test_kill_9_mid_upload_leaves_no_document_and_the_sweep_removes_its_data(ser
     assert upload_sessions_expire() == 1
     assert not UploadSession.objects.exists()
     assert list(upload_dir.iterdir()) == []
+    assert not default_storage.exists(part["name"])

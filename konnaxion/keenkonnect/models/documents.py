@@ -197,7 +197,11 @@ class RetentionPolicy(models.Model):
 
 
 class UploadSession(models.Model):
-    """A resumable (tus 1.0) upload in progress; its bytes live encrypted in `temp_path`."""
+    """A resumable (tus 1.0) upload in progress.
+
+    Its bytes live in the shared storage, one encrypted part per accepted PATCH, listed in order
+    in `parts` (name, size and wrapped data key of each: `konnaxion.files.parts.StoredPart`), so
+    that any server can continue it."""
 
     id = models.UUIDField(primary_key=True)
     project = models.ForeignKey(
@@ -216,10 +220,7 @@ class UploadSession(models.Model):
     length = models.BigIntegerField()
     offset = models.BigIntegerField(default=0)
     metadata = models.JSONField(default=dict, blank=True)
-    temp_path = models.CharField(max_length=500)
-    wrapped_key = models.BinaryField()
-    key_id = models.CharField(max_length=32)
-    nonce = models.BinaryField()
+    parts = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 

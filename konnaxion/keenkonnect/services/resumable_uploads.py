@@ -1,9 +1,13 @@
 """Resumable uploads (tus 1.0: core, creation, termination, expiration) for Stockage.
 
-A session's bytes arrive in any number of PATCH requests and are kept encrypted (AES-256-CTR,
-seekable, under the session's own data key wrapped by the master key) in a file under
-`STORAGE_TMP_DIR`. When the last byte arrives, the file goes through the same policy as a
-multipart upload (`upload_check`, `blob_store`) and becomes a document or a new version.
+A session's bytes arrive in any number of PATCH requests, through any of the servers. Each
+accepted PATCH body is one part, stored encrypted (`konnaxion.files.parts`: its own data key,
+the blob format) in the shared storage under `uploads/<session>/`; the session row lists the
+parts in order with their wrapped keys, so no server keeps anything of its own. A part is
+committed with a conditional update of the row (`offset` still the one the PATCH started
+from): of two PATCHes at the same offset, one wins and the other gets 409. When the last byte
+arrives, the parts are read back in order into an `IncomingFile` and go through the same policy
+as a multipart upload (`upload_check`, `blob_store`) to become a document or a new version.
 """
 
 from __future__ import annotations
@@ -14,9 +18,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -29,17 +31,14 @@ from konnaxion.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from konnaxion.files.encryption import (
-    CHUNK_SIZE,
-    data_key_unwrap,
-    data_key_wrap,
-    new_data_key,
-)
-from konnaxion.files.incoming import (
-    FileTooLarge,
-    IncomingFile,
-    max_upload_bytes,
-    tmp_dir,
+from konnaxion.files.encryption import CHUNK_SIZE
+from konnaxion.files.incoming import FileTooLarge, IncomingFile, max_upload_bytes, tmp_dir
+from konnaxion.files.parts import (
+    StoredPart,
+    stored_part_put,
+    stored_part_read,
+    stored_parts_delete,
+    stored_parts_list,
 )
 from konnaxion.keenkonnect.models import (
     AccessLevel,
@@ -55,7 +54,8 @@ from konnaxion.keenkonnect.services.checkout_rules import checkout_guard
 from konnaxion.keenkonnect.services.version_labels import label_clean, label_ensure_free, note_clean
 from konnaxion.users.models import User
 
-BLOCK = 16
+# The private prefix of the parts in the default storage; nothing else is stored under it.
+PARTS_PREFIX = "uploads"
 
 
 class TooManyOpenUploads(ApplicationError):
@@ -64,15 +64,13 @@ class TooManyOpenUploads(ApplicationError):
     message = "You have too many unfinished uploads; finish or cancel one first."
 
 
-def _cipher_at(session: UploadSession, offset: int) -> CipherContext:
-    """An AES-CTR transform positioned at byte `offset` of the session's plaintext."""
-    key = data_key_unwrap(bytes(session.wrapped_key), session.key_id)
-    counter = int.from_bytes(bytes(session.nonce), "big") + offset // BLOCK
-    transform = Cipher(
-        algorithms.AES(key), modes.CTR((counter % (1 << 128)).to_bytes(BLOCK, "big"))
-    ).encryptor()
-    transform.update(b"\0" * (offset % BLOCK))
-    return transform
+def _part_name(session_id: uuid.UUID, offset: int) -> str:
+    """A fresh name for the part starting at `offset` (two racing PATCHes never share one)."""
+    return f"{PARTS_PREFIX}/{session_id.hex}/{offset:015d}-{secrets.token_hex(8)}"
+
+
+def _parts_of(session: UploadSession) -> list[StoredPart]:
+    return [StoredPart.from_json(part) for part in session.parts]
 
 
 def upload_session_create(
@@ -108,29 +106,17 @@ def upload_session_create(
         label_ensure_free(resource_id=resource.pk, label=label)
     elif granular_permissions.project_level_of(user=user, project=project) < AccessLevel.WRITE:
         raise PermissionDenied("Only the project's owners and collaborators may upload.")
-    session_id = uuid.uuid4()
-    path = tmp_dir() / f"tus-{session_id.hex}.part"
-    wrapped_key, key_id = data_key_wrap(new_data_key())
-    try:
-        with transaction.atomic():
-            _ensure_upload_slot(user=user)
-            path.touch(mode=0o600)
-            return UploadSession.objects.create(
-                id=session_id,
-                project=project,
-                user=user,
-                resource=resource,
-                length=length,
-                metadata=metadata,
-                temp_path=str(path),
-                wrapped_key=wrapped_key,
-                key_id=key_id,
-                nonce=secrets.token_bytes(BLOCK),
-                expires_at=timezone.now() + timedelta(hours=settings.TUS_UPLOAD_EXPIRY_HOURS),
-            )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    with transaction.atomic():
+        _ensure_upload_slot(user=user)
+        return UploadSession.objects.create(
+            id=uuid.uuid4(),
+            project=project,
+            user=user,
+            resource=resource,
+            length=length,
+            metadata=metadata,
+            expires_at=timezone.now() + timedelta(hours=settings.TUS_UPLOAD_EXPIRY_HOURS),
+        )
 
 
 def _ensure_upload_slot(*, user: User) -> None:
@@ -156,9 +142,42 @@ def upload_session_get(*, user: User, project: Project, session_id: uuid.UUID) -
     return session
 
 
-def _remove(session: UploadSession) -> None:
-    path = session.temp_path
-    transaction.on_commit(lambda: Path(path).unlink(missing_ok=True))
+def _remove_parts_on_commit(parts: list[StoredPart]) -> None:
+    names = [part.name for part in parts]
+    transaction.on_commit(lambda: stored_parts_delete(names=names))
+
+
+def _receive_part(
+    *, session: UploadSession, offset: int, read: Callable[[int], bytes]
+) -> StoredPart | None:
+    """Store the request body as the part at `offset`; None for an empty body."""
+    remaining = session.length - offset
+    upload = IncomingFile(name=f"part-{offset}", max_bytes=remaining)
+    try:
+        while data := read(4 * CHUNK_SIZE):
+            upload.write(data)
+    except FileTooLarge as error:
+        raise Conflict(
+            "More bytes than Upload-Length announced.", code="upload_too_long"
+        ) from error
+    except BaseException:
+        upload.discard()
+        raise
+    if upload.size == 0:
+        upload.discard()
+        return None
+    return stored_part_put(name=_part_name(session.pk, offset), upload=upload)
+
+
+def _offset_conflict(session_id: uuid.UUID) -> ApplicationError:
+    current = UploadSession.objects.filter(pk=session_id, expires_at__gt=timezone.now()).first()
+    if current is None:
+        return NotFound("No such upload.")
+    return Conflict(
+        "Upload-Offset does not match the upload's offset.",
+        code="offset_mismatch",
+        details={"offset": current.offset},
+    )
 
 
 def upload_session_append(
@@ -166,58 +185,60 @@ def upload_session_append(
 ) -> tuple[UploadSession, ProjectResource | None, DocumentVersion | None]:
     """Append the request body (`read(n)`) at `offset`, which must be the session's offset.
 
+    The body is stored as one part in the shared storage while no lock is held, then committed
+    with one conditional update of the row; a PATCH that another one overtook (same offset, or
+    the session cancelled or expired meanwhile) deletes its part and fails. The PATCH that
+    brings the last byte deletes the row instead, so the upload completes exactly once.
+
     Returns the session and, once complete, the document or version it became. Raises Conflict
-    (offset mismatch, more bytes than announced), and the upload policy's errors on completion.
+    (offset mismatch, more bytes than announced), NotFound, and the upload policy's errors on
+    completion.
     """
-    with transaction.atomic():
-        session = UploadSession.objects.select_for_update().get(pk=session.pk)
-        if offset != session.offset:
-            raise Conflict(
-                "Upload-Offset does not match the upload's offset.",
-                code="offset_mismatch",
-                details={"offset": session.offset},
-            )
-        transform = _cipher_at(session, offset)
-        remaining = session.length - offset
-        written = 0
-        with open(session.temp_path, "r+b") as handle:
-            handle.seek(offset)
-            try:
-                while True:
-                    data = read(4 * CHUNK_SIZE)
-                    if not data:
-                        break
-                    if written + len(data) > remaining:
-                        raise Conflict(
-                            "More bytes than Upload-Length announced.", code="upload_too_long"
-                        )
-                    handle.write(transform.update(data))
-                    written += len(data)
-            except BaseException:
-                handle.truncate(offset)
-                raise
-        session.offset = offset + written
-        session.save(update_fields=["offset"])
-    if session.offset < session.length:
+    if offset != session.offset:
+        raise _offset_conflict(session.pk)
+    part = _receive_part(session=session, offset=offset, read=read)
+    parts = session.parts + ([part.as_json()] if part else [])
+    new_offset = offset + (part.size if part else 0)
+    current = UploadSession.objects.filter(
+        pk=session.pk, offset=offset, expires_at__gt=timezone.now()
+    )
+    try:
+        if new_offset < session.length:
+            won = current.update(offset=new_offset, parts=parts) == 1
+        else:
+            won = current.delete()[0] == 1
+    except BaseException:
+        if part:
+            stored_parts_delete(names=[part.name])
+        raise
+    if not won:
+        if part:
+            stored_parts_delete(names=[part.name])
+        raise _offset_conflict(session.pk)
+    session.offset, session.parts = new_offset, parts
+    if new_offset < session.length:
         return session, None, None
     return (session, *_complete(session))
 
 
 def _plaintext_chunks(session: UploadSession) -> Iterator[bytes]:
-    transform = _cipher_at(session, 0)
-    with open(session.temp_path, "rb") as handle:
-        while chunk := handle.read(4 * CHUNK_SIZE):
-            yield transform.update(chunk)
+    for part in _parts_of(session):
+        yield from stored_part_read(part=part)
 
 
 def _complete(session: UploadSession) -> tuple[ProjectResource, DocumentVersion | None]:
-    """Turn a finished session into a document or a version, then forget the session."""
+    """Turn a finished session (its row already deleted) into a document or a version, then
+    delete its parts, whatever the outcome."""
     metadata = session.metadata
     try:
         upload = IncomingFile(name=metadata["filename"])
-        for chunk in _plaintext_chunks(session):
-            upload.write(chunk)
-        upload.finish()
+        try:
+            for chunk in _plaintext_chunks(session):
+                upload.write(chunk)
+            upload.finish()
+        except BaseException:
+            upload.discard()
+            raise
         if session.resource_id is None:
             resource = storage.resource_create(
                 project=session.project,
@@ -243,34 +264,52 @@ def _complete(session: UploadSession) -> tuple[ProjectResource, DocumentVersion 
         )
         return resource, version
     finally:
-        with transaction.atomic():
-            UploadSession.objects.filter(pk=session.pk).delete()
-            _remove(session)
+        stored_parts_delete(names=[part.name for part in _parts_of(session)])
 
 
 @transaction.atomic
 def upload_session_terminate(*, session: UploadSession) -> None:
-    """Delete the session and its data (tus termination)."""
-    UploadSession.objects.filter(pk=session.pk).delete()
-    _remove(session)
+    """Delete the session and its parts (tus termination)."""
+    locked = UploadSession.objects.select_for_update().filter(pk=session.pk).first()
+    if locked is None:
+        return
+    locked.delete()
+    _remove_parts_on_commit(_parts_of(locked))
 
 
 def upload_sessions_expire(*, stale_after: timedelta = timedelta(hours=1)) -> int:
-    """Delete expired sessions and their data, and upload files that no session owns and that
-    were untouched for `stale_after` (left by a server killed mid-upload). Idempotent."""
+    """Delete expired sessions and their parts, whichever server stored them, then the parts no
+    session lists that are older than `stale_after` (left by a server killed between storing a
+    part and committing it), and the temporary files of this server older than that. Idempotent.
+    Returns the number of sessions expired."""
     expired = 0
     for session in UploadSession.objects.filter(expires_at__lte=timezone.now()):
         upload_session_terminate(session=session)
         expired += 1
-    known = set(UploadSession.objects.values_list("temp_path", flat=True))
-    cutoff = timezone.now().timestamp() - stale_after.total_seconds()
-    for path in tmp_dir().glob("tus-*.part"):
-        with contextlib.suppress(FileNotFoundError):
-            if str(path) not in known and os.stat(path).st_mtime < cutoff:
-                path.unlink()
-    for path in tmp_dir().glob("upload-*.part"):
-        # Multipart uploads' files left by a killed server (none lives longer than a request).
-        with contextlib.suppress(FileNotFoundError):
-            if os.stat(path).st_mtime < cutoff:
-                path.unlink()
+    cutoff = timezone.now() - stale_after
+    orphans = [
+        name
+        for name, modified in stored_parts_list(prefix=PARTS_PREFIX)
+        if modified < cutoff and not _is_listed(name)
+    ]
+    stored_parts_delete(names=orphans)
+    for pattern in ("upload-*.part", "tus-*.part"):
+        # Upload files of a killed server (none lives longer than a request), and those of
+        # resumable uploads from before their parts moved to the shared storage.
+        for path in tmp_dir().glob(pattern):
+            with contextlib.suppress(FileNotFoundError):
+                if os.stat(path).st_mtime < cutoff.timestamp():
+                    path.unlink()
     return expired
+
+
+def _is_listed(name: str) -> bool:
+    """Whether a live session lists the part `name` (checked after its age, so a part committed
+    since it was listed is seen here)."""
+    folder = name.split("/")[-2]
+    try:
+        session_id = uuid.UUID(hex=folder)
+    except ValueError:
+        return False
+    session = UploadSession.objects.filter(pk=session_id).first()
+    return session is not None and any(part["name"] == name for part in session.parts)

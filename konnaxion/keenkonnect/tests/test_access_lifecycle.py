@@ -4,9 +4,10 @@ anonymous visitors read public projects through the same selector (never a 500).
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 import pytest
+from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
 from konnaxion.keenkonnect.models import (
@@ -27,7 +28,10 @@ from konnaxion.keenkonnect.services.granular_permissions import (
     project_level_of,
 )
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
-from konnaxion.keenkonnect.services.resumable_uploads import upload_session_create
+from konnaxion.keenkonnect.services.resumable_uploads import (
+    upload_session_append,
+    upload_session_create,
+)
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create, resource_purge
 from konnaxion.keenkonnect.services.team import (
     project_member_add,
@@ -272,12 +276,17 @@ def test_a_removed_members_unfinished_uploads_are_deleted(django_capture_on_comm
     session = upload_session_create(
         project=project, user=member, length=1000, metadata={"filename": "plan.pdf"}
     )
+    session, _, _ = upload_session_append(
+        session=session, offset=0, read=io.BytesIO(pdf_bytes()[:400]).read
+    )
+    (part,) = session.parts
+    assert default_storage.exists(part["name"])
     # when
     with django_capture_on_commit_callbacks(execute=True):
         project_member_remove(project=project, user=member, actor=users["owner"])
     # then
     assert not UploadSession.objects.filter(pk=session.pk).exists()
-    assert not Path(session.temp_path).exists()
+    assert not default_storage.exists(part["name"])
 
 
 def test_a_purge_remembers_only_the_team_members_kept_out_of_the_document():

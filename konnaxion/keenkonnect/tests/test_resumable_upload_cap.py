@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connections, transaction
 from django.utils import timezone
 
 from konnaxion.files.incoming import tmp_dir
+from konnaxion.files.parts import stored_parts_list
 from konnaxion.keenkonnect.models import UploadSession
 from konnaxion.keenkonnect.services import resumable_uploads as uploads
 from konnaxion.keenkonnect.tests.stockage import client_for, team_project
@@ -35,8 +35,10 @@ def create(client, project, name: str = "part.stl"):
     )
 
 
-def tus_files() -> set[Path]:
-    return set(tmp_dir().glob("tus-*.part"))
+def tus_files() -> set[str]:
+    """The files of resumable uploads: parts in the shared storage, and anything received here."""
+    stored = {name for name, _ in stored_parts_list(prefix=uploads.PARTS_PREFIX)}
+    return stored | {str(path) for path in tmp_dir().iterdir()}
 
 
 @pytest.mark.django_db
