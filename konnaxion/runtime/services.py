@@ -42,6 +42,13 @@ def redis_url_for(url: str, *, db: int, celery: bool = False) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
 
 
+def redis_client_url(url: str) -> str:
+    """`url` as redis-py reads it (Celery spells unix sockets `redis+socket://`)."""
+    if url.startswith("redis+socket://"):
+        return "unix://" + url.removeprefix("redis+socket://")
+    return url
+
+
 def redis_db_of(url: str) -> int:
     """The logical database a Redis URL names (`/N` or `?db=N`; 0 when it names none)."""
     parts = urlsplit(url)
