@@ -88,7 +88,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Imported by this subcommand only, like the supervisor in cmd_up.
     import uvicorn
 
-    from konnaxion.runtime.supervisor import proxy_header_options
+    from konnaxion.runtime.supervisor import proxy_header_options, tls_options
 
     uvicorn.run(
         "config.asgi:application",
@@ -97,6 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         lifespan="off",
         **proxy_header_options(os.environ),
+        **tls_options(os.environ),
         log_level=os.environ.get("UVICORN_LOG_LEVEL", "info"),
         log_config=uvicorn_log_config(),
     )

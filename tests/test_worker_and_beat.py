@@ -1,4 +1,5 @@
-"""Several workers on one host have names of their own; one beat runs at a time (the lock)."""
+"""Several workers on one host have names of their own; one beat runs at a time (the lock);
+`serve` speaks TLS when given a certificate."""
 
 from __future__ import annotations
 
@@ -135,3 +136,14 @@ def test_a_beat_that_loses_its_lock_stops(beat_redis):
         # then this one is told to stop, and leaves the other's lock alone
         assert lost.wait(timeout=LINE_TIMEOUT)
     assert client.get(BEAT_LOCK_KEY) == b"elsewhere:1"
+
+
+def test_serve_speaks_tls_when_given_a_certificate_and_its_key():
+    from konnaxion.runtime.supervisor import tls_options
+
+    assert tls_options({}) == {}
+    assert tls_options(
+        {"KONNAXION_TLS_CERTFILE": "/etc/kx/cert.pem", "KONNAXION_TLS_KEYFILE": "/etc/kx/key.pem"}
+    ) == {"ssl_certfile": "/etc/kx/cert.pem", "ssl_keyfile": "/etc/kx/key.pem"}
+    with pytest.raises(SystemExit, match="go together"):
+        tls_options({"KONNAXION_TLS_CERTFILE": "/etc/kx/cert.pem"})
