@@ -52,7 +52,7 @@ def beat_lock_held(
     told = None
     while not client.set(BEAT_LOCK_KEY, me, nx=True, px=milliseconds):
         holder = client.get(BEAT_LOCK_KEY)
-        shown = holder.decode() if holder else "?"
+        shown = holder.decode() if isinstance(holder, bytes) else str(holder or "?")
         if shown != told:
             on_wait(shown)
             told = shown
