@@ -146,7 +146,6 @@ def cmd_beat(args: argparse.Namespace) -> int:
 
     from config.celery_app import app
     from konnaxion.runtime.beat_lock import beat_lock_held
-    from konnaxion.runtime.services import redis_client_url
 
     def on_signal(signum: int, frame: object) -> None:
         raise SystemExit(0)  # the lock is released on the way out (Celery sets its own later)
@@ -157,7 +156,7 @@ def cmd_beat(args: argparse.Namespace) -> int:
         print(f"konnaxion beat: waiting; the beat lock is held by {holder}", flush=True)
 
     with beat_lock_held(
-        url=redis_client_url(settings.CELERY_BROKER_URL),
+        url=settings.REDIS_PURPOSE_URLS["CELERY_BROKER_URL"],
         seconds=settings.BEAT_LOCK_SECONDS,
         on_wait=on_wait,
     ) as holder:

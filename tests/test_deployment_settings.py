@@ -153,10 +153,15 @@ def test_every_redis_purpose_follows_redis_urls_database(tmp_path):
     assert loaded["CHANNEL_LAYERS"]["default"]["CONFIG"]["hosts"][0]["address"].endswith("/10")
 
 
-def test_a_unix_socket_redis_url_keeps_its_database_in_the_query():
+def test_a_unix_socket_redis_url_keeps_its_database_in_the_query(tmp_path):
     urls = redis_purpose_urls({"REDIS_URL": "unix:///run/redis.sock?db=5"})
-    assert urls["CELERY_BROKER_URL"] == "redis+socket:///run/redis.sock?db=5"
+    assert urls["CELERY_BROKER_URL"] == "unix:///run/redis.sock?db=5"
     assert urls["COLLAB_ROOMS_REDIS_URL"] == "unix:///run/redis.sock?db=9"
+    # Celery spells the socket its own way
+    env = production_env(tmp_path, REDIS_URL="unix:///run/redis.sock?db=5")
+    assert settings_of(env, "CELERY_BROKER_URL") == {
+        "CELERY_BROKER_URL": "redis+socket:///run/redis.sock?db=5"
+    }
 
 
 def test_a_purpose_given_its_own_url_keeps_it():

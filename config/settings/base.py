@@ -12,6 +12,7 @@ from konnaxion.runtime.services import (
     RedisConfigurationError,
     local_secret_key,
     local_storage_key,
+    redis_celery_url,
     redis_purpose_urls,
 )
 
@@ -129,7 +130,7 @@ try:
     REDIS_PURPOSE_URLS = redis_purpose_urls(env.ENVIRON, databases=REDIS_DATABASES)
 except RedisConfigurationError as error:
     raise ImproperlyConfigured(f"{error} (docs/deploy.md, Redis)") from error
-CELERY_BROKER_URL = REDIS_PURPOSE_URLS["CELERY_BROKER_URL"]
+CELERY_BROKER_URL = redis_celery_url(REDIS_PURPOSE_URLS["CELERY_BROKER_URL"])
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CACHE_REDIS_URL = REDIS_PURPOSE_URLS["CACHE_REDIS_URL"]
 CHANNELS_REDIS_URL = REDIS_PURPOSE_URLS["CHANNELS_REDIS_URL"]

@@ -14,7 +14,6 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from konnaxion.core.queue import task_enqueue
-from konnaxion.runtime.services import redis_client_url
 
 HEARTBEAT_KEY = "worker-heartbeat"
 HEARTBEAT_TASK = "konnaxion.core.tasks.worker_heartbeat"
@@ -30,9 +29,7 @@ def check_database() -> None:
 def check_redis() -> None:
     """Every use of Redis answers (each may have a server of its own; docs/deploy.md)."""
     for url in dict.fromkeys(settings.REDIS_PURPOSE_URLS.values()):
-        client = redis.Redis.from_url(
-            redis_client_url(url), socket_timeout=2, socket_connect_timeout=2
-        )
+        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         try:
             client.ping()
         finally:

@@ -49,6 +49,13 @@ def redis_client_url(url: str) -> str:
     return url
 
 
+def redis_celery_url(url: str) -> str:
+    """`url` as Celery reads it (it spells unix sockets `redis+socket://`)."""
+    if url.startswith("unix://"):
+        return "redis+socket://" + url.removeprefix("unix://")
+    return url
+
+
 def redis_db_of(url: str) -> int:
     """The logical database a Redis URL names (`/N` or `?db=N`; 0 when it names none)."""
     parts = urlsplit(url)
@@ -75,8 +82,8 @@ def redis_url_shown(url: str) -> str:
 def redis_purpose_urls(
     environ: Mapping[str, str], *, databases: int = REDIS_DEFAULT_DATABASES
 ) -> dict[str, str]:
-    """The Redis URL of each purpose (REDIS_PURPOSES): its own variable in `environ`, or else
-    REDIS_URL at its database number plus the purpose's offset.
+    """The Redis URL of each purpose (REDIS_PURPOSES), as redis-py reads it: its own variable in
+    `environ`, or else REDIS_URL at its database number plus the purpose's offset.
 
     Raises RedisConfigurationError when a derived database does not exist on the server, or
     when two purposes share one database: the cache empties its database (FLUSHDB) when
@@ -87,7 +94,7 @@ def redis_purpose_urls(
     for name, offset in REDIS_PURPOSES.items():
         given = environ.get(name, "")
         if given:
-            urls[name] = given
+            urls[name] = redis_client_url(given)
             continue
         if not base:
             raise RedisConfigurationError(f"{name} is not set, and neither is REDIS_URL")
@@ -98,7 +105,7 @@ def redis_purpose_urls(
                 f"the server's {databases} (REDIS_DATABASES): give REDIS_URL a database number "
                 f"of at most {databases - len(REDIS_PURPOSES)}, or set {name}"
             )
-        urls[name] = redis_url_for(base, db=db, celery=name == "CELERY_BROKER_URL")
+        urls[name] = redis_url_for(base, db=db)
     clashes = redis_clashes(urls)
     if clashes:
         raise RedisConfigurationError("; ".join(clashes))
