@@ -87,6 +87,15 @@ def test_a_malformed_storage_key_is_refused(tmp_path, key, said):
     assert f"KONNAXION_STORAGE_KEY {said}" in result.stderr
 
 
+def test_a_malformed_former_key_is_refused(tmp_path):
+    env = production_env(tmp_path, KONNAXION_STORAGE_OLD_KEYS=f"{new_storage_key()},short")
+    result = run_python(env, "-m", "konnaxion.cli", "worker")
+    assert result.returncode == 2
+    assert "KONNAXION_STORAGE_OLD_KEYS is not base64: each must be a former storage key" in (
+        result.stderr
+    )
+
+
 def test_every_missing_shared_value_is_named_at_once(tmp_path):
     env = production_env(
         tmp_path,
