@@ -82,11 +82,13 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """The ASGI server alone (HTTP and WebSockets)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    # Settings are loaded first, so that a deployment lacking a value stops here with the
+    # message, not in each of uvicorn's processes.
+    _setup_django()
     # Imported by this subcommand only, like the supervisor in cmd_up.
     import uvicorn
 
-    from konnaxion.runtime.supervisor import proxy_header_options
+    from konnaxion.runtime.supervisor import proxy_header_options, tls_options
 
     uvicorn.run(
         "config.asgi:application",
@@ -95,6 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         lifespan="off",
         **proxy_header_options(os.environ),
+        **tls_options(os.environ),
         log_level=os.environ.get("UVICORN_LOG_LEVEL", "info"),
         log_config=uvicorn_log_config(),
     )
@@ -116,24 +119,65 @@ def uvicorn_log_config() -> dict:
     return config
 
 
+def worker_argv(args: argparse.Namespace, *, pid: int) -> list[str]:
+    """The Celery worker's arguments. Its node name is unique per process by default (two
+    workers on one host must differ: Celery's remote control and heartbeats key on it)."""
+    name = args.name or os.environ.get("KONNAXION_WORKER_NAME", "") or f"konnaxion-{pid}@%h"
+    argv = ["worker", "--loglevel", args.loglevel, "--hostname", name]
+    if args.concurrency:  # else CELERY_WORKER_CONCURRENCY
+        argv += ["--concurrency", str(args.concurrency)]
+    return argv
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     """A Celery worker."""
     _setup_django()
     from config.celery_app import app
 
-    argv = ["worker", "--loglevel", args.loglevel]
-    if args.concurrency:
-        argv += ["--concurrency", str(args.concurrency)]
-    app.worker_main(argv)
+    app.worker_main(worker_argv(args, pid=os.getpid()))
     return 0
 
 
 def cmd_beat(args: argparse.Namespace) -> int:
-    """Celery beat, the scheduler of periodic tasks (run exactly one per deployment)."""
+    """Celery beat, the scheduler of periodic tasks: it runs only while it holds the beat lock,
+    so that a second one (on any machine) waits to take over (konnaxion/runtime/beat_lock.py)."""
     _setup_django()
-    from config.celery_app import app
+    from django.conf import settings
 
-    app.start(["beat", "--loglevel", args.loglevel])
+    from config.celery_app import app
+    from konnaxion.runtime.beat_lock import beat_lock_held
+
+    def on_signal(signum: int, frame: object) -> None:
+        raise SystemExit(0)  # the lock is released on the way out (Celery sets its own later)
+
+    signal.signal(signal.SIGTERM, on_signal)
+
+    def on_wait(holder: str) -> None:
+        print(f"konnaxion beat: waiting; the beat lock is held by {holder}", flush=True)
+
+    with beat_lock_held(
+        url=settings.REDIS_PURPOSE_URLS["CELERY_BROKER_URL"],
+        seconds=settings.BEAT_LOCK_SECONDS,
+        on_wait=on_wait,
+    ) as holder:
+        print(f"konnaxion beat: the beat lock is held by {holder}; starting", flush=True)
+        app.start(["beat", "--loglevel", args.loglevel])
+    return 0
+
+
+def cmd_storage_key(args: argparse.Namespace) -> int:
+    """Print a new storage master key (KONNAXION_STORAGE_KEY)."""
+    from konnaxion.runtime.deployment import new_storage_key
+
+    print(new_storage_key())
+    return 0
+
+
+def cmd_secret_key(args: argparse.Namespace) -> int:
+    """Print a new Django secret key (DJANGO_SECRET_KEY)."""
+    from konnaxion.runtime.deployment import new_secret_key
+
+    print(new_secret_key())
     return 0
 
 
@@ -166,13 +210,29 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     worker = commands.add_parser("worker", help="a Celery worker only")
-    worker.add_argument("--concurrency", type=int, default=0)
+    worker.add_argument(
+        "--name",
+        default="",
+        help="the worker's node name (default: KONNAXION_WORKER_NAME, else konnaxion-<pid>@<host>)",
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=0, help="default: CELERY_WORKER_CONCURRENCY, else cores"
+    )
     worker.add_argument("--loglevel", default="INFO")
     worker.set_defaults(handler=cmd_worker)
 
     beat = commands.add_parser("beat", help="Celery beat only")
     beat.add_argument("--loglevel", default="INFO")
     beat.set_defaults(handler=cmd_beat)
+
+    storage_key = commands.add_parser(
+        "storage-key", help="print a new storage master key (KONNAXION_STORAGE_KEY)"
+    )
+    storage_key.set_defaults(handler=cmd_storage_key)
+    secret_key = commands.add_parser(
+        "secret-key", help="print a new Django secret key (DJANGO_SECRET_KEY)"
+    )
+    secret_key.set_defaults(handler=cmd_secret_key)
 
     manage = commands.add_parser("manage", help="a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
@@ -181,8 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except ImproperlyConfigured as error:
+        print(f"konnaxion: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -5,9 +5,16 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.parameters import *  # noqa: F403
-from konnaxion.runtime.services import local_secret_key, local_storage_key, redis_url_for
+from konnaxion.runtime.services import (
+    RedisConfigurationError,
+    local_secret_key,
+    local_storage_key,
+    redis_celery_url,
+    redis_purpose_urls,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -21,7 +28,13 @@ if EMBEDDED_SERVICES and not (env("DATABASE_URL", default="") and env("REDIS_URL
 
     export_service_urls(DATA_DIR)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or local_secret_key(DATA_DIR)
+# A run on one machine makes the keys it was not given, once, under its data directory. A
+# deployment (config/settings/production.py) turns this off: every process must be given the
+# same keys, and one that made its own could not read what the others wrote.
+LOCAL_SECRETS = env.bool("KONNAXION_LOCAL_SECRETS", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or (
+    local_secret_key(DATA_DIR) if LOCAL_SECRETS else ""
+)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
@@ -108,14 +121,24 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
-# One Redis server, one logical database per use, so that clearing one never touches another.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=redis_url_for(REDIS_URL, db=0, celery=True))
+# One URL per use of Redis, each in its own logical database so that clearing one (the cache's
+# clear() is FLUSHDB) never touches another. Unset, each is derived from REDIS_URL's database
+# number (konnaxion/runtime/services.py, REDIS_PURPOSES; docs/deploy.md); two uses sharing one
+# database are refused.
+REDIS_DATABASES = env.int("REDIS_DATABASES", default=16)
+try:
+    REDIS_PURPOSE_URLS = redis_purpose_urls(env.ENVIRON, databases=REDIS_DATABASES)
+except RedisConfigurationError as error:
+    raise ImproperlyConfigured(f"{error} (docs/deploy.md, Redis)") from error
+CELERY_BROKER_URL = redis_celery_url(REDIS_PURPOSE_URLS["CELERY_BROKER_URL"])
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CACHE_REDIS_URL = REDIS_PURPOSE_URLS["CACHE_REDIS_URL"]
+CHANNELS_REDIS_URL = REDIS_PURPOSE_URLS["CHANNELS_REDIS_URL"]
 CACHES = {
     "default": {
         # Fails open while Redis is unreachable, so that the REST API keeps answering.
         "BACKEND": "konnaxion.core.cache.FailOpenRedisCache",
-        "LOCATION": redis_url_for(REDIS_URL, db=1),
+        "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": "konnaxion",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
@@ -131,7 +154,7 @@ CHANNEL_LAYERS = {
         "CONFIG": {
             "hosts": [
                 {
-                    "address": redis_url_for(REDIS_URL, db=2),
+                    "address": CHANNELS_REDIS_URL,
                     "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
                 }
             ]
@@ -141,12 +164,9 @@ CHANNEL_LAYERS = {
 # Seconds a request waits for the channel layer before dropping a real-time event.
 REALTIME_PUBLISH_TIMEOUT = env.float("REALTIME_PUBLISH_TIMEOUT", default=2.0)
 # Insights' request-timing counters (konnaxion/insights/services/api_performance.py).
-INSIGHTS_REDIS_DB = 3
-INSIGHTS_REDIS_URL = env(
-    "INSIGHTS_REDIS_URL", default=redis_url_for(REDIS_URL, db=INSIGHTS_REDIS_DB)
-)
+INSIGHTS_REDIS_URL = REDIS_PURPOSE_URLS["INSIGHTS_REDIS_URL"]
 # Collaboration rooms' editor slots (konnaxion/kreative/realtime/slots.py).
-COLLAB_ROOMS_REDIS_URL = env("COLLAB_ROOMS_REDIS_URL", default=redis_url_for(REDIS_URL, db=4))
+COLLAB_ROOMS_REDIS_URL = REDIS_PURPOSE_URLS["COLLAB_ROOMS_REDIS_URL"]
 # An editor slot whose heartbeats stop is freed after this long; clients beat more often.
 COLLAB_ROOM_SLOT_TTL_SECONDS = env.int("COLLAB_ROOM_SLOT_TTL_SECONDS", default=30)
 COLLAB_ROOM_HEARTBEAT_SECONDS = env.int("COLLAB_ROOM_HEARTBEAT_SECONDS", default=10)
@@ -180,7 +200,9 @@ if S3_BUCKET:
     }
 
 # Stockage blobs (docs/storage.md): encrypted at rest under a master key (base64 of 32 bytes).
-KONNAXION_STORAGE_KEY = env("KONNAXION_STORAGE_KEY", default="") or local_storage_key(DATA_DIR)
+KONNAXION_STORAGE_KEY = env("KONNAXION_STORAGE_KEY", default="") or (
+    local_storage_key(DATA_DIR) if LOCAL_SECRETS else ""
+)
 # Former master keys, still accepted to unwrap data keys until `rotate_storage_key` has run.
 KONNAXION_STORAGE_OLD_KEYS = env.list("KONNAXION_STORAGE_OLD_KEYS", default=[])
 # Uploads being received are encrypted into this folder, never into MEDIA_ROOT.
@@ -371,7 +393,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks run at once by one worker process (`konnaxion worker --concurrency` overrides; unset:
+# the machine's cores), and messages each of its children reserves ahead (1: a long task never
+# holds others back; docs/deploy.md).
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=0) or None
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # A message not acknowledged within this time is delivered again: it must exceed the longest
@@ -383,6 +409,10 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# `konnaxion beat` runs only while it holds a lock in the broker's Redis, renewed every third
+# of this many seconds: a second beat waits, and takes over at most this long after the first
+# died (konnaxion/runtime/beat_lock.py).
+BEAT_LOCK_SECONDS = env.float("BEAT_LOCK_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "konnaxion.core.tasks.worker_heartbeat", "schedule": 15.0},
     "blobs-collect-garbage": {

@@ -27,11 +27,13 @@ def check_database() -> None:
 
 
 def check_redis() -> None:
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        client.ping()
-    finally:
-        client.close()
+    """Every use of Redis answers (each may have a server of its own; docs/deploy.md)."""
+    for url in dict.fromkeys(settings.REDIS_PURPOSE_URLS.values()):
+        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        try:
+            client.ping()
+        finally:
+            client.close()
 
 
 def check_storage() -> None:

@@ -123,5 +123,18 @@ def proxy_header_options(environ: Mapping[str, str]) -> dict[str, object]:
     }
 
 
+def tls_options(environ: Mapping[str, str]) -> dict[str, object]:
+    """uvicorn's own TLS, for a server reached without a TLS-terminating proxy:
+    `KONNAXION_TLS_CERTFILE` (the certificate chain, PEM) and `KONNAXION_TLS_KEYFILE` (its
+    private key), both or neither."""
+    certfile = environ.get("KONNAXION_TLS_CERTFILE", "")
+    keyfile = environ.get("KONNAXION_TLS_KEYFILE", "")
+    if bool(certfile) != bool(keyfile):
+        raise SystemExit("KONNAXION_TLS_CERTFILE and KONNAXION_TLS_KEYFILE go together")
+    if not certfile:
+        return {}
+    return {"ssl_certfile": certfile, "ssl_keyfile": keyfile}
+
+
 def python_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "konnaxion.cli", *args]

@@ -17,8 +17,15 @@ def fault_redis(settings) -> Iterator[RedisServer]:
     server = RedisServer()
     server.start()
     settings.REDIS_URL = server.url()
+    settings.CACHE_REDIS_URL = server.url(db=1)
+    settings.CHANNELS_REDIS_URL = server.url(db=2)
+    settings.REDIS_PURPOSE_URLS = {
+        **settings.REDIS_PURPOSE_URLS,
+        "CACHE_REDIS_URL": settings.CACHE_REDIS_URL,
+        "CHANNELS_REDIS_URL": settings.CHANNELS_REDIS_URL,
+    }
     settings.CACHES = {
-        "default": {**settings.CACHES["default"], "LOCATION": server.url(db=1)},
+        "default": {**settings.CACHES["default"], "LOCATION": settings.CACHE_REDIS_URL},
     }
     settings.CHANNEL_LAYERS = {
         "default": {
@@ -26,7 +33,7 @@ def fault_redis(settings) -> Iterator[RedisServer]:
             "CONFIG": {
                 "hosts": [
                     {
-                        "address": server.url(db=2),
+                        "address": settings.CHANNELS_REDIS_URL,
                         "socket_timeout": settings.CHANNEL_LAYER_SOCKET_TIMEOUT,
                     }
                 ]

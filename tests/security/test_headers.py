@@ -23,6 +23,8 @@ def test_hsts_is_set_in_production_settings():
     import subprocess
     import sys
 
+    from django.conf import settings
+
     from conftest import process_env
 
     code = (
@@ -33,6 +35,8 @@ def test_hsts_is_set_in_production_settings():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="k" * 10 + "x7!Qp2@vL9#rT4$wZ8^mN1&bC6*hJ3(kF5)dS0_gY-uE+iO=aR]",
         DJANGO_ALLOWED_HOSTS="konnaxion.example.org",
+        KONNAXION_STORAGE_KEY="A" * 43 + "=",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )
     out = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],

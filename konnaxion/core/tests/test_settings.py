@@ -73,6 +73,8 @@ def test_production_settings_pass_check_deploy():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="x7!Qp2@vL9#rT4$wZ8^mN1&bC6*hJ3(kF5)dS0_gY-uE+iO=aR]",
         DJANGO_ALLOWED_HOSTS="konnaxion.example.org",
+        KONNAXION_STORAGE_KEY="A" * 43 + "=",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )
     # when
     result = subprocess.run(

@@ -1,7 +1,7 @@
 """API latency and errors: accumulated per (endpoint, hour) in Redis by the request-timing
 middleware (no database write per request), rolled into api_perf_fact hourly.
 
-Redis keys (at INSIGHTS_REDIS_URL, by default logical database INSIGHTS_REDIS_DB of REDIS_URL;
+Redis keys (at INSIGHTS_REDIS_URL, by default derived from REDIS_URL, docs/deploy.md;
 every key expires after PERF_KEY_TTL):
 - `perf:hours`                      set of pending hours, "YYYYMMDDHH";
 - `perf:<hour>:endpoints`           set of "<METHOD> <route>" seen during the hour;

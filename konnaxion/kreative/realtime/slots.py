@@ -1,7 +1,7 @@
 """Editor slots of collaboration rooms: at most `COLLAB_CANVAS_MAX_USERS` editors per room.
 
-The state lives in Redis (`COLLAB_ROOMS_REDIS_URL`, logical database 4), never in a process, so
-the cap holds for every ASGI server process at once. Per room:
+The state lives in Redis (`COLLAB_ROOMS_REDIS_URL`, its own logical database), never in a
+process, so the cap holds for every ASGI server process at once. Per room:
 
 - `room:<id>:slots`, a sorted set of user ids scored by the expiry of their slot (milliseconds,
   Redis server clock);
