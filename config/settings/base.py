@@ -383,8 +383,9 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Beat publishes its heartbeat from its own loop (konnaxion.core.heartbeats).
+CELERY_BEAT_SCHEDULER = "konnaxion.core.heartbeats:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "konnaxion.core.tasks.worker_heartbeat", "schedule": 15.0},
     "blobs-collect-garbage": {
         "task": "konnaxion.files.tasks.blobs_collect_garbage_task",
         "schedule": 3600.0,
@@ -450,8 +451,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=1, day_of_month=1),
     },
 }
-# Seconds after which /healthz reports the worker as silent.
-WORKER_HEARTBEAT_MAX_AGE = 60
+# Workers and beat publish a heartbeat every INTERVAL seconds; /healthz reports one silent
+# for MAX_AGE seconds as gone (docs/deploy.md). Each health probe answers within TIMEOUT.
+WORKER_HEARTBEAT_INTERVAL = env.int("WORKER_HEARTBEAT_INTERVAL", default=5)
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=30)
+HEARTBEAT_REDIS_URL = redis_url_for(REDIS_URL, db=1)
+HEALTH_CHECK_TIMEOUT = 2
 
 # Kontact ------------------------------------------------------------------------------------
 # Endorsements may be written within this many days after the engagement ended...

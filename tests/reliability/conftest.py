@@ -17,6 +17,7 @@ def fault_redis(settings) -> Iterator[RedisServer]:
     server = RedisServer()
     server.start()
     settings.REDIS_URL = server.url()
+    settings.HEARTBEAT_REDIS_URL = server.url(db=1)
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "LOCATION": server.url(db=1)},
     }
