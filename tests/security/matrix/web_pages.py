@@ -405,6 +405,7 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
             body={"label": "Rev A", "note": ""},
         ),
         page("POST", f"{BLUEPRINT}purge/", change(403, 403, 302), path=trashed + "purge/"),
+        page("POST", f"{BLUEPRINT}reindex/", change(403, 403, 302), path=doc + "reindex/"),
         page(
             "POST",
             f"{BLUEPRINT}share-links/",
