@@ -452,7 +452,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Workers and beat publish a heartbeat every INTERVAL seconds; /healthz reports one silent
-# for MAX_AGE seconds as gone (docs/deploy.md). Each health probe answers within TIMEOUT.
+# for MAX_AGE seconds as gone (README, "Health probes"). Each health probe answers within TIMEOUT.
 WORKER_HEARTBEAT_INTERVAL = env.int("WORKER_HEARTBEAT_INTERVAL", default=5)
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=30)
 HEARTBEAT_REDIS_URL = redis_url_for(REDIS_URL, db=1)

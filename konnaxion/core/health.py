@@ -1,4 +1,4 @@
-"""Health probes of the services the platform needs (docs/deploy.md).
+"""Health probes of the services the platform needs (README, "Health probes").
 
 Three depths: `/livez` touches nothing; `/readyz` asks the database, Redis and the storage
 whether they answer (read-only, each under a deadline); `/healthz` adds the workers and beat,
@@ -59,11 +59,12 @@ def check_redis() -> None:
 def check_storage() -> None:
     """Read-only: the bucket answers a HEAD (S3); locally, the media folder (or, before the first
     file, the folder that will hold it) is a folder this process may write into."""
-    bucket = getattr(default_storage, "bucket_name", None)
+    storage: Any = default_storage  # S3Storage or FileSystemStorage, by the settings
+    bucket = getattr(storage, "bucket_name", None)
     if bucket:
-        default_storage.connection.meta.client.head_bucket(Bucket=bucket)
+        storage.connection.meta.client.head_bucket(Bucket=bucket)
         return
-    location = Path(default_storage.location)
+    location = Path(storage.location)
     folder = next((path for path in (location, *location.parents) if path.exists()), location)
     if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
         raise PermissionError(f"the storage folder {location} cannot be written")

@@ -1,4 +1,4 @@
-"""The heartbeats that workers and beat publish themselves, read by /healthz (docs/deploy.md).
+"""The heartbeats workers and beat publish themselves, read by /healthz (README, "Health probes").
 
 A worker's heartbeat comes from a bootstep's timer in the worker's main process, so it proves
 the process runs and holds its broker connection, not that a task got through the queue; beat's

@@ -1,4 +1,4 @@
-"""/livez, /readyz and /healthz (docs/deploy.md): what each needs; none writes or queues."""
+"""/livez, /readyz and /healthz (README, "Health probes"): what each needs; none writes."""
 
 import subprocess
 import sys
