@@ -103,9 +103,20 @@ def test_readyz_storage_probe_fails_when_the_folder_cannot_be(client, settings, 
 
 
 @pytest.mark.django_db
-def test_healthz_reports_workers_down_without_writing_or_queueing(client):
+def test_healthz_reports_workers_down_without_writing_or_queueing(client, monkeypatch):
     # given no worker and no beat, and what the storage and the queue hold now
+    from django.core.files.storage import FileSystemStorage
+
     files_before, queued_before = _stored_files(), _queued_messages()
+    writes = []
+    for method in ("_save", "delete"):
+        real = getattr(FileSystemStorage, method)
+
+        def recorded(self, *args, _real=real, _method=method, **kwargs):
+            writes.append(_method)  # seen, then done for real
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(FileSystemStorage, method, recorded)
     # when
     response = client.get("/healthz")
     # then the monitor hears the workers are down...
@@ -117,7 +128,8 @@ def test_healthz_reports_workers_down_without_writing_or_queueing(client):
     assert body["checks"]["celery-worker"] == "no worker heartbeat in the last 30 s"
     assert body["checks"]["celery-beat"] == "no beat heartbeat in the last 30 s"
     assert body["workers"] == [] and body["beat"] is None
-    # ...and the probe stored no object and queued no task
+    # ...and the probe stored (or deleted) no object and queued no task
+    assert writes == []
     assert _stored_files() == files_before
     assert _queued_messages() == queued_before
 
