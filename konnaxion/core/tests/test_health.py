@@ -48,6 +48,8 @@ def test_livez_answers_without_touching_any_service(client, monkeypatch):
     # then
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+    assert not response.cookies  # no session, no CSRF cookie
+    assert "no-cache" in response["Cache-Control"]
 
 
 @pytest.mark.django_db
@@ -62,6 +64,7 @@ def test_readyz_is_200_while_no_worker_runs(client):
         "status": "ok",
         "checks": {"database": "ok", "redis": "ok", "storage": "ok"},
     }
+    assert not response.cookies
 
 
 @pytest.mark.django_db
