@@ -1,5 +1,5 @@
-"""A document that could not be read, in Debian's Chromium (headless): its reason on the page and
-in the list, and "Try again" by keyboard, in Arabic on a 390 px wide screen."""
+"""A document that could not be read, in Debian's Chromium (headless): its reason live in the list
+and on the page, and "Try again" by keyboard, in Arabic on a 390 px wide screen."""
 
 import pytest
 from playwright.sync_api import expect
@@ -17,22 +17,30 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_admin_tries_again_by_keyboard_in_arabic_on_a_phone(new_page, live_server_url):
-    # given a document of olga's whose stored file no longer decrypts, and walt who writes
+    # given a document of olga's, and walt who writes
     olga, walt = UserFactory(username="olga"), UserFactory(username="walt")
     project = project_for(creator=olga, title="Tiny house", visibility="members")
     project_member_add(project=project, user=walt, role=ProjectTeam.Role.COLLABORATOR)
     plan = document(project, olga, name="floor-plan.pdf")
-    Blob.objects.filter(document_versions__resource=plan).update(key_id="lost-key")
-    assert resource_index(resource_id=plan.pk, version_number=1) == "failed"
     url = f"/projects/{project.slug}/blueprints/{plan.pk}/"
-
-    # walt sees why, in the list and on the page, without a button
+    # walt keeps the list open while the document waits for its indexing
     writer = new_page()
     sign_in(writer, walt)
     writer.goto(f"/projects/{project.slug}/?tab=blueprints")
+    expect(writer.locator("#blueprints[data-live=connected]")).to_have_count(1)
+    expect(writer.locator("#blueprint-list")).to_contain_text("floor-plan.pdf")
+    expect(writer.locator("#blueprint-list .badge--failed")).to_have_count(0)
+    writer.evaluate("window.stillTheSamePage = true")
+
+    # when its stored file turns out not to decrypt
+    Blob.objects.filter(document_versions__resource=plan).update(key_id="lost-key")
+    assert resource_index(resource_id=plan.pk, version_number=1) == "failed"
+
+    # then walt's list says why, without a reload; the page says it too, without a button
     expect(writer.locator("#blueprint-list .badge--failed")).to_contain_text(
         "Could not be read: the stored file cannot be decrypted or is damaged"
     )
+    assert writer.evaluate("window.stillTheSamePage") is True
     writer.goto(url)
     expect(writer.locator(".index-failure")).to_contain_text("This document could not be read")
     expect(writer.get_by_role("button", name="Try again")).to_have_count(0)
