@@ -28,8 +28,6 @@ BEAT_BEAT_KEY = "konnaxion:heartbeat:beat"
 OK = "ok"
 
 logger = logging.getLogger(__name__)
-# Probes run here so that one which hangs is reported as timed out instead of holding the request.
-_probes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="health-probe")
 
 
 def _redis_client(url: str | None = None) -> redis.Redis:
@@ -118,19 +116,26 @@ READINESS_CHECKS: dict[str, Callable[[], None]] = {
 
 
 def _run(checks: dict[str, Callable[[], None]]) -> dict[str, str]:
-    futures = {name: _probes.submit(check) for name, check in checks.items()}
-    deadline = time.monotonic() + settings.HEALTH_CHECK_TIMEOUT + 1
-    results: dict[str, str] = {}
-    for name, future in futures.items():
-        try:
-            future.result(timeout=max(0.0, deadline - time.monotonic()))
-        except FutureTimeout:
-            results[name] = f"TimeoutError: no answer within {settings.HEALTH_CHECK_TIMEOUT} s"
-        except Exception as exc:
-            results[name] = f"{type(exc).__name__}: {exc}"[:300]
-        else:
-            results[name] = OK
-    return results
+    """Run the checks side by side, each in a thread of this probe's own (so that probes never
+    wait for one another), and give up on those still running after the deadline: one that
+    hangs is reported as timed out instead of holding the request."""
+    pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="health-probe")
+    try:
+        futures = {name: pool.submit(check) for name, check in checks.items()}
+        deadline = time.monotonic() + settings.HEALTH_CHECK_TIMEOUT + 1
+        results: dict[str, str] = {}
+        for name, future in futures.items():
+            try:
+                future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                results[name] = f"TimeoutError: no answer within {settings.HEALTH_CHECK_TIMEOUT} s"
+            except Exception as exc:
+                results[name] = f"{type(exc).__name__}: {exc}"[:300]
+            else:
+                results[name] = OK
+        return results
+    finally:
+        pool.shutdown(wait=False)
 
 
 def readiness_report() -> tuple[bool, dict[str, str]]:

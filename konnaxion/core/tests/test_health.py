@@ -197,3 +197,29 @@ def test_a_worker_stopping_cleanly_removes_its_heartbeat(client, celery_worker):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["workers"] == []
+
+
+@pytest.mark.django_db
+def test_concurrent_probes_do_not_wait_for_one_another(monkeypatch):
+    # given a storage that takes a second to answer, and a dozen load balancer probes at once
+    import threading
+
+    from django.test import Client
+
+    def slow() -> None:
+        time.sleep(1)
+
+    monkeypatch.setitem(health.READINESS_CHECKS, "storage", slow)
+    statuses: list[int] = []
+
+    def probe() -> None:
+        statuses.append(Client().get("/readyz").status_code)
+
+    threads = [threading.Thread(target=probe) for _ in range(12)]
+    # when
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then none was reported unavailable for having queued behind the others
+    assert statuses == [200] * 12
