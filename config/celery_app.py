@@ -9,3 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 app = Celery("konnaxion")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Every worker publishes its own heartbeat (konnaxion.core.heartbeats), read by /healthz.
+app.steps["worker"].add("konnaxion.core.heartbeats:WorkerHeartbeat")

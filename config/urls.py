@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from konnaxion.core.api.search_views import SearchView
-from konnaxion.core.views import healthz
+from konnaxion.core.views import healthz, livez, readyz
 from konnaxion.web.urls import i18n_urlpatterns
 
 api_patterns = [
@@ -33,6 +33,8 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("livez", livez, name="livez"),
+    path("readyz", readyz, name="readyz"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

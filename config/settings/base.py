@@ -413,8 +413,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # of this many seconds: a second beat waits, and takes over at most this long after the first
 # died (konnaxion/runtime/beat_lock.py).
 BEAT_LOCK_SECONDS = env.float("BEAT_LOCK_SECONDS", default=30.0)
+# Beat publishes its heartbeat from its own loop (konnaxion.core.heartbeats).
+CELERY_BEAT_SCHEDULER = "konnaxion.core.heartbeats:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "konnaxion.core.tasks.worker_heartbeat", "schedule": 15.0},
     "blobs-collect-garbage": {
         "task": "konnaxion.files.tasks.blobs_collect_garbage_task",
         "schedule": 3600.0,
@@ -480,8 +481,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=1, day_of_month=1),
     },
 }
-# Seconds after which /healthz reports the worker as silent.
-WORKER_HEARTBEAT_MAX_AGE = 60
+# Workers and beat publish a heartbeat every INTERVAL seconds; /healthz reports one silent
+# for MAX_AGE seconds as gone (README, "Health probes"). Each health probe answers within TIMEOUT.
+WORKER_HEARTBEAT_INTERVAL = env.int("WORKER_HEARTBEAT_INTERVAL", default=5)
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=30)
+# Heartbeats live beside the cache (own key prefix; a cache clear costs one beat at most).
+HEARTBEAT_REDIS_URL = CACHE_REDIS_URL
+HEALTH_CHECK_TIMEOUT = 2
 
 # Kontact ------------------------------------------------------------------------------------
 # Endorsements may be written within this many days after the engagement ended...

@@ -11,5 +11,6 @@ from konnaxion.core.health import HEARTBEAT_KEY
 
 @shared_task(ignore_result=True)
 def worker_heartbeat() -> None:
-    """Record that a worker is alive and consuming the queue (read by /healthz)."""
+    """A round trip through the queue, for diagnostics: records which worker ran it and when.
+    (/healthz reads the heartbeats workers publish themselves, konnaxion.core.heartbeats.)"""
     cache.set(HEARTBEAT_KEY, {"at": time.time(), "worker": socket.gethostname()}, timeout=None)

@@ -1,4 +1,4 @@
-"""Health endpoint and the error handlers that keep every /api/ error JSON."""
+"""Health endpoints and the error handlers that keep every /api/ error JSON."""
 
 from __future__ import annotations
 
@@ -9,16 +9,36 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from konnaxion.core.errors import error_body
-from konnaxion.core.health import health_report
+from konnaxion.core.health import health_report, readiness_report
+
+
+@never_cache
+@require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """200 while the process answers; touches no database, Redis or storage."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """200 when the database, Redis and the storage answer, 503 naming the one that did not.
+    Workers are not asked: a load balancer keeps serving while they are down."""
+    ready, checks = readiness_report()
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status=200 if ready else 503,
+    )
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when every service answers, 503 otherwise; each check says `ok` or its error."""
-    healthy, checks = health_report()
+    """For monitoring: readiness plus the workers and beat, from their heartbeats. 200 when all
+    are alive, 503 otherwise (`checks` says which part failed); never writes, never queues."""
+    healthy, report = health_report()
     return JsonResponse(
-        {"status": "ok" if healthy else "unhealthy", "checks": checks},
+        {"status": "ok" if healthy else "unhealthy", **report},
         status=200 if healthy else 503,
     )
 

@@ -1,12 +1,18 @@
 """Celery tasks of keenKonnect: thin adapters over the services."""
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 from django.db import DatabaseError
 from redis.exceptions import RedisError
 
 from konnaxion.keenkonnect.services.document_checkout import checkouts_expire
 from konnaxion.keenkonnect.services.document_versioning import versions_apply_retention
-from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
+from konnaxion.keenkonnect.services.intelligent_indexing import (
+    REASON_GAVE_UP,
+    resource_index,
+    resource_index_fail,
+)
 from konnaxion.keenkonnect.services.real_time_sync import project_events_prune
 from konnaxion.keenkonnect.services.resumable_uploads import upload_sessions_expire
 from konnaxion.keenkonnect.services.secure_document_storage import resources_purge_expired_trash
@@ -30,7 +36,22 @@ def upload_sessions_expire_task() -> int:
     return upload_sessions_expire()
 
 
+class ResourceIndexTask(Task):
+    """Marks the document failed when its indexing fails for good (after the retries, or at
+    once for an error that is not retried), so that it does not stay pending for ever."""
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        named = dict(zip(("resource_id", "version_number"), args, strict=False)) | kwargs
+        resource_id, version_number = named["resource_id"], named["version_number"]
+        resource_index_fail(
+            resource_id=resource_id, version_number=version_number, reason=REASON_GAVE_UP
+        )
+
+
 @shared_task(
+    base=ResourceIndexTask,
     ignore_result=False,
     acks_late=True,
     reject_on_worker_lost=True,

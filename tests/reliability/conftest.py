@@ -24,6 +24,7 @@ def fault_redis(settings) -> Iterator[RedisServer]:
         "CACHE_REDIS_URL": settings.CACHE_REDIS_URL,
         "CHANNELS_REDIS_URL": settings.CHANNELS_REDIS_URL,
     }
+    settings.HEARTBEAT_REDIS_URL = settings.CACHE_REDIS_URL
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "LOCATION": settings.CACHE_REDIS_URL},
     }

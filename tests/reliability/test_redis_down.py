@@ -94,6 +94,18 @@ def test_healthz_names_redis_while_the_api_answers(fault_redis, client, user_cli
     assert api.status_code == 200
 
 
+def test_readyz_names_redis_and_livez_still_answers(fault_redis, client):
+    # given
+    fault_redis.kill()
+    # when
+    ready, live = client.get("/readyz"), client.get("/livez")
+    # then the load balancer stops sending traffic here, and the process is not restarted
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["redis"].startswith("ConnectionError")
+    assert ready.json()["checks"]["database"] == "ok"
+    assert live.status_code == 200
+
+
 def test_healthz_redis_check_recovers_after_restart(fault_redis, client):
     # given Redis crashed and came back
     fault_redis.kill()

@@ -4,7 +4,9 @@ import pytest
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/healthz", "/api/schema/", "/api/docs/", "/admin/login/"])
+@pytest.mark.parametrize(
+    "path", ["/livez", "/readyz", "/healthz", "/api/schema/", "/api/docs/", "/admin/login/"]
+)
 def test_security_headers(client, path):
     response = client.get(path)
     csp = response["Content-Security-Policy"]
@@ -47,3 +49,34 @@ def test_hsts_is_set_in_production_settings():
         check=True,
     ).stdout.split()
     assert out == ["31536000", "True", "True"]
+
+
+def test_health_probes_are_exempt_from_the_https_redirect_in_production():
+    import subprocess
+    import sys
+
+    from conftest import process_env
+
+    code = (
+        "from django.middleware.security import SecurityMiddleware;"
+        "from django.test import RequestFactory;"
+        "m = SecurityMiddleware(lambda r: None);"
+        "f = RequestFactory(SERVER_NAME='konnaxion.example.org');"
+        "paths = ['/livez', '/readyz', '/healthz', '/accounts/login/'];"
+        "print(*[getattr(m.process_request(f.get(p)), 'status_code', 0) for p in paths])"
+    )
+    env = process_env(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="k" * 10 + "x7!Qp2@vL9#rT4$wZ8^mN1&bC6*hJ3(kF5)dS0_gY-uE+iO=aR]",
+        DJANGO_ALLOWED_HOSTS="konnaxion.example.org",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    # the three probes are answered over plain HTTP; a page is sent to HTTPS
+    assert out == ["0", "0", "0", "301"]

@@ -88,6 +88,8 @@ class ResourceSerializer(serializers.ModelSerializer):
             "current_version",
             "my_level",
             "lock",
+            "index_state",
+            "index_reason",
             "trashed_at",
             "trashed_by",
             "created_at",

@@ -21,6 +21,7 @@ from PIL import Image
 from konnaxion.core.errors import NotFound
 from konnaxion.core.images import image_open
 from konnaxion.core.queue import task_enqueue_on_commit
+from konnaxion.files.encryption import BlobIntegrityError
 from konnaxion.files.incoming import IncomingFile
 from konnaxion.files.services import blob_open, blob_store
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
@@ -45,6 +46,9 @@ from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
 logger = logging.getLogger(__name__)
 
 INDEX_TASK = "konnaxion.keenkonnect.tasks.resource_index_task"
+# Reasons of a failed indexing besides the analysis library's codes (AnalysisFailed.reason).
+REASON_UNREADABLE = "blob_unreadable"  # the stored file does not decrypt or authenticate
+REASON_GAVE_UP = "gave_up"  # the task failed for good, after its retries
 IMAGE_TYPES = {"image/png", "image/jpeg"}
 State = ProjectResource.IndexState
 
@@ -172,8 +176,8 @@ def resource_index(*, resource_id: int, version_number: int) -> str:
 
     Idempotent: a version already indexed (or failed), a newer current version or a purged
     resource does nothing. Returns the outcome: `indexed`, `failed` or `skipped`.
-    An AnalysisFailed marks the resource failed with its reason; other errors propagate so the
-    task retries.
+    An AnalysisFailed or a blob that does not decrypt marks the resource failed with its reason
+    at once; other errors propagate so the task retries (then `resource_index_fail`).
     """
     version = (
         DocumentVersion.objects.select_related("blob", "resource")
@@ -184,11 +188,14 @@ def resource_index(*, resource_id: int, version_number: int) -> str:
         return "skipped"
     if version.resource.indexed_version == version_number:
         return "skipped"
+    reason = ""
     try:
         extraction = version_extract(version=version)
-        failure = None
     except AnalysisFailed as error:
-        extraction, failure = Extraction(), error
+        extraction, reason = Extraction(), str(error.details.get("reason", error.code))
+    except BlobIntegrityError:
+        # Retrying cannot make a damaged or foreign-keyed blob decrypt: fail at once.
+        extraction, reason = Extraction(), REASON_UNREADABLE
     text = extraction.text[: settings.SEARCH_MAX_TEXT_CHARS]
     language = language_detect(text) if text else None
     keywords = keywords_extract(text, language=language) if text else []
@@ -197,6 +204,46 @@ def resource_index(*, resource_id: int, version_number: int) -> str:
     tags = tags_matching(keywords=[*keywords, *words]) if keywords else []
     if extraction.previews:
         _previews_store(version=version, previews=extraction.previews)
+    metadata = dict(extraction.metadata)
+    metadata["names"] = " ".join(extraction.names)[:20_000]
+    fields = {
+        "language": language or "",
+        "keywords": keywords,
+        "auto_tags": tags,
+        "extracted_metadata": metadata,
+        "extracted_text": text,
+    }
+    state = _outcome_write(version=version, fields=fields, reason=reason)
+    if reason and state == State.FAILED:
+        logger.warning("Indexing %s v%s failed: %s", resource_id, version_number, reason)
+    return state
+
+
+def resource_index_fail(*, resource_id: int, version_number: int, reason: str) -> str:
+    """Mark version `version_number` of `resource_id` failed with `reason` (its indexing task
+    failed for good) and tell the project. Does nothing (`skipped`) if that version is no longer
+    current or already has an outcome."""
+    version = (
+        DocumentVersion.objects.select_related("resource")
+        .filter(resource_id=resource_id, number=version_number)
+        .first()
+    )
+    if version is None:
+        return "skipped"
+    fields = {
+        "language": "",
+        "keywords": [],
+        "auto_tags": [],
+        "extracted_metadata": {"names": ""},
+        "extracted_text": "",
+    }
+    return _outcome_write(version=version, fields=fields, reason=reason or REASON_GAVE_UP)
+
+
+def _outcome_write(*, version: DocumentVersion, fields: dict[str, Any], reason: str) -> str:
+    """Store what indexing `version` found (`fields`), indexed or failed with `reason`, under the
+    project's and the resource's locks, and record `resource.indexed` for the project."""
+    resource_id, version_number = version.resource_id, version.number
     with transaction.atomic():
         # The project first (the event below locks it), then the resource: docs/storage.md.
         try:
@@ -210,32 +257,14 @@ def resource_index(*, resource_id: int, version_number: int) -> str:
             or resource.indexed_version == version_number
         ):
             return "skipped"
-        metadata = dict(extraction.metadata)
-        metadata["names"] = " ".join(extraction.names)[:20_000]
+        for name, value in fields.items():
+            setattr(resource, name, value)
         resource.indexed_version = version_number
         resource.indexed_at = timezone.now()
-        resource.language = language or ""
-        resource.keywords = keywords
-        resource.auto_tags = tags
-        resource.extracted_metadata = metadata
-        resource.extracted_text = text
-        if failure is None:
-            resource.index_state, resource.index_reason = State.INDEXED, ""
-        else:
-            reason = str(failure.details.get("reason", failure.code))
-            resource.index_state, resource.index_reason = State.FAILED, reason[:200]
+        resource.index_state = State.FAILED if reason else State.INDEXED
+        resource.index_reason = reason[:200]
         resource.save(
-            update_fields=[
-                "indexed_version",
-                "indexed_at",
-                "language",
-                "keywords",
-                "auto_tags",
-                "extracted_metadata",
-                "extracted_text",
-                "index_state",
-                "index_reason",
-            ]
+            update_fields=[*fields, "indexed_version", "indexed_at", "index_state", "index_reason"]
         )
         resource_vector_refresh(resource_ids=[resource_id])
         real_time_sync.event_record(
@@ -246,9 +275,7 @@ def resource_index(*, resource_id: int, version_number: int) -> str:
             actor=None,
             payload={"state": resource.index_state},
         )
-    if failure is not None:
-        logger.warning("Indexing %s v%s failed: %s", resource_id, version_number, failure)
-    return resource.index_state
+    return str(resource.index_state)
 
 
 def resource_index_enqueue(*, resource: ProjectResource, version_number: int) -> None:

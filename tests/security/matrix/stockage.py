@@ -178,6 +178,7 @@ ROWS = [
     ),
     row("POST", f"{DOC}untrash/", WRITE, path=T + "untrash/"),
     row("DELETE", f"{DOC}purge/", expect(401, 404, 403, 403, 204, 404, 403), path=D + "purge/"),
+    row("POST", f"{DOC}reindex/", expect(401, 404, 403, 403, 202, 404, 403), path=D + "reindex/"),
     row("GET", f"{DOC}permissions/", ADMIN, path=D + "permissions/"),
     row(
         "PUT",

@@ -94,6 +94,8 @@ ROOM_FORM = {"name": "Jam", "session_type": "music", "participants": "team-outsi
 
 PAGES = [
     page("GET", "", everyone(200)),
+    page("GET", "livez", everyone(200)),
+    page("GET", "readyz", everyone(200)),  # workers are not part of readiness
     page("GET", "healthz", everyone((200, 503))),  # 503 while no Celery worker answers
     page("GET", "i18n/setlang/", everyone(302)),
     page("POST", "i18n/setlang/", everyone(302), body={"language": "fr", "next": "/"}),
@@ -403,6 +405,7 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
             body={"label": "Rev A", "note": ""},
         ),
         page("POST", f"{BLUEPRINT}purge/", change(403, 403, 302), path=trashed + "purge/"),
+        page("POST", f"{BLUEPRINT}reindex/", change(403, 403, 302), path=doc + "reindex/"),
         page(
             "POST",
             f"{BLUEPRINT}share-links/",
