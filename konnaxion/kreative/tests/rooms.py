@@ -19,6 +19,8 @@ from konnaxion.kreative.realtime import documents
 from konnaxion.kreative.realtime.documents import AwarenessMessage, SyncStep
 from konnaxion.kreative.services.collaboration_workspace import workspace_create
 
+CONNECT_TIMEOUT = 10  # seconds
+
 
 def room_with(users, **options) -> CollabSession:
     """A workspace hosted by the first of `users` with all the others invited."""
@@ -74,7 +76,8 @@ class YClient:
             room_path(self.session_id, viewer=self.viewer),
             headers=socket_headers(self.token),
         )
-        return await self.communicator.connect()
+        # The handshake checks access and takes an editor slot: give it room on a busy machine.
+        return await self.communicator.connect(timeout=CONNECT_TIMEOUT)
 
     async def join(self) -> dict:
         """Connect, read the welcome, and sync both ways; returns the welcome."""
