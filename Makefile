@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
 COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test lint typecheck bench fuzz load clean vendor screenshots browser
+.PHONY: install run test lint typecheck bench fuzz load clean vendor screenshots browser deploy-check
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -22,6 +22,14 @@ $(STAMP): pyproject.toml
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else \
 		echo "Debian's chromium package is needed: sudo apt-get install chromium"; exit 1; \
+	fi
+
+# The deployment checks put Debian's nginx in front of the servers (deploy/nginx.conf).
+/usr/sbin/nginx:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	else \
+		echo "Debian's nginx package is needed: sudo apt-get install nginx"; exit 1; \
 	fi
 
 # Translations are compiled with polib: GNU gettext is not needed.
@@ -48,9 +56,15 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck /usr/bin/chromium
+test: lint typecheck /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/konnaxion manage makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The production topology of deploy/ on this machine (standalone PostgreSQL and Redis, SeaweedFS,
+# nginx, two servers, two workers, two beats) and every journey across it, with the production
+# defaults (docs/deploy.md, "Checking a deployment on one machine"). About 4 minutes.
+deploy-check: install /usr/sbin/nginx
+	$(BIN)/python scripts/deploy_check.py
 
 # Only the real-browser journeys.
 browser: install /usr/bin/chromium

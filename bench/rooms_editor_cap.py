@@ -33,7 +33,8 @@ def main() -> int:
 
     from konnaxion.kreative.services.collab_sessions import collab_session_end
     from konnaxion.kreative.services.collaboration_workspace import workspace_create
-    from konnaxion.kreative.tests.rooms_live import editors_race, free_port, room_servers
+    from konnaxion.kreative.tests.room_race import editors_race
+    from konnaxion.kreative.tests.rooms_live import free_port, room_servers
     from konnaxion.users.models import User
 
     call_command("migrate", verbosity=0)

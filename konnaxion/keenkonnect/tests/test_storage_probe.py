@@ -30,7 +30,7 @@ def test_readyz_storage_is_ok_and_writes_nothing(client, storage_backend):
 
 def test_readyz_reports_a_missing_bucket(client, settings, seaweedfs):
     # given an S3 storage pointed at a bucket that does not exist
-    from konnaxion.keenkonnect.tests.conftest import S3_CREDENTIALS
+    from konnaxion.keenkonnect.tests.seaweedfs import S3_CREDENTIALS
 
     settings.STORAGES = {
         **settings.STORAGES,

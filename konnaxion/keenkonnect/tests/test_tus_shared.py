@@ -35,7 +35,7 @@ from konnaxion.files.parts import (
 from konnaxion.files.services import blob_read
 from konnaxion.keenkonnect.models import DocumentVersion, UploadSession
 from konnaxion.keenkonnect.services import resumable_uploads as uploads
-from konnaxion.keenkonnect.tests.conftest import S3_BUCKET, S3_CREDENTIALS
+from konnaxion.keenkonnect.tests.seaweedfs import S3_BUCKET, S3_CREDENTIALS
 from konnaxion.keenkonnect.tests.stockage import team_project
 from konnaxion.users.tests.factories import token_for
 from konnaxion.web.tests.conftest import _wait_until_serving, free_port

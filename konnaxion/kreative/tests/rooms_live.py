@@ -12,8 +12,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import AsyncExitStack, contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -21,12 +20,6 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from konnaxion.kreative.tests.rooms import YClient, room_path
 
 START_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class RaceOutcome:
-    admitted: int
-    refused_codes: tuple[int, ...]
 
 
 def free_port() -> int:
@@ -77,42 +70,6 @@ def _wait_until_serving(url: str, process: subprocess.Popen) -> None:
             process.kill()
             raise RuntimeError(f"the room server at {url} did not start")
         time.sleep(0.1)
-
-
-async def editors_race(urls: list[str], session_id: int, tokens: list[str]) -> RaceOutcome:
-    """Every token connects as an editor at once, spread over the servers; counts admissions."""
-    start = asyncio.Event()
-    admitted = 0
-    refused: list[int] = []
-
-    async with AsyncExitStack() as stack:
-
-        async def one(index: int, token: str) -> None:
-            nonlocal admitted
-            base = urls[index % len(urls)]
-            await start.wait()
-            socket = await stack.enter_async_context(
-                connect(
-                    base.replace("http", "ws", 1) + f"/ws/connect/workspaces/{session_id}/",
-                    origin=base,
-                    additional_headers={"Authorization": f"Token {token}"},
-                )
-            )
-            first = json.loads(await socket.recv())
-            if first["type"] == "welcome":
-                admitted += 1
-                return
-            assert first["code"] == "room_full", first
-            try:
-                await socket.recv()
-            except ConnectionClosed as closed:
-                refused.append(closed.rcvd.code if closed.rcvd else 0)
-
-        tasks = [asyncio.create_task(one(i, token)) for i, token in enumerate(tokens)]
-        await asyncio.sleep(0)
-        start.set()
-        await asyncio.gather(*tasks)
-    return RaceOutcome(admitted, tuple(refused))
 
 
 class LiveCommunicator:

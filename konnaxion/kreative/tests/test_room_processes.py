@@ -11,8 +11,9 @@ from django.conf import settings
 from conftest import process_env
 from konnaxion.core.consumers import CLOSE_CONFLICT
 from konnaxion.kreative.services.collab_sessions import collab_session_end
+from konnaxion.kreative.tests.room_race import editors_race
 from konnaxion.kreative.tests.rooms import room_with
-from konnaxion.kreative.tests.rooms_live import editors_race, free_port, room_servers
+from konnaxion.kreative.tests.rooms_live import free_port, room_servers
 from konnaxion.users.tests.factories import UserFactory, token_for
 
 TRIALS = 25
