@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 # Seconds between two sweeps of a worker for messages to deliver again (kombu's default is a
 # sweep every 10 s x 10 = 100 s).
 RESTORE_INTERVAL = 10
-# Refreshes per visibility timeout: three can be missed (a busy event loop, a slow Redis)
+# Refreshes per visibility timeout: three can be missed (a loaded machine, a slow Redis)
 # before a live worker's message is swept.
 REFRESHES_PER_TIMEOUT = 4
 # Kombu's default visibility timeout, used by a worker given none.
