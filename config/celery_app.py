@@ -12,3 +12,6 @@ app.autodiscover_tasks()
 
 # Every worker publishes its own heartbeat (konnaxion.core.heartbeats), read by /healthz.
 app.steps["worker"].add("konnaxion.core.heartbeats:WorkerHeartbeat")
+# Every worker keeps the task messages it holds from being delivered again while it lives
+# (konnaxion.runtime.held_messages; docs/deploy.md, "When a worker dies").
+app.steps["consumer"].add("konnaxion.runtime.held_messages:HeldMessagesHeartbeat")

@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from konnaxion.runtime.deployment import new_storage_key, storage_key_problem
+from konnaxion.runtime.deployment import (
+    new_storage_key,
+    storage_key_problem,
+    visibility_timeout_problem,
+)
 from konnaxion.runtime.services import RedisConfigurationError, redis_purpose_urls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,6 +143,73 @@ def test_storage_key_command_prints_a_new_valid_key():
     ]
     assert keys[0] != keys[1]
     assert [storage_key_problem(key) for key in keys] == [None, None]
+
+
+# Tasks ---------------------------------------------------------------------------------------
+
+
+def test_the_visibility_timeout_is_its_own_setting_a_minute_by_default(tmp_path):
+    # given a deployment that names no visibility timeout, with the longest tasks allowed
+    env = production_env(tmp_path, CELERY_TASK_TIME_LIMIT="3600")
+    # when its settings load
+    loaded = settings_of(env, "CELERY_VISIBILITY_TIMEOUT", "CELERY_BROKER_TRANSPORT_OPTIONS")
+    # then a message of a dead worker waits a minute, swept every 10 s, whatever the time limit
+    assert loaded == {
+        "CELERY_VISIBILITY_TIMEOUT": 60,
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {
+            "visibility_timeout": 60,
+            "unacked_restore_interval": 10,
+            "unacked_restore_throttle": 1,
+            "unacked_mutex_expire": 10,
+        },
+    }
+
+
+def test_a_visibility_timeout_given_is_the_brokers(tmp_path):
+    env = production_env(tmp_path, CELERY_VISIBILITY_TIMEOUT="120")
+    loaded = settings_of(env, "CELERY_VISIBILITY_TIMEOUT", "CELERY_BROKER_TRANSPORT_OPTIONS")
+    assert loaded["CELERY_VISIBILITY_TIMEOUT"] == 120
+    assert loaded["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"] == 120
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("9", "9"), ("0", "0"), ("-60", "-60"), ("ten", "'ten'"), ("1.5", "'1.5'"), ("60s", "'60s'")],
+)
+def test_a_visibility_timeout_that_is_no_whole_number_of_ten_seconds_or_more_is_refused(
+    tmp_path, value, said
+):
+    # given a deployment with a visibility timeout too short to be kept alive, or not a number
+    env = production_env(tmp_path, CELERY_VISIBILITY_TIMEOUT=value, DATABASE_URL=None)
+    # when a worker starts
+    result = run_python(env, "-m", "konnaxion.cli", "worker")
+    # then it refuses before anything starts, naming the value with every other problem
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (
+        f"CELERY_VISIBILITY_TIMEOUT is {said}: it must be a whole number of seconds, at least 10"
+        in (result.stderr)
+    )
+    assert "DATABASE_URL is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_run_outside_production_refuses_a_bad_visibility_timeout_too(tmp_path):
+    env = production_env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        KONNAXION_EMBEDDED="false",
+        CELERY_VISIBILITY_TIMEOUT="5",
+    )
+    result = run_python(env, "-m", "konnaxion.cli", "worker")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "CELERY_VISIBILITY_TIMEOUT is 5: it must be" in result.stderr
+
+
+def test_visibility_timeout_problem_says_nothing_of_a_good_or_empty_value():
+    assert visibility_timeout_problem("") is None
+    assert visibility_timeout_problem("10") is None
+    assert visibility_timeout_problem(" 3600 ") is None
+    assert visibility_timeout_problem("9") is not None
 
 
 # Redis ---------------------------------------------------------------------------------------

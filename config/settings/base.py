@@ -8,6 +8,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.parameters import *  # noqa: F403
+from konnaxion.runtime.deployment import visibility_timeout_problem
+from konnaxion.runtime.held_messages import broker_transport_options
 from konnaxion.runtime.services import (
     RedisConfigurationError,
     local_secret_key,
@@ -400,10 +402,21 @@ CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=0) or N
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
-# A message not acknowledged within this time is delivered again: it must exceed the longest
-# task, and the broker, the result backend and the visibility check must all agree on it.
-CELERY_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + 10 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# A message is delivered again once it has been held this many seconds without a sign of life:
+# each worker refreshes the messages it holds (running, waiting, or waiting for their ETA) every
+# quarter of it, and every worker sweeps for stale ones every RESTORE_INTERVAL seconds. So a task
+# of a worker that died runs again within about CELERY_VISIBILITY_TIMEOUT + RESTORE_INTERVAL
+# seconds, while a task running on a live worker, however long, is never delivered twice
+# (konnaxion/runtime/held_messages.py; docs/deploy.md, "When a worker dies").
+_visibility_timeout_problem = visibility_timeout_problem(
+    env("CELERY_VISIBILITY_TIMEOUT", default="")
+)
+if _visibility_timeout_problem:
+    raise ImproperlyConfigured(_visibility_timeout_problem)
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=60)
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
+    visibility_timeout=CELERY_VISIBILITY_TIMEOUT
+)
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

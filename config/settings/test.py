@@ -9,6 +9,7 @@ os.environ.setdefault(
 )
 
 from config.settings.base import *  # noqa: F403
+from konnaxion.runtime.held_messages import broker_transport_options
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,14 +20,12 @@ CACHES["default"]["KEY_PREFIX"] = "konnaxion-test"  # noqa: F405
 # Task modules of the tests, loaded by the worker processes the tests start.
 CELERY_IMPORTS = env.list("KONNAXION_TEST_TASK_MODULES", default=[])  # noqa: F405
 # Fault tests start workers that must take back a killed worker's unacknowledged task within
-# seconds, not after the deployment's visibility timeout.
+# seconds: a visibility timeout below the deployments' minimum, swept every second.
 if env("KONNAXION_TEST_VISIBILITY_TIMEOUT", default=""):  # noqa: F405
     CELERY_VISIBILITY_TIMEOUT = env.int("KONNAXION_TEST_VISIBILITY_TIMEOUT")  # noqa: F405
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-        "unacked_restore_interval": 1,
-        "unacked_restore_throttle": 1,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
+        visibility_timeout=CELERY_VISIBILITY_TIMEOUT, restore_interval=1
+    )
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 
 # Tests change the population between cases: matching statistics are never cached.

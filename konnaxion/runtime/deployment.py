@@ -19,6 +19,13 @@ STORAGE_KEY_HOW = (
     "with the backups: blobs cannot be read without it (docs/deploy.md)"
 )
 DJANGO_KEY_HOW = "make one with `konnaxion secret-key` and give the same value to every process"
+# Below it, the refreshes of the messages a live worker holds (every quarter of the timeout)
+# would come too close to one another and to the sweeps for them to be dependable.
+MIN_VISIBILITY_TIMEOUT = 10
+VISIBILITY_TIMEOUT_HOW = (
+    f"a whole number of seconds, at least {MIN_VISIBILITY_TIMEOUT}, after which a task of a "
+    'worker that died is delivered again (docs/deploy.md, "When a worker dies")'
+)
 
 
 def new_storage_key() -> str:
@@ -41,6 +48,20 @@ def storage_key_problem(value: str, *, name: str = "KONNAXION_STORAGE_KEY") -> s
         return f"{name} is not base64: {STORAGE_KEY_HOW}"
     if len(key) != 32:
         return f"{name} is {len(key)} bytes, not 32: {STORAGE_KEY_HOW}"
+    return None
+
+
+def visibility_timeout_problem(value: str) -> str | None:
+    """Why `value` is not a CELERY_VISIBILITY_TIMEOUT, or None (an empty value takes the
+    default)."""
+    if not value.strip():
+        return None
+    try:
+        seconds = int(value.strip())
+    except ValueError:
+        return f"CELERY_VISIBILITY_TIMEOUT is {value!r}: it must be {VISIBILITY_TIMEOUT_HOW}"
+    if seconds < MIN_VISIBILITY_TIMEOUT:
+        return f"CELERY_VISIBILITY_TIMEOUT is {seconds}: it must be {VISIBILITY_TIMEOUT_HOW}"
     return None
 
 
@@ -73,6 +94,9 @@ def deployment_problems(environ: Mapping[str, str]) -> list[str]:
         problems.append(f"{error} (redis://host:6379/0 gives databases 0 to 4; docs/deploy.md)")
     except ValueError:
         problems.append("REDIS_DATABASES must be a whole number")
+    visibility_timeout = visibility_timeout_problem(environ.get("CELERY_VISIBILITY_TIMEOUT", ""))
+    if visibility_timeout:
+        problems.append(visibility_timeout)
     if environ.get("S3_BUCKET", ""):
         for name in ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
             if not environ.get(name, ""):

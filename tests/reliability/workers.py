@@ -15,8 +15,11 @@ import pytest
 
 from conftest import process_env
 
-# Seconds after which an unacknowledged message of a dead worker is delivered again.
-VISIBILITY_TIMEOUT = 2
+# Seconds after which an unacknowledged message of a dead worker is delivered again; each live
+# worker refreshes the messages it holds every quarter of it, and sweeps every RESTORE_INTERVAL
+# (config/settings/test.py).
+VISIBILITY_TIMEOUT = 3
+RESTORE_INTERVAL = 1
 FAULT_TASKS = "konnaxion.core.tests.fault_tasks"
 
 
@@ -41,11 +44,13 @@ class Workers:
         self.processes: list[subprocess.Popen] = []
 
     def start(self, *, task_modules: str = FAULT_TASKS, **environment: str) -> subprocess.Popen:
-        """A worker that loads `task_modules`, with `environment` on top of the test run's."""
+        """A worker that loads `task_modules`, with `environment` on top of the test run's;
+        returns once this worker answers a ping (others may run already)."""
         from config.celery_app import app
 
+        name = f"fault-{len(self.processes)}-{os.getpid()}@localhost"
         process = subprocess.Popen(
-            [sys.executable, "-m", "konnaxion.cli", "worker", "--concurrency", "1"],
+            [sys.executable, "-m", "konnaxion.cli", "worker", "--concurrency", "1", "--name", name],
             env=process_env(
                 KONNAXION_TEST_TASK_MODULES=task_modules,
                 KONNAXION_TEST_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
@@ -56,7 +61,13 @@ class Workers:
             start_new_session=True,
         )
         self.processes.append(process)
-        wait_for(lambda: process.poll() is not None or app.control.ping(timeout=0.5), "a worker")
+        wait_for(
+            lambda: (
+                process.poll() is not None
+                or bool(app.control.ping(destination=[name], timeout=0.5))
+            ),
+            "a worker",
+        )
         if process.poll() is not None:
             pytest.fail("the Celery worker did not start")
         return process
