@@ -409,9 +409,15 @@ class Node:
             self.process.wait()
 
     def stop(self) -> None:
-        """SIGTERM, as systemd stops a unit."""
-        if self.process:
-            _stop(self.process)
+        """SIGTERM to the main process only, as systemd stops the units (`KillMode=mixed`):
+        a worker finishes its running tasks, then stops its pool itself."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
