@@ -52,15 +52,53 @@ def database_call(function: Callable[..., Any]) -> Callable[..., Any]:
     return sync_to_async(call, thread_sensitive=False)
 
 
-class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
-    """Refuses anonymous clients; subclasses authorize in `authorize()` and every event.
+class SocketConsumer(AsyncJsonWebsocketConsumer):
+    """Base of every socket here: JSON errors, and refusals whose close code the client sees.
+
+    A close sent before the handshake is accepted is turned by the ASGI server (uvicorn, daphne)
+    into an HTTP 403: the browser sees close code 1006 and never the reason. So every refusal
+    goes through `refuse()`, which accepts the handshake and closes at once with the code.
+    Refused at the handshake (403), before any consumer runs, are only a foreign `Origin`
+    (`AllowedHostsOriginValidator`, config/asgi.py: a cross-site page gets no socket at all)
+    and oversized headers (`core.asgi.RequestHeaderLimit`).
+    """
+
+    accepted = False
+    refused = False
+
+    async def accept(self, subprotocol: str | None = None, headers=None) -> None:
+        await super().accept(subprotocol, headers)
+        self.accepted = True
+
+    async def refuse(self, code: int, *, error: tuple[str, str] | None = None) -> None:
+        """Refuse this socket with close `code`, after `{"type": "error", "code", "message"}`
+        when `error` gives its code and message. The socket joins no group and is sent nothing
+        else; whatever reaches it afterwards (client frames, channel-layer events) is dropped."""
+        self.refused = True
+        # Not `self.accept()`: a subclass's accept admits (joins the account's group).
+        await self.base_send({"type": "websocket.accept"})
+        self.accepted = True
+        if error is not None:
+            await self.send_error(*error)
+        await self.close(code=code)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        if self.refused and message["type"] != "websocket.disconnect":
+            return
+        await super().dispatch(message)
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+
+class AuthenticatedConsumer(SocketConsumer):
+    """Refuses anonymous clients (4401); subclasses authorize in `connect` (refusing with
+    `refuse()`) and on every event.
 
     When Redis (the channel layer, the room slots) fails, the socket is closed with
     CLOSE_TRY_AGAIN_LATER instead of being dropped: clients reconnect and resume (`since`, the
     room's sync), nothing they were told was stored is lost.
     """
-
-    accepted = False
 
     async def __call__(self, scope, receive, send) -> None:
         try:
@@ -74,8 +112,8 @@ class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
                 await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
 
     async def accept(self, subprotocol: str | None = None, headers=None) -> None:
+        """Admit the socket: it joins its account's group (closed with the account)."""
         await super().accept(subprotocol, headers)
-        self.accepted = True
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
             # Listed in `groups`, so Channels leaves the group when the socket disconnects.
@@ -90,16 +128,13 @@ class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         await self.accept()
         await self.on_accepted()
 
     async def on_accepted(self) -> None:
         """Hook run after the socket is accepted."""
-
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
@@ -118,12 +153,12 @@ class AuthenticatedConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content, **kwargs)
 
 
-class NotFoundConsumer(AsyncJsonWebsocketConsumer):
+class NotFoundConsumer(SocketConsumer):
     """Answers a WebSocket address no route knows with CLOSE_NOT_FOUND (Channels' router
     would raise, and the server drop the handshake with an error in its log)."""
 
     async def connect(self) -> None:
-        await self.close(code=CLOSE_NOT_FOUND)
+        await self.refuse(CLOSE_NOT_FOUND)
 
 
 class PingConsumer(AuthenticatedConsumer):

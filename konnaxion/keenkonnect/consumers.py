@@ -53,7 +53,7 @@ class ProjectConsumer(AuthenticatedConsumer):
         try:
             self.project = await database_call(project_get_visible)(user=user, slug=slug)
         except NotFound:
-            await self.close(code=CLOSE_NOT_FOUND)
+            await self.refuse(CLOSE_NOT_FOUND)
             return
         self.readable: dict[int, bool] = {}
         self.last_seq = 0

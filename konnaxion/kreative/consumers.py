@@ -65,7 +65,7 @@ class RoomConsumer(AuthenticatedConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         self.user = user
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
@@ -73,17 +73,18 @@ class RoomConsumer(AuthenticatedConsumer):
         self.access_checked_at = time.monotonic()
         if access is None:
             # Refused and unknown rooms look alike: nobody learns which sessions exist.
-            await self.close(code=CLOSE_NOT_FOUND)
+            await self.refuse(CLOSE_NOT_FOUND)
             return
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         wants_viewer = query.get("role", [EDITOR])[-1] == VIEWER
         self.role = VIEWER if access == VIEWER or wants_viewer else EDITOR
         self.connection_id = uuid.uuid4().hex
         if self.role == EDITOR and not await self._acquire_slot():
-            await self.accept()
-            await self.send_error("room_full", "The room already has its maximum of editors.")
-            await self.close(code=CLOSE_CONFLICT)
-            self.role = None
+            self.role = None  # no slot was taken: there is none to free on disconnect
+            await self.refuse(
+                CLOSE_CONFLICT,
+                error=("room_full", "The room already has its maximum of editors."),
+            )
             return
         self.group = room_group(self.session_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -96,7 +97,7 @@ class RoomConsumer(AuthenticatedConsumer):
                     room_id=self.session_id, connection_id=self.connection_id, user_id=user.pk
                 )
             self.group = self.role = None
-            await self.close(code=CLOSE_NOT_FOUND)
+            await self.refuse(CLOSE_NOT_FOUND)
             return
         self.awareness: dict[int, AwarenessEntry] = {}
         # Document versions the client is known to have: all up to `doc_version` (None before

@@ -28,6 +28,7 @@ from konnaxion.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from konnaxion.core.tests.sockets import ADMITTED, socket_open
 from konnaxion.keenkonnect.selectors import resource_get_visible
 from konnaxion.keenkonnect.services import (
     real_time_sync,
@@ -259,8 +260,8 @@ class AccessPathChecks:
             (b"authorization", f"Token {self.tokens[user]}".encode()),
         ]
         communicator = WebsocketCommunicator(application, path, headers=headers)
-        connected, code = await communicator.connect(timeout=SOCKET_TIMEOUT)
-        return communicator, connected, code
+        opening = await socket_open(communicator, timeout=SOCKET_TIMEOUT)
+        return communicator, opening == ADMITTED, opening
 
     async def _drain(self, socket: ProjectSocket, until_seq: int) -> bool:
         """Collect the socket's messages up to the marker event `until_seq`; False when the

@@ -11,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 from konnaxion.core.consumers import CLOSE_UNAUTHENTICATED
+from konnaxion.core.tests.sockets import ADMITTED, HANDSHAKE_REFUSED, refused, socket_open
 from konnaxion.users.tests.factories import UserFactory, token_for
 from tests.security.matrix import (
     all_rows,
@@ -82,13 +83,14 @@ async def test_websocket_matrix(route: str, caller: str):
         headers.append((b"authorization", f"Token {token}".encode()))
     path = websocket_path(route, world)
     communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, code = await communicator.connect(timeout=10)
+    opening = await socket_open(communicator)
     expected = WEBSOCKET_ROWS[route][caller]
-    assert connected is (expected is True)
-    if connected:
+    if expected is True:
+        assert opening == ADMITTED
         await communicator.disconnect()
     else:
-        assert code == (CLOSE_UNAUTHENTICATED if expected is False else expected)
+        # Refused with a close code the client receives, and nothing before it.
+        assert opening == refused(CLOSE_UNAUTHENTICATED if expected is False else expected)
 
 
 @pytest.mark.asyncio
@@ -113,5 +115,4 @@ async def test_websockets_refuse_a_foreign_origin(route: str):
     ]
     path = websocket_path(route, world)
     communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, _ = await communicator.connect(timeout=10)
-    assert not connected
+    assert await socket_open(communicator) == HANDSHAKE_REFUSED

@@ -4,7 +4,8 @@ import pytest
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
-from konnaxion.core.consumers import CLOSE_UNAUTHENTICATED
+from konnaxion.core.consumers import CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
+from konnaxion.core.tests.sockets import ADMITTED, HANDSHAKE_REFUSED, refused, socket_open
 from konnaxion.users.tests.factories import UserFactory, token_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -45,25 +46,39 @@ async def test_ping_answers_non_json_with_an_error():
     await communicator.disconnect()
 
 
-async def test_anonymous_clients_are_refused():
+async def test_anonymous_clients_are_refused_with_a_close_code_and_nothing_else():
     communicator = WebsocketCommunicator(application, "/ws/ping/", headers=_headers())
-    connected, code = await communicator.connect()
-    assert not connected
-    assert code == CLOSE_UNAUTHENTICATED
+    assert await socket_open(communicator) == refused(CLOSE_UNAUTHENTICATED)
+
+
+async def test_a_refused_socket_ignores_what_it_is_sent_before_its_client_leaves():
+    # given
+    communicator = WebsocketCommunicator(application, "/ws/ping/", headers=_headers())
+    await socket_open(communicator)
+    # when the client talks anyway
+    await communicator.send_json_to({"hello": "world"})
+    # then no pong, no error: the socket said its last word
+    assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
 
 
 async def test_a_bad_token_is_anonymous():
     communicator = WebsocketCommunicator(application, "/ws/ping/", headers=_headers("wrong"))
-    connected, code = await communicator.connect()
-    assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
+    assert await socket_open(communicator) == refused(CLOSE_UNAUTHENTICATED)
 
 
-async def test_a_foreign_origin_is_refused():
+async def test_an_unknown_address_is_refused_as_not_found():
+    communicator = WebsocketCommunicator(
+        application, "/ws/no-such-thing/", headers=_headers(await _token())
+    )
+    assert await socket_open(communicator) == refused(CLOSE_NOT_FOUND)
+
+
+async def test_a_foreign_origin_is_refused_at_the_handshake():
     communicator = WebsocketCommunicator(
         application, "/ws/ping/", headers=_headers(await _token(), origin=b"https://evil.example")
     )
-    connected, _ = await communicator.connect()
-    assert not connected
+    assert await socket_open(communicator) == HANDSHAKE_REFUSED
 
 
 async def _session_cookie(*, active: bool = True) -> bytes:
@@ -89,11 +104,11 @@ async def _session_cookie(*, active: bool = True) -> bytes:
 async def test_a_browsers_session_cookie_authenticates_its_socket(active, connects):
     headers = [*_headers(), (b"cookie", await _session_cookie(active=active))]
     communicator = WebsocketCommunicator(application, "/ws/ping/", headers=headers)
-    connected, code = await communicator.connect()
-    assert connected == connects
+    opening = await socket_open(communicator)
     if connects:
+        assert opening == ADMITTED
         await communicator.send_json_to({"hello": "cookie"})
         assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
         await communicator.disconnect()
     else:
-        assert code == CLOSE_UNAUTHENTICATED
+        assert opening == refused(CLOSE_UNAUTHENTICATED)

@@ -8,6 +8,7 @@ from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 from konnaxion.core.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from konnaxion.core.tests.sockets import HANDSHAKE_REFUSED, Opening, refused, socket_open
 from konnaxion.keenkonnect.models import AccessLevel, Project, ProjectEvent, ProjectResource
 from konnaxion.keenkonnect.services.granular_permissions import access_entries_replace
 from konnaxion.keenkonnect.services.real_time_sync import project_events_prune
@@ -23,16 +24,24 @@ from konnaxion.users.tests.factories import UserFactory, token_for
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-async def _socket(project, user, *, since: int | None = None, origin=b"http://localhost"):
+async def _communicator(project, user, *, since: int | None, origin: bytes):
     token = await database_sync_to_async(token_for)(user)
     headers = [(b"origin", origin), (b"host", b"localhost")]
     headers.append((b"authorization", f"Token {token}".encode()))
     query = "" if since is None else f"?since={since}"
-    communicator = WebsocketCommunicator(
+    return WebsocketCommunicator(
         application, f"/ws/projects/{project.slug}/{query}", headers=headers
     )
+
+
+async def _socket(project, user, *, since: int | None = None, origin=b"http://localhost"):
+    communicator = await _communicator(project, user, since=since, origin=origin)
     connected, code = await communicator.connect()
     return communicator, connected, code
+
+
+async def _opening(project, user, *, origin=b"http://localhost") -> Opening:
+    return await socket_open(await _communicator(project, user, since=None, origin=origin))
 
 
 @database_sync_to_async
@@ -180,13 +189,11 @@ async def test_outsiders_and_foreign_origins_are_refused():
     )
     stranger = await database_sync_to_async(UserFactory)()
     # when
-    _, outsider_connected, code = await _socket(project, stranger)
-    _, foreign_connected, _ = await _socket(
-        project, users["owner"], origin=b"https://attacker.example"
-    )
-    # then
-    assert (outsider_connected, code) == (False, CLOSE_NOT_FOUND)
-    assert foreign_connected is False
+    outsider = await _opening(project, stranger)
+    foreign = await _opening(project, users["owner"], origin=b"https://attacker.example")
+    # then the outsider is told 4404 (and nothing else), the foreign page gets no socket at all
+    assert outsider == refused(CLOSE_NOT_FOUND)
+    assert foreign == HANDSHAKE_REFUSED
 
 
 async def test_pruning_keeps_each_projects_latest_event(settings):

@@ -14,6 +14,7 @@ from channels.testing import WebsocketCommunicator
 from pycrdt import Array, Doc, Map, XmlElement, XmlFragment, XmlText
 
 from config.asgi import application
+from konnaxion.core.tests.sockets import Opening, socket_open
 from konnaxion.kreative.models import CollabSession
 from konnaxion.kreative.realtime import documents
 from konnaxion.kreative.realtime.documents import AwarenessMessage, SyncStep
@@ -70,14 +71,22 @@ class YClient:
         self.awareness: list[AwarenessMessage] = []
         self.communicator: WebsocketCommunicator | None = None
 
-    async def connect(self) -> tuple[bool, Any]:
+    def _communicator(self) -> WebsocketCommunicator:
         self.communicator = WebsocketCommunicator(
             application,
             room_path(self.session_id, viewer=self.viewer),
             headers=socket_headers(self.token),
         )
+        return self.communicator
+
+    async def connect(self) -> tuple[bool, Any]:
         # The handshake checks access and takes an editor slot: give it room on a busy machine.
-        return await self.communicator.connect(timeout=CONNECT_TIMEOUT)
+        return await self._communicator().connect(timeout=CONNECT_TIMEOUT)
+
+    async def open(self) -> Opening:
+        """Connect and say what the client saw: admitted, or refused with which close code
+        (`core.tests.sockets.socket_open`)."""
+        return await socket_open(self._communicator(), timeout=CONNECT_TIMEOUT)
 
     async def join(self) -> dict:
         """Connect, read the welcome, and sync both ways; returns the welcome."""

@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from konnaxion.core.consumers import CLOSE_NOT_FOUND
+from konnaxion.core.tests.sockets import Opening, refused
 from konnaxion.kreative.models import CollabSession, CollabSessionParticipant
 from konnaxion.kreative.realtime import slots
 from konnaxion.kreative.services.collaboration_workspace import workspace_end, workspaces_end_idle
@@ -25,9 +26,8 @@ def people(count: int):
     return users, [token_for(user) for user in users]
 
 
-async def refused(session_id: int, token: str, **options) -> tuple[bool, int]:
-    client = YClient(session_id, token, **options)
-    return await client.connect()
+async def joining(session_id: int, token: str, **options) -> Opening:
+    return await YClient(session_id, token, **options).open()
 
 
 @pytest.mark.asyncio
@@ -37,10 +37,10 @@ async def test_people_not_invited_are_refused_even_as_viewers():
     (host, guest, _), (_, _, stranger_token) = await people(3)
     session = await database_sync_to_async(room_with)([host, guest])
     # when
-    as_editor = await refused(session.pk, stranger_token)
-    as_viewer = await refused(session.pk, stranger_token, viewer=True)
+    as_editor = await joining(session.pk, stranger_token)
+    as_viewer = await joining(session.pk, stranger_token, viewer=True)
     # then
-    assert as_editor == as_viewer == (False, CLOSE_NOT_FOUND)
+    assert as_editor == as_viewer == refused(CLOSE_NOT_FOUND)
     assert await database_sync_to_async(slots.slot_holders)(room_id=session.pk) == []
 
 
@@ -54,9 +54,9 @@ async def test_a_guest_across_a_block_from_the_host_is_refused(direction):
     blocker, blocked = (host, guest) if direction == "host_blocks" else (guest, host)
     await database_sync_to_async(block_create)(blocker=blocker, blocked=blocked)
     # when
-    outcome = await refused(session.pk, guest_token)
+    outcome = await joining(session.pk, guest_token)
     # then
-    assert outcome == (False, CLOSE_NOT_FOUND)
+    assert outcome == refused(CLOSE_NOT_FOUND)
     assert await database_sync_to_async(slots.slot_holders)(room_id=session.pk) == []
 
 

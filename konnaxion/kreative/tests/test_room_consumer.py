@@ -7,9 +7,16 @@ import threading
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from konnaxion.core.consumers import CLOSE_CONFLICT, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
+from konnaxion.core.consumers import (
+    CLOSE_CONFLICT,
+    CLOSE_NOT_FOUND,
+    CLOSE_UNAUTHENTICATED,
+    account_group,
+)
+from konnaxion.core.tests.sockets import refused
 from konnaxion.kreative.models import CollabChatMessage, CollabDocument
 from konnaxion.kreative.realtime import documents, slots
 from konnaxion.kreative.tests.rooms import (
@@ -110,20 +117,25 @@ async def test_a_client_that_missed_edits_converges_on_reconnection_without_dupl
 
 async def test_the_seventh_editor_is_refused_and_viewers_are_not_counted():
     # given
-    session, _, tokens = await make_room(8)
+    session, users, tokens = await make_room(8)
     editors = await joined(session, tokens[:6])
     # when
     seventh = YClient(session.pk, tokens[6])
-    connected, _ = await seventh.connect()
-    refusal = await seventh.communicator.receive_json_from()
-    closing = await seventh.communicator.receive_output()
+    opening = await seventh.open()
     viewer = YClient(session.pk, tokens[7], viewer=True)
     welcome = await viewer.join()
-    # then
-    assert connected
-    assert refusal["type"] == "error"
-    assert refusal["code"] == "room_full"
-    assert closing == {"type": "websocket.close", "code": CLOSE_CONFLICT}
+    # then the seventh is told why, then closed; nothing else reaches it
+    assert opening == refused(
+        CLOSE_CONFLICT,
+        {
+            "type": "error",
+            "code": "room_full",
+            "message": "The room already has its maximum of editors.",
+        },
+    )
+    # and the refused socket is in no group: an event for its account does not reach it
+    await get_channel_layer().group_send(account_group(users[6].pk), {"type": "account.closed"})
+    assert await seventh.communicator.receive_nothing(timeout=1)
     await seventh.communicator.wait()
     assert welcome["role"] == "viewer"
     holders = await database_sync_to_async(slots.slot_holders)(room_id=session.pk)
@@ -262,10 +274,8 @@ async def test_anonymous_and_unknown_rooms_are_refused_and_an_ended_session_is_r
     session, _, tokens = await make_room(1)
     ended, _, ended_tokens = await make_room(1, ended=True)
     # when
-    anonymous = YClient(session.pk, None)
-    anonymous_connected, anonymous_code = await anonymous.connect()
-    missing = YClient(session.pk + 1000, tokens[0])
-    missing_connected, missing_code = await missing.connect()
+    anonymous = await YClient(session.pk, None).open()
+    missing = await YClient(session.pk + 1000, tokens[0]).open()
     host = YClient(session.pk, tokens[0])
     host_welcome = await host.join()
     late_host = YClient(ended.pk, ended_tokens[0])
@@ -273,8 +283,8 @@ async def test_anonymous_and_unknown_rooms_are_refused_and_an_ended_session_is_r
     await late_host.edit(stroke("late", "host"))
     await late_host.settle()
     # then
-    assert (anonymous_connected, anonymous_code) == (False, CLOSE_UNAUTHENTICATED)
-    assert (missing_connected, missing_code) == (False, CLOSE_NOT_FOUND)
+    assert anonymous == refused(CLOSE_UNAUTHENTICATED)
+    assert missing == refused(CLOSE_NOT_FOUND)
     assert host_welcome["role"] == "editor"
     assert late_welcome["role"] == "viewer"
     assert [error["code"] for error in late_host.of_type("error")] == ["read_only"]

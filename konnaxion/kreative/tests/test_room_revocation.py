@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 
 from konnaxion.core.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from konnaxion.core.errors import NotFound
+from konnaxion.core.tests.sockets import refused
 from konnaxion.kreative.models import CollabChatMessage
 from konnaxion.kreative.realtime import slots
 from konnaxion.kreative.services.collaboration_workspace import collab_chat_message_post
@@ -165,9 +166,9 @@ async def test_a_block_committed_while_the_socket_joins_is_not_missed(monkeypatc
     monkeypatch.setattr(consumers.RoomConsumer, "room_access", racing_access)
     client = YClient(session.pk, guest_token)
     # when
-    outcome = await client.connect()
-    # then
-    assert outcome == (False, CLOSE_NOT_FOUND)
+    outcome = await client.open()
+    # then refused with nothing but the close, and no slot kept
+    assert outcome == refused(CLOSE_NOT_FOUND)
     assert guest.pk not in await database_sync_to_async(slots.slot_holders)(room_id=session.pk)
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from config.asgi import application
 from konnaxion.core.consumers import CLOSE_UNAUTHENTICATED
+from konnaxion.core.tests.sockets import ADMITTED, refused, socket_open
 from konnaxion.notifications.models import Notification
 from konnaxion.notifications.services.reading import notifications_mark_all_read
 from konnaxion.notifications.services.watching import watch_add
@@ -27,8 +28,7 @@ async def _socket(user=None, language: str = "en"):
         token = await database_sync_to_async(token_for)(user)
         headers.append((b"authorization", f"Token {token}".encode()))
     communicator = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
-    connected, code = await communicator.connect()
-    return communicator, connected, code
+    return communicator, await socket_open(communicator)
 
 
 @database_sync_to_async
@@ -39,15 +39,15 @@ def _scene():
 
 
 async def test_anonymous_visitors_are_refused():
-    _communicator, connected, code = await _socket()
-    assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
+    _communicator, opening = await _socket()
+    assert opening == refused(CLOSE_UNAUTHENTICATED)
 
 
 async def test_a_new_notification_is_pushed_after_commit_in_the_readers_language():
     # given
     _project, users, document = await _scene()
-    communicator, connected, _ = await _socket(users["mentor"], language="fr")
-    assert connected
+    communicator, opening = await _socket(users["mentor"], language="fr")
+    assert opening == ADMITTED
     assert await communicator.receive_json_from(timeout=5) == {"type": "count", "unread": 0}
     # when
     await database_sync_to_async(upload_version)(document, users["collaborator"], "v2")
@@ -68,7 +68,7 @@ async def test_a_new_notification_is_pushed_after_commit_in_the_readers_language
 async def test_nothing_is_pushed_for_a_rolled_back_transaction():
     # given
     _project, users, document = await _scene()
-    communicator, _, _ = await _socket(users["mentor"])
+    communicator, _ = await _socket(users["mentor"])
     await communicator.receive_json_from(timeout=5)
 
     @database_sync_to_async
@@ -93,7 +93,7 @@ async def test_nothing_is_pushed_for_a_rolled_back_transaction():
 
 async def test_the_socket_closes_when_the_account_is_closed():
     _project, users, _document = await _scene()
-    communicator, _, _ = await _socket(users["mentor"])
+    communicator, _ = await _socket(users["mentor"])
     await communicator.receive_json_from(timeout=5)
     # when
     await database_sync_to_async(user_deactivate)(user=users["mentor"])

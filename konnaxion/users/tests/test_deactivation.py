@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from config.asgi import application
 from konnaxion.core.consumers import CLOSE_UNAUTHENTICATED
+from konnaxion.core.tests.sockets import refused, socket_open
 from konnaxion.users.admin import UserAdmin
 from konnaxion.users.models import User
 from konnaxion.users.services import user_deactivate
@@ -46,8 +47,7 @@ async def test_every_open_socket_of_a_closed_account_is_closed():
     await bystander.disconnect()
     # and the account can neither open a new socket nor use its token
     again = WebsocketCommunicator(application, "/ws/ping/", headers=_headers(token))
-    connected, code = await again.connect()
-    assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
+    assert await socket_open(again) == refused(CLOSE_UNAUTHENTICATED)
 
 
 @pytest.mark.django_db

@@ -6,7 +6,8 @@
 
 const FIRST_RETRY_MS = 1000;
 const LAST_RETRY_MS = 30000;
-// Not signed in (any more): reconnecting cannot help.
+// Refusals (docs/notifications.md): not signed in any more (4401), and the generic forbidden and
+// not found codes; reconnecting cannot help.
 const FINAL_CLOSES = new Set([4401, 4403, 4404]);
 
 function start(bell) {
@@ -61,8 +62,13 @@ function start(bell) {
       }
     });
     socket.addEventListener("close", (event) => {
+      if (FINAL_CLOSES.has(event.code)) {
+        // The count the server rendered stays; the bell's link still leads to the list.
+        bell.dataset.live = "refused";
+        return;
+      }
+      // Dropped (1006) or Redis failing (1013): try again, less and less often.
       bell.dataset.live = "disconnected";
-      if (FINAL_CLOSES.has(event.code)) return;
       window.setTimeout(connect, retry);
       retry = Math.min(retry * 2, LAST_RETRY_MS);
     });

@@ -7,9 +7,12 @@
 
 const FIRST_RETRY_MS = 1000;
 const LAST_RETRY_MS = 30000;
-// Close codes after which reconnecting cannot help: not signed in, removed from the team, not
-// allowed to see the project.
-const FINAL_CLOSES = new Set([4401, 4403, 4404]);
+// Close codes after which reconnecting cannot help: not signed in (4401), not allowed to see
+// the project (4404). 4403 is not one: it says its user left the team of a project they may
+// still see, and the socket they reconnect with follows it as a visitor (replaying the
+// `project.access_changed` they missed, so the page refreshes). Any other close (1006 when the
+// connection drops, 1013 when Redis fails) is retried with a growing delay.
+const FINAL_CLOSES = new Set([4401, 4404]);
 
 // Refreshes requested while one runs are merged into one more, so a burst of events (an upload
 // followed by its indexing) costs at most two requests.
@@ -70,8 +73,11 @@ function channelOpen(path, seq) {
       channel.listeners.forEach((listener) => listener(message));
     });
     socket.addEventListener("close", (event) => {
+      if (FINAL_CLOSES.has(event.code)) {
+        mark("refused");
+        return;
+      }
       mark("disconnected");
-      if (FINAL_CLOSES.has(event.code)) return;
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, LAST_RETRY_MS);
     });
@@ -83,7 +89,8 @@ function channelOpen(path, seq) {
 
 // `listener(message)` hears every event of the project whose socket `element` names
 // (`data-project-ws-url`, rendered at `data-project-seq`); `element.dataset.live` says whether
-// the socket is connected. A `resync` message means events were missed: fetch again.
+// the socket is "connected", "disconnected" (reconnecting) or "refused" (for good). A `resync`
+// message means events were missed: fetch again.
 export function projectEvents(element, listener) {
   const path = element.dataset.projectWsUrl;
   let channel = channels.get(path);
