@@ -573,3 +573,11 @@ LOGGING = {
         "django.server": {"filters": ["link_tokens"]},
     },
 }
+
+# Leaving and your data ----
+# How long the ZIP of a data export may be downloaded before a beat task deletes it.
+ACCOUNT_EXPORT_TTL_DAYS = env.int("ACCOUNT_EXPORT_TTL_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["account-exports-expire"] = {
+    "task": "konnaxion.users.tasks.account_exports_expire_task",
+    "schedule": 3600.0,
+}
