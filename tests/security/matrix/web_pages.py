@@ -519,6 +519,7 @@ SETTINGS_FORM = {
     "lock_broken": "immediate",
     "share_link_used": "digest",
     "upload_link_received": "digest",
+    "account_export_ready": "immediate",
 }
 PAGES += [
     page("GET", "notifications/", signed_in(200)),
