@@ -53,6 +53,14 @@ class Conflict(ApplicationError):
     message = "The request conflicts with the current state."
 
 
+class Gone(ApplicationError):
+    """What existed here is gone for good (an expired download link)."""
+
+    code = "gone"
+    status = 410
+    message = "This is no longer available."
+
+
 class Locked(ApplicationError):
     """The object is checked out by someone else (WebDAV's 423): `details` says by whom and
     until when."""

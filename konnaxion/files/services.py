@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -233,4 +233,24 @@ def blobs_collect_garbage(*, grace: timedelta | None = None) -> int:
             deleted += 1
     if deleted:
         logger.info("Deleted %d unreferenced blobs.", deleted)
+    return deleted
+
+
+def blobs_delete_unreferenced(*, blob_ids: Iterable[int]) -> int:
+    """Delete at once (row and file) those of `blob_ids` that nothing refers to any more: for a
+    deletion that promised their removal (an account deleted with its artworks), which the
+    grace of `blobs_collect_garbage` would delay. A blob still used elsewhere (the same content
+    stored by someone else) is kept. Returns how many were deleted."""
+    wanted = Blob.objects.filter(_unreferenced(), pk__in=sorted(set(blob_ids)))
+    deleted = 0
+    for sha256 in wanted.values_list("sha256", flat=True):
+        with transaction.atomic():
+            _lock_content(sha256)
+            blob = wanted.select_for_update(skip_locked=True).filter(sha256=sha256).first()
+            if blob is None:
+                continue
+            name = blob.storage_name
+            blob.delete()
+            transaction.on_commit(functools.partial(default_storage.delete, name))
+            deleted += 1
     return deleted

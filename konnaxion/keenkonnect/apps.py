@@ -28,3 +28,19 @@ class KeenkonnectConfig(AppConfig):
         search_provider_register(DocumentSearch())
         # Comments too, where their document may be read.
         search_provider_register(CommentSearch())
+        # Their part when someone leaves: no project left without an owner, what goes, and the
+        # documents of their data export.
+        from konnaxion.keenkonnect.services.leaving import (
+            account_keenkonnect_delete,
+            account_keenkonnect_export,
+            account_projects_blockers,
+        )
+        from konnaxion.users.leaving import (
+            account_deletion_blocker_register,
+            account_deletion_handler_register,
+            account_export_part_register,
+        )
+
+        account_deletion_blocker_register(name="keenkonnect", check=account_projects_blockers)
+        account_deletion_handler_register(name="keenkonnect", handler=account_keenkonnect_delete)
+        account_export_part_register(name="keenkonnect", part=account_keenkonnect_export)

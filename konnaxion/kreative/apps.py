@@ -22,3 +22,15 @@ class KreativeConfig(AppConfig):
         # Profiles and opportunities are kinds of results of the platform search.
         search_provider_register(ProfileSearch())
         search_provider_register(OpportunitySearch())
+        # Their part when someone leaves: what goes, and what their data export holds.
+        from konnaxion.kreative.services.leaving import (
+            account_kreative_delete,
+            account_kreative_export,
+        )
+        from konnaxion.users.leaving import (
+            account_deletion_handler_register,
+            account_export_part_register,
+        )
+
+        account_deletion_handler_register(name="kreative", handler=account_kreative_delete)
+        account_export_part_register(name="kreative", part=account_kreative_export)

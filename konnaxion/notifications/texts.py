@@ -24,6 +24,7 @@ SENTENCES = {
         "Your share link to “{document}” was opened for the first time."
     ),
     Kind.UPLOAD_LINK_RECEIVED: gettext_lazy("Your upload link “{link}” received a file: {file}."),
+    Kind.ACCOUNT_EXPORT_READY: gettext_lazy("The export of your data is ready to download."),
 }
 
 # `upload_link_received` told to the watchers of the project rather than to the link's creator
@@ -51,6 +52,8 @@ DEFAULT_CHANNELS = {
     Kind.LOCK_BROKEN: Channel.IMMEDIATE,
     Kind.SHARE_LINK_USED: Channel.DIGEST,
     Kind.UPLOAD_LINK_RECEIVED: Channel.DIGEST,
+    # Asked for a moment ago, and its link expires: told at once.
+    Kind.ACCOUNT_EXPORT_READY: Channel.IMMEDIATE,
 }
 
 
@@ -65,6 +68,8 @@ def actor_name(notification: Notification) -> str:
     actor = notification.actor
     if actor is None:
         return gettext("Someone")
+    if actor.is_former_member:
+        return gettext("A former member")
     return actor.name or actor.username
 
 

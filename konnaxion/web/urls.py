@@ -4,6 +4,7 @@ join this `web` namespace; the layout shows a navigation link once its name reso
 from django.urls import include, path
 
 from konnaxion.web import (
+    account_views,
     blueprint_views,
     checkout_views,
     comment_views,
@@ -31,6 +32,16 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    # Leaving and your data ----
+    path("accounts/leave/", account_views.account_leave, name="account_leave"),
+    path("accounts/data/", account_views.account_data, name="account_data"),
+    path("accounts/data/export/", account_views.account_data_export, name="account_data_export"),
+    path("accounts/data/status/", account_views.account_data_status, name="account_data_status"),
+    path(
+        "accounts/data/<int:pk>/download/",
+        account_views.account_data_download,
+        name="account_data_download",
+    ),
     path("connect/", connect_views.connect, name="connect"),
     path("connect/people/<str:username>/follow/", connect_views.follow, name="follow"),
     path("connect/suggestions/", suggestion_views.suggestions, name="suggestions"),

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     LOCK_BROKEN = "lock_broken", _("Lock broken")
     SHARE_LINK_USED = "share_link_used", _("Share link first used")
     UPLOAD_LINK_RECEIVED = "upload_link_received", _("Upload link received a file")
+    ACCOUNT_EXPORT_READY = "account_export_ready", _("Your data export is ready")
 
 
 class Channel(models.TextChoices):

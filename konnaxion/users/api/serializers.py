@@ -34,3 +34,15 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class AccountExportSerializer(serializers.Serializer):
+    """An export as the API shows it: `state` (none, pending, running, ready, expired, failed),
+    `progress` in percent, and while it may be downloaded its `download_url` and `expires_at`."""
+
+    state = serializers.CharField()
+    progress = serializers.IntegerField()
+    size = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    download_url = serializers.CharField(allow_null=True)

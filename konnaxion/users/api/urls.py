@@ -1,8 +1,19 @@
 from django.urls import path
 
-from konnaxion.users.api.views import MeView, TokenView
+from konnaxion.users.api.views import (
+    AccountExportDownloadView,
+    AccountExportView,
+    MeView,
+    TokenView,
+)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("users/me/", MeView.as_view(), name="users-me"),
+    path("account/export/", AccountExportView.as_view(), name="account-export"),
+    path(
+        "account/export/<int:pk>/download/",
+        AccountExportDownloadView.as_view(),
+        name="account-export-download",
+    ),
 ]

@@ -48,3 +48,14 @@ def short_type(content_type: str) -> str:
 def accepted_extensions() -> str:
     """The file input's `accept` list."""
     return ",".join(sorted(allowed_extensions()))
+
+
+@register.filter
+def member_name(user) -> str:
+    """How a document names someone: their username, "a former member" once they deleted their
+    account, a dash when nobody is known."""
+    if user is None:
+        return "—"
+    if user.is_former_member:
+        return str(_("a former member"))
+    return user.username

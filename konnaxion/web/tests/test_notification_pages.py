@@ -112,6 +112,7 @@ def test_the_settings_page_saves_a_channel_per_kind():
         "lock_broken": "immediate",
         "share_link_used": "off",
         "upload_link_received": "digest",
+        "account_export_ready": "immediate",
     }
     assert client.post("/notifications/settings/", data).status_code == 302
     assert NotificationSetting.objects.get(user=user, kind="version_added").email == "off"

@@ -7,6 +7,7 @@ with no relation to anything).
 from rest_framework.test import APIClient
 
 from konnaxion.core.consumers import CLOSE_NOT_FOUND
+from konnaxion.users.models import AccountExport
 from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory, token_for
 from tests.security.matrix import World, row
 
@@ -21,6 +22,9 @@ def api_client_for(user=None) -> APIClient:
 
 def world_setup(world: World) -> None:
     world.users["stranger"] = UserFactory(username="stranger")
+    # Someone else's data export: not found for anyone but them.
+    world.users["exporter"] = UserFactory(username="exporter")
+    world.exporter_export = AccountExport.objects.create(user=world.users["exporter"])
 
 
 CALLERS = {
@@ -38,6 +42,14 @@ ROWS = [
         body={"username": "stranger", "password": DEFAULT_PASSWORD},
     ),
     row("GET", "api/users/me/", {"anonymous": 401, "stranger": 200}),
+    row("GET", "api/account/export/", {"anonymous": 401, "stranger": 200}),
+    row("POST", "api/account/export/", {"anonymous": 401, "stranger": 202}),
+    row(
+        "GET",
+        "api/account/export/<int:pk>/download/",
+        {"anonymous": 401, "stranger": 404},
+        path="/api/account/export/{w.exporter_export.pk}/download/",
+    ),
 ]
 
 WEBSOCKET_ROWS = {

@@ -35,6 +35,7 @@ from konnaxion.keenkonnect.tests.factories import (
     project_for,
 )
 from konnaxion.keenkonnect.tests.files import incoming_file, pdf_bytes, png_bytes
+from konnaxion.users.models import AccountExport
 from konnaxion.users.tests.factories import UserFactory, token_for
 
 # The callers, signed in as these users (anonymous is no one).
@@ -237,6 +238,14 @@ def team_world_build() -> TeamWorld:
         nsfw=False,
     )
     world.gallery = GalleryFactory(created_by=owner)
+    # The owner's data export, ready to download (its file: any blob will do here).
+    world.owner_export = AccountExport.objects.create(
+        user=owner,
+        state=AccountExport.State.READY,
+        progress=100,
+        blob_id=world.artwork.media_id,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     return world
 
 

@@ -108,6 +108,23 @@ PAGES = [
         body={"username": "team-outsider", "password": DEFAULT_PASSWORD},
     ),
     page("POST", "accounts/logout/", everyone(302)),
+    # Leaving and your data: one's own account only; someone else's export is not found.
+    page("GET", "accounts/leave/", signed_in(200)),
+    page(
+        "POST",
+        "accounts/leave/",
+        signed_in(302),
+        body={"action": "deactivate", "off-password": DEFAULT_PASSWORD},
+    ),
+    page("GET", "accounts/data/", signed_in(200)),
+    page("POST", "accounts/data/export/", signed_in(302)),
+    page("GET", "accounts/data/status/", signed_in(200)),
+    page(
+        "GET",
+        "accounts/data/<int:pk>/download/",
+        expect(SIGN_IN, 404, 404, 404, 200, 404),
+        path="/accounts/data/{w.owner_export.pk}/download/",
+    ),
     page("GET", "accounts/signup/", expect(200, 302, 302, 302, 302, 302)),
     page(
         "POST",
@@ -502,6 +519,7 @@ SETTINGS_FORM = {
     "lock_broken": "immediate",
     "share_link_used": "digest",
     "upload_link_received": "digest",
+    "account_export_ready": "immediate",
 }
 PAGES += [
     page("GET", "notifications/", signed_in(200)),
