@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from rest_framework.authtoken.models import Token
 
 from konnaxion.core.consumers import account_group
 from konnaxion.core.errors import Conflict
 from konnaxion.core.realtime import publish_on_commit
 from konnaxion.users.models import User
+from konnaxion.users.tokens import personal_tokens_revoke_all
 
 
 def user_create(*, username: str, email: str, password: str, name: str = "") -> User:
@@ -33,9 +33,9 @@ def user_create(*, username: str, email: str, password: str, name: str = "") -> 
 @transaction.atomic
 def user_deactivate(*, user: User) -> None:
     """Close `user`'s account: it can no longer sign in (sessions stop at their next request),
-    its API tokens are deleted, and once this commits every socket it has open is closed (4401).
+    its API tokens are revoked, and once this commits every socket it has open is closed (4401).
     What it made stays; removing that is another decision."""
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
-    Token.objects.filter(user=user).delete()
+    personal_tokens_revoke_all(owner=user)
     publish_on_commit(account_group(user.pk), {"type": "account.closed"})

@@ -1,8 +1,17 @@
 from django.urls import path
 
-from konnaxion.users.api.views import MeView, TokenView
+from konnaxion.users.api.views import (
+    MeView,
+    PersonalTokenDetailView,
+    PersonalTokenListView,
+    TokenView,
+)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", PersonalTokenListView.as_view(), name="auth-tokens"),
+    path(
+        "auth/tokens/<int:token_id>/", PersonalTokenDetailView.as_view(), name="auth-token-detail"
+    ),
     path("users/me/", MeView.as_view(), name="users-me"),
 ]
