@@ -17,6 +17,7 @@ from konnaxion.web import (
     project_views,
     search_views,
     suggestion_views,
+    token_views,
     views,
     workspace_views,
 )
@@ -31,6 +32,13 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    # Personal API tokens
+    path("accounts/tokens/", token_views.account_tokens, name="account_tokens"),
+    path(
+        "accounts/tokens/<int:token_id>/revoke/",
+        token_views.account_token_revoke,
+        name="account_token_revoke",
+    ),
     path("connect/", connect_views.connect, name="connect"),
     path("connect/people/<str:username>/follow/", connect_views.follow, name="follow"),
     path("connect/suggestions/", suggestion_views.suggestions, name="suggestions"),
