@@ -66,8 +66,8 @@ def _page(
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def account_tokens(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, PersonalTokenForm())
@@ -90,8 +90,8 @@ def account_tokens(request: HttpRequest) -> HttpResponse:
     return _page(request, form, status=400)
 
 
-@login_required
 @require_POST
+@login_required
 def account_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         token = tokens.personal_token_revoke(owner=request.user, token_id=token_id)

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from konnaxion.core.consumers import CLOSE_NOT_FOUND
 from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory, token_for
+from konnaxion.users.tokens import personal_token_create
 from tests.security.matrix import World, row
 
 
@@ -21,6 +22,10 @@ def api_client_for(user=None) -> APIClient:
 
 def world_setup(world: World) -> None:
     world.users["stranger"] = UserFactory(username="stranger")
+    # Someone else's personal token: nobody but its owner may revoke it.
+    world.core_token = personal_token_create(
+        owner=UserFactory(username="token-owner"), name="theirs"
+    ).token
 
 
 CALLERS = {
@@ -38,6 +43,14 @@ ROWS = [
         body={"username": "stranger", "password": DEFAULT_PASSWORD},
     ),
     row("GET", "api/users/me/", {"anonymous": 401, "stranger": 200}),
+    row("GET", "api/auth/tokens/", {"anonymous": 401, "stranger": 200}),
+    row("POST", "api/auth/tokens/", {"anonymous": 401, "stranger": 201}, body={"name": "matrix"}),
+    row(
+        "DELETE",
+        "api/auth/tokens/<int:token_id>/",
+        {"anonymous": 401, "stranger": 404},
+        path="/api/auth/tokens/{w.core_token.pk}/",
+    ),
 ]
 
 WEBSOCKET_ROWS = {
