@@ -26,7 +26,7 @@ KEY_PREFIX = "knx_"
 KEY_BYTES = 30
 # How many characters of the key its owner sees again, to recognise it.
 VISIBLE_CHARACTERS = 12
-NAME_MAX_LENGTH = PersonalToken._meta.get_field("name").max_length
+NAME_MAX_LENGTH = 100  # PersonalToken.name
 MAX_EXPIRY_DAYS = 365
 # A token's last use is written at most this often: a busy script does not write on every call.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
