@@ -33,14 +33,14 @@ def people(top: Topology, names: list[str]) -> dict[str, str]:
     """Accounts made by an operator (`konnaxion manage shell`); their API tokens by name."""
     code = f"""
 import json
-from rest_framework.authtoken.models import Token
+from konnaxion.users.tokens import personal_token_create
 from konnaxion.users.models import User
 tokens = {{}}
 for name in {names!r}:
     user, _ = User.objects.get_or_create(username=name, defaults={{"email": name + "@example.org"}})
     user.set_password({PASSWORD!r})
     user.save()
-    tokens[name] = Token.objects.get_or_create(user=user)[0].key
+    tokens[name] = personal_token_create(owner=user, name="topology check").key
 print(json.dumps(tokens))
 """
     return json.loads(top.manage_shell(code).strip().splitlines()[-1])

@@ -306,7 +306,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous API call is told 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "konnaxion.users.api.authentication.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -581,3 +581,8 @@ CELERY_BEAT_SCHEDULE["account-exports-expire"] = {
     "task": "konnaxion.users.tasks.account_exports_expire_task",
     "schedule": 3600.0,
 }
+
+# Personal API tokens -------------------------------------------------------------------------
+# `Authorization: Token <key>` keys people make for their scripts (docs/accounts.md, "API
+# tokens"). A person may hold at most this many tokens that still work (not revoked, not expired).
+PERSONAL_TOKENS_MAX_LIVE = env.int("PERSONAL_TOKENS_MAX_LIVE", default=100)

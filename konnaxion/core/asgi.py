@@ -160,12 +160,15 @@ async def _send_too_large(send: ASGISendCallable, limit: int) -> None:
 
 
 class TokenAuthMiddleware(BaseMiddleware):
-    """Authenticate a WebSocket by an `Authorization: Token <key>` header (non-browser clients)."""
+    """Authenticate a WebSocket by an `Authorization: Token <key>` header (non-browser clients),
+    with the token authentication of the API: a key the API refuses opens no socket here.
+    `scope["token_read_only"]` tells consumers that the token may only listen."""
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> Any:
         key = _token_key(scope)
         if key is not None:
-            scope = dict(scope, user=await _user_for_token(key))
+            user, read_only = await _user_for_token(key)
+            scope = dict(scope, user=user, token_read_only=read_only)
         return await super().__call__(scope, receive, send)
 
 
@@ -179,13 +182,21 @@ def _token_key(scope: Scope) -> str | None:
 
 
 @database_call
-def _user_for_token(key: str) -> Any:
-    from rest_framework.authtoken.models import Token
+def _user_for_token(key: str) -> tuple[Any, bool]:
+    """The token's user (anonymous when refused) and whether the token is read-only, asked of
+    the API's token authentication class (REST_FRAMEWORK's DEFAULT_AUTHENTICATION_CLASSES)."""
+    from rest_framework.authentication import TokenAuthentication
+    from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework.settings import api_settings
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return AnonymousUser()
-    return token.user
+    for authentication in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        if issubclass(authentication, TokenAuthentication):
+            try:
+                user, token = authentication().authenticate_credentials(key)
+            except AuthenticationFailed:
+                break
+            return user, bool(getattr(token, "read_only", False))
+    return AnonymousUser(), False
 
 
 class SessionAuthMiddleware(AuthMiddleware):

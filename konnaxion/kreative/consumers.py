@@ -76,7 +76,10 @@ class RoomConsumer(AuthenticatedConsumer):
             await self.refuse(CLOSE_NOT_FOUND)
             return
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        wants_viewer = query.get("role", [EDITOR])[-1] == VIEWER
+        # A read-only API token may listen to a room, never edit it.
+        wants_viewer = query.get("role", [EDITOR])[-1] == VIEWER or self.scope.get(
+            "token_read_only", False
+        )
         self.role = VIEWER if access == VIEWER or wants_viewer else EDITOR
         self.connection_id = uuid.uuid4().hex
         if self.role == EDITOR and not await self._acquire_slot():

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -76,3 +77,36 @@ class AccountExport(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} of {self.user_id} ({self.state})"
+
+class PersonalToken(models.Model):
+    """A key its owner gives a script or another client: `Authorization: Token <key>`.
+
+    The key is shown once, when the token is made; only its SHA-256 is stored (`key_hash`) and
+    a token is found by that digest. `prefix`, the key's first characters, lets its owner tell
+    their tokens apart. A revoked or expired token authenticates nobody; a read-only one allows
+    only safe methods (and listening sockets).
+    """
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="personal_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    read_only = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="users_token_owner_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__isnull=True)
+                | models.Q(expires_at__gt=models.F("created_at")),
+                name="users_token_expires_after_creation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

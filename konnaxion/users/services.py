@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from konnaxion.core.consumers import account_group
 from konnaxion.core.errors import Conflict
@@ -32,6 +31,7 @@ from konnaxion.users.leaving import (
     json_bytes,
 )
 from konnaxion.users.models import AccountExport, User
+from konnaxion.users.tokens import personal_tokens_revoke_all
 
 EXPORT_TASK = "konnaxion.users.tasks.account_export_build_task"
 
@@ -74,7 +74,7 @@ def user_create(*, username: str, email: str, password: str, name: str = "") -> 
 
 def _sessions_end(*, user: User) -> None:
     """End every signed-in session of `user`, its API tokens, and (after commit) its sockets."""
-    Token.objects.filter(user=user).delete()
+    personal_tokens_revoke_all(owner=user)
     for session in UserSession.objects.filter(user=user):
         session.end()
     publish_on_commit(account_group(user.pk), {"type": "account.closed"})
@@ -88,22 +88,6 @@ def user_deactivate(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
     _sessions_end(user=user)
-
-
-def second_factor_enrolled(*, user: User) -> bool:
-    """Whether `user` has a second factor whose codes can be typed (TOTP, recovery codes)."""
-    return (
-        Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.WEBAUTHN).exists()
-    )
-
-
-def second_factor_verify(*, user: User, code: str) -> bool:
-    """Whether `code` is a current TOTP code or an unused recovery code of `user`, checked by
-    allauth.mfa's own validation (a recovery code is used up)."""
-    authenticators = Authenticator.objects.filter(user=user).exclude(
-        type=Authenticator.Type.WEBAUTHN
-    )
-    return any(authenticator.wrap().validate_code(code) for authenticator in authenticators)
 
 
 def account_deletion_blockers(*, user: User) -> list[dict[str, Any]]:

@@ -9,7 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from konnaxion.users.models import User
-from konnaxion.users.services import second_factor_enrolled, second_factor_verify
+from konnaxion.users.second_factor import (
+    SecondFactorRequired,
+    second_factor_enrolled,
+    second_factor_verify,
+)
 
 
 class LeaveConfirmForm(forms.Form):
@@ -46,7 +50,9 @@ class LeaveConfirmForm(forms.Form):
         # The code is checked only once the password is right: a guessed code uses none up.
         if self.needs_code and "password" in cleaned:
             code = (cleaned.get("code") or "").strip().replace(" ", "")
-            if not code or not second_factor_verify(user=self.user, code=code):
+            try:
+                second_factor_verify(user=self.user, code=code)
+            except SecondFactorRequired:
                 self.add_error("code", _("This code is not right."))
         return cleaned
 

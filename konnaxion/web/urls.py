@@ -18,6 +18,7 @@ from konnaxion.web import (
     project_views,
     search_views,
     suggestion_views,
+    token_views,
     views,
     workspace_views,
 )
@@ -41,6 +42,13 @@ urlpatterns = [
         "accounts/data/<int:pk>/download/",
         account_views.account_data_download,
         name="account_data_download",
+    ),
+    # Personal API tokens
+    path("accounts/tokens/", token_views.account_tokens, name="account_tokens"),
+    path(
+        "accounts/tokens/<int:token_id>/revoke/",
+        token_views.account_token_revoke,
+        name="account_token_revoke",
     ),
     path("connect/", connect_views.connect, name="connect"),
     path("connect/people/<str:username>/follow/", connect_views.follow, name="follow"),

@@ -1,7 +1,7 @@
 import factory
-from rest_framework.authtoken.models import Token
 
 from konnaxion.users.models import User
+from konnaxion.users.tokens import personal_token_create
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -17,5 +17,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(DEFAULT_PASSWORD)
 
 
-def token_for(user: User) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+def token_for(user: User, *, read_only: bool = False) -> str:
+    """The key of a new personal API token of `user`."""
+    return personal_token_create(owner=user, name="Test token", read_only=read_only).key

@@ -20,12 +20,18 @@ def test_token_then_me(api_client):
     assert (me["username"], me["name"], me["is_staff"]) == ("ada", "Ada Lovelace", False)
 
 
-def test_the_same_token_is_returned_again(api_client):
+def test_each_exchange_makes_a_new_token_and_both_work(api_client):
+    # given
     UserFactory(username="ada")
     payload = {"username": "ada", "password": DEFAULT_PASSWORD}
+    # when
     first = api_client.post("/api/auth/token/", payload, format="json").json()["token"]
     second = api_client.post("/api/auth/token/", payload, format="json").json()["token"]
-    assert first == second
+    # then
+    assert first != second
+    for key in (first, second):
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert api_client.get("/api/users/me/").status_code == 200
 
 
 def test_wrong_password_is_refused_without_saying_which_part(api_client):

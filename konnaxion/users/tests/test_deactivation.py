@@ -1,18 +1,18 @@
-"""Closing an account: no sign-in, no token, and every socket it had open closed at once."""
+"""Closing an account: no sign-in, no working token, and every socket it had open closed at
+once."""
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.admin.sites import AdminSite
 from django.test import RequestFactory
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.asgi import application
 from konnaxion.core.consumers import CLOSE_UNAUTHENTICATED
 from konnaxion.core.tests.sockets import refused, socket_open
 from konnaxion.users.admin import UserAdmin
-from konnaxion.users.models import User
+from konnaxion.users.models import PersonalToken, User
 from konnaxion.users.services import user_deactivate
 from konnaxion.users.tests.factories import UserFactory, token_for
 
@@ -51,7 +51,7 @@ async def test_every_open_socket_of_a_closed_account_is_closed():
 
 
 @pytest.mark.django_db
-def test_a_closed_account_loses_its_tokens_and_its_api_access():
+def test_a_closed_account_has_its_tokens_revoked_and_loses_api_access():
     # given
     user = UserFactory()
     client = APIClient()
@@ -60,7 +60,7 @@ def test_a_closed_account_loses_its_tokens_and_its_api_access():
     # when
     user_deactivate(user=user)
     # then
-    assert not Token.objects.filter(user=user).exists()
+    assert not PersonalToken.objects.filter(owner=user, revoked_at__isnull=True).exists()
     assert not User.objects.get(pk=user.pk).is_active
     assert client.get("/api/users/me/").status_code == 401
 
@@ -88,5 +88,5 @@ def test_unticking_active_in_the_admin_closes_the_account_the_same_way():
     # when
     admin.save_model(request, form.save(commit=False), form, change=True)
     # then
-    assert not Token.objects.filter(user=user).exists()
+    assert not PersonalToken.objects.filter(owner=user, revoked_at__isnull=True).exists()
     assert not User.objects.get(pk=user.pk).is_active

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from konnaxion.core.consumers import CLOSE_NOT_FOUND
 from konnaxion.users.models import AccountExport
 from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory, token_for
+from konnaxion.users.tokens import personal_token_create
 from tests.security.matrix import World, row
 
 
@@ -25,6 +26,10 @@ def world_setup(world: World) -> None:
     # Someone else's data export: not found for anyone but them.
     world.users["exporter"] = UserFactory(username="exporter")
     world.exporter_export = AccountExport.objects.create(user=world.users["exporter"])
+    # Someone else's personal token: nobody but its owner may revoke it.
+    world.core_token = personal_token_create(
+        owner=UserFactory(username="token-owner"), name="theirs"
+    ).token
 
 
 CALLERS = {
@@ -49,6 +54,14 @@ ROWS = [
         "api/account/export/<int:pk>/download/",
         {"anonymous": 401, "stranger": 404},
         path="/api/account/export/{w.exporter_export.pk}/download/",
+    ),
+    row("GET", "api/auth/tokens/", {"anonymous": 401, "stranger": 200}),
+    row("POST", "api/auth/tokens/", {"anonymous": 401, "stranger": 201}, body={"name": "matrix"}),
+    row(
+        "DELETE",
+        "api/auth/tokens/<int:token_id>/",
+        {"anonymous": 401, "stranger": 404},
+        path="/api/auth/tokens/{w.core_token.pk}/",
     ),
 ]
 

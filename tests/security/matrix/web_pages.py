@@ -125,6 +125,14 @@ PAGES = [
         expect(SIGN_IN, 404, 404, 404, 200, 404),
         path="/accounts/data/{w.owner_export.pk}/download/",
     ),
+    page("GET", "accounts/tokens/", signed_in(200)),
+    page("POST", "accounts/tokens/", signed_in(201), body={"name": "matrix", "expiry": "30"}),
+    page(
+        "POST",
+        "accounts/tokens/<int:token_id>/revoke/",
+        signed_in(302),
+        path="/accounts/tokens/2147483647/revoke/",
+    ),
     page("GET", "accounts/signup/", expect(200, 302, 302, 302, 302, 302)),
     page(
         "POST",
