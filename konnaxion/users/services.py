@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
@@ -39,3 +42,18 @@ def user_deactivate(*, user: User) -> None:
     user.is_active = False
     Token.objects.filter(user=user).delete()
     publish_on_commit(account_group(user.pk), {"type": "account.closed"})
+
+
+def account_mail_send(*, message: dict[str, Any]) -> None:
+    """Send an account mail rendered by allauth's adapter (konnaxion/users/accounts.py). SMTP
+    and network errors propagate: the task retries."""
+    mail = EmailMultiAlternatives(
+        subject=message["subject"],
+        body=message["body"],
+        from_email=message["from_email"],
+        to=message["to"],
+        headers=message["headers"],
+    )
+    for content, mimetype in message["alternatives"]:
+        mail.attach_alternative(content, mimetype)
+    mail.send()

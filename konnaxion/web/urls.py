@@ -1,9 +1,11 @@
 """Routes of the web front. Pages added later (/connect, /projects, /profile/<user>, search)
 join this `web` namespace; the layout shows a navigation link once its name resolves."""
 
+from allauth.account import views as allauth_views
 from django.urls import include, path
 
 from konnaxion.web import (
+    account_views,
     blueprint_views,
     checkout_views,
     comment_views,
@@ -28,9 +30,14 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", views.SignInView.as_view(), name="login"),
-    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    # allauth's views, under the names the templates have always used.
+    path("accounts/signup/", allauth_views.signup, name="signup"),
+    path("accounts/login/", allauth_views.login, name="login"),
+    path("accounts/logout/", allauth_views.logout, name="logout"),
+    # Accounts (django-allauth): the account page; allauth's own pages are in config/urls.py.
+    path("accounts/", account_views.account, name="account"),
+    path("dev/mail/", account_views.dev_mailbox, name="dev_mailbox"),
+    path("dev/mail/<str:name>/<int:index>/", account_views.dev_mail, name="dev_mail"),
     path("connect/", connect_views.connect, name="connect"),
     path("connect/people/<str:username>/follow/", connect_views.follow, name="follow"),
     path("connect/suggestions/", suggestion_views.suggestions, name="suggestions"),
