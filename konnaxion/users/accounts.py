@@ -41,7 +41,12 @@ class AccountAdapter(DefaultAccountAdapter):
         message = self.render_mail(
             template_prefix,
             email,
-            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
         )
         task_enqueue_on_commit(ACCOUNT_MAIL_TASK, mail_as_dict(message))
 

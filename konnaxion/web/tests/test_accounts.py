@@ -183,8 +183,13 @@ def test_signed_in_visitors_skip_the_account_forms():
 def test_the_account_pages_are_drawn_in_the_sites_layout(client):
     # given
     client.force_login(UserFactory())
-    for path in ["/accounts/", "/accounts/email/", "/accounts/password/change/",
-                 "/accounts/2fa/", "/accounts/sessions/"]:
+    for path in [
+        "/accounts/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+        "/accounts/sessions/",
+    ]:
         # when
         response = client.get(path)
         # then
