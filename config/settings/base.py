@@ -586,6 +586,7 @@ INSTALLED_APPS += ["django.contrib.humanize"]
 # allauth's layouts and form elements, redrawn in the site's look; looked up before the apps'.
 TEMPLATES[0]["DIRS"] = [BASE_DIR / "konnaxion" / "web" / "account_templates"]
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_FORMS = {"login": "konnaxion.web.account_forms.SignInForm"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -623,5 +624,11 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Konnaxion"
 # Browsers allow WebAuthn on http:// only for localhost; a deployment is served over https.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-# The sessions page (/accounts/sessions/) shows when and from where each one was last used.
+# The sessions page (/accounts/sessions/) shows when and from where each one was last used,
+# recorded at most once every SESSION_ACTIVITY_SECONDS per session (konnaxion/users/middleware.py
+# stands in for allauth's middleware, which writes on every request).
 USERSESSIONS_TRACK_ACTIVITY = True
+SESSION_ACTIVITY_SECONDS = env.int("SESSION_ACTIVITY_SECONDS", default=60)
+MIDDLEWARE[MIDDLEWARE.index("allauth.usersessions.middleware.UserSessionsMiddleware")] = (
+    "konnaxion.users.middleware.SessionActivityMiddleware"
+)
