@@ -600,7 +600,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Konnaxion: "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Links in account mails use https when the site is served over it (SITE_URL), else the
+# request's own scheme.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
 # allauth's own rate limits, in the cache, per client address (konnaxion/core/client_address.py,
 # through the adapter), per account or address ("key") and per signed-in person ("user"). They
 # come on top of the sign-in lockout above, which counts failures in the database.

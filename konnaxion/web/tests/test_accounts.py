@@ -3,6 +3,7 @@ addresses and names the site has always used)."""
 
 import pytest
 from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
@@ -141,6 +142,25 @@ def test_sign_in_with_a_wrong_password_says_so_and_signs_nobody_in(client):
     assert SESSION_KEY not in client.session
 
 
+def test_failures_by_username_and_by_email_count_against_one_account(settings):
+    # given: a limit of 3; the account is named three ways, from three addresses
+    settings.AXES_FAILURE_LIMIT = 3
+    UserFactory(username="ada", email="ada@example.org")
+    for login, address in [
+        ("ada", "198.51.100.1"),
+        ("ADA@example.org", "198.51.100.2"),
+        ("Ada", "198.51.100.3"),
+    ]:
+        Client(REMOTE_ADDR=address).post("/accounts/login/", {"login": login, "password": "x"})
+    # when
+    response = Client(REMOTE_ADDR="198.51.100.4").post(
+        "/accounts/login/", {"login": "ada@example.org", "password": DEFAULT_PASSWORD}
+    )
+    # then
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"ada"}
+
+
 def test_forms_refuse_a_post_without_the_csrf_token():
     # given
     user = UserFactory()
@@ -196,4 +216,4 @@ def test_the_account_pages_are_drawn_in_the_sites_layout(client):
         page = response.content.decode()
         assert response.status_code == 200, path
         assert 'class="site-header"' in page, path
-        assert 'class="account-nav"' in page, path
+        assert 'class="tabs account-nav"' in page, path
