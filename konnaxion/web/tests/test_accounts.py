@@ -200,6 +200,16 @@ def test_signed_in_visitors_skip_the_account_forms():
     assert client.get("/accounts/signup/").status_code == 302
 
 
+def test_the_menu_of_a_signed_in_person_links_to_the_account_page(client):
+    # given
+    client.force_login(UserFactory())
+    # when
+    page = client.get("/").content.decode()
+    # then
+    menu = page[page.index('class="user-menu"') :]
+    assert '<a href="/accounts/">Account</a>' in menu
+
+
 def test_the_account_pages_are_drawn_in_the_sites_layout(client):
     # given
     client.force_login(UserFactory())
