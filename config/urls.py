@@ -39,6 +39,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     *i18n_urlpatterns,
+    # django-allauth's pages (docs/accounts.md), by their own global names (account_email,
+    # mfa_index, usersessions_list...); the web front names sign-in, sign-up and sign-out too.
+    path("accounts/", include("allauth.urls")),
     # The web front last: its pages sit at the root, beside the entries above.
     path("", include("konnaxion.web.urls")),
 ]
@@ -48,3 +51,5 @@ handler400 = "konnaxion.core.views.bad_request"
 handler403 = "konnaxion.core.views.permission_denied"
 handler404 = "konnaxion.core.views.page_not_found"
 handler500 = "konnaxion.core.views.server_error"
+# allauth's rate limits answer 429 through this (konnaxion/core/views.py).
+handler429 = "konnaxion.core.views.too_many_requests"

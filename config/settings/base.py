@@ -586,3 +586,63 @@ CELERY_BEAT_SCHEDULE["account-exports-expire"] = {
 # `Authorization: Token <key>` keys people make for their scripts (docs/accounts.md, "API
 # tokens"). A person may hold at most this many tokens that still work (not revoked, not expired).
 PERSONAL_TOKENS_MAX_LIVE = env.int("PERSONAL_TOKENS_MAX_LIVE", default=100)
+# Accounts (django-allauth) ----------------------------------------------------------------------
+# Sign-up, sign-in, verification, recovery, two factors and sessions are allauth's
+# (docs/accounts.md). People sign in with their username or their email; sign-up asks for both
+# and a password, and mails a link that verifies the address. Until they follow it they may sign
+# in, but not post opportunities, invite people or be suggested to others
+# (konnaxion/users/selectors.py, email_verified).
+ACCOUNT_ADAPTER = "konnaxion.users.accounts.AccountAdapter"
+# The sessions page of allauth.usersessions says "3 minutes ago" with django.contrib.humanize.
+INSTALLED_APPS += ["django.contrib.humanize"]
+# allauth's layouts and form elements, redrawn in the site's look; looked up before the apps'.
+TEMPLATES[0]["DIRS"] = [BASE_DIR / "konnaxion" / "web" / "account_templates"]
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_FORMS = {"login": "konnaxion.web.account_forms.SignInForm"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_UNIQUE_EMAIL = True
+# One address per person, changed by adding the new one: it becomes primary once verified.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_PRESERVE_USERNAME_CASING = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Konnaxion: "
+# Links in account mails use https when the site is served over it (SITE_URL), else the
+# request's own scheme.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+# allauth's own rate limits, in the cache, per client address (konnaxion/core/client_address.py,
+# through the adapter), per account or address ("key") and per signed-in person ("user"). They
+# come on top of the sign-in lockout above, which counts failures in the database.
+ACCOUNT_RATE_LIMITS = {
+    "login": env("ACCOUNT_RATE_LOGIN", default="30/m/ip"),
+    "login_failed": env("ACCOUNT_RATE_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "signup": env("ACCOUNT_RATE_SIGNUP", default="20/m/ip"),
+    "reset_password": env("ACCOUNT_RATE_RESET_PASSWORD", default="20/m/ip,5/m/key"),
+    "reset_password_from_key": env("ACCOUNT_RATE_RESET_PASSWORD_FROM_KEY", default="20/m/ip"),
+    "confirm_email": env("ACCOUNT_RATE_CONFIRM_EMAIL", default="1/3m/key"),
+    # Adding, removing, re-sending and changing addresses (allauth names it "manage_email").
+    "manage_email": env("ACCOUNT_RATE_CHANGE_EMAIL", default="10/m/user"),
+    "change_password": env("ACCOUNT_RATE_CHANGE_PASSWORD", default="5/m/user"),
+}
+# The sign-in lockout counts failures per account, whether it was named by username or email.
+AXES_USERNAME_CALLABLE = "konnaxion.users.sign_in.sign_in_username"
+# Two factors: an authenticator app (TOTP) with recovery codes, and passkeys (WebAuthn). A
+# person who has one is asked for it after their password on every web sign-in.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "Konnaxion"
+# Browsers allow WebAuthn on http:// only for localhost; a deployment is served over https.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# The sessions page (/accounts/sessions/) shows when and from where each one was last used,
+# recorded at most once every SESSION_ACTIVITY_SECONDS per session (konnaxion/users/middleware.py
+# stands in for allauth's middleware, which writes on every request).
+USERSESSIONS_TRACK_ACTIVITY = True
+SESSION_ACTIVITY_SECONDS = env.int("SESSION_ACTIVITY_SECONDS", default=60)
+MIDDLEWARE[MIDDLEWARE.index("allauth.usersessions.middleware.UserSessionsMiddleware")] = (
+    "konnaxion.users.middleware.SessionActivityMiddleware"
+)

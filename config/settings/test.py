@@ -30,3 +30,6 @@ if env("KONNAXION_TEST_VISIBILITY_TIMEOUT", default=""):  # noqa: F405
 
 # Tests change the population between cases: matching statistics are never cached.
 SUGGESTION_STATISTICS_SECONDS = 0
+
+# The browser tests' live server is plain http on 127.0.0.1 (docs/accounts.md, passkeys).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

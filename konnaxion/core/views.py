@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -78,3 +79,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
             status=500,
         )
     return defaults.server_error(request)
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """allauth's rate limits (ACCOUNT_RATE_LIMITS): a 429 page, or the JSON error under /api/."""
+    if _is_api(request):
+        return JsonResponse(
+            error_body("throttled", "Too many requests; try again later."), status=429
+        )
+    return render(request, "429.html", status=429)

@@ -23,6 +23,7 @@ from konnaxion.keenkonnect.services.document_versioning import version_create
 from konnaxion.keenkonnect.services.projects import project_create
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.services.team import project_member_add
+from konnaxion.users.services import email_address_set_verified
 
 Status, Visibility, Role = Project.Status, Project.Visibility, ProjectTeam.Role
 
@@ -70,6 +71,8 @@ def demo_projects_load(*, owner) -> list[Project]:
         if created:
             member.set_unusable_password()
             member.save(update_fields=["password"])
+        # A demo person's (unread) address counts as verified (konnaxion/users/selectors.py).
+        email_address_set_verified(user=member, email=f"{username}@demo.konnaxion.local")
         team[username] = member
     projects = []
     for title, description, code, status, visibility, tags, roles in DEMO_PROJECTS:

@@ -25,6 +25,7 @@ from konnaxion.kreative.services.opportunity_announcement import (
 )
 from konnaxion.kreative.services.professional_profile import follow_create, profile_update
 from konnaxion.users.models import User
+from konnaxion.users.services import email_address_set_verified
 
 # (username, name, headline, role, region, skills, styles, [(artwork title, tags)])
 DemoPerson = tuple[str, str, str, str, str, list[str], list[str], list[tuple[str, list[str]]]]
@@ -191,6 +192,8 @@ def demo_people_load(*, admin: User) -> None:
         DEMO_PEOPLE
     ):
         person, created = users.objects.get_or_create(username=username, defaults={"name": name})
+        # A demo person may post and invite: their (unread) address counts as verified.
+        email_address_set_verified(user=person, email=f"{username}@demo.konnaxion.local")
         if not created:
             _avatar_give_if_missing(person=person, name=name, index=index)
             continue

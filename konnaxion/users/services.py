@@ -15,6 +15,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.files import File
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -264,3 +265,35 @@ def account_exports_expire() -> int:
     AccountExport.objects.filter(pk__in=[export.pk for export in expired]).delete()
     transaction.on_commit(functools.partial(blobs_delete_unreferenced, blob_ids=blob_ids))
     return len(expired)
+
+
+def account_mail_send(*, message: dict[str, Any]) -> None:
+    """Send an account mail rendered by allauth's adapter (konnaxion/users/accounts.py). SMTP
+    and network errors propagate: the task retries."""
+    mail = EmailMultiAlternatives(
+        subject=message["subject"],
+        body=message["body"],
+        from_email=message["from_email"],
+        to=message["to"],
+        headers=message["headers"],
+    )
+    for content, mimetype in message["alternatives"]:
+        mail.attach_alternative(content, mimetype)
+    mail.send()
+
+
+@transaction.atomic
+def email_address_set_verified(*, user: User, email: str) -> EmailAddress:
+    """Make `email` `user`'s primary address, already verified: for accounts the site makes
+    itself (the demo's), whose mailbox nobody reads. Idempotent."""
+    email = User.objects.normalize_email(email)
+    if user.email != email:
+        User.objects.filter(pk=user.pk).update(email=email)
+        user.email = email
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email__iexact=email).update(
+        primary=False
+    )
+    address, _ = EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": True}
+    )
+    return address

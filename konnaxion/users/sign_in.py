@@ -15,10 +15,12 @@ from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from konnaxion.core.errors import error_body
+from konnaxion.users.models import User
 
 TOO_MANY_ATTEMPTS = "too_many_attempts"
 
@@ -45,6 +47,27 @@ class SignInAttemptsHandler(AxesDatabaseHandler):
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count
+
+
+def sign_in_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The account an attempt is counted against (AXES_USERNAME_CALLABLE), so that failures
+    count per account whichever way it was named: the web form's `login` field (a username or
+    an email address, allauth), `username` (the admin, the API token) or `email`. A name that
+    matches an account, in any case, is that account's username; others count as typed."""
+    given = credentials or {}
+    data = getattr(request, "data", None) or request.POST
+    login = (
+        given.get("username")
+        or given.get("email")
+        or given.get("login")
+        or data.get("login")
+        or data.get("username")
+    )
+    if not login or not isinstance(login, str):
+        return None
+    by_name = Q(email__iexact=login) if "@" in login else Q(username__iexact=login)
+    usernames = list(User.objects.filter(by_name).values_list("username", flat=True)[:2])
+    return usernames[0] if len(usernames) == 1 else login
 
 
 def retry_after_seconds(request: HttpRequest) -> int:

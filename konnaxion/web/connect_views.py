@@ -27,6 +27,7 @@ from konnaxion.kreative.api.kontact_views import AttachmentUploadHandler
 from konnaxion.kreative.models import Follow, Opportunity
 from konnaxion.kreative.services import opportunity_announcement as opportunities
 from konnaxion.kreative.services import professional_profile
+from konnaxion.web.account_notices import email_unverified_message
 from konnaxion.web.connect_forms import OpportunityForm, OpportunitySearchForm, PeopleSearchForm
 from konnaxion.web.page_tools import attempt, is_htmx, page_of, refusal_on_form
 from konnaxion.web.suggestion_views import suggestions_context
@@ -52,6 +53,8 @@ def error_message(error: ApplicationError) -> str:
             "You already have as many open opportunities as allowed: close one first."
         ),
     }
+    if error.code == "email_unverified":
+        return email_unverified_message()
     return known.get(error.code, _("This could not be done. Please check the form."))
 
 

@@ -22,6 +22,7 @@ from konnaxion.keenkonnect.models import Project, ProjectTeam
 from konnaxion.keenkonnect.services import projects as project_services
 from konnaxion.keenkonnect.services import team as team_services
 from konnaxion.users.models import User
+from konnaxion.web.account_notices import email_unverified_message
 from konnaxion.web.blueprint_views import blueprints_context
 from konnaxion.web.link_context import upload_links_context
 from konnaxion.web.page_tools import attempt, is_htmx, page_of, refusal_on_form
@@ -42,6 +43,8 @@ def error_message(error: ApplicationError) -> str:
     if error.code == "team_full":
         cap = error.details.get("cap", settings.COLLAB_SPACE_MEMBER_CAP)
         return _("This team is full: a project has at most %(cap)s members.") % {"cap": cap}
+    if error.code == "email_unverified":
+        return email_unverified_message()
     known = {
         "already_member": _("This person is already on the team."),
         "last_owner": _("A project keeps at least one owner."),

@@ -1,6 +1,7 @@
 """Routes of the web front. Pages added later (/connect, /projects, /profile/<user>, search)
 join this `web` namespace; the layout shows a navigation link once its name resolves."""
 
+from allauth.account import views as allauth_views
 from django.urls import include, path
 
 from konnaxion.web import (
@@ -11,6 +12,7 @@ from konnaxion.web import (
     connect_views,
     document_edit_views,
     index_views,
+    leaving_views,
     link_admin_views,
     link_views,
     notification_views,
@@ -30,17 +32,22 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", views.SignInView.as_view(), name="login"),
-    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    # allauth's views, under the names the templates have always used.
+    path("accounts/signup/", allauth_views.signup, name="signup"),
+    path("accounts/login/", allauth_views.login, name="login"),
+    path("accounts/logout/", allauth_views.logout, name="logout"),
+    # Accounts (django-allauth): the account page; allauth's own pages are in config/urls.py.
+    path("accounts/", account_views.account, name="account"),
+    path("dev/mail/", account_views.dev_mailbox, name="dev_mailbox"),
+    path("dev/mail/<str:name>/<int:index>/", account_views.dev_mail, name="dev_mail"),
     # Leaving and your data ----
-    path("accounts/leave/", account_views.account_leave, name="account_leave"),
-    path("accounts/data/", account_views.account_data, name="account_data"),
-    path("accounts/data/export/", account_views.account_data_export, name="account_data_export"),
-    path("accounts/data/status/", account_views.account_data_status, name="account_data_status"),
+    path("accounts/leave/", leaving_views.account_leave, name="account_leave"),
+    path("accounts/data/", leaving_views.account_data, name="account_data"),
+    path("accounts/data/export/", leaving_views.account_data_export, name="account_data_export"),
+    path("accounts/data/status/", leaving_views.account_data_status, name="account_data_status"),
     path(
         "accounts/data/<int:pk>/download/",
-        account_views.account_data_download,
+        leaving_views.account_data_download,
         name="account_data_download",
     ),
     # Personal API tokens

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from konnaxion.kreative.models import CollabSession
 from konnaxion.users.models import User
+from konnaxion.web.account_notices import email_unverified_message
 
 SESSION_TYPE_LABELS = {
     CollabSession.SessionType.PAINTING: _("Painting"),
@@ -55,6 +56,9 @@ class RoomForm(forms.Form):
             self.add_error(
                 "participants", _("Nobody is called: %(names)s.") % {"names": ", ".join(unknown)}
             )
+            return
+        if refusal.code == "email_unverified":
+            self.add_error(None, email_unverified_message())
             return
         notices = {
             "session_ended": _("This room has ended: nobody can join it any more."),

@@ -31,7 +31,9 @@ def sign_in(path: str, username: str, password: str, **headers: str):
         return client.post(
             path, {"username": username, "password": password}, content_type="application/json"
         )
-    return client.post(path, {"username": username, "password": password})
+    # The web form (django-allauth) names the account `login`: a username or an email address.
+    field = "login" if path == "/accounts/login/" else "username"
+    return client.post(path, {field: username, "password": password})
 
 
 def signed_in(path: str, response) -> bool:

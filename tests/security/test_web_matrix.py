@@ -54,7 +54,9 @@ def test_every_row_names_every_caller():
 def test_rows_resolve_to_their_route(world):
     for entry in PAGES:
         match = resolve(entry.concrete_path(world).split("?")[0])
-        assert match.route == entry.route, entry.label
+        # Django drops the "^" of a regular expression included under a prefix
+        # ("accounts/" + "^confirm-email/...") from the route it reports.
+        assert match.route == entry.route.replace("/^", "/"), entry.label
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from konnaxion.keenkonnect.models import Project
 from konnaxion.kreative.models import ProfessionalProfile
+from konnaxion.users.selectors import email_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,10 @@ def test_seed_demo_makes_the_admin_and_the_domains_demo_data_once():
     assert get_user_model().objects.filter(username="admin").count() == 1
     assert Project.objects.count() == 3
     assert ProfessionalProfile.objects.filter(visibility="public").exclude(user=admin).count() == 12
+    # every demo person may post and invite: their address is verified
+    people = get_user_model().objects.all()
+    assert people.count() > 1
+    assert all(email_verified(person) for person in people)
     assert [output.getvalue() for output in outputs] == [
         "Demo data ready. Sign in to /admin/ as admin / konnaxion-admin.\n"
     ] * 2

@@ -26,6 +26,7 @@ from konnaxion.keenkonnect.services.locking import project_lock
 from konnaxion.keenkonnect.services.projects import ensure_owner
 from konnaxion.keenkonnect.services.resumable_uploads import upload_session_terminate
 from konnaxion.users.models import User
+from konnaxion.users.selectors import email_verified_check
 
 Role = ProjectTeam.Role
 
@@ -37,12 +38,14 @@ def project_member_add(
     """Add `user` to the team; `actor`, when given, must be an owner.
 
     The project row is locked, so the member cap holds under concurrent adds.
-    Raises PermissionDenied, Conflict (already a member, team full), ValidationFailed.
+    Raises PermissionDenied, EmailUnverified (the actor's address is not verified), Conflict
+    (already a member, team full), ValidationFailed.
     """
     if role not in Role.values:
         raise ValidationFailed(details={"fields": {"role": "unknown role"}})
     if actor is not None:
         ensure_owner(project=project, actor=actor)
+        email_verified_check(actor)
     project_lock(project_id=project.pk)
     if ProjectTeam.objects.filter(project=project, user=user).exists():
         raise Conflict("Already a member of this project.", code="already_member")

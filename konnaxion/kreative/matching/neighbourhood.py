@@ -7,7 +7,8 @@ and one per optional signal asked for):
 2. the candidates, found through the database's own indexes (tag -> people, style -> people,
    follows of the people the viewer follows, followers, co-participants, the most followed),
    each with a cheap upper bound of its score computed in SQL; exclusions (self, followed,
-   blocked either way, dismissed, inactive, not discoverable, hidden) are applied there and only
+   blocked either way, dismissed, inactive, not discoverable, hidden, email address not
+   verified: konnaxion/users/selectors.py) are applied there and only
    the best `SUGGESTION_CANDIDATES` by that bound are kept;
 3. their skills, styles and artwork tags; 4. who they are (username, last activity);
 5. the follow edges and degrees the graph signal reads.
@@ -37,6 +38,7 @@ from konnaxion.kreative.models import (
 from konnaxion.smart_vote.models import VoteResult
 from konnaxion.tags.models import Tag
 from konnaxion.users.models import User
+from konnaxion.users.selectors import VERIFIED_EMAIL_SQL
 
 from .index import (
     ARTWORK_TAG_WEIGHT,
@@ -104,6 +106,9 @@ class _Neighbourhood(TypedDict):
     tag_names: dict[int, str]
 
 
+# People whose email address is not verified are never suggested (konnaxion/users/selectors.py).
+CANDIDATE_EMAIL_VERIFIED = VERIFIED_EMAIL_SQL.format(user_id="e.user_id")
+
 # One round trip: the candidates with their score bounds (`chosen`), then tagged rows
 # (kind, id, id, count, moment, text) about them: documents, who they are, follow edges and
 # degrees, and the names of the viewer's tags.
@@ -160,6 +165,7 @@ chosen AS MATERIALIZED (
         AND (p.discoverable = false OR p.visibility = %(hidden)s)
       )
       AND NOT EXISTS (SELECT 1 FROM {USERS_TABLE} u WHERE u.id = e.user_id AND u.is_active = false)
+      AND {CANDIDATE_EMAIL_VERIFIED}
     GROUP BY e.user_id ORDER BY SUM(e.bound) DESC, e.user_id LIMIT %(limit)s
 ),
 counted AS MATERIALIZED (

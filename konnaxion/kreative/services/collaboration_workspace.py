@@ -44,6 +44,7 @@ from konnaxion.kreative.services.limits import limit_check, owner_lock
 from konnaxion.kreative.services.professional_profile import profile_get_or_create
 from konnaxion.kreative.services.room_notices import room_invited_notify
 from konnaxion.users.models import User
+from konnaxion.users.selectors import email_verified_check
 
 Kind = CollabSession.Kind
 Role = CollabSessionParticipant.Role
@@ -121,7 +122,8 @@ def workspace_create(
 ) -> CollabSession:
     """Open a workspace hosted by `host` with `participants` (usernames) invited.
 
-    A DM names exactly one other person. Raises ValidationFailed (unknown or blocked users,
+    A DM names exactly one other person. Raises EmailUnverified (the host's address is not
+    verified and the room invites someone), ValidationFailed (unknown or blocked users,
     a DM without exactly two people, unknown kind or type), LimitReached (409
     too_many_open_rooms past COLLAB_MAX_OPEN_ROOMS_PER_USER open rooms hosted,
     too_many_pending_invitations past COLLAB_MAX_PENDING_INVITATIONS).
@@ -131,6 +133,8 @@ def workspace_create(
     if not name.strip():
         raise ValidationFailed(details={"fields": {"name": "required"}})
     users = _invitees(host=host, usernames=participants)
+    if users:
+        email_verified_check(host)
     if kind == Kind.DM and len(users) != 1:
         raise ValidationFailed(
             "A direct message is between exactly two people: name one other participant.",
@@ -158,11 +162,13 @@ def workspace_invite(
 ) -> CollabSession:
     """The host invites more people to a group workspace (idempotent for those already in).
 
-    Raises PermissionDenied (not the host), Conflict (ended, or a DM), ValidationFailed,
-    LimitReached (409 too_many_pending_invitations).
+    Raises PermissionDenied (not the host), EmailUnverified (the host's address is not
+    verified), Conflict (ended, or a DM), ValidationFailed, LimitReached (409
+    too_many_pending_invitations).
     """
     if session.host_id != actor.pk:
         raise PermissionDenied("Only the host may invite people.")
+    email_verified_check(actor)
     owner_lock(actor)  # before the session's row, as workspace_create does
     session = CollabSession.objects.select_for_update().get(pk=session.pk)
     if session.ended_at is not None:

@@ -52,6 +52,7 @@ from konnaxion.kreative.models import (
 )
 from konnaxion.kreative.selectors import user_get_visible
 from konnaxion.users.models import User
+from konnaxion.users.selectors import users_with_verified_email
 
 __all__ = [
     "DEFAULT_PURPOSE",
@@ -233,7 +234,7 @@ def suggestions_list(
 
     Served from the precomputed list when fresh, computed (and stored) otherwise; people the
     viewer followed, blocked, was blocked by or dismissed since, or who hid themselves, are
-    left out."""
+    left out, and so is anyone whose email address is not verified."""
     fresh_since = timezone.now() - timedelta(hours=settings.SUGGESTION_MAX_AGE_HOURS)
     row = PrecomputedSuggestions.objects.filter(
         viewer_id=viewer.pk,
@@ -279,7 +280,7 @@ def _still_suggestible(*, viewer: User, user_ids: list[int]) -> dict[int, _Shown
     in_force_since = timezone.now() - timedelta(days=settings.SUGGESTION_DISMISSAL_DAYS)
     blocked = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer))
     rows = (
-        User.objects.filter(pk__in=user_ids, is_active=True)
+        users_with_verified_email(User.objects.filter(pk__in=user_ids, is_active=True))
         .exclude(follower_links__follower=viewer)
         .exclude(pk__in=blocked.values("blocked_id"))
         .exclude(pk__in=blocked.values("blocker_id"))

@@ -20,6 +20,7 @@ from konnaxion.kreative.models import Opportunity, OpportunityAttachment, SavedO
 from konnaxion.kreative.services.limits import limit_check, owner_lock
 from konnaxion.tags.services import tags_get_or_create
 from konnaxion.users.models import User
+from konnaxion.users.selectors import email_verified_check
 
 Status = Opportunity.Status
 SEARCH_CONFIG = "english"
@@ -126,12 +127,14 @@ def opportunity_create(
     """Post an opportunity, open from now on. Attachments are PDF, PNG or JPG files checked by
     content, each at most OPPORTUNITY_ATTACHMENT_MAX_MB.
 
-    Raises ValidationFailed, PayloadTooLarge, UnsupportedMediaType, LimitReached (409
+    Raises EmailUnverified (403 email_unverified: the poster's address is not verified),
+    ValidationFailed, PayloadTooLarge, UnsupportedMediaType, LimitReached (409
     too_many_open_opportunities past OPPORTUNITY_MAX_OPEN_PER_USER open ones); nothing remains
     on refusal.
     """
     attachments = attachments or []
     try:
+        email_verified_check(posted_by)
         unknown = set(fields) - set(EDITABLE_FIELDS)
         if unknown:
             raise ValidationFailed(details={"fields": {name: "unknown" for name in unknown}})

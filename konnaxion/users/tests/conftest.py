@@ -1,11 +1,14 @@
 """Storage of the accounts' tests: each test keeps its blobs in its own folder, shared with the
-worker processes it starts."""
+worker processes it starts. Account mails are tested against the notifications' real SMTP
+server and Celery worker."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from konnaxion.notifications.tests.conftest import mail_server, mail_worker  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

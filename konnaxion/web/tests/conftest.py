@@ -155,3 +155,7 @@ def new_page(browser, live_server_url: str) -> Iterator[Callable[..., object]]:
 def page(new_page) -> object:
     """A page in a fresh browser context; `page.goto("/")` opens the live server's home."""
     return new_page()
+
+
+# Account journeys read their mails from a real SMTP server, sent by a real Celery worker.
+from konnaxion.notifications.tests.conftest import mail_server, mail_worker  # noqa: E402, F401

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 def sign_in(page, user) -> None:
     page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(user.username)
+    page.locator("input[name=login]").fill(user.username)
     page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
     page.locator("input[name=password]").press("Enter")
     expect(page.locator("header .user-menu summary")).to_have_text(user.username)

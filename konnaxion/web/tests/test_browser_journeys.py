@@ -17,12 +17,12 @@ def test_sign_up_signs_in_and_sign_out_signs_out(page):
     page.get_by_role("link", name="Sign up").click()
     # when
     page.get_by_label("Username").fill("margaret")
-    page.get_by_label("Email address").fill("margaret@example.org")
+    page.get_by_label("Email").fill("margaret@example.org")
     page.get_by_label(re.compile(r"^Password:?$")).fill(DEFAULT_PASSWORD)
-    page.get_by_label("Password confirmation").fill(DEFAULT_PASSWORD)
+    page.get_by_label("Password (again)").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     # then the header shows who is signed in
-    expect(page.get_by_role("status")).to_contain_text("Welcome to Konnaxion, margaret.")
+    expect(page.get_by_role("status")).to_contain_text("Successfully signed in as margaret.")
     menu = page.locator("header .user-menu")
     expect(menu.locator("summary")).to_have_text("margaret")
     assert User.objects.filter(username="margaret", email="margaret@example.org").exists()
@@ -30,7 +30,7 @@ def test_sign_up_signs_in_and_sign_out_signs_out(page):
     menu.locator("summary").click()
     menu.get_by_role("button", name="Sign out").click()
     # then
-    expect(page.get_by_role("status")).to_contain_text("You are signed out.")
+    expect(page.get_by_role("status")).to_contain_text("You have signed out.")
     expect(page.locator("header .user-menu")).to_have_count(0)
     expect(page.locator("header").get_by_role("link", name="Sign in")).to_be_visible()
 
@@ -40,11 +40,11 @@ def test_sign_in_with_a_wrong_password_shows_an_error(page):
     user = UserFactory()
     page.goto("/accounts/login/")
     # when
-    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Username or email address").fill(user.username)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     # then
-    expect(page.get_by_role("alert")).to_contain_text("Please enter a correct username")
+    expect(page.get_by_role("alert")).to_contain_text("password you specified are not correct")
     expect(page.locator("header .user-menu")).to_have_count(0)
     # when the right password is given
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)

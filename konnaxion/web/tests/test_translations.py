@@ -64,7 +64,7 @@ def test_the_scan_finds_the_strings_of_templates_and_code():
     assert "Skip to main content" in strings
     assert "You are signed in as %(name)s." in strings
     assert "Email address" in strings
-    assert "You are signed out." in strings
+    assert "Username or email address" in strings
     assert ("", "follows you", "") in messages_of_python()
     assert (
         "",

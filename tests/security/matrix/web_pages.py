@@ -92,6 +92,103 @@ OPPORTUNITY_FORM = {
 }
 ROOM_FORM = {"name": "Jam", "session_type": "music", "participants": "team-outsider"}
 
+# django-allauth's pages (docs/accounts.md). One's own account only: each signed-in caller gets
+# the same answer. Changing a factor first asks for the password again (302 to
+# /accounts/reauthenticate/), pages about a factor one does not have are 404, and the steps of
+# a sign-in or a reset that was not started send the caller back (302).
+REAUTHENTICATE = signed_in(302)
+ACCOUNT_PAGES = [
+    page("GET", "accounts/", signed_in(200)),
+    page("GET", "accounts/email/", signed_in(200)),
+    page("POST", "accounts/email/", signed_in(302)),
+    page("GET", "accounts/password/change/", signed_in(200)),
+    # Without the current password the form is shown again.
+    page("POST", "accounts/password/change/", signed_in(200)),
+    # Everyone in the world has a password: "set" sends them to "change".
+    page("GET", "accounts/password/set/", signed_in(302)),
+    page("POST", "accounts/password/set/", signed_in(302)),
+    page("GET", "accounts/password/reset/", everyone(200)),
+    page("POST", "accounts/password/reset/", everyone(200)),
+    page("GET", "accounts/password/reset/done/", everyone(200)),
+    page("GET", "accounts/password/reset/key/done/", everyone(200)),
+    page(
+        "GET",
+        r"accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        everyone(200),
+        path="/accounts/password/reset/key/1-not-a-key/",
+    ),
+    page(
+        "POST",
+        r"accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        everyone(200),
+        path="/accounts/password/reset/key/1-not-a-key/",
+    ),
+    page("GET", "accounts/confirm-email/", everyone(200)),
+    page(
+        "GET",
+        r"accounts/^confirm-email/(?P<key>[-:\w]+)/$",
+        everyone(200),
+        path="/accounts/confirm-email/not-a-key/",
+    ),
+    page(
+        "POST",
+        r"accounts/^confirm-email/(?P<key>[-:\w]+)/$",
+        everyone(404),
+        path="/accounts/confirm-email/not-a-key/",
+    ),
+    page("GET", "accounts/inactive/", everyone(200)),
+    page("GET", "accounts/reauthenticate/", signed_in(200)),
+    page("POST", "accounts/reauthenticate/", signed_in(200)),
+    page("GET", "accounts/reauthenticate/code/", signed_in(200)),
+    page("POST", "accounts/reauthenticate/code/", signed_in(200)),
+    page("GET", "accounts/reauthenticate/code/confirm/", signed_in(302)),
+    page("POST", "accounts/reauthenticate/code/confirm/", signed_in(302)),
+    page("GET", "accounts/login/code/confirm/", everyone(302)),
+    page("POST", "accounts/login/code/confirm/", everyone(302)),
+    page("GET", "accounts/sessions/", signed_in(200)),
+    page("POST", "accounts/sessions/", signed_in(302)),
+    page("GET", "accounts/2fa/", signed_in(200)),
+    page("POST", "accounts/2fa/", signed_in(405)),
+    page("GET", "accounts/2fa/authenticate/", everyone(302)),
+    page("POST", "accounts/2fa/authenticate/", everyone(302)),
+    page("GET", "accounts/2fa/reauthenticate/", REAUTHENTICATE),
+    page("POST", "accounts/2fa/reauthenticate/", REAUTHENTICATE),
+    page("GET", "accounts/2fa/totp/activate/", REAUTHENTICATE),
+    page("POST", "accounts/2fa/totp/activate/", REAUTHENTICATE),
+    page("GET", "accounts/2fa/totp/deactivate/", signed_in(404)),
+    page("POST", "accounts/2fa/totp/deactivate/", signed_in(404)),
+    page("GET", "accounts/2fa/recovery-codes/", signed_in(404)),
+    page("POST", "accounts/2fa/recovery-codes/", signed_in(405)),
+    page("GET", "accounts/2fa/recovery-codes/download/", signed_in(404)),
+    page("POST", "accounts/2fa/recovery-codes/download/", signed_in(404)),
+    page("GET", "accounts/2fa/recovery-codes/generate/", REAUTHENTICATE),
+    page("POST", "accounts/2fa/recovery-codes/generate/", REAUTHENTICATE),
+    page("GET", "accounts/2fa/webauthn/", signed_in(200)),
+    page("POST", "accounts/2fa/webauthn/", signed_in(405)),
+    page("GET", "accounts/2fa/webauthn/add/", REAUTHENTICATE),
+    page("POST", "accounts/2fa/webauthn/add/", REAUTHENTICATE),
+    page("GET", "accounts/2fa/webauthn/reauthenticate/", REAUTHENTICATE),
+    page("POST", "accounts/2fa/webauthn/reauthenticate/", REAUTHENTICATE),
+    *(
+        page(
+            method,
+            f"accounts/2fa/webauthn/keys/<int:pk>/{action}/",
+            REAUTHENTICATE,
+            path=f"/accounts/2fa/webauthn/keys/1/{action}/",
+        )
+        for action in ("edit", "remove")
+        for method in ("GET", "POST")
+    ),
+    # The development mailbox: staff of a DEBUG run only (the tests do not run in DEBUG).
+    page("GET", "dev/mail/", everyone(404)),
+    page(
+        "GET",
+        "dev/mail/<str:name>/<int:index>/",
+        everyone(404),
+        path="/dev/mail/20260101-000000-1.log/0/",
+    ),
+]
+
 PAGES = [
     page("GET", "", everyone(200)),
     page("GET", "livez", everyone(200)),
@@ -105,8 +202,10 @@ PAGES = [
         "POST",
         "accounts/login/",
         everyone(302),
-        body={"username": "team-outsider", "password": DEFAULT_PASSWORD},
+        body={"login": "team-outsider", "password": DEFAULT_PASSWORD},
     ),
+    # GET asks to confirm (allauth); visitors who are not signed in are sent home.
+    page("GET", "accounts/logout/", expect(302, 200, 200, 200, 200, 200)),
     page("POST", "accounts/logout/", everyone(302)),
     # Leaving and your data: one's own account only; someone else's export is not found.
     page("GET", "accounts/leave/", signed_in(200)),
@@ -145,6 +244,7 @@ PAGES = [
             "password2": DEFAULT_PASSWORD,
         },
     ),
+    *ACCOUNT_PAGES,
     # /connect: People, Opportunities, Workspace
     page("GET", "connect/", everyone(200)),
     page("GET", "connect/", everyone(200), path="/connect/?tab=opportunities"),

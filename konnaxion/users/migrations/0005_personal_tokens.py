@@ -28,7 +28,7 @@ def move_authtoken_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("users", "0003_account_closure"),
+        ("users", "0004_email_addresses"),
         ("authtoken", "0004_alter_tokenproxy_options"),
     ]
 
