@@ -78,6 +78,7 @@ class AccountExport(models.Model):
     def __str__(self) -> str:
         return f"export {self.pk} of {self.user_id} ({self.state})"
 
+
 class PersonalToken(models.Model):
     """A key its owner gives a script or another client: `Authorization: Token <key>`.
 

@@ -61,6 +61,8 @@ class AccountExportSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
     download_url = serializers.CharField(allow_null=True)
+
+
 class PersonalTokenSerializer(serializers.ModelSerializer):
     """A token as its owner sees it again: never its key."""
 
