@@ -30,9 +30,11 @@ PASSWORD = "topology-check-password"
 
 
 def people(top: Topology, names: list[str]) -> dict[str, str]:
-    """Accounts made by an operator (`konnaxion manage shell`); their API tokens by name."""
+    """Accounts made by an operator (`konnaxion manage shell`), their addresses verified; their
+    API tokens by name."""
     code = f"""
 import json
+from konnaxion.users.services import email_address_set_verified
 from konnaxion.users.tokens import personal_token_create
 from konnaxion.users.models import User
 tokens = {{}}
@@ -40,6 +42,7 @@ for name in {names!r}:
     user, _ = User.objects.get_or_create(username=name, defaults={{"email": name + "@example.org"}})
     user.set_password({PASSWORD!r})
     user.save()
+    email_address_set_verified(user=user, email=user.email)
     tokens[name] = personal_token_create(owner=user, name="topology check").key
 print(json.dumps(tokens))
 """
