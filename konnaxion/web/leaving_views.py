@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -22,8 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from konnaxion.core.errors import Conflict
-from konnaxion.files.services import blob_read
 from konnaxion.users import selectors
+from konnaxion.users.api.downloads import export_zip_response
 from konnaxion.users.models import AccountExport
 from konnaxion.users.services import (
     account_delete,
@@ -141,12 +140,4 @@ def account_data_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not selectors.export_downloadable(export=export) or export.blob is None:
         return HttpResponseGone(_("This export has expired. Start a new one."))
-    response = FileResponse(
-        blob_read(blob=export.blob),
-        as_attachment=True,
-        filename=f"konnaxion-data-{export.created_at:%Y-%m-%d}.zip",
-        content_type="application/zip",
-    )
-    response["Content-Length"] = str(export.blob.size)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return export_zip_response(export=export)

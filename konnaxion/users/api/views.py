@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from konnaxion.core.errors import Gone, NotFound
-from konnaxion.files.services import blob_read
 from konnaxion.users import selectors, tokens
+from konnaxion.users.api.downloads import export_zip_response
 from konnaxion.users.api.serializers import (
     AccountExportSerializer,
     NewPersonalTokenSerializer,
@@ -176,12 +176,4 @@ class AccountExportDownloadView(APIView):
             raise NotFound("No such export.")
         if not selectors.export_downloadable(export=export) or export.blob is None:
             raise Gone("This export has expired.", code="export_expired")
-        response = FileResponse(
-            blob_read(blob=export.blob),
-            as_attachment=True,
-            filename=f"konnaxion-data-{export.created_at:%Y-%m-%d}.zip",
-            content_type="application/zip",
-        )
-        response["Content-Length"] = str(export.blob.size)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return export_zip_response(export=export)
