@@ -1,5 +1,6 @@
 """HTTP routes. Each app mounts its API under /api/ from its own `api/urls.py`."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -31,6 +32,11 @@ api_patterns = [
     path("insights/", include("konnaxion.insights.api.urls")),
     path("", include("konnaxion.notifications.api.urls")),
 ]
+
+# The admin is signed into through the site's sign-in (django-allauth), so the second factor
+# and the lockout apply to it as to everyone: /admin/login/ sends anyone not signed in to
+# /accounts/login/ and answers a signed-in person who is not staff with a 403.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("livez", livez, name="livez"),

@@ -275,7 +275,8 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Sign-in lockout (django-axes) for /accounts/login/, /admin/login/ and POST /api/auth/token/:
+# Sign-in lockout (django-axes) for /accounts/login/ (the admin's sign-in too) and
+# POST /api/auth/token/:
 # SIGN_IN_FAILURE_LIMIT failures for one username (from any address), or from one address
 # (over any usernames), within SIGN_IN_COOLOFF_MINUTES lock that username or that address
 # until SIGN_IN_COOLOFF_MINUTES have passed since the last failure. Attempts live in PostgreSQL

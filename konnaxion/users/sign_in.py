@@ -52,7 +52,7 @@ class SignInAttemptsHandler(AxesDatabaseHandler):
 def sign_in_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
     """The account an attempt is counted against (AXES_USERNAME_CALLABLE), so that failures
     count per account whichever way it was named: the web form's `login` field (a username or
-    an email address, allauth), `username` (the admin, the API token) or `email`. A name that
+    an email address, allauth), `username` (the API token) or `email`. A name that
     matches an account, in any case, is that account's username; others count as typed."""
     given = credentials or {}
     data = getattr(request, "data", None) or request.POST

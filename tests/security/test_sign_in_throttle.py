@@ -1,10 +1,12 @@
 """Sign-in lockout and the client address it keys on, on the three ways in: the web form
-(/accounts/login/), the admin (/admin/login/) and the API token (POST /api/auth/token/)."""
+(/accounts/login/), the admin (/admin/, which sends to the web form) and the API token
+(POST /api/auth/token/)."""
 
 from __future__ import annotations
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
 from konnaxion.core.client_address import client_address_from
@@ -16,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 LIMIT = 3
 COOLOFF_SECONDS = 15 * 60
-PATHS = ["/accounts/login/", "/admin/login/", "/api/auth/token/"]
+PATHS = ["/accounts/login/", "/admin/", "/api/auth/token/"]
+SIGN_IN_FOR_THE_ADMIN = "/accounts/login/?next=%2Fadmin%2F"
 
 
 @pytest.fixture(autouse=True)
@@ -31,15 +34,21 @@ def sign_in(path: str, username: str, password: str, **headers: str):
         return client.post(
             path, {"username": username, "password": password}, content_type="application/json"
         )
+    if path == "/admin/":
+        # The admin has no sign-in form of its own: it sends to the web form, which sends back.
+        opened = client.get(path, follow=True)
+        assert opened.redirect_chain[-1] == (SIGN_IN_FOR_THE_ADMIN, 302)
+        path = SIGN_IN_FOR_THE_ADMIN
     # The web form (django-allauth) names the account `login`: a username or an email address.
-    field = "login" if path == "/accounts/login/" else "username"
-    return client.post(path, {field: username, "password": password})
+    return client.post(path, {"login": username, "password": password})
 
 
 def signed_in(path: str, response) -> bool:
     if path.startswith("/api/"):
         return response.status_code == 200 and "token" in response.json()
-    return response.status_code == 302
+    return response.status_code == 302 and response["Location"] == (
+        "/admin/" if path == "/admin/" else "/"
+    )
 
 
 def assert_locked(path: str, response) -> None:
@@ -139,6 +148,43 @@ def test_a_successful_sign_in_forgets_the_accounts_failures(path):
         sign_in(path, "ada", "wrong", REMOTE_ADDR="198.51.100.3")
     # then
     assert signed_in(path, sign_in(path, "ada", DEFAULT_PASSWORD))
+
+
+def test_credentials_posted_to_the_admin_sign_in_page_sign_no_one_in_and_tell_nothing():
+    # given
+    staff = UserFactory(username="ada", is_staff=True)
+    right, wrong = Client(), Client()
+    # when
+    with_the_right_password = right.post(
+        "/admin/login/", {"username": "ada", "password": DEFAULT_PASSWORD}
+    )
+    with_a_wrong_one = wrong.post("/admin/login/", {"username": "ada", "password": "wrong"})
+    # then: both sent to the web form alike, no password checked, nobody signed in
+    for response in (with_the_right_password, with_a_wrong_one):
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Flogin%2F"
+        assert response.content == b""
+    assert SESSION_KEY not in right.session
+    assert SESSION_KEY not in wrong.session
+    assert User.objects.get(pk=staff.pk).last_login is None
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_locked_account_stays_locked_on_the_way_into_the_admin():
+    # given: ada locked out at the web form
+    UserFactory(username="ada", is_staff=True)
+    for _ in range(LIMIT):
+        sign_in("/accounts/login/", "ada", "wrong")
+    # when: the right password, posted to the admin's page and given for the admin
+    client = Client()
+    at_the_admin_page = client.post(
+        "/admin/login/", {"username": "ada", "password": DEFAULT_PASSWORD}, follow=True
+    )
+    for_the_admin = sign_in("/admin/", "ada", DEFAULT_PASSWORD)
+    # then
+    assert SESSION_KEY not in client.session
+    assert at_the_admin_page.status_code == 200
+    assert_locked("/admin/", for_the_admin)
 
 
 def test_a_successful_token_sign_in_does_not_forget_the_addresss_failures_at_others():
