@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # A project page refused for want of a second factor becomes a page saying how to fix it.
+    "konnaxion.web.middleware.ProjectRefusalMiddleware",
     # Last, as django-axes asks: turns a request its backend refused into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]

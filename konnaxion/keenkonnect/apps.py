@@ -44,3 +44,17 @@ class KeenkonnectConfig(AppConfig):
         account_deletion_blocker_register(name="keenkonnect", check=account_projects_blockers)
         account_deletion_handler_register(name="keenkonnect", handler=account_keenkonnect_delete)
         account_export_part_register(name="keenkonnect", part=account_keenkonnect_export)
+        # Projects that require two factors: the open project sockets of a member who enrols or
+        # removes one re-check at once (the rule itself is `selectors.membership_counts`).
+        from allauth.mfa.signals import authenticator_added, authenticator_removed
+
+        authenticator_added.connect(_second_factor_changed, dispatch_uid="keenkonnect-2fa-added")
+        authenticator_removed.connect(
+            _second_factor_changed, dispatch_uid="keenkonnect-2fa-removed"
+        )
+
+
+def _second_factor_changed(sender: object, user: object, **kwargs: object) -> None:
+    from konnaxion.keenkonnect.services.projects import member_second_factor_changed
+
+    member_second_factor_changed(user=user)  # type: ignore[arg-type]

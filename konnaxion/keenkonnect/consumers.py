@@ -13,11 +13,14 @@ from konnaxion.core.consumers import (
     database_call,
 )
 from konnaxion.core.errors import NotFound
+from konnaxion.keenkonnect.models import Project
 from konnaxion.keenkonnect.selectors import (
+    TwoFactorRequired,
     project_get_visible,
     project_role_of,
     projects_visible_to,
     resources_visible_to,
+    second_factor_missing,
 )
 from konnaxion.keenkonnect.services.real_time_sync import (
     event_as_message,
@@ -38,11 +41,15 @@ class ProjectConsumer(AuthenticatedConsumer):
     the visibility flipped, the project deleted) or a gap in the sequence numbers (an event
     still on its way may be one); then the user's access to the project is checked again and
     the socket closes with 4404 when the project is no longer visible, 4403 when its user left
-    the team. Before each event is sent the account is checked to be still active (4401).
+    the team or lacks the second factor the project requires (after an error frame
+    `two_factor_required`). Before each event is sent the account is checked to be still
+    active (4401).
     """
 
     project = None
     group = None
+    # The refusal told in an error frame before the socket closes, when there is one to tell.
+    refusal: TwoFactorRequired | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -54,6 +61,9 @@ class ProjectConsumer(AuthenticatedConsumer):
             self.project = await database_call(project_get_visible)(user=user, slug=slug)
         except NotFound:
             await self.refuse(CLOSE_NOT_FOUND)
+            return
+        except TwoFactorRequired as refusal:
+            await self.refuse(CLOSE_FORBIDDEN, error=(refusal.code, refusal.message))
             return
         self.readable: dict[int, bool] = {}
         self.last_seq = 0
@@ -132,6 +142,17 @@ class ProjectConsumer(AuthenticatedConsumer):
         user = User.objects.filter(pk=self.scope["user"].pk, is_active=True).first()
         if user is None:
             return CLOSE_UNAUTHENTICATED, None
+        required = (
+            Project.objects.filter(pk=self.project.pk)
+            .values_list("two_factor_required", flat=True)
+            .first()
+        )
+        if required is None:
+            return CLOSE_NOT_FOUND, None
+        self.project.two_factor_required = required
+        if second_factor_missing(project=self.project, user=user):
+            self.refusal = TwoFactorRequired()
+            return CLOSE_FORBIDDEN, None
         if not projects_visible_to(user=user).filter(pk=self.project.pk).exists():
             return CLOSE_NOT_FOUND, None
         role = project_role_of(project=self.project, user=user)
@@ -145,6 +166,8 @@ class ProjectConsumer(AuthenticatedConsumer):
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             self.group = None
+        if self.refusal is not None:
+            await self.send_error(self.refusal.code, self.refusal.message)
         await self.close(code=code)
 
     async def _recheck(self) -> bool:

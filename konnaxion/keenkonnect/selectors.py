@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from konnaxion.core.errors import NotFound
+from konnaxion.core.errors import ApplicationError, NotFound
 from konnaxion.keenkonnect.models import (
     AccessLevel,
     AuditEvent,
@@ -37,6 +37,25 @@ from konnaxion.keenkonnect.models import (
     ProjectTeam,
 )
 from konnaxion.users.models import User
+from konnaxion.users.second_factor import second_factor_enrolled, second_factors_of
+
+# allauth.mfa's page (`mfa_index`), where a person enrols a second factor.
+TWO_FACTOR_PAGE = "/accounts/2fa/"
+
+
+class TwoFactorRequired(ApplicationError):
+    """A member of a project that requires two factors, without one: told so (not a 404, they
+    know the project exists) and how to fix it. `details.enrol_at` is the page to go to."""
+
+    code = "two_factor_required"
+    status = 403
+    message = (
+        "This project requires two-factor authentication of its members: enrol a second "
+        f"factor at {TWO_FACTOR_PAGE} to see it and its documents again."
+    )
+
+    def __init__(self, message: str | None = None, *, status: int | None = None) -> None:
+        super().__init__(message, status=status, details={"enrol_at": TWO_FACTOR_PAGE})
 
 
 class AccessAnnotations(TypedDict):
@@ -62,29 +81,59 @@ def is_signed_in(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
+def membership_counts(*, user: User, required: str) -> Q:
+    """Where `user`'s place on a team counts for access, as SQL: the project does not require
+    two factors (`required` names its `two_factor_required` column from the query's model), or
+    `user` has a second factor. Otherwise they are treated as a non-member until they enrol."""
+    return Q(**{required: False}) | Q(Exists(second_factors_of(user=user)))
+
+
 def projects_visible_to(*, user: User | AnonymousUser) -> QuerySet[Project]:
-    """Public projects plus the members-only projects `user` is on the team of."""
+    """Public projects plus the members-only projects `user` is on the team of (and counts as a
+    member of: `membership_counts`)."""
     queryset = Project.objects.select_related("creator", "category").prefetch_related("tags")
     if not is_signed_in(user):
         return queryset.filter(visibility=Project.Visibility.PUBLIC)
     on_team = ProjectTeam.objects.filter(project=OuterRef("pk"), user=user)
-    return queryset.filter(Q(visibility=Project.Visibility.PUBLIC) | Exists(on_team))
+    member = Exists(on_team) & membership_counts(user=user, required="two_factor_required")
+    return queryset.filter(Q(visibility=Project.Visibility.PUBLIC) | member)
+
+
+def second_factor_missing(*, project: Project, user: User | AnonymousUser) -> bool:
+    """Whether `user` is on the team of `project`, which requires two factors, without having a
+    second factor: they count as a non-member until they enrol one."""
+    return (
+        is_signed_in(user)
+        and project.two_factor_required
+        and ProjectTeam.objects.filter(project=project, user=user).exists()
+        and not second_factor_enrolled(user=user)
+    )
 
 
 def project_get_visible(*, user: User | AnonymousUser, slug: str) -> Project:
-    """The project `slug` if `user` may see it. Raises NotFound otherwise."""
+    """The project `slug` if `user` may see it. Raises TwoFactorRequired for a member without
+    the second factor the project requires (public project or not), NotFound otherwise."""
     project = projects_visible_to(user=user).filter(slug=slug).first()
     if project is None:
-        raise NotFound("No such project.")
+        blocked = is_signed_in(user) and (
+            Project.objects.filter(slug=slug, two_factor_required=True, team__user=user).first()
+        )
+        if not blocked or not second_factor_missing(project=blocked, user=user):
+            raise NotFound("No such project.")
+        raise TwoFactorRequired()
+    if second_factor_missing(project=project, user=user):
+        raise TwoFactorRequired()
     return project
 
 
 def project_role_of(*, project: Project, user: User | AnonymousUser) -> str | None:
-    """`user`'s role in `project` (owner, collaborator, mentor) or None."""
+    """`user`'s role in `project` (owner, collaborator, mentor), or None for a non-member and
+    for a member who lacks the second factor the project requires."""
     if not is_signed_in(user):
         return None
     return (
         ProjectTeam.objects.filter(project=project, user=user)
+        .filter(membership_counts(user=user, required="project__two_factor_required"))
         .values_list("role", flat=True)
         .first()
     )
@@ -142,6 +191,15 @@ def _no_entry() -> Value:
     return Value(None, output_field=IntegerField())
 
 
+def _counted_role(*, user: User, required: str) -> Case:
+    """The role of the `my_team` relation, or null where it does not count (`membership_counts`)."""
+    return Case(
+        When(membership_counts(user=user, required=required), then=F("my_team__role")),
+        default=_no_role(),
+        output_field=CharField(),
+    )
+
+
 def projects_with_level(*, user: User | AnonymousUser) -> QuerySet[ProjectWithLevel]:
     """Visible projects annotated with `my_role` and `my_level`: the caller's level on the
     project as a whole (what a new document starts from), by the same rule as documents."""
@@ -149,7 +207,7 @@ def projects_with_level(*, user: User | AnonymousUser) -> QuerySet[ProjectWithLe
     if is_signed_in(user):
         queryset = queryset.annotate(
             my_team=FilteredRelation("team", condition=Q(team__user=user))
-        ).annotate(my_role=F("my_team__role"))
+        ).annotate(my_role=_counted_role(user=user, required="two_factor_required"))
     else:
         queryset = queryset.annotate(my_role=_no_role())
     return queryset.annotate(
@@ -171,8 +229,9 @@ def resources_visible_to(
     anonymous visitors and non-members) and their effective level `my_level` (an AccessLevel,
     `access_level`), computed in SQL, keeping those at `min_level` or above.
 
-    An entry applies only while its user is on the project's team. Trashed resources are left
-    out unless asked for.
+    An entry applies only while its user is on the project's team, and a place on the team only
+    counts when the project does not require two factors or the user has a second factor
+    (`membership_counts`). Trashed resources are left out unless asked for.
     """
     queryset = ProjectResource.objects.select_related(
         "project",
@@ -186,18 +245,26 @@ def resources_visible_to(
     if is_signed_in(user):
         # Two LEFT JOINs restricted to the caller (each matches at most one row: team and entries
         # are unique per user), not correlated subqueries that run again for every row.
-        queryset = queryset.annotate(
-            my_team=FilteredRelation("project__team", condition=Q(project__team__user=user)),
-            my_access=FilteredRelation("access_entries", condition=Q(access_entries__user=user)),
-        ).annotate(
-            my_role=F("my_team__role"),
-            # An entry left behind by a former member (or written around the services) is
-            # ignored: entries are for the team.
-            my_entry=Case(
-                When(my_team__role__isnull=False, then=F("my_access__level")),
-                default=_no_entry(),
-                output_field=IntegerField(),
-            ),
+        queryset = (
+            queryset.annotate(
+                my_team=FilteredRelation("project__team", condition=Q(project__team__user=user)),
+                my_access=FilteredRelation(
+                    "access_entries", condition=Q(access_entries__user=user)
+                ),
+            )
+            .annotate(
+                # A member without the second factor their project requires counts as a non-member.
+                my_role=_counted_role(user=user, required="project__two_factor_required"),
+            )
+            .annotate(
+                # An entry left behind by a former member (or written around the services) is
+                # ignored: entries are for the team, and only while one's place on it counts.
+                my_entry=Case(
+                    When(my_role__isnull=False, then=F("my_access__level")),
+                    default=_no_entry(),
+                    output_field=IntegerField(),
+                ),
+            )
         )
     else:
         queryset = queryset.annotate(my_role=_no_role(), my_entry=_no_entry())

@@ -10,6 +10,7 @@ web page, after signing in with the key).
 from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
+from django.db.models import QuerySet
 
 from konnaxion.core.errors import ApplicationError
 from konnaxion.users.models import User
@@ -32,10 +33,16 @@ class SecondFactorRequired(ApplicationError):
     )
 
 
-def second_factor_enrolled(*, user: User) -> bool:
+def second_factors_of(*, user: User) -> QuerySet[Authenticator]:
+    """`user`'s second factors: authenticator apps and security keys (recovery codes are not
+    one on their own). Also the SQL of the rule, for queries that embed it (`Exists`)."""
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
+    )
+
+
+def second_factor_enrolled(*, user: User) -> bool:
+    return second_factors_of(user=user).exists()
 
 
 def second_factor_verify(*, user: User, code: str) -> None:

@@ -101,6 +101,15 @@ class ProjectEditForm(ProjectForm):
         ),
     )
 
+    two_factor_required = forms.BooleanField(
+        label=_("Require two-factor authentication of the members"),
+        required=False,
+        help_text=_(
+            "Members without a second factor then lose access to the project and its documents "
+            "until they set one up. You need one yourself to turn this on."
+        ),
+    )
+
     field_order = (
         "title",
         "description",
@@ -108,6 +117,7 @@ class ProjectEditForm(ProjectForm):
         "status",
         "visibility",
         "links_allowed",
+        "two_factor_required",
         "tags",
     )
 
@@ -121,6 +131,7 @@ class ProjectEditForm(ProjectForm):
                 "status": project.status,
                 "visibility": project.visibility,
                 "links_allowed": project.links_allowed,
+                "two_factor_required": project.two_factor_required,
                 "tags": ", ".join(tag.name for tag in project.tags.all()),
             },
             auto_id="edit_%s",

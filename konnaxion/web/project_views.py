@@ -45,6 +45,11 @@ def error_message(error: ApplicationError) -> str:
         return _("This team is full: a project has at most %(cap)s members.") % {"cap": cap}
     if error.code == "email_unverified":
         return email_unverified_message()
+    if error.code == "two_factor_required":
+        return _(
+            "Set up two-factor authentication for your own account first (Account, Two "
+            "factors), then require it of the members."
+        )
     known = {
         "already_member": _("This person is already on the team."),
         "last_owner": _("A project keeps at least one owner."),
@@ -166,7 +171,12 @@ def project_update(request: HttpRequest, slug: str) -> HttpResponse:
         if not isinstance(refusal, ApplicationError):
             messages.success(request, _("The project is saved."))
             return redirect("web:project", slug=project.slug)
-        refusal_on_form(refusal, form, error_message(refusal))
+        refusal_on_form(
+            refusal,
+            form,
+            error_message(refusal),
+            otherwise="two_factor_required" if refusal.code == "two_factor_required" else None,
+        )
     project.refresh_from_db()
     return _project_page(request, project, status=400, edit_form=form, editing=True)
 

@@ -34,6 +34,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "status",
             "visibility",
             "links_allowed",
+            "two_factor_required",
             "tags",
             "created_at",
             "updated_at",
@@ -58,6 +59,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
             "status",
             "visibility",
             "links_allowed",
+            "two_factor_required",
             "tags",
         )
 

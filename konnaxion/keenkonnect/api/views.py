@@ -45,6 +45,13 @@ class ProjectViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.projects_visible_to(user=self.request.user)
 
+    def get_object(self) -> Project:
+        # The one decision for one project: an outsider gets 404, a member lacking the second
+        # factor the project requires a 403 that says how to fix it.
+        project = selectors.project_get_visible(user=self.request.user, slug=self.kwargs["slug"])
+        self.check_object_permissions(self.request, project)
+        return project
+
     @extend_schema(request=s.ProjectWriteSerializer, responses={201: s.ProjectSerializer})
     def create(self, request: Request) -> Response:
         serializer = s.ProjectWriteSerializer(data=request.data)

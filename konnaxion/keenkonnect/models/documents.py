@@ -141,6 +141,7 @@ class AuditEvent(models.Model):
         LINK_DOWNLOAD = "link_download", "Downloaded by link"
         LINK_UPLOAD = "link_upload", "Received by link"
         LINK_REFUSED = "link_refused", "Link refused"
+        SETTINGS = "settings", "Change the project's settings"
 
     project = models.ForeignKey(
         "keenkonnect.Project", on_delete=models.CASCADE, related_name="audit_events"

@@ -36,6 +36,9 @@ class Project(models.Model):
     tags = models.ManyToManyField("tags.Tag", related_name="projects", blank=True)
     # Whether share links and upload links may be made and used (owners decide; docs/sharing.md).
     links_allowed = models.BooleanField(default=False)
+    # Whether members count as members only once they have a second factor (owners decide;
+    # docs/permissions.md, "Projects that require two factors").
+    two_factor_required = models.BooleanField(default=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ProjectTeam", related_name="projects", blank=True
     )

@@ -10,16 +10,26 @@ from django.utils.text import slugify
 
 from konnaxion.core.errors import PermissionDenied, ValidationFailed
 from konnaxion.ekoh.models import ExpertiseCategory
-from konnaxion.keenkonnect.models import Project, ProjectRating, ProjectTeam
-from konnaxion.keenkonnect.selectors import project_role_of
+from konnaxion.keenkonnect.models import AuditEvent, Project, ProjectRating, ProjectTeam
+from konnaxion.keenkonnect.selectors import TWO_FACTOR_PAGE, TwoFactorRequired, project_role_of
 from konnaxion.keenkonnect.services import real_time_sync
+from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.locking import project_lock
 from konnaxion.tags.services import tags_get_or_create
 from konnaxion.users.models import User
+from konnaxion.users.second_factor import second_factor_enrolled
 
 Role = ProjectTeam.Role
 SLUG_MAX = 200
-EDITABLE_FIELDS = ("title", "description", "category", "status", "visibility", "links_allowed")
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "status",
+    "visibility",
+    "links_allowed",
+    "two_factor_required",
+)
 
 
 def project_slug_for(title: str) -> str:
@@ -78,20 +88,43 @@ def ensure_owner(*, project: Project, actor: User) -> None:
 def project_update(
     *, project: Project, actor: User, tags: list[str] | None = None, **fields: Any
 ) -> Project:
-    """Change the project's details; the slug stays. A change of visibility is logged for the
-    project's open sockets, which re-check their access. Raises PermissionDenied."""
+    """Change the project's details; the slug stays. A change of visibility or of
+    `two_factor_required` is logged for the project's open sockets, which re-check their access;
+    the latter is also audited. Only an owner with a second factor may require two factors.
+    Raises PermissionDenied, TwoFactorRequired (409)."""
     ensure_owner(project=project, actor=actor)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(details={"fields": {name: "not editable" for name in unknown}})
     project_lock(project_id=project.pk)
-    was_visible_as = Project.objects.filter(pk=project.pk).values_list("visibility", flat=True)[0]
+    was_visible_as, was_required = Project.objects.filter(pk=project.pk).values_list(
+        "visibility", "two_factor_required"
+    )[0]
+    requires = fields.get("two_factor_required", was_required)
+    if requires and not was_required and not second_factor_enrolled(user=actor):
+        # Else the owner would shut themselves out of their own project at once.
+        raise TwoFactorRequired(
+            "Enrol a second factor yourself, at "
+            f"{TWO_FACTOR_PAGE}, before requiring one of the project's members.",
+            status=409,
+        )
     for name, value in fields.items():
         setattr(project, name, value)
     project.save()
     if project.visibility != was_visible_as:
         real_time_sync.access_changed(
             project_id=project.pk, actor=actor, change="visibility_changed"
+        )
+    if project.two_factor_required != was_required:
+        audit_record(
+            project_id=project.pk,
+            resource=None,
+            actor=actor,
+            action=AuditEvent.Action.SETTINGS,
+            details={"two_factor_required": project.two_factor_required},
+        )
+        real_time_sync.access_changed(
+            project_id=project.pk, actor=actor, change="two_factor_required_changed"
         )
     if tags is not None:
         project.tags.set(tags_get_or_create(names=tags))
@@ -117,3 +150,13 @@ def project_rate(*, project: Project, user: User, value: int, review: str = "") 
         project=project, user=user, defaults={"value": value, "review": review}
     )
     return rating
+
+
+def member_second_factor_changed(*, user: User) -> None:
+    """After `user` enrolled or removed a second factor (allauth.mfa's `authenticator_added`,
+    `authenticator_removed`): the open sockets of each project that requires two factors and
+    has them on its team re-check their access after the commit. Levels themselves need no
+    update: every read asks `selectors.membership_counts`."""
+    required = Project.objects.filter(two_factor_required=True, team__user=user)
+    for project_id in required.values_list("pk", flat=True):
+        real_time_sync.access_recheck(project_id=project_id)

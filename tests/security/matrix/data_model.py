@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -51,6 +52,7 @@ def world_setup(world: World) -> None:
     )
     world.session = CollabSessionFactory(host=owner, started_at=timezone.now())
     world.project = project_for(owner, title="Private works", visibility=Project.Visibility.MEMBERS)
+    TOTP.activate(owner, generate_totp_secret())
     member = world.users["member"] = UserFactory(username="member")
     project_member_add(project=world.project, user=member, role="collaborator", actor=owner)
     world.users["moderator"] = UserFactory(username="moderator", is_staff=True)
@@ -134,7 +136,9 @@ ROWS = [
         r"api/keenkonnect/^projects/(?P<slug>[-\w]+)/$",
         private(200, 403),
         path=f"{P}/",
-        body={"description": "Changed"},
+        # Requiring two factors of the members is an owner's change like any other (the owner
+        # has one: without it they would be refused 409 two_factor_required).
+        body={"description": "Changed", "two_factor_required": True},
     ),
     row("DELETE", r"api/keenkonnect/^projects/(?P<slug>[-\w]+)/$", private(204, 403), path=f"{P}/"),
     row("GET", f"{PROJECT}/team/$", private(200, 200), path=f"{P}/team/"),
