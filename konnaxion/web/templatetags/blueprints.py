@@ -53,8 +53,9 @@ def accepted_extensions() -> str:
 @register.filter
 def member_name(user) -> str:
     """How a document names someone: their username, "a former member" once they deleted their
-    account, a dash when nobody is known."""
-    if user is None:
+    account, a dash when nobody is known (no user, or a document without any version yet: the
+    template then passes an empty string)."""
+    if not user:
         return "—"
     if user.is_former_member:
         return str(_("a former member"))
