@@ -56,6 +56,12 @@ SIGNED_IN_PAGES = [
     ("profile-reviews", "/profile/admin/?tab=reviews"),
     ("profile-edit", "/profile/admin/?tab=edit"),
     ("notifications", "/notifications/"),
+    ("account", "/accounts/"),
+    ("account-two-factors", "/accounts/2fa/"),
+    ("account-sessions", "/accounts/sessions/"),
+    ("account-tokens", "/accounts/tokens/"),
+    ("account-data", "/accounts/data/"),
+    ("account-leave", "/accounts/leave/"),
 ]
 # (file name, path, CSS selector) of page parts worth a picture of their own, signed in.
 SIGNED_IN_PARTS = [
@@ -66,6 +72,8 @@ SIGNED_IN_PARTS = [
 PHONE_PAGES = [
     ("project-blueprints", "/projects/community-workshop-bench/?tab=blueprints"),
     ("notifications", "/notifications/"),
+    ("account", "/accounts/"),
+    ("account-tokens", "/accounts/tokens/"),
 ]
 DEMO_SIGN_IN = ("admin", "konnaxion-admin")
 LANGUAGES = ["en", "ar"]
@@ -111,7 +119,7 @@ def shoot_part(page, name: str, path: str, selector: str, language: str) -> Path
 def sign_in(page) -> None:
     username, password = DEMO_SIGN_IN
     page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=login]").fill(username)
     page.locator("input[name=password]").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector("header .user-menu")

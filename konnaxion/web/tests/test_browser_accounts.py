@@ -1,5 +1,6 @@
 """Account journeys in Debian's Chromium: verifying the address given at sign-up from the mail
-that arrives, resetting a forgotten password, and signing in with an authenticator app."""
+that arrives, resetting a forgotten password, signing in with an authenticator app, and with a
+recovery code, once."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
 from konnaxion.notifications.tests.conftest import body_of
@@ -100,3 +104,38 @@ def test_turn_on_an_authenticator_app_then_sign_in_with_its_code(page, live_serv
     page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("header .user-menu summary")).to_have_text("grace")
+
+
+def test_a_recovery_code_read_on_the_account_pages_signs_in_once(page, live_server_url):
+    # given someone with an authenticator app, who reads their recovery codes on their pages
+    ada = UserFactory(username="ada-recovery")
+    secret = generate_totp_secret()
+    TOTP.activate(ada, secret)
+    RecoveryCodes.activate(ada)
+    code = RecoveryCodes(
+        Authenticator.objects.get(user=ada, type=Authenticator.Type.RECOVERY_CODES)
+    ).get_unused_codes()[0]
+    sign_in(page, "ada-recovery")
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/accounts/2fa/recovery-codes/")
+    # allauth asks who is there again before showing the codes
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("main")).to_contain_text(code)
+    page.locator("header .user-menu summary").click()
+    page.locator("header .user-menu").get_by_role("button", name="Sign out").click()
+    # when the phone is lost: one of those codes instead of the app's
+    sign_in(page, "ada-recovery")
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    # then it signs in
+    expect(page.locator("header .user-menu summary")).to_have_text("ada-recovery")
+    page.locator("header .user-menu summary").click()
+    page.locator("header .user-menu").get_by_role("button", name="Sign out").click()
+    # and the same code does not work a second time
+    sign_in(page, "ada-recovery")
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    expect(page.locator("header .user-menu")).to_have_count(0)
