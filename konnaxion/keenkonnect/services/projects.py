@@ -51,10 +51,15 @@ def project_create(
     visibility: str = Project.Visibility.PUBLIC,
     tags: list[str] | None = None,
     links_allowed: bool = False,
+    two_factor_required: bool = False,
 ) -> Project:
-    """A project whose slug comes from its title (and never changes); the creator is its owner."""
+    """A project whose slug comes from its title (and never changes); the creator is its owner.
+    Requiring two factors of its members needs the creator's own second factor (TwoFactorRequired,
+    409), as in `project_update`."""
     if not title.strip():
         raise ValidationFailed(details={"fields": {"title": "blank"}})
+    if two_factor_required:
+        _ensure_own_second_factor(actor=creator)
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -67,6 +72,7 @@ def project_create(
                     status=status,
                     visibility=visibility,
                     links_allowed=links_allowed,
+                    two_factor_required=two_factor_required,
                 )
                 ProjectTeam.objects.create(project=project, user=creator, role=Role.OWNER)
                 if tags:
@@ -77,6 +83,17 @@ def project_create(
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
+
+
+def _ensure_own_second_factor(*, actor: User) -> None:
+    """An owner may require two factors only with one of their own: else they would shut
+    themselves out of their own project at once. Raises TwoFactorRequired (409)."""
+    if not second_factor_enrolled(user=actor):
+        raise TwoFactorRequired(
+            "Enrol a second factor yourself, at "
+            f"{TWO_FACTOR_PAGE}, before requiring one of the project's members.",
+            status=409,
+        )
 
 
 def ensure_owner(*, project: Project, actor: User) -> None:
@@ -100,14 +117,8 @@ def project_update(
     was_visible_as, was_required = Project.objects.filter(pk=project.pk).values_list(
         "visibility", "two_factor_required"
     )[0]
-    requires = fields.get("two_factor_required", was_required)
-    if requires and not was_required and not second_factor_enrolled(user=actor):
-        # Else the owner would shut themselves out of their own project at once.
-        raise TwoFactorRequired(
-            "Enrol a second factor yourself, at "
-            f"{TWO_FACTOR_PAGE}, before requiring one of the project's members.",
-            status=409,
-        )
+    if fields.get("two_factor_required", was_required) and not was_required:
+        _ensure_own_second_factor(actor=actor)
     for name, value in fields.items():
         setattr(project, name, value)
     project.save()

@@ -120,6 +120,25 @@ def test_an_owner_with_a_second_factor_requires_it_and_the_change_is_audited():
 
 
 @pytest.mark.django_db
+def test_a_project_is_created_requiring_two_factors_only_by_someone_who_has_one():
+    # given
+    without, with_one = UserFactory(), UserFactory()
+    enrol(with_one)
+    body = {"title": "Vault", "two_factor_required": True}
+    # when
+    refused_create = client_for(without).post("/api/keenkonnect/projects/", body, format="json")
+    created = client_for(with_one).post("/api/keenkonnect/projects/", body, format="json")
+    # then the first is told how to fix it and nothing is made; the second project requires it
+    assert refused_create.status_code == 409
+    assert refused_create.json()["error"]["code"] == "two_factor_required"
+    assert created.status_code == 201, created.content
+    assert created.json()["two_factor_required"] is True
+    assert list(Project.objects.values_list("creator", "two_factor_required")) == [
+        (with_one.pk, True)
+    ]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["collaborator", "mentor"])
 def test_only_owners_change_the_setting(role):
     # given
