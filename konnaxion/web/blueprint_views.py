@@ -35,6 +35,7 @@ from konnaxion.keenkonnect.services import document_versioning, granular_permiss
 from konnaxion.keenkonnect.services import secure_document_storage as storage
 from konnaxion.keenkonnect.services.document_diff import kind_of
 from konnaxion.web.blueprint_forms import MAX_VERSION, DiffForm, PermissionsForm, RestoreForm
+from konnaxion.web.diff_figures import mesh_figures, mesh_sources
 from konnaxion.web.document_forms import DocumentEditForm
 from konnaxion.web.link_context import share_context
 
@@ -170,6 +171,9 @@ def blueprint_diff(request: HttpRequest, slug: str, resource_id: int) -> HttpRes
         "new_url": f"{api}/download/?version={pair['to_number']}",
         "highlight_url": f"{api}/diff/highlight/?from={pair['from_number']}&to={pair['to_number']}",
     }
+    if context["mesh"]:
+        context["mesh_rows"], context["mesh_collections"] = mesh_figures(context["mesh"])
+        context["mesh_sources"] = mesh_sources(context["mesh"])
     return render(request, "web/projects/blueprints/diff.html", context)
 
 

@@ -63,7 +63,7 @@ def test_a_signed_in_user_sees_the_user_menu_with_a_sign_out_form():
     # when
     html = client.get("/").content.decode()
     # then
-    assert '<span class="user-menu__name">grace</span>' in html
+    assert '<bdi class="user-menu__name">grace</bdi>' in html
     assert re.search(
         r'<form action="/accounts/logout/" method="post">\s*<input type="hidden"', html
     )

@@ -37,7 +37,9 @@ def titles_in(html: str) -> list[str]:
 def role_shown(html: str, username: str) -> str | None:
     """The role the team list shows beside `username` (for a visitor who cannot change it)."""
     found = re.search(
-        rf'team-member__name">{username}( <span class="muted">[^<]*</span>)?</span>\s*'
+        rf'team-member__name"><bdi>{username}</bdi>'
+        r'( <span class="muted">\(<bdi>[^<]*</bdi>\)</span>)?'
+        r"</span>\s*"
         r'<span class="role">([^<]+)</span>',
         html,
     )

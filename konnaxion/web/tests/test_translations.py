@@ -16,6 +16,7 @@ SHOWN_BY_THE_WEB = [
     WEB.parent / "kreative" / "matching" / "reason_text.py",
     WEB.parent / "notifications" / "texts.py",
     WEB.parent / "notifications" / "models" / "notifications.py",
+    WEB.parent / "ekoh" / "models" / "categories.py",
 ]
 CATALOGS = {
     code: settings.BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"
@@ -23,7 +24,7 @@ CATALOGS = {
 }
 # templatize() turns a template into Python-like text with gettext(u'...') calls.
 GETTEXT_CALL = re.compile(r"""\bgettext\((u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))\)""")
-GETTEXT_NAMES = {"_", "gettext", "gettext_lazy"}
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop"}
 NGETTEXT_NAMES = {"ngettext", "ngettext_lazy"}
 PGETTEXT_NAMES = {"pgettext", "pgettext_lazy"}
 

@@ -90,24 +90,41 @@ function presenceChange(event) {
 
 // Chat --------------------------------------------------------------------------------------
 
+// A message's time, in the reader's time zone and language: the same for messages that came
+// live and for those the page was rendered with (see chatTimesLocalise).
+function chatTime(isoDate) {
+  return new Date(isoDate).toLocaleTimeString(document.documentElement.lang, {
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
+
+function chatTimesLocalise() {
+  for (const time of chatLog.querySelectorAll("time[datetime]")) {
+    time.textContent = chatTime(time.dateTime);
+  }
+}
+
 function chatItem(message) {
   const item = document.createElement("li");
   item.dataset.id = String(message.id);
   const author = document.createElement("strong");
   author.className = "chat-author";
-  author.textContent = message.author;
+  const name = document.createElement("bdi");
+  name.textContent = message.author;
+  author.append(name);
   const time = document.createElement("time");
   time.dateTime = message.created_at;
-  time.textContent = new Date(message.created_at).toLocaleTimeString(document.documentElement.lang, {
-    hour: "2-digit",
-    minute: "2-digit",
-  });
+  time.textContent = chatTime(message.created_at);
   const body = document.createElement("p");
   body.className = "chat-body";
+  body.dir = "auto";
   body.textContent = message.body;
   item.append(author, " ", time, body);
   return item;
 }
+
+chatTimesLocalise();
 
 function chatAdd(messages) {
   for (const message of messages) {
