@@ -23,7 +23,10 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-VENDOR = Path(__file__).resolve().parent.parent / "konnaxion" / "web" / "static" / "web" / "vendor"
+WEB = Path(__file__).resolve().parent.parent / "konnaxion" / "web"
+VENDOR = WEB / "static" / "web" / "vendor"
+# Libraries the tests load into pages and the server never serves.
+TEST_VENDOR = WEB / "tests" / "vendor"
 
 # package -> (version, licence, {file in the package: file under vendor/})
 PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -39,6 +42,14 @@ PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "yjs": ("13.6.33", "MIT", {"dist/yjs.mjs": "yjs/yjs.mjs", "LICENSE": "yjs/LICENSE"}),
     "lib0": ("0.2.120", "MIT", {"LICENSE": "lib0/LICENSE"}),
+}
+TEST_PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
+    # The accessibility rules the browser tests run on every page (test_browser_every_page.py).
+    "axe-core": (
+        "4.14.1",
+        "MPL-2.0",
+        {"axe.min.js": "axe-core/axe.min.js", "LICENSE": "axe-core/LICENSE"},
+    ),
 }
 # Bare specifiers resolved per the package's "exports" for browsers.
 LIB0_BROWSER_EXPORTS = {"lib0/webcrypto": "webcrypto.js"}
@@ -97,16 +108,19 @@ def lib0_modules_used_by(yjs_module: Path, lib0: Path) -> tuple[dict[str, str], 
 def main() -> int:
     if shutil.which("npm") is None:
         return "npm is needed to refresh the vendored files (apt-get install npm)"
-    shutil.rmtree(VENDOR, ignore_errors=True)
-    VENDOR.mkdir(parents=True)
+    for folder in (VENDOR, TEST_VENDOR):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as tmp:
         unpacked = {
-            name: npm_pack(name, version, Path(tmp)) for name, (version, _, _) in PACKAGES.items()
+            name: npm_pack(name, version, Path(tmp))
+            for name, (version, _, _) in {**PACKAGES, **TEST_PACKAGES}.items()
         }
-        for name, (_, _, files) in PACKAGES.items():
-            for source, target in files.items():
-                (VENDOR / target).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(unpacked[name] / source, VENDOR / target)
+        for packages, folder in ((PACKAGES, VENDOR), (TEST_PACKAGES, TEST_VENDOR)):
+            for name, (_, _, files) in packages.items():
+                for source, target in files.items():
+                    (folder / target).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(unpacked[name] / source, folder / target)
         imports, lib0_files = lib0_modules_used_by(
             unpacked["yjs"] / "dist" / "yjs.mjs", unpacked["lib0"]
         )
@@ -116,15 +130,27 @@ def main() -> int:
     importmap = {"imports": {"yjs": "yjs/yjs.mjs", **dict(sorted(imports.items()))}}
     (VENDOR / "importmap.json").write_text(json.dumps(importmap, indent=2) + "\n")
     write_readme()
-    print(f"vendored {', '.join(f'{n}@{v[0]}' for n, v in PACKAGES.items())} into {VENDOR}")
+    everything = {**PACKAGES, **TEST_PACKAGES}
+    print(f"vendored {', '.join(f'{n}@{v[0]}' for n, v in everything.items())}")
     return 0
 
 
-def write_readme() -> None:
-    rows = "\n".join(
+def _rows(packages: dict[str, tuple[str, str, dict[str, str]]]) -> str:
+    return "\n".join(
         f"| `{name}` | {version} | {licence} | `{posixpath.dirname(next(iter(files.values())))}/` |"
-        for name, (version, licence, files) in PACKAGES.items()
+        for name, (version, licence, files) in packages.items()
     )
+
+
+def write_readme() -> None:
+    (TEST_VENDOR / "README.md").write_text(
+        "# Libraries for the tests only\n\n"
+        "Fetched from the npm registry by `make vendor` (`scripts/vendor_frontend.py`); the\n"
+        "browser tests inject them into pages, the server never serves them.\n\n"
+        "| package | version | licence | folder |\n| --- | --- | --- | --- |\n"
+        f"{_rows(TEST_PACKAGES)}\n"
+    )
+    rows = _rows(PACKAGES)
     (VENDOR / "README.md").write_text(
         "# Vendored front-end libraries\n\n"
         "Fetched from the npm registry by `make vendor` (`scripts/vendor_frontend.py`, which\n"

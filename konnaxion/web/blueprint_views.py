@@ -171,10 +171,17 @@ def blueprint_diff(request: HttpRequest, slug: str, resource_id: int) -> HttpRes
         "new_url": f"{api}/download/?version={pair['to_number']}",
         "highlight_url": f"{api}/diff/highlight/?from={pair['from_number']}&to={pair['to_number']}",
     }
+    context["dates"] = {side: _when(diff["dates"][side]) for side in ("old", "new")}
     if context["mesh"]:
         context["mesh_rows"], context["mesh_collections"] = mesh_figures(context["mesh"])
         context["mesh_sources"] = mesh_sources(context["mesh"])
     return render(request, "web/projects/blueprints/diff.html", context)
+
+
+def _when(moment: str | None) -> str:
+    """An ISO date of the diff, in the reader's time zone and language."""
+    parsed = parse_datetime(moment or "")
+    return date_format(localtime(parsed), "SHORT_DATETIME_FORMAT") if parsed else "—"
 
 
 def _signed_in_project(request: HttpRequest, slug: str) -> Project | HttpResponse:
