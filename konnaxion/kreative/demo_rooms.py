@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pycrdt import Array, Doc, Map, XmlElement, XmlFragment, XmlText
 
+from konnaxion.kreative.models import Endorsement
 from konnaxion.kreative.realtime import documents
 from konnaxion.kreative.services.collaboration_workspace import (
     collab_chat_message_post,
@@ -57,7 +58,7 @@ def demo_room_document_write(*, session_id: int, notes: str, shapes: list[dict])
     shared document through the document service, as one edit of a room client."""
     doc: Doc = Doc()
     doc[documents.NOTES] = fragment = XmlFragment()
-    doc[documents.CANVAS] = canvas = Array()
+    doc[documents.CANVAS] = canvas = Array[Map[object]]()
     fragment.children.append(XmlElement("paragraph", {}, [XmlText(notes)]))
     for index, shape in enumerate(shapes):
         canvas.append(Map({**shape, "id": f"demo-{session_id}-{index}"}))
@@ -111,13 +112,13 @@ def demo_swap_load(*, people: dict[str, User]) -> None:
         session_type="painting",
         participants=[guest.username for guest in guests],
     )
-    for author, body in (
+    for writer, body in (
         (noor, "Thanks all: twelve prints each, swapped and signed."),
         (people["kenji"], "The registration marks worked this time."),
     ):
-        collab_chat_message_post(session_id=room.pk, author=author, body=body)
+        collab_chat_message_post(session_id=room.pk, author=writer, body=body)
     room = workspace_end(session=room, actor=noor)
-    made = {}
+    made: dict[tuple[str, str], Endorsement] = {}
     for author, subject, rating, skills, comment, _reply in SWAP_ENDORSEMENTS:
         made[author, subject] = endorsement_create(
             author=people[author],

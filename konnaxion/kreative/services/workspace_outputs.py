@@ -15,6 +15,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from pycrdt import Doc
 
 from konnaxion.core.errors import NotFound, ValidationFailed
 from konnaxion.kreative.models import CollabChatMessage, CollabSession, KreativeArtwork
@@ -25,7 +26,7 @@ from konnaxion.users.models import User
 TITLE_MAX_CHARS = 200
 
 
-def _document(session: CollabSession):
+def _document(session: CollabSession) -> Doc[Any]:
     return rendering.document_load(documents.collab_document_state(session_id=session.pk))
 
 
