@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
 COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test lint typecheck bench fuzz load clean vendor screenshots browser deploy-check
+.PHONY: install run test lint typecheck bench fuzz load clean vendor screenshots browser deploy-check demo-images
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -43,7 +43,13 @@ install: $(STAMP) $(COMPILED_CATALOGS)
 vendor:
 	python3 scripts/vendor_frontend.py
 
+# Real pictures for the demo artworks (Debian's mate-backgrounds, installed when root; see
+# docs/demo-data.md). Without them the demo draws its own, so `run` goes on either way.
+demo-images: install
+	$(BIN)/python scripts/demo_images.py
+
 run: install
+	-$(BIN)/python scripts/demo_images.py
 	$(BIN)/konnaxion up --demo
 
 lint: install

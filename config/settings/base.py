@@ -183,6 +183,10 @@ COLLAB_ROOM_HEARTBEAT_SECONDS = env.int("COLLAB_ROOM_HEARTBEAT_SECONDS", default
 # A session nobody has been connected to for this long is ended by the beat (docs/rooms.md).
 COLLAB_ROOM_IDLE_END_MINUTES = env.int("COLLAB_ROOM_IDLE_END_MINUTES", default=30)
 
+# Pictures for the demo artworks, prepared by scripts/demo_images.py (docs/demo-data.md); the
+# demo draws its own when the folder is missing.
+DEMO_IMAGES_DIR = env("DEMO_IMAGES_DIR", default=str(DATA_DIR / "demo-images"))
+
 # Blobs: a local folder by default, an S3-compatible bucket when one is configured.
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MEDIA_URL = "/media/"

@@ -28,6 +28,12 @@ from konnaxion.users.services import email_address_set_verified
 Status, Visibility, Role = Project.Status, Project.Visibility, ProjectTeam.Role
 
 DEMO_TEAM = (("lina", "Lina Haddad"), ("tomas", "Tomás Ortega"))
+# The team's public profiles (made by Kontact's demo, konnaxion/kreative/demo.py):
+# (username, name, headline, skills).
+DEMO_TEAM_PROFILES = (
+    ("lina", "Lina Haddad", "Furniture maker and open-hardware designer", ["woodwork", "design"]),
+    ("tomas", "Tomás Ortega", "Welder and bicycle frame builder", ["welding", "metalwork"]),
+)
 # (title, description, ISCED-F code, status, visibility, tags, {username: role})
 DEMO_PROJECTS = (
     (

@@ -1,24 +1,21 @@
 """Demo people and opportunities for a first run (`konnaxion up --demo`): a dozen public
-profiles with pictures and artworks, follows, and open and closed opportunities, made through
-the services and only once (a demo person already there is left as they are, except that one
-without a picture is given one)."""
+profiles with pictures and artworks (real pictures when scripts/demo_images.py prepared them),
+follows, open and closed opportunities, a room in progress and an ended one with endorsements,
+and profiles for the demo projects' team; made through the services and only once (a demo person
+already there is left as they are, except that one without a picture is given one)."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 
+from konnaxion.keenkonnect.demo import DEMO_TEAM_PROFILES
+from konnaxion.kreative.demo_pictures import artwork_picture, avatar_picture
+from konnaxion.kreative.demo_rooms import demo_room_load, demo_swap_load
 from konnaxion.kreative.models import Opportunity, ProfessionalProfile
 from konnaxion.kreative.services.artworks import artwork_create
-from konnaxion.kreative.services.collaboration_workspace import (
-    collab_chat_message_post,
-    workspace_create,
-)
 from konnaxion.kreative.services.opportunity_announcement import (
     opportunity_close,
     opportunity_create,
@@ -27,8 +24,10 @@ from konnaxion.kreative.services.professional_profile import follow_create, prof
 from konnaxion.users.models import User
 from konnaxion.users.services import email_address_set_verified
 
-# (username, name, headline, role, region, skills, styles, [(artwork title, tags)])
-DemoPerson = tuple[str, str, str, str, str, list[str], list[str], list[tuple[str, list[str]]]]
+# (username, name, headline, role, region, skills, styles, [(artwork title, tags, picture)]);
+# a picture is a key of demo_pictures.DEMO_IMAGES.
+DemoWork = tuple[str, list[str], str]
+DemoPerson = tuple[str, str, str, str, str, list[str], list[str], list[DemoWork]]
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     (
         "noor",
@@ -38,7 +37,10 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Brittany",
         ["etching", "printmaking"],
         ["expressionism"],
-        [("Harbour at dawn", ["etching", "sea"])],
+        [
+            ("Storm over the harbour", ["etching", "sea"], "storm"),
+            ("Marigolds", ["printmaking", "flowers"], "garden"),
+        ],
     ),
     (
         "kenji",
@@ -48,7 +50,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Kyoto",
         ["woodcut", "printmaking"],
         ["ukiyo-e"],
-        [("Rain on Kamo river", ["woodcut", "rain"])],
+        [("Rain on Kamo river", ["woodcut", "rain"], "raindrops")],
     ),
     (
         "amara",
@@ -58,7 +60,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Lagos",
         ["weaving", "dyeing"],
         ["adire"],
-        [("Indigo field", ["textile", "indigo"])],
+        [("Indigo elephants", ["textile", "indigo"], "elephants")],
     ),
     (
         "lucia",
@@ -78,7 +80,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Izmir",
         ["ceramics", "glazing"],
         ["iznik"],
-        [("Blue tulip bowl", ["ceramics", "blue"])],
+        [("Blue crown", ["ceramics", "blue"], "aqua")],
     ),
     (
         "marta",
@@ -88,7 +90,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Kraków",
         ["mural", "spray paint"],
         ["street art"],
-        [("Courtyard whale", ["mural", "sea"])],
+        [("Courtyard whale", ["mural", "sea"], "flow")],
     ),
     (
         "yusuf",
@@ -98,7 +100,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Fès",
         ["calligraphy", "illumination"],
         ["maghrebi"],
-        [("Thuluth study", ["calligraphy"])],
+        [("Thuluth study", ["calligraphy"], "gulp")],
     ),
     (
         "ines",
@@ -118,7 +120,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Brittany",
         ["glassblowing", "kiln"],
         ["studio glass"],
-        [("Green vessel", ["glass", "green"])],
+        [("Green vessel", ["glass", "green"], "blinds")],
     ),
     (
         "priya",
@@ -128,7 +130,10 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Chennai",
         ["illustration", "ink"],
         ["kalamkari"],
-        [("Peacock in ink", ["ink", "bird"])],
+        [
+            ("Ladybird in ink", ["ink", "insect"], "ladybird"),
+            ("Two seeds", ["ink", "botanical"], "two-wings"),
+        ],
     ),
     (
         "sofia",
@@ -138,7 +143,10 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Oaxaca",
         ["photography", "darkroom"],
         ["documentary"],
-        [("Market hands", ["photography"])],
+        [
+            ("Dune grass", ["photography", "sea"], "dune"),
+            ("Yellow bloom", ["photography"], "yellow-flower"),
+        ],
     ),
     (
         "jonas",
@@ -148,40 +156,15 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Bergen",
         ["sound design", "installation"],
         ["minimalism"],
-        [("Fjord hum", ["sound", "sea"])],
+        [("Northern hum", ["sound", "light"], "aurora")],
     ),
 )
-COLOURS = ((32, 78, 140), (176, 64, 48), (60, 130, 90), (200, 160, 40), (110, 60, 140))
-
-
-def _picture(title: str, index: int) -> ContentFile:
-    """A small generated image standing in for the artwork's photograph."""
-    image = Image.new("RGB", (480, 360), COLOURS[index % len(COLOURS)])
-    drawing = ImageDraw.Draw(image)
-    drawing.rectangle((40, 40, 440, 320), outline=(255, 255, 255), width=6)
-    drawing.text((60, 160), title, fill=(255, 255, 255))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return ContentFile(buffer.getvalue(), name=f"demo-{index}.png")
-
-
-def _avatar(name: str, index: int) -> ContentFile:
-    """A picture standing in for the person's photograph: their initials on a colour, uploaded
-    like anyone's (the profile service re-encodes it)."""
-    side = 256
-    image = Image.new("RGB", (side, side), COLOURS[index % len(COLOURS)])
-    initials = "".join(word[0] for word in name.split()[:2]).upper()
-    font = ImageFont.load_default(size=110)  # Pillow's own font: nothing to install
-    ImageDraw.Draw(image).text((side / 2, side / 2), initials, fill="white", font=font, anchor="mm")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return ContentFile(buffer.getvalue(), name=f"avatar-{index}.png")
 
 
 def _avatar_give_if_missing(*, person: User, name: str, index: int) -> None:
     """Demo data loaded before pictures existed gets them; a picture already there stays."""
     if ProfessionalProfile.objects.filter(user=person, avatar__isnull=True).exists():
-        profile_update(user=person, avatar=_avatar(name, index))
+        profile_update(user=person, avatar=avatar_picture(name, index))
 
 
 def demo_people_load(*, admin: User) -> None:
@@ -209,15 +192,20 @@ def demo_people_load(*, admin: User) -> None:
             styles=styles,
             visibility="public",
             open_to_collaboration=index % 2 == 0,
-            avatar=_avatar(name, index),
+            avatar=avatar_picture(name, index),
         )
-        for title, tags in works:
+        for title, tags, picture in works:
             artwork_create(
-                artist=person, title=title, media_file=_picture(title, index), tags=tags, nsfw=False
+                artist=person,
+                title=title,
+                media_file=artwork_picture(title, index, picture),
+                tags=tags,
+                nsfw=False,
             )
         created_people.append(person)
     if not created_people:
         _avatar_give_if_missing(person=admin, name="Konnaxion admin", index=len(DEMO_PEOPLE))
+        demo_team_profiles_load()
         return
     profile_update(
         user=admin,
@@ -225,27 +213,38 @@ def demo_people_load(*, admin: User) -> None:
         visibility="public",
         # Crafts some demo people share, so that the suggestions panel has people to show.
         skills=["illustration", "ceramics", "printmaking"],
-        avatar=_avatar("Konnaxion admin", len(DEMO_PEOPLE)),
+        avatar=avatar_picture("Konnaxion admin", len(DEMO_PEOPLE)),
     )
     for person in created_people[:4]:
         follow_create(follower=admin, followee=person)
     _demo_opportunities_load(posters=created_people)
-    _demo_room_load(host=admin, guests=created_people[:2])
+    people = {person.username: person for person in created_people}
+    demo_room_load(host=admin, guests=[people["noor"], people["kenji"]])
+    demo_swap_load(people=people)
+    demo_team_profiles_load()
 
 
-def _demo_room_load(*, host: User, guests: list[User]) -> None:
-    """An open room where the admin and two demo people have started talking."""
-    room = workspace_create(
-        host=host,
-        name="Risograph zine jam",
-        session_type="mixed_media",
-        participants=[guest.username for guest in guests],
-    )
-    for author, body in (
-        (host, "Welcome! Notes on the left, the cover sketch on the canvas."),
-        (guests[0], "I can bring the teal and fluorescent pink drums on Saturday."),
-    ):
-        collab_chat_message_post(session_id=room.pk, author=author, body=body)
+def demo_team_profiles_load() -> None:
+    """A public profile, with a picture, for each team member of the demo projects who has
+    none yet (keenkonnect/demo.py makes their accounts)."""
+    users = get_user_model()
+    for offset, (username, name, headline, skills) in enumerate(DEMO_TEAM_PROFILES):
+        person = users.objects.filter(username=username).first()
+        if (
+            person is None
+            or ProfessionalProfile.objects.filter(user=person, visibility="public").exists()
+        ):
+            continue
+        profile_update(
+            user=person,
+            display_name=name,
+            headline=headline,
+            role="creator",
+            skills=skills,
+            visibility="public",
+            open_to_collaboration=True,
+            avatar=avatar_picture(name, len(DEMO_PEOPLE) + 1 + offset),
+        )
 
 
 def _demo_opportunities_load(*, posters: list[User]) -> None:

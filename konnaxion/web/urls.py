@@ -98,6 +98,22 @@ urlpatterns = [
         workspace_views.workspace_invite,
         name="workspace_invite",
     ),
+    path("connect/workspaces/<int:pk>/end/", workspace_views.workspace_end, name="workspace_end"),
+    path(
+        "connect/workspaces/<int:pk>/leave/",
+        workspace_views.workspace_leave,
+        name="workspace_leave",
+    ),
+    path(
+        "connect/workspaces/<int:pk>/save-canvas/",
+        workspace_views.workspace_canvas_save,
+        name="workspace_canvas_save",
+    ),
+    path(
+        "connect/workspaces/<int:pk>/export/",
+        workspace_views.workspace_export,
+        name="workspace_export",
+    ),
     path("profile/<str:username>/", profile_views.profile, name="profile"),
     path("profile/<str:username>/edit/", profile_views.profile_update, name="profile_update"),
     path(

@@ -81,3 +81,29 @@ class InviteForm(RoomForm):
         super().__init__(*args, host=host, **kwargs)
         del self.fields["name"], self.fields["session_type"]
         self.fields["participants"].required = True
+
+
+class CanvasSaveForm(forms.Form):
+    """Keep the room's canvas as an artwork of one's own."""
+
+    title = forms.CharField(
+        label=_("Artwork title"),
+        max_length=200,
+        required=False,
+        help_text=_("The room's name when left empty"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "canvas")
+        super().__init__(*args, **kwargs)
+
+
+class EndForm(CanvasSaveForm):
+    """The host ends the room, keeping the canvas as their artwork if they wish."""
+
+    save_canvas = forms.BooleanField(label=_("Save the canvas as my artwork"), required=False)
+    field_order = ["save_canvas", "title"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "end")
+        super().__init__(*args, **kwargs)

@@ -25,7 +25,11 @@ def test_seed_demo_makes_the_admin_and_the_domains_demo_data_once():
     assert admin.check_password("konnaxion-admin")
     assert get_user_model().objects.filter(username="admin").count() == 1
     assert Project.objects.count() == 3
-    assert ProfessionalProfile.objects.filter(visibility="public").exclude(user=admin).count() == 12
+    public = ProfessionalProfile.objects.filter(visibility="public").exclude(user=admin)
+    assert public.count() == 14  # the dozen Kontact people and the projects' team
+    # every member of a demo project's team has a public profile
+    team = set(Project.objects.values_list("team__user__username", flat=True))
+    assert team <= set(public.values_list("user__username", flat=True)) | {"admin"}
     # every demo person may post and invite: their address is verified
     people = get_user_model().objects.all()
     assert people.count() > 1

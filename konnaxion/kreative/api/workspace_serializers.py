@@ -37,6 +37,16 @@ class WorkspaceEndSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
+class WorkspaceCanvasSaveSerializer(serializers.Serializer):
+    title = serializers.CharField(
+        max_length=200,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The artwork's title (the room's name when blank).",
+    )
+
+
 class WorkspaceParticipantSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
 

@@ -1,6 +1,8 @@
 """/api/connect/workspaces/: collaboration workspaces (thin adapters, see docs/rooms.md)."""
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -10,8 +12,11 @@ from rest_framework.response import Response
 from konnaxion.core.errors import NotFound, ValidationFailed
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api import workspace_serializers as s
+from konnaxion.kreative.api.serializers import ArtworkSerializer
+from konnaxion.kreative.api.workspace_downloads import workspace_archive_response
 from konnaxion.kreative.models import CollabSession
 from konnaxion.kreative.services import collaboration_workspace as workspaces
+from konnaxion.kreative.services import workspace_outputs
 
 STATUSES = ("active", "ended")
 
@@ -86,5 +91,31 @@ class WorkspaceViewSet(
     @extend_schema(responses=s.WorkspaceExportSerializer)
     @action(detail=True, methods=["get"])
     def export(self, request: Request, pk=None) -> Response:
-        content = workspaces.workspace_export(session=self.get_object())
+        content = workspace_outputs.workspace_export(session=self.get_object())
         return Response(s.WorkspaceExportSerializer(content).data)
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def archive(self, request: Request, pk=None) -> HttpResponse:
+        """The export as one ZIP: chat.txt, notes.md, notes.html, canvas.json, canvas.svg and
+        canvas.png."""
+        return workspace_archive_response(session=self.get_object())
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def leave(self, request: Request, pk=None) -> Response:
+        """Leave a workspace one was invited to (the host ends it instead: 409)."""
+        workspaces.workspace_leave(session=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.WorkspaceCanvasSaveSerializer, responses={201: ArtworkSerializer})
+    @action(detail=True, methods=["post"], url_path="save-canvas")
+    def save_canvas(self, request: Request, pk=None) -> Response:
+        """Keep the canvas as an artwork of one's own, crediting everyone in the room."""
+        serializer = s.WorkspaceCanvasSaveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        artwork = workspace_outputs.workspace_canvas_save(
+            session=self.get_object(), actor=request.user, **serializer.validated_data
+        )
+        context = self.get_serializer_context()
+        return Response(ArtworkSerializer(artwork, context=context).data, status=201)

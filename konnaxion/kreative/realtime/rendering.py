@@ -142,8 +142,11 @@ def _width(item: dict[str, Any]) -> int:
     return 2
 
 
-def canvas_png(items: list[dict[str, Any]]) -> bytes:
-    """Draw the strokes and shapes on a white picture framing them all; returns PNG bytes."""
+Shape = tuple[dict[str, Any], list[tuple[float, float]]]
+
+
+def _framed(items: list[dict[str, Any]]) -> tuple[list[Shape], float, float, float, float]:
+    """The well-formed shapes and the frame around them all: left, top, width, height."""
     shapes = [(item, _points(item)) for item in items]
     shapes = [(item, points) for item, points in shapes if points]
     xs = [x for _, points in shapes for x, _ in points] or [0.0]
@@ -151,6 +154,12 @@ def canvas_png(items: list[dict[str, Any]]) -> bytes:
     left, top = min(xs) - CANVAS_MARGIN, min(ys) - CANVAS_MARGIN
     width = max(CANVAS_MIN_SIDE, max(xs) - left + CANVAS_MARGIN)
     height = max(CANVAS_MIN_SIDE, max(ys) - top + CANVAS_MARGIN)
+    return shapes, left, top, width, height
+
+
+def canvas_png(items: list[dict[str, Any]]) -> bytes:
+    """Draw the strokes and shapes on a white picture framing them all; returns PNG bytes."""
+    shapes, left, top, width, height = _framed(items)
     scale = min(1.0, CANVAS_MAX_SIDE / max(width, height))
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     image = Image.new("RGB", size, "white")
@@ -185,3 +194,44 @@ def _draw(
         draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=color)
     else:
         draw.line(points, fill=color, width=width, joint="curve")
+
+
+def canvas_svg(items: list[dict[str, Any]]) -> str:
+    """The same drawing as `canvas_png`, as an SVG document (the shapes stay vectors; every
+    value is escaped)."""
+    shapes, left, top, width, height = _framed(items)
+    body = []
+    for item, points in shapes:
+        color, width_px = escape(_color(item)), _width(item)
+        stroke = f'stroke="{color}" stroke-width="{width_px}" fill="none"'
+        kind = item.get("kind")
+        if kind in ("rect", "ellipse") and len(points) >= 2:
+            (x0, y0), (x1, y1) = points[0], points[1]
+            x, y, w, h = min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
+            if kind == "rect":
+                body.append(f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" {stroke}/>')
+            else:
+                body.append(
+                    f'<ellipse cx="{x + w / 2:g}" cy="{y + h / 2:g}" rx="{w / 2:g}" '
+                    f'ry="{h / 2:g}" {stroke}/>'
+                )
+        elif kind == "text" and isinstance(item.get("text"), str):
+            (x, y) = points[0]
+            text = escape(item["text"][:500])
+            body.append(f'<text x="{x:g}" y="{y:g}" fill="{color}">{text}</text>')
+        elif len(points) == 1:
+            (x, y) = points[0]
+            body.append(f'<circle cx="{x:g}" cy="{y:g}" r="{width_px / 2:g}" fill="{color}"/>')
+        else:
+            coordinates = " ".join(f"{x:g},{y:g}" for x, y in points)
+            body.append(
+                f'<polyline points="{coordinates}" {stroke} '
+                'stroke-linecap="round" stroke-linejoin="round"/>'
+            )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="{left:g} {top:g} {width:g} {height:g}" width="{width:g}" height="{height:g}">'
+        f'<rect x="{left:g}" y="{top:g}" width="{width:g}" height="{height:g}" fill="white"/>'
+        + "".join(body)
+        + "</svg>\n"
+    )

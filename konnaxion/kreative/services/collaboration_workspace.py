@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -22,27 +21,25 @@ from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from konnaxion.core.realtime import publish_on_commit
-from konnaxion.files.services import blob_store_file
 from konnaxion.kreative import selectors
 from konnaxion.kreative.models import (
     CollabChatMessage,
     CollabDocument,
     CollabSession,
     CollabSessionParticipant,
-    KreativeArtwork,
 )
 from konnaxion.kreative.models.collab_rooms import CHAT_MESSAGE_MAX_CHARS
-from konnaxion.kreative.realtime import documents, rendering
-from konnaxion.kreative.services.artworks import artwork_derive_images_on_commit
+from konnaxion.kreative.realtime import documents
 from konnaxion.kreative.services.collab_sessions import (
     collab_session_end,
     collab_session_start,
+    room_access_changed_event,
     room_group,
     session_ended_event,
 )
 from konnaxion.kreative.services.limits import limit_check, owner_lock
-from konnaxion.kreative.services.professional_profile import profile_get_or_create
 from konnaxion.kreative.services.room_notices import room_invited_notify
+from konnaxion.kreative.services.workspace_outputs import workspace_canvas_artwork
 from konnaxion.users.models import User
 from konnaxion.users.selectors import email_verified_check
 
@@ -181,34 +178,6 @@ def workspace_invite(
     return session
 
 
-def _canvas_artwork(*, session: CollabSession, title: str) -> KreativeArtwork:
-    """The session's canvas as an artwork of its host, crediting every participant."""
-    doc = rendering.document_load(documents.collab_document_state(session_id=session.pk))
-    items = rendering.canvas_items(doc)
-    if not items:
-        raise ValidationFailed(
-            "The canvas is empty: there is nothing to save.", code="canvas_empty"
-        )
-    profile_get_or_create(user=session.host)  # the artwork is seen as its artist's profile is
-    picture = ContentFile(rendering.canvas_png(items))
-    artwork = KreativeArtwork.objects.create(
-        artist_id=session.host_id,
-        title=title or session.name,
-        description=f"Made together in the collaboration session “{session.name}”.",
-        media=blob_store_file(file=picture, content_type="image/png"),
-        media_name=f"session-{session.pk}.png",
-        media_type=KreativeArtwork.MediaType.IMAGE,
-        content_type="image/png",
-        medium="Collaborative canvas",
-        vector_source=rendering.canvas_source(items),
-    )
-    artwork.credits.set(
-        CollabSessionParticipant.objects.filter(session=session).values_list("user_id", flat=True)
-    )
-    artwork_derive_images_on_commit(artwork_id=artwork.pk)
-    return artwork
-
-
 @transaction.atomic
 def workspace_end(
     *, session: CollabSession, actor: User, save_canvas: bool = False, title: str = ""
@@ -224,31 +193,27 @@ def workspace_end(
     session = CollabSession.objects.select_for_update().get(pk=session.pk)
     if session.ended_at is not None:
         raise Conflict("The session has already ended.", code="session_ended")
-    artwork = _canvas_artwork(session=session, title=title.strip()) if save_canvas else None
+    artwork = (
+        workspace_canvas_artwork(session=session, artist=actor, title=title)
+        if save_canvas
+        else None
+    )
     return collab_session_end(session=session, actor=actor, final_artwork=artwork)
 
 
-def workspace_export(*, session: CollabSession) -> dict[str, Any]:
-    """Everything the workspace holds: its chat (oldest first), notes (text and HTML) and canvas
-    (vector JSON)."""
-    doc = rendering.document_load(documents.collab_document_state(session_id=session.pk))
-    chat = CollabChatMessage.objects.filter(session=session).select_related("author").order_by("id")
-    return {
-        "session": session.pk,
-        "name": session.name,
-        "exported_at": timezone.now(),
-        "chat": [
-            {
-                "id": message.pk,
-                "author": message.author.username,
-                "body": message.body,
-                "created_at": message.created_at,
-            }
-            for message in chat
-        ],
-        "notes": rendering.notes_export(doc),
-        "canvas": rendering.canvas_source(rendering.canvas_items(doc)),
-    }
+@transaction.atomic
+def workspace_leave(*, session: CollabSession, actor: User) -> None:
+    """`actor` leaves a workspace they were invited to, open or ended: it leaves their list, the
+    room closes their open sockets (`access_revoked`) and delivers them nothing more, and only a
+    new invitation brings them back. What they wrote stays. The host cannot leave: they end it.
+
+    Raises Conflict (`host_cannot_leave`), NotFound (not in the workspace)."""
+    if session.host_id == actor.pk:
+        raise Conflict("The host cannot leave: end the session instead.", code="host_cannot_leave")
+    removed, _ = CollabSessionParticipant.objects.filter(session=session, user=actor).delete()
+    if not removed:
+        raise NotFound("No such workspace.")
+    publish_on_commit(room_group(session.pk), room_access_changed_event(user_ids=[actor.pk]))
 
 
 def workspace_touch(*, session_id: int, user_id: int, joined: bool = False) -> None:

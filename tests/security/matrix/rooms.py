@@ -3,7 +3,7 @@
 The world has a workspace hosted by `room_host` with `room_guest` invited; `room_blocked` was
 blocked by the host and can never be invited. Only the host and invited people see a workspace or
 join its room; everyone else is refused as if it did not exist. Inviting and ending are the
-host's.
+host's; leaving is the guests'.
 """
 
 from konnaxion.core.consumers import CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
@@ -77,6 +77,26 @@ ROWS = [
         f"{C}^workspaces/{PK}/export/$",
         {**OUTSIDERS, "room_host": 200, "room_guest": 200},
         path=WORKSPACE + "export/",
+    ),
+    row(
+        "GET",
+        f"{C}^workspaces/{PK}/archive/$",
+        {**OUTSIDERS, "room_host": 200, "room_guest": 200},
+        path=WORKSPACE + "archive/",
+    ),
+    row(
+        "POST",
+        f"{C}^workspaces/{PK}/leave/$",
+        {**OUTSIDERS, "room_host": 409, "room_guest": 204},
+        path=WORKSPACE + "leave/",
+    ),
+    # The world's canvas is empty: both may save it, and are told there is nothing to save.
+    row(
+        "POST",
+        f"{C}^workspaces/{PK}/save-canvas/$",
+        {**OUTSIDERS, "room_host": 400, "room_guest": 400},
+        path=WORKSPACE + "save-canvas/",
+        body={},
     ),
 ]
 

@@ -319,6 +319,32 @@ PAGES = [
         path=ROOM + "invite/",
         body={"participants": "team-outsider"},
     ),
+    page(
+        "POST",
+        "connect/workspaces/<int:pk>/end/",
+        expect(SIGN_IN, 404, 404, 403, 302, 404),
+        path=ROOM + "end/",
+    ),
+    # The host is refused with a message on the room page; the collaborator leaves.
+    page(
+        "POST",
+        "connect/workspaces/<int:pk>/leave/",
+        expect(SIGN_IN, 404, 404, 302, 302, 404),
+        path=ROOM + "leave/",
+    ),
+    # The canvas is empty: a message on the room page says so.
+    page(
+        "POST",
+        "connect/workspaces/<int:pk>/save-canvas/",
+        expect(SIGN_IN, 404, 404, 302, 302, 404),
+        path=ROOM + "save-canvas/",
+    ),
+    page(
+        "GET",
+        "connect/workspaces/<int:pk>/export/",
+        expect(SIGN_IN, 404, 404, 200, 200, 404),
+        path=ROOM + "export/",
+    ),
     # Profiles: the owner's is public, the collaborator's members-only, the mentor's hidden.
     page("GET", "profile/<str:username>/", everyone(200), path="/profile/team-owner/"),
     page(

@@ -150,6 +150,23 @@ earlier?.addEventListener("click", () => {
   }
 });
 
+// The end of the session -------------------------------------------------------------------
+
+// The host ended the room (or it ended idle): read-only from now on, for everyone connected.
+// Forms that only an open room takes (invite, end) go away; the socket stays, as a viewer's.
+function sessionEnded() {
+  root.dataset.ended = "true";
+  role = "viewer";
+  setEditable(false);
+  setStatus(texts.ended);
+  const badge = document.getElementById("room-badge");
+  if (badge && badge.dataset.tEnded) {
+    badge.textContent = badge.dataset.tEnded;
+    badge.className = "badge badge--archived";
+  }
+  for (const form of document.querySelectorAll("form[data-open-only]")) form.remove();
+}
+
 // The socket --------------------------------------------------------------------------------
 
 doc.on("update", (update, origin) => {
@@ -185,6 +202,9 @@ function onJson(message) {
     case "chat_history":
       chatAdd(message.messages);
       if (earlier && !message.has_more && message.messages.length) earlier.hidden = true;
+      break;
+    case "session_ended":
+      sessionEnded();
       break;
     case "error":
       if (message.code === "room_full") {
