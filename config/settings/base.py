@@ -370,6 +370,8 @@ SPECTACULAR_SETTINGS = {
         "OpenClosedArchivedEnum": "konnaxion.ethikos.models.korum.EthikosTopic.Status",
         "OpportunityTypeEnum": "konnaxion.kreative.models.opportunities.Opportunity.Type",
         "WorkspaceKindEnum": "konnaxion.kreative.models.collab_sessions.CollabSession.Kind",
+        "SavedSearchKindEnum": "konnaxion.kreative.models.saved_searches.SavedSearch.Kind",
+        "SavedSearchAlertEnum": "konnaxion.kreative.models.saved_searches.SavedSearch.Alert",
         "KnowledgeResourceTypeEnum": "konnaxion.konnected.models.knowledge.KnowledgeResource.Type",
         "ImpactTrackStatusEnum": "konnaxion.ethikos.models.konsultations.ImpactTrack.Status",
         "CoCreationProjectStatusEnum": "konnaxion.konnected.models.CoCreationProject.Status",
