@@ -68,7 +68,7 @@ def _parsed(params: Params, name: str, parse: Any) -> date | datetime | None:
         value = None
     if value is None:
         raise ValidationFailed(details={"fields": {name: "not a valid date"}})
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def names_of(value: str | None) -> list[str]:

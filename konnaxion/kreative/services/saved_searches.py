@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Field, Model, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -173,6 +173,12 @@ def saved_search_run(*, saved_search: SavedSearch, actor: User) -> QuerySet[Any]
 # Alerts --------------------------------------------------------------------------------------
 
 
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column  # a concrete column, never a relation
+    return field.column
+
+
 def _rows_insert_new(
     *, model: type[Model], fixed: dict[str, Any], key: str, values: list[int]
 ) -> set[int]:
@@ -182,7 +188,7 @@ def _rows_insert_new(
     if not values:
         return set()
     meta = model._meta
-    columns = [meta.get_field(name).column for name in fixed] + [meta.get_field(key).column]
+    columns = [_column(model, name) for name in [*fixed, key]]
     placeholders = ", ".join(["%s"] * len(fixed))
     # Table and column names come from the model; values are parameters.
     statement = (
