@@ -374,6 +374,8 @@ SPECTACULAR_SETTINGS = {
         "OpenClosedArchivedEnum": "konnaxion.ethikos.models.korum.EthikosTopic.Status",
         "OpportunityTypeEnum": "konnaxion.kreative.models.opportunities.Opportunity.Type",
         "WorkspaceKindEnum": "konnaxion.kreative.models.collab_sessions.CollabSession.Kind",
+        "SavedSearchKindEnum": "konnaxion.kreative.models.saved_searches.SavedSearch.Kind",
+        "SavedSearchAlertEnum": "konnaxion.kreative.models.saved_searches.SavedSearch.Alert",
         "KnowledgeResourceTypeEnum": "konnaxion.konnected.models.knowledge.KnowledgeResource.Type",
         "ImpactTrackStatusEnum": "konnaxion.ethikos.models.konsultations.ImpactTrack.Status",
         "CoCreationProjectStatusEnum": "konnaxion.konnected.models.CoCreationProject.Status",
@@ -475,6 +477,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "konnaxion.kreative.tasks.opportunities_close_expired_task",
         "schedule": 300.0,
     },
+    "saved-searches-alert": {
+        "task": "konnaxion.kreative.tasks.saved_searches_alert_task",
+        "schedule": 300.0,
+    },
+    "opportunities-closing-soon": {
+        "task": "konnaxion.kreative.tasks.opportunities_closing_soon_task",
+        "schedule": 3600.0,
+    },
     "collab-sessions-end-idle": {
         "task": "konnaxion.kreative.tasks.workspaces_end_idle_task",
         "schedule": 300.0,
@@ -523,6 +533,10 @@ ENDORSEMENT_WINDOW_DAYS = env.int("ENDORSEMENT_WINDOW_DAYS", default=30)
 ENDORSEMENT_BLIND_DAYS = env.int("ENDORSEMENT_BLIND_DAYS", default=14)
 OPPORTUNITY_ATTACHMENT_MAX_MB = env.int("OPPORTUNITY_ATTACHMENT_MAX_MB", default=20)
 OPPORTUNITY_MAX_ATTACHMENTS = env.int("OPPORTUNITY_MAX_ATTACHMENTS", default=5)
+# Whoever saved an open opportunity is reminded once when its deadline is this close.
+OPPORTUNITY_CLOSING_SOON_HOURS = env.int("OPPORTUNITY_CLOSING_SOON_HOURS", default=72)
+# Saved searches (People and Opportunities) one person may keep.
+SAVED_SEARCH_MAX_PER_USER = env.int("SAVED_SEARCH_MAX_PER_USER", default=50)
 # People suggestions (intelligent_matching): a precomputed list older than this is computed
 # again on demand; a dismissal keeps a person out of one's suggestions this long; users who
 # signed in or changed their profile within SUGGESTION_ACTIVE_DAYS get precomputed lists.

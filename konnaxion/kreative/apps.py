@@ -12,13 +12,20 @@ class KreativeConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these load models, which the app registry allows only once ready.
         from konnaxion.kreative.search import OpportunitySearch, ProfileSearch
-        from konnaxion.kreative.selectors import people_visible_to, workspaces_of
+        from konnaxion.kreative.selectors import (
+            opportunities_visible_to,
+            people_visible_to,
+            workspaces_of,
+        )
 
         # Other modules (EkoH scores, Smart Vote's emerging experts) name a person only where
         # Kontact would show them: hidden profiles, blocks and closed accounts stay unnamed.
         visibility_register(model_label="users.user", selector=people_visible_to)
         # A room is seen by its host and invited people (notifications of invitations).
         visibility_register(model_label="kreative.collabsession", selector=workspaces_of)
+        # An opportunity is seen by whoever the poster exists for (saved-search alerts and
+        # closing-soon reminders).
+        visibility_register(model_label="kreative.opportunity", selector=opportunities_visible_to)
         # Profiles and opportunities are kinds of results of the platform search.
         search_provider_register(ProfileSearch())
         search_provider_register(OpportunitySearch())

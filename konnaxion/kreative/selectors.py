@@ -30,6 +30,7 @@ from konnaxion.kreative.models import (
     PortfolioProject,
     ProfessionalProfile,
     SavedOpportunity,
+    SavedSearch,
     TraditionEntry,
 )
 from konnaxion.tags.models import Tag
@@ -460,3 +461,10 @@ def engagements_to_endorse(
         .order_by("-updated_at")
     )
     return {"sessions": sessions, "projects": projects}
+
+
+def saved_searches_of(*, user: User | AnonymousUser) -> QuerySet[SavedSearch]:
+    """`user`'s own saved searches, newest first (nobody else's: another's is a 404)."""
+    if not _signed_in(user):
+        return SavedSearch.objects.none()
+    return SavedSearch.objects.filter(owner=user).order_by("-created_at", "-id")

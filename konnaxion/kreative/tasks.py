@@ -11,6 +11,10 @@ from konnaxion.kreative.services.intelligent_matching import (
 )
 from konnaxion.kreative.services.opportunity_announcement import opportunities_close_expired
 from konnaxion.kreative.services.partner_recommendation import endorsements_publish_due
+from konnaxion.kreative.services.saved_searches import (
+    opportunities_closing_soon_remind,
+    saved_searches_alert_all,
+)
 from konnaxion.users.models import User
 
 
@@ -55,3 +59,15 @@ def suggestions_refresh_task(user_id: int) -> int:
 def suggestions_precompute_active_task() -> int:
     """Precompute the people suggestions of recently active users (beat; idempotent)."""
     return suggestions_precompute_active()
+
+
+@shared_task(ignore_result=True)
+def saved_searches_alert_task() -> int:
+    """Tell the owners of alerting saved searches of their new matches (beat; idempotent)."""
+    return saved_searches_alert_all()
+
+
+@shared_task(ignore_result=True)
+def opportunities_closing_soon_task() -> int:
+    """Remind people of the saved opportunities whose deadline is near (beat; idempotent)."""
+    return opportunities_closing_soon_remind()

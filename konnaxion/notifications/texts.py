@@ -25,11 +25,24 @@ SENTENCES = {
     ),
     Kind.UPLOAD_LINK_RECEIVED: gettext_lazy("Your upload link “{link}” received a file: {file}."),
     Kind.ACCOUNT_EXPORT_READY: gettext_lazy("The export of your data is ready to download."),
+    # A person matching a saved search of People (the person is the actor).
+    Kind.SAVED_SEARCH_MATCH: gettext_lazy("{actor} matches your saved search “{search}”."),
+    Kind.SAVED_SEARCH_DAILY: gettext_lazy("{actor} matches your saved search “{search}”."),
+    Kind.OPPORTUNITY_CLOSING_SOON: gettext_lazy(
+        "“{opportunity}”, which you saved, closes soon (deadline: {deadline})."
+    ),
 }
+
+# A saved search's match that is an opportunity (its params carry `opportunity`).
+SAVED_SEARCH_OPPORTUNITY = gettext_lazy(
+    "New opportunity “{opportunity}” matches your saved search “{search}”."
+)
 
 # `upload_link_received` told to the watchers of the project rather than to the link's creator
 # (their params carry `project`, not the link's label).
 UPLOAD_RECEIVED_FOR_WATCHERS = gettext_lazy("A file was received by link in “{project}”: {file}.")
+
+SAVED_SEARCH_KINDS = (Kind.SAVED_SEARCH_MATCH, Kind.SAVED_SEARCH_DAILY)
 
 # Access levels named in `permission_changed` params, worded for the reader.
 LEVELS = {
@@ -54,6 +67,11 @@ DEFAULT_CHANNELS = {
     Kind.UPLOAD_LINK_RECEIVED: Channel.DIGEST,
     # Asked for a moment ago, and its link expires: told at once.
     Kind.ACCOUNT_EXPORT_READY: Channel.IMMEDIATE,
+    # The saved search's owner chose: at once, or the daily digest.
+    Kind.SAVED_SEARCH_MATCH: Channel.IMMEDIATE,
+    Kind.SAVED_SEARCH_DAILY: Channel.DIGEST,
+    # A deadline days away: told at once.
+    Kind.OPPORTUNITY_CLOSING_SOON: Channel.IMMEDIATE,
 }
 
 
@@ -84,6 +102,8 @@ def notification_text(notification: Notification) -> str:
         return gettext("Something happened.")
     if notification.kind == Kind.UPLOAD_LINK_RECEIVED and "project" in values:
         sentence = UPLOAD_RECEIVED_FOR_WATCHERS
+    if notification.kind in SAVED_SEARCH_KINDS and "opportunity" in values:
+        sentence = SAVED_SEARCH_OPPORTUNITY
     return str(sentence).format_map(values)
 
 

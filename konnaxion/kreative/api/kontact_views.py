@@ -26,7 +26,7 @@ from konnaxion.files.upload_handler import (
     StreamedUploadsMixin,
 )
 from konnaxion.keenkonnect.models import Project
-from konnaxion.kreative import selectors
+from konnaxion.kreative import filters, selectors
 from konnaxion.kreative.api import kontact_serializers as s
 from konnaxion.kreative.api.kontact_filters import opportunity_filters_apply, query_params_check
 from konnaxion.kreative.api.stored_files import stored_file_response
@@ -45,10 +45,6 @@ UPLOAD_PARSERS = (JSONParser, parsers.MultiPartParser)
 def _user_named(username: str, *, viewer) -> User:
     """A user who exists for the viewer (`user_get_visible`). Raises NotFound."""
     return selectors.user_get_visible(viewer=viewer, username=username)
-
-
-def _flag(request: Request, name: str) -> bool:
-    return request.query_params.get(name, "").lower() in ("1", "true", "yes")
 
 
 PROFILE_FILTERS = [
@@ -76,19 +72,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(parameters=PROFILE_FILTERS)
     def list(self, request: Request) -> Response:
         query_params_check(request)
-        names = lambda key: [n for n in request.query_params.get(key, "").split(",") if n.strip()]  # noqa: E731
-        role = request.query_params.get("role", "")
-        if role and role not in ("creator", "diffuser"):
-            raise ValidationFailed(details={"fields": {"role": "creator or diffuser"}})
-        queryset = selectors.profiles_search(
-            user=request.user,
-            query=request.query_params.get("q", "")[:200],
-            skills=names("skills"),
-            styles=names("styles"),
-            region=request.query_params.get("region", ""),
-            role=role,
-            open_only=_flag(request, "open"),
-        )
+        queryset = filters.profiles_matching(user=request.user, params=request.query_params)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(s.ProfileListSerializer(page, many=True).data)
 

@@ -14,6 +14,11 @@ from konnaxion.kreative.models.profiles import (
     PortfolioProject,
     ProfessionalProfile,
 )
+from konnaxion.kreative.models.saved_searches import (
+    OpportunityReminder,
+    SavedSearch,
+    SavedSearchAlert,
+)
 from konnaxion.kreative.models.suggestions import (
     PrecomputedSuggestions,
     SuggestionDismissal,
@@ -36,11 +41,14 @@ __all__ = [
     "KreativeArtwork",
     "Opportunity",
     "OpportunityAttachment",
+    "OpportunityReminder",
     "PortfolioArtwork",
     "PortfolioProject",
     "PrecomputedSuggestions",
     "ProfessionalProfile",
     "SavedOpportunity",
+    "SavedSearch",
+    "SavedSearchAlert",
     "SuggestionDismissal",
     "SuggestionImpression",
     "TraditionEntry",

@@ -1,13 +1,14 @@
 """Kontact's part when someone leaves (konnaxion.users.leaving; docs/accounts.md).
 
 Deletion: artworks and the portfolio go with their files, the profile and its picture too;
-endorsements written and received, follows, blocks and suggestions go; opportunities are closed,
-then removed; the rooms they host end and their places in rooms end. The chat lines they wrote
-stay, signed "a former member": the others' conversation stays readable, as in the team chats
-people know (Slack, Teams, Discord keep a departed member's messages).
+endorsements written and received, follows, blocks, suggestions, saved searches and reminders
+go; opportunities are closed, then removed; the rooms they host end and their places in rooms
+end. The chat lines they wrote stay, signed "a former member": the others' conversation stays
+readable, as in the team chats people know (Slack, Teams, Discord keep a departed member's
+messages).
 
 Export: the profile, the artworks with their files, the chat lines written, the endorsements
-written and those received that were published, the opportunities posted.
+written and those received that were published, the opportunities posted, the saved searches.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from konnaxion.kreative.models import (
     Gallery,
     KreativeArtwork,
     Opportunity,
+    OpportunityReminder,
     PrecomputedSuggestions,
     ProfessionalProfile,
     SavedOpportunity,
+    SavedSearch,
     SuggestionDismissal,
     SuggestionImpression,
 )
@@ -69,6 +72,8 @@ def account_kreative_delete(user: User) -> list[int]:
             opportunity = opportunity_close(opportunity=opportunity, actor=user)
         opportunity_delete(opportunity=opportunity, actor=user)
     SavedOpportunity.objects.filter(user=user).delete()
+    SavedSearch.objects.filter(owner=user).delete()
+    OpportunityReminder.objects.filter(user=user).delete()
     for session in CollabSession.objects.filter(host=user, ended_at__isnull=True):
         collab_session_end(session=session, actor=user)
     rooms_access_recheck_on_commit(user_ids=[user.pk])
@@ -179,5 +184,19 @@ def account_kreative_export(user: User, archive: ExportArchive) -> None:
                 "created_at": o.created_at,
             }
             for o in Opportunity.objects.filter(posted_by=user).order_by("pk")
+        ],
+    )
+    archive.add_json(
+        "searches/saved_searches.json",
+        [
+            {
+                "name": search.name,
+                "kind": search.kind,
+                "filters": search.filters,
+                "alert": search.alert,
+                "created_at": search.created_at,
+                "last_run_at": search.last_run_at,
+            }
+            for search in SavedSearch.objects.filter(owner=user).order_by("pk")
         ],
     )

@@ -23,6 +23,9 @@ class Kind(models.TextChoices):
     SHARE_LINK_USED = "share_link_used", _("Share link first used")
     UPLOAD_LINK_RECEIVED = "upload_link_received", _("Upload link received a file")
     ACCOUNT_EXPORT_READY = "account_export_ready", _("Your data export is ready")
+    SAVED_SEARCH_MATCH = "saved_search_match", _("New match of a saved search (alert at once)")
+    SAVED_SEARCH_DAILY = "saved_search_daily", _("New match of a saved search (daily alert)")
+    OPPORTUNITY_CLOSING_SOON = "opportunity_closing_soon", _("Saved opportunity closing soon")
 
 
 class Channel(models.TextChoices):

@@ -113,6 +113,9 @@ def test_the_settings_page_saves_a_channel_per_kind():
         "share_link_used": "off",
         "upload_link_received": "digest",
         "account_export_ready": "immediate",
+        "saved_search_match": "immediate",
+        "saved_search_daily": "digest",
+        "opportunity_closing_soon": "off",
     }
     assert client.post("/notifications/settings/", data).status_code == 302
     assert NotificationSetting.objects.get(user=user, kind="version_added").email == "off"

@@ -77,6 +77,7 @@ def _modules():
         media,
         notifications,
         rooms,
+        saved_searches,
         search,
         stockage,
         suggestions,
@@ -92,6 +93,7 @@ def _modules():
         stockage,
         search,
         suggestions,
+        saved_searches,
         notifications,
     ]
 

@@ -143,6 +143,7 @@ def team_world_build() -> TeamWorld:
     from konnaxion.kreative.services.opportunity_announcement import opportunity_create
     from konnaxion.kreative.services.partner_recommendation import endorsement_create
     from konnaxion.kreative.services.professional_profile import profile_update
+    from konnaxion.kreative.services.saved_searches import saved_search_create
     from konnaxion.kreative.tests.factories import GalleryFactory
     from konnaxion.kreative.tests.factories import png_bytes as artwork_png
 
@@ -231,6 +232,9 @@ def team_world_build() -> TeamWorld:
         attachments=[incoming_file(pdf_bytes("brief"), name="brief.pdf")],
     )
     world.attachment = world.opportunity.attachments.get()
+    world.saved_search = saved_search_create(
+        owner=owner, kind="opportunities", name="Residencies", filters={"type": "residency"}
+    )
     world.artwork = artwork_create(
         artist=owner,
         title="Harbour",

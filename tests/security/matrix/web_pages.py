@@ -82,6 +82,15 @@ def page(
 OPPORTUNITY = "connect/opportunities/<int:pk>/"
 OPP = "/connect/opportunities/{w.opportunity.pk}/"
 ROOM = "/connect/workspaces/{w.room.pk}/"
+SAVED_SEARCH = "connect/saved-searches/<int:pk>/"
+SEARCH = "/connect/saved-searches/{w.saved_search.pk}/"
+
+
+def owner_only(status: Expected) -> dict[str, Expected]:
+    """Only the owner of the saved search; everyone else signed in gets 404."""
+    return expect(SIGN_IN, 404, 404, 404, status, 404)
+
+
 OPPORTUNITY_FORM = {
     "type": "call",
     "title": "Open call",
@@ -298,6 +307,30 @@ PAGES = [
         path=OPP + "reopen/",
     ),
     page("POST", f"{OPPORTUNITY}save/", signed_in(302), path=OPP + "save/"),
+    # Saved searches: one's own only, anyone else's is a 404 (staff included).
+    page("GET", "connect/saved-searches/", signed_in(200)),
+    page(
+        "GET",
+        "connect/saved-searches/new/",
+        signed_in(200),
+        path="/connect/saved-searches/new/?tab=opportunities&type=call",
+    ),
+    page(
+        "POST",
+        "connect/saved-searches/new/",
+        signed_in(302),
+        body={"name": "Calls", "alert": "daily", "kind": "opportunities", "filters": "type=call"},
+    ),
+    page("GET", SAVED_SEARCH, owner_only(200), path=SEARCH),
+    page(
+        "POST",
+        f"{SAVED_SEARCH}edit/",
+        owner_only(302),
+        path=SEARCH + "edit/",
+        body={"name": "Print", "alert": "immediate"},
+    ),
+    page("GET", f"{SAVED_SEARCH}delete/", owner_only(200), path=SEARCH + "delete/"),
+    page("POST", f"{SAVED_SEARCH}delete/", owner_only(302), path=SEARCH + "delete/"),
     page("POST", "connect/workspaces/new/", signed_in(302), body=ROOM_FORM),
     page(
         "GET",
@@ -654,6 +687,9 @@ SETTINGS_FORM = {
     "share_link_used": "digest",
     "upload_link_received": "digest",
     "account_export_ready": "immediate",
+    "saved_search_match": "immediate",
+    "saved_search_daily": "digest",
+    "opportunity_closing_soon": "immediate",
 }
 PAGES += [
     page("GET", "notifications/", signed_in(200)),
