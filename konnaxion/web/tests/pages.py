@@ -72,6 +72,8 @@ def demo_pages() -> list[Page]:
         Page("connect-opportunities-signed-in", "/connect/?tab=opportunities"),
         Page("connect-post-opportunity", "/connect/?tab=opportunities&post=1"),
         Page("connect-workspace", "/connect/?tab=workspace"),
+        Page("saved-searches", "/connect/saved-searches/"),
+        Page("saved-search-new", "/connect/saved-searches/new/?tab=opportunities&type=residency"),
         Page("search-signed-in", "/search/?q=bench"),
         Page("search-profiles", "/search/?q=printmaking&kind=profile"),
         Page("profile-own", "/profile/admin/"),
