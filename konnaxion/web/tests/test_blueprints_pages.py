@@ -88,7 +88,8 @@ def test_the_tab_lists_documents_with_type_size_version_uploader_and_my_level(te
     assert 'aria-current="page">Blueprints</a>' in html
     row = html.split(f'data-resource-id="{resource.pk}"')[1].split("</tr>")[0]
     assert "plan.pdf" in row and "PDF document" in row
-    assert "<td>2</td>" in row and "<bdi>walt</bdi>" in row and "<td>Read</td>" in row
+    assert '<td data-label="Version">2</td>' in row and "<bdi>walt</bdi>" in row
+    assert '<td data-label="My level">Read</td>' in row
     # a mentor (read level) gets no uploader
     assert "data-uploader" not in html
 
@@ -383,6 +384,6 @@ def test_an_anonymous_visitor_sees_a_public_document_read_only():
     page = Client().get(f"/projects/{project.slug}/blueprints/{resource.pk}/").content.decode()
     # then: listed with the read level, and no tool to change anything
     row = tab.split(f'data-resource-id="{resource.pk}"')[1].split("</tr>")[0]
-    assert "<td>Read</td>" in row
+    assert '<td data-label="My level">Read</td>' in row
     assert "data-uploader" not in tab and "data-uploader" not in page
     assert "/permissions/" not in page and "/restore/" not in page
