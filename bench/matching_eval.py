@@ -233,11 +233,11 @@ def report(results) -> bool:
     return all(verdicts)
 
 
+# The fourth round: the multi-hop walk (earlier rounds: docs/matching.md).
 TUNING_GRID = {
-    "proximity": ("adamic_adar", "resource_allocation"),
-    "graph": (2.0, 3.0),
-    "popularity_prior": (2.0, 6.0, 12.0),
-    "popularity": (0.3, 0.8, 1.5),
+    "walk": (0.0, 2.0, 4.0),
+    "walk_saturation": (1.0, 3.0),
+    "three_step": (0.0, 0.85),
 }
 
 

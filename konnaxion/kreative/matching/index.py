@@ -225,8 +225,8 @@ class MatchingIndex:
             ties[person] |= others
         for person, others in followers.items():
             ties[person] |= others
-        for person, others in together.items():
-            ties[person].update(others)
+        for person, worked_with in together.items():
+            ties[person].update(worked_with)
 
         blocked: dict[int, set[int]] = defaultdict(set)
         for blocker, blocked_user in blocks:
