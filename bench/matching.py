@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _database import database_setup, rows_copy, sequences_reset  # noqa: E402
 
 # Bump when `generate` changes, so that an older kept database is generated again.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 TAGS = 2_000
 STYLES = 60
 ON_DEMAND_TARGET_MS = 150.0
@@ -47,6 +47,7 @@ def _zipf(rng: random.Random, size: int, exponent: float = 1.1) -> list[float]:
 
 def generate(profiles: int, seed: int = 7) -> None:
     """Fill an empty database with `profiles` people (COPY; a few minutes at 50,000)."""
+    from allauth.account.models import EmailAddress
     from django.db import connection
 
     from konnaxion.kreative.models import ArtworkTag, Follow, KreativeArtwork, ProfessionalProfile
@@ -85,6 +86,12 @@ def generate(profiles: int, seed: int = 7) -> None:
             for pk in range(1, profiles + 1)
         ),
     )
+    # Only people with a verified primary address are suggested (konnaxion/users/selectors.py).
+    rows_copy(
+        EmailAddress._meta.db_table,
+        ["id", "user_id", "email", "verified", '"primary"'],
+        ((pk, pk, f"person{pk}@example.org", "t", "t") for pk in range(1, profiles + 1)),
+    )
     rows_copy(
         Tag._meta.db_table,
         ["id", "name", "created_at"],
@@ -119,7 +126,7 @@ def generate(profiles: int, seed: int = 7) -> None:
                 "",
                 "{}",
                 "[]",
-                "f",
+                "t" if pk % 4 == 0 else "f",  # a quarter say they are open to collaboration
                 "public",
                 "t",
                 now,
@@ -187,7 +194,12 @@ def generate(profiles: int, seed: int = 7) -> None:
         ["follower_id", "followee_id", "created_at"],
         ((a, b, now) for a, b in follows),
     )
-    sequences_reset("users_user", Tag._meta.db_table, KreativeArtwork._meta.db_table)
+    sequences_reset(
+        "users_user",
+        EmailAddress._meta.db_table,
+        Tag._meta.db_table,
+        KreativeArtwork._meta.db_table,
+    )
     with connection.cursor() as cursor:
         # VACUUM as well: index-only scans need the visibility map of freshly copied tables.
         cursor.execute("VACUUM ANALYZE")

@@ -4,9 +4,12 @@ Code outside this package goes through that service, which re-exports what calle
 only the offline evaluation (`bench/matching_eval.py`), which has no database, imports the
 ranking core from here. The package holds:
 
-- the ranking core, re-exported here: `index.py`, `signals.py`, `ranking.py`, `reasons.py`.
+- the ranking core, re-exported here: `index.py`, `signals.py`, `walks.py` (multi-hop
+  proximity), `collaboration.py` (signals of the `collaborate` purpose), `ranking.py`,
+  `reasons.py`.
   Pure Python over plain mappings (no Django, no ORM): importing the package loads nothing else;
-- `neighbourhood.py`: loads one viewer's neighbourhood from the database into a `MatchingIndex`;
+- `neighbourhood.py` (its SQL in `neighbourhood_sql.py`): loads one viewer's neighbourhood from
+  the database into a `MatchingIndex`;
 - `statistics.py`: the population-wide figures it needs, computed in SQL and cached;
 - `reason_text.py`: reasons worded in the reader's language (gettext).
 
@@ -20,6 +23,9 @@ Build an index with `MatchingIndex.build(...)`; every argument is keyword-only a
 - `artwork_tags`: {user_id: {tag_id: number of the user's artworks carrying the tag}}.
 - `follows`: {follower_id: [followee_id, ...]}, the directed follow graph.
 - `co_participations`: [(user_id, user_id), ...], one pair per session both took part in.
+- `worked_together`: [(user_id, user_id), ...], one pair per project (or other shared work)
+  both took part in; sessions count as work together too.
+- `open_to_collaboration`: [user_id, ...], people whose profile says they are open to it.
 - `last_active`: {user_id: datetime}, with `now` (default: the latest of them) for the decay.
 - `expertise`: {user_id: {category name: EkoH weighted score}}, optional.
 - `vote_results`: {user_id: (mean normalised Smart Vote value in [0, 1], vote count)}, optional.
@@ -40,10 +46,13 @@ text in the reader's language by `reason_text`.
 Candidates come from the inverted indexes (tag -> people, style -> people), friends of friends
 in the follow graph, followers and past co-participants. The score of a candidate sums BM25
 over shared skills and artwork tags (rare tags weigh more), IDF-weighted style cosine,
-Adamic-Adar over the people the viewer follows who follow the candidate, follow-back and
+Adamic-Adar over the people the viewer follows who follow the candidate, a multi-hop walk in
+the tie graph (follows either way and work together, two and three steps), follow-back and
 co-participation, and, when asked for and present, EkoH expertise in shared domains and Smart
 Vote results; the sum is scaled by an exponentially decaying recent-activity factor. The
-`collaborate` purpose takes the harmonic mean of both directions. Past dismissals and ignored
+`collaborate` purpose takes the harmonic mean of both directions and adds openness to
+collaboration, work with the viewer's collaborators and complementary skills of people who
+worked with people like the viewer. Past dismissals and ignored
 impressions push a person down, and a maximal-marginal-relevance pass keeps the top N from
 being clones of each other. Equal input gives an equal order (ties by username, then id).
 """

@@ -12,6 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .walks import Walk
 
 # A tag listed as a skill counts fully; a tag on an artwork counts for each artwork carrying it,
 # at a lower weight, and BM25 saturates repeated artwork tags.
@@ -83,6 +87,12 @@ class MatchingIndex:
     dismissal_counts: dict[int, dict[int, int]]
     ignored_impressions: dict[int, dict[int, int]]
     statistics: CorpusStatistics | None = None
+    # Undirected ties (a follow either way, or work together) for the multi-hop walk.
+    ties: dict[int, frozenset[int]] = field(default_factory=dict)
+    open_to_collaboration: frozenset[int] = frozenset()
+    # Who worked with whom (a shared session or project): {user: {other: times}}.
+    worked_together: dict[int, dict[int, int]] = field(default_factory=dict)
+    walks: dict[int, Walk] = field(default_factory=dict, repr=False)  # by source
     _idf_cache: dict[int, float] = field(default_factory=dict, repr=False)
     _style_idf_cache: dict[int, float] = field(default_factory=dict, repr=False)
 
@@ -126,6 +136,13 @@ class MatchingIndex:
             following = max(following, self.statistics.following_counts.get(user_id, 0))
         return following + self.follower_count(user_id)
 
+    def tie_degree(self, user_id: int) -> int:
+        """How many ties leave a person in the walk's graph (at least those loaded, at least 1)."""
+        loaded = len(self.ties.get(user_id, ()))
+        if self.statistics is None:
+            return max(1, loaded)
+        return max(1, loaded, self.degree(user_id) + len(self.worked_together.get(user_id, ())))
+
     @classmethod
     def build(
         cls,
@@ -147,6 +164,8 @@ class MatchingIndex:
         dismissal_counts: Mapping[int, Mapping[int, int]] | None = None,
         ignored_impressions: Mapping[int, Mapping[int, int]] | None = None,
         statistics: CorpusStatistics | None = None,
+        open_to_collaboration: Iterable[int] = (),
+        worked_together: Iterable[tuple[int, int]] = (),
     ) -> MatchingIndex:
         """Index plain mappings (shapes in the package docstring). Unknown user ids are dropped.
 
@@ -187,11 +206,27 @@ class MatchingIndex:
                     following[follower].add(followee)
                     followers[followee].add(follower)
 
+        sessions = list(co_participations)
         co_counts: dict[int, dict[int, int]] = defaultdict(dict)
-        for first, second in co_participations:
+        for first, second in sessions:
             if first in known and second in known and first != second:
                 co_counts[first][second] = co_counts[first].get(second, 0) + 1
                 co_counts[second][first] = co_counts[second].get(first, 0) + 1
+
+        # Sessions are work together too; projects only come through `worked_together`.
+        together: dict[int, dict[int, int]] = defaultdict(dict)
+        for first, second in (*sessions, *worked_together):
+            if first in known and second in known and first != second:
+                together[first][second] = together[first].get(second, 0) + 1
+                together[second][first] = together[second].get(first, 0) + 1
+
+        ties: dict[int, set[int]] = defaultdict(set)
+        for person, others in following.items():
+            ties[person] |= others
+        for person, others in followers.items():
+            ties[person] |= others
+        for person, worked_with in together.items():
+            ties[person].update(worked_with)
 
         blocked: dict[int, set[int]] = defaultdict(set)
         for blocker, blocked_user in blocks:
@@ -247,6 +282,9 @@ class MatchingIndex:
                 user_id: dict(counts) for user_id, counts in (ignored_impressions or {}).items()
             },
             statistics=statistics,
+            ties={user_id: frozenset(users) for user_id, users in ties.items()},
+            open_to_collaboration=frozenset(open_to_collaboration) & known,
+            worked_together=dict(together),
         )
 
 

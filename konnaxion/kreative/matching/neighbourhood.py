@@ -1,17 +1,20 @@
 """Load what the ranking needs about ONE viewer's neighbourhood, never a scan of every user.
 
-Five set-based queries, whatever the number of users (plus the cached population statistics,
-and one per optional signal asked for):
+Two round trips, whatever the number of users (plus the cached population statistics, and one
+per optional signal asked for):
 
-1. the viewer: tags, follows both ways, blocks, dismissals, co-participants, impressions;
+1. the viewer: tags, follows both ways, blocks, dismissals, co-participants, fellow project
+   members, impressions;
 2. the candidates, found through the database's own indexes (tag -> people, style -> people,
-   follows of the people the viewer follows, followers, co-participants, the most followed),
+   follows of the people the viewer follows, two steps in the tie graph, followers,
+   co-participants, people who worked with the viewer's collaborators, the most followed),
    each with a cheap upper bound of its score computed in SQL; exclusions (self, followed,
    blocked either way, dismissed, inactive, not discoverable, hidden, email address not
    verified: konnaxion/users/selectors.py) are applied there and only
-   the best `SUGGESTION_CANDIDATES` by that bound are kept;
-3. their skills, styles and artwork tags; 4. who they are (username, last activity);
-5. the follow edges and degrees the graph signal reads.
+   the best `SUGGESTION_CANDIDATES` by that bound are kept; in the same statement, their
+   skills, styles and artwork tags, who they are (username, last activity, openness to
+   collaboration), every follow among the loaded people and their degrees (for Adamic-Adar
+   and the walk), who they worked with and those people's skills that the viewer lists.
 
 Population-wide figures (tag rarity, popularity) come with the index as `CorpusStatistics`, so a
 partial index scores like a full one.
@@ -30,15 +33,11 @@ from django.utils import timezone
 from konnaxion.ekoh.models import UserExpertiseScore
 from konnaxion.kreative.models import (
     Block,
-    CollabSessionParticipant,
     ProfessionalProfile,
     SuggestionDismissal,
     SuggestionImpression,
 )
 from konnaxion.smart_vote.models import VoteResult
-from konnaxion.tags.models import Tag
-from konnaxion.users.models import User
-from konnaxion.users.selectors import VERIFIED_EMAIL_SQL
 
 from .index import (
     ARTWORK_TAG_WEIGHT,
@@ -48,6 +47,7 @@ from .index import (
     MatchingIndex,
     bm25_idf,
 )
+from .neighbourhood_sql import NEIGHBOURHOOD_SQL, PARTICIPANTS_TABLE, TEAMS_TABLE
 from .signals import DEFAULT_WEIGHTS, SIGNAL_EKOH, SIGNAL_SMART_VOTE
 from .statistics import (
     ARTWORK_TAGS_TABLE,
@@ -62,14 +62,10 @@ from .statistics import (
 # Smart Vote results about a person are votes on this target type, target_id = the user's id.
 PERSON_VOTE_TARGET = "kreative.profile"
 
-PROFILES_TABLE = ProfessionalProfile._meta.db_table
-PARTICIPANTS_TABLE = CollabSessionParticipant._meta.db_table
 BLOCKS_TABLE = Block._meta.db_table
 DISMISSALS_TABLE = SuggestionDismissal._meta.db_table
 IMPRESSIONS_TABLE = SuggestionImpression._meta.db_table
-TAGS_TABLE = Tag._meta.db_table
 HIDDEN = ProfessionalProfile.Visibility.HIDDEN.value
-USERS_TABLE = User._meta.db_table
 
 
 class _Viewer(TypedDict):
@@ -84,12 +80,14 @@ class _Viewer(TypedDict):
     dismissed: set[int]  # dismissals in force
     dismissal_counts: dict[int, int]
     co_participants: list[int]  # one entry per session shared
+    project_members: list[tuple[int, int]]  # (fellow member, project)
     impressions: dict[int, int]
 
 
 class _Person(TypedDict):
     username: str
     last_active: datetime | None
+    open_to_collaboration: NotRequired[bool]
     intermediary: NotRequired[bool]  # not a candidate: only scored by degree
 
 
@@ -101,115 +99,11 @@ class _Neighbourhood(TypedDict):
     styles: defaultdict[int, list[int]]
     artwork_tags: defaultdict[int, dict[int, int]]
     edges: list[tuple[int, int]]  # (follower, followee)
+    worked_together: list[tuple[int, int, str]]  # (candidate, someone, "s<session>"/"p<project>")
+    like_skills: defaultdict[int, list[int]]  # those people's skills that the viewer lists
     follower_counts: dict[int, int]
     following_counts: dict[int, int]
     tag_names: dict[int, str]
-
-
-# People whose email address is not verified are never suggested (konnaxion/users/selectors.py).
-CANDIDATE_EMAIL_VERIFIED = VERIFIED_EMAIL_SQL.format(user_id="e.user_id")
-
-# One round trip: the candidates with their score bounds (`chosen`), then tagged rows
-# (kind, id, id, count, moment, text) about them: documents, who they are, follow edges and
-# degrees, and the names of the viewer's tags.
-NEIGHBOURHOOD_SQL = f"""
-WITH query_tags (tag_id, weight) AS (
-    SELECT * FROM unnest(%(tags)s::bigint[], %(tag_weights)s::float8[])
-),
-frequencies AS (
-    SELECT user_id, tag_id, SUM(frequency) AS frequency FROM (
-        SELECT professionalprofile_id AS user_id, tag_id, {SKILL_WEIGHT}::float8 AS frequency
-        FROM {SKILLS_TABLE} WHERE tag_id = ANY(%(tags)s)
-        UNION ALL
-        -- OFFSET 0 keeps this a primary-key probe per tagged artwork: flattened into a join,
-        -- the planner prefers hashing every artwork in the table.
-        SELECT a.artist_id, t.tag_id, {ARTWORK_TAG_WEIGHT}::float8
-        FROM {ARTWORK_TAGS_TABLE} t CROSS JOIN LATERAL (
-            SELECT artist_id FROM {ARTWORKS_TABLE} WHERE id = t.artwork_id OFFSET 0
-        ) a
-        WHERE t.tag_id = ANY(%(tags)s)
-    ) hits GROUP BY user_id, tag_id
-),
-intermediaries AS MATERIALIZED (
-    SELECT person, 1.0::float8 / ln(
-        2.0::float8
-        + (SELECT COUNT(*) FROM {FOLLOWS_TABLE} WHERE follower_id = person)
-        + (SELECT COUNT(*) FROM {FOLLOWS_TABLE} WHERE followee_id = person)
-    ) AS weight
-    FROM unnest(%(following)s::bigint[]) AS person
-),
-evidence (user_id, bound) AS (
-    SELECT user_id, SUM(q.weight * f.frequency * %(k1_plus_1)s / (f.frequency + %(shortest_norm)s))
-    FROM frequencies f JOIN query_tags q USING (tag_id) GROUP BY user_id
-    UNION ALL
-    SELECT DISTINCT professionalprofile_id, %(style_bound)s::float8
-    FROM {STYLES_TABLE} WHERE tag_id = ANY(%(styles)s)
-    UNION ALL
-    SELECT f.followee_id, %(graph)s * SUM(i.weight) / (1.0::float8 + SUM(i.weight))
-    FROM {FOLLOWS_TABLE} f JOIN intermediaries i ON i.person = f.follower_id
-    GROUP BY f.followee_id
-    UNION ALL
-    SELECT unnest(%(followers)s::bigint[]), %(follows_you)s::float8
-    UNION ALL
-    SELECT person, %(co_participation)s * (1.0::float8 - power(0.5::float8, COUNT(*)))
-    FROM unnest(%(co_participants)s::bigint[]) AS person GROUP BY person
-    UNION ALL
-    SELECT unnest(%(popular)s::bigint[]), 0.0::float8
-),
-chosen AS MATERIALIZED (
-    -- The unlisted and the deactivated are few: both anti-joins read small partial indexes.
-    SELECT e.user_id FROM evidence e
-    WHERE e.user_id <> ALL(%(excluded)s::bigint[])
-      AND NOT EXISTS (
-        SELECT 1 FROM {PROFILES_TABLE} p WHERE p.user_id = e.user_id
-        AND (p.discoverable = false OR p.visibility = %(hidden)s)
-      )
-      AND NOT EXISTS (SELECT 1 FROM {USERS_TABLE} u WHERE u.id = e.user_id AND u.is_active = false)
-      AND {CANDIDATE_EMAIL_VERIFIED}
-    GROUP BY e.user_id ORDER BY SUM(e.bound) DESC, e.user_id LIMIT %(limit)s
-),
-counted AS MATERIALIZED (
-    SELECT user_id FROM chosen
-    UNION SELECT %(viewer)s
-    UNION SELECT unnest(%(following)s::bigint[])
-    UNION SELECT unnest(%(followers)s::bigint[])
-)
-SELECT 'skill', s.professionalprofile_id, s.tag_id, 1, NULL::timestamptz, NULL
-FROM chosen c JOIN {SKILLS_TABLE} s ON s.professionalprofile_id = c.user_id
-UNION ALL
-SELECT 'style', s.professionalprofile_id, s.tag_id, 1, NULL, NULL
-FROM chosen c JOIN {STYLES_TABLE} s ON s.professionalprofile_id = c.user_id
-UNION ALL
-SELECT 'artwork_tag', a.artist_id, t.tag_id, COUNT(*), NULL, NULL
-FROM chosen c JOIN {ARTWORKS_TABLE} a ON a.artist_id = c.user_id
-JOIN {ARTWORK_TAGS_TABLE} t ON t.artwork_id = a.id
-GROUP BY a.artist_id, t.tag_id
-UNION ALL
-SELECT 'person', u.id, NULL, NULL, GREATEST(u.last_login, p.updated_at), u.username
-FROM (SELECT user_id FROM chosen UNION ALL SELECT %(viewer)s) c
-JOIN {USERS_TABLE} u ON u.id = c.user_id
-LEFT JOIN {PROFILES_TABLE} p ON p.user_id = u.id
-UNION ALL
--- Follows from the viewer's follows to candidates, and from candidates to the viewer's
--- followers: Adamic-Adar in both directions.
-SELECT 'edge', f.follower_id, f.followee_id, NULL, NULL, NULL
-FROM chosen c JOIN {FOLLOWS_TABLE} f ON f.followee_id = c.user_id
-WHERE f.follower_id = ANY(%(following)s)
-UNION ALL
-SELECT 'edge', f.follower_id, f.followee_id, NULL, NULL, NULL
-FROM chosen c JOIN {FOLLOWS_TABLE} f ON f.follower_id = c.user_id
-WHERE f.followee_id = ANY(%(followers)s)
-UNION ALL
-SELECT 'followers', c.user_id, NULL, COUNT(*), NULL, NULL
-FROM counted c JOIN {FOLLOWS_TABLE} f ON f.followee_id = c.user_id GROUP BY c.user_id
-UNION ALL
-SELECT 'following', f.follower_id, NULL, COUNT(*), NULL, NULL
-FROM {FOLLOWS_TABLE} f
-WHERE f.follower_id = ANY(%(following)s) OR f.follower_id = ANY(%(followers)s)
-GROUP BY f.follower_id
-UNION ALL
-SELECT 'tag_name', id, NULL, NULL, NULL, name FROM {TAGS_TABLE} WHERE id = ANY(%(viewer_tags)s)
-"""  # noqa: S608 - table names from the models, values as parameters
 
 
 def neighbourhood_index(
@@ -234,9 +128,24 @@ def neighbourhood_index(
     found["skills"][viewer_id] = viewer["skills"]
     found["styles"][viewer_id] = viewer["styles"]
     found["artwork_tags"][viewer_id] = viewer["artwork_tags"]
-    # Intermediaries (people the viewer follows, or who follow the viewer) are scored by degree.
-    for user_id in following | followers:
+    # Intermediaries (people the viewer follows, or who follow the viewer, and the people
+    # candidates worked with) are walked through and scored by degree, never suggested.
+    # Each shared session or project once, though both sides of a pair may be loaded; the
+    # viewer's sessions come as co-participations.
+    shared_work = {
+        (viewer_id, user_id, f"p{project}") for user_id, project in viewer["project_members"]
+    }
+    shared_work |= {
+        (min(first, second), max(first, second), work)
+        for first, second, work in found["worked_together"]
+        if viewer_id not in (first, second)
+    }
+    worked_together = [(first, second) for first, second, _ in sorted(shared_work)]
+    for user_id in following | followers | {other for _, other, _ in found["worked_together"]}:
         people.setdefault(user_id, {"username": "", "last_active": None, "intermediary": True})
+    for user_id, tag_ids in found["like_skills"].items():
+        if user_id not in found["skills"] and user_id != viewer_id:
+            found["skills"][user_id] = tag_ids
     edges = found["edges"] + [(viewer_id, user_id) for user_id in following]
     edges += [(user_id, viewer_id) for user_id in followers]
     follows: dict[int, list[int]] = defaultdict(list)
@@ -251,6 +160,10 @@ def neighbourhood_index(
         artwork_tags=found["artwork_tags"],
         follows=follows,
         co_participations=[(viewer_id, user_id) for user_id in viewer["co_participants"]],
+        worked_together=worked_together,
+        open_to_collaboration=[
+            user_id for user_id, row in people.items() if row.get("open_to_collaboration")
+        ],
         last_active={
             user_id: row["last_active"]
             for user_id, row in people.items()
@@ -303,6 +216,10 @@ def _viewer(viewer_id: int, now: datetime) -> _Viewer:
                 FROM {PARTICIPANTS_TABLE} mine
                 JOIN {PARTICIPANTS_TABLE} other ON other.session_id = mine.session_id
                 WHERE mine.user_id = %(viewer)s AND other.user_id <> %(viewer)s
+            UNION ALL SELECT 'project_member', other.user_id, mine.project_id, NULL
+                FROM {TEAMS_TABLE} mine
+                JOIN {TEAMS_TABLE} other ON other.project_id = mine.project_id
+                WHERE mine.user_id = %(viewer)s AND other.user_id <> %(viewer)s
             UNION ALL SELECT 'impression', shown_id, count, NULL FROM {IMPRESSIONS_TABLE}
                 WHERE viewer_id = %(viewer)s
             """,  # noqa: S608 - table names from the models, values as parameters
@@ -320,6 +237,7 @@ def _viewer(viewer_id: int, now: datetime) -> _Viewer:
         "dismissed": set(),
         "dismissal_counts": {},
         "co_participants": [],
+        "project_members": [],
         "impressions": {},
     }
     for kind, other, count, moment in rows:
@@ -343,6 +261,8 @@ def _viewer(viewer_id: int, now: datetime) -> _Viewer:
                 facts["dismissed"].add(other)
         elif kind == "co_participant":
             facts["co_participants"].append(other)
+        elif kind == "project_member":
+            facts["project_members"].append((other, count))
         else:
             facts["impressions"][other] = count
     return facts
@@ -374,6 +294,7 @@ def _neighbourhood(
         for tag_id in viewer["styles"]
         if stats["style_frequencies"].get(tag_id, 0) <= MAX_POSTINGS_WALKED
     ]
+    collaborators = set(viewer["co_participants"]) | {user for user, _ in viewer["project_members"]}
     excluded = {viewer_id} | viewer["following"] | viewer["dismissed"]
     excluded |= {user_id for pair in viewer["blocks"] for user_id in pair}
     with connection.cursor() as cursor:
@@ -394,10 +315,16 @@ def _neighbourhood(
                 "co_participants": viewer["co_participants"],
                 "co_participation": weights.co_participation,
                 "popular": stats["popular"],
+                "ties": sorted(viewer["following"] | viewer["followers"] | collaborators),
+                "walk": weights.walk,
+                "walk_saturation": weights.walk_saturation,
+                "collaborators": sorted(collaborators),
+                "circle": weights.collaborators_circle,
+                "viewer_skills": viewer["skills"],
                 "excluded": sorted(excluded),
                 "hidden": HIDDEN,
                 "limit": limit,
-                # Reasons name shared tags only, and every shared tag is one of the viewer's.
+                # Reasons name the viewer's tags (shared ones) and candidates' skills (new ones).
                 "viewer_tags": sorted(set(document) | set(viewer["styles"])),
             },
         )
@@ -408,6 +335,8 @@ def _neighbourhood(
         "styles": defaultdict(list),
         "artwork_tags": defaultdict(dict),
         "edges": [],
+        "worked_together": [],
+        "like_skills": defaultdict(list),
         "follower_counts": {},
         "following_counts": {},
         "tag_names": {},
@@ -420,9 +349,17 @@ def _neighbourhood(
         elif kind == "artwork_tag":
             found["artwork_tags"][first][second] = third
         elif kind == "person":
-            found["people"][first] = {"username": text, "last_active": moment}
+            found["people"][first] = {
+                "username": text,
+                "last_active": moment,
+                "open_to_collaboration": bool(second),
+            }
         elif kind == "edge":
             found["edges"].append((first, second))
+        elif kind == "worked":
+            found["worked_together"].append((first, second, text))
+        elif kind == "like_skill":
+            found["like_skills"][first].append(second)
         elif kind == "followers":
             found["follower_counts"][first] = third
         elif kind == "following":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .collaboration import collaboration_score
 from .index import MAX_POSTINGS_WALKED, MatchingIndex
 from .reasons import Reason, reasons_for
 from .signals import (
@@ -14,6 +15,7 @@ from .signals import (
     RankingWeights,
     score_direction,
 )
+from .walks import walk_candidates
 
 PURPOSE_FOLLOW = "follow"
 PURPOSE_COLLABORATE = "collaborate"
@@ -66,7 +68,7 @@ def rank(
     dismissals = index.dismissal_counts.get(viewer, {})
     ignored = index.ignored_impressions.get(viewer, {})
     scored = []
-    for candidate in candidates_for(index, viewer=viewer):
+    for candidate in candidates_for(index, viewer=viewer, weights=weights):
         forward = score_direction(
             index, source=viewer, target=candidate, signals=wanted, weights=weights
         )
@@ -76,6 +78,9 @@ def rank(
                 index, source=candidate, target=viewer, signals=wanted, weights=weights
             ).total
             score = 2.0 * score * backward / (score + backward) if score and backward else 0.0
+            score += collaboration_score(
+                index, viewer=viewer, candidate=candidate, weights=weights, result=forward
+            )
         if score <= 0.0:
             continue
         score *= weights.dismissal_factor ** dismissals.get(candidate, 0)
@@ -95,8 +100,11 @@ def rank(
     ]
 
 
-def candidates_for(index: MatchingIndex, *, viewer: int) -> set[int]:
-    """People sharing a tag or style, friends of friends, followers, co-participants, the popular.
+def candidates_for(
+    index: MatchingIndex, *, viewer: int, weights: RankingWeights = DEFAULT_WEIGHTS
+) -> set[int]:
+    """People sharing a tag or style, friends of friends, followers, co-participants and theirs,
+    the popular and the nearest by the multi-hop walk.
 
     Walks inverted indexes and adjacency sets from the viewer (never every user) and removes
     everyone the viewer must not be shown: self, followed, blocked either way, dismissed, hidden.
@@ -118,6 +126,14 @@ def candidates_for(index: MatchingIndex, *, viewer: int) -> set[int]:
     found.update(index.followers.get(viewer, ()))
     found.update(index.popular)
     found.update(index.co_participations.get(viewer, ()))
+    for person in index.worked_together.get(viewer, {}):
+        # People who worked with the people the viewer worked with.
+        found.add(person)
+        their_collaborators = index.worked_together.get(person, {})
+        if len(their_collaborators) <= MAX_POSTINGS_WALKED:
+            found.update(their_collaborators)
+    if weights.walk:
+        found.update(walk_candidates(index, viewer, weights.three_step))
 
     found.discard(viewer)
     found -= following

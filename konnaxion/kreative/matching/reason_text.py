@@ -44,6 +44,26 @@ SENTENCES = {
         "well rated in Smart Vote (%(count)s votes)",
         "count",
     ),
+    "mutual_connections": ngettext_lazy(
+        "%(count)s mutual connection", "%(count)s mutual connections", "count"
+    ),
+    "wider_network": gettext_lazy("in your wider network"),
+    "open_to_collaboration": gettext_lazy("open to collaboration"),
+    "worked_with_your_collaborators": ngettext_lazy(
+        "worked with %(count)s of your collaborators",
+        "worked with %(count)s of your collaborators",
+        "count",
+    ),
+    "worked_with_people_like_you": ngettext_lazy(
+        "worked with %(count)s person with skills like yours",
+        "worked with %(count)s people with skills like yours",
+        "count",
+    ),
+    "complementary_skills": ngettext_lazy(
+        "brings %(count)s skill you do not list: %(names)s",
+        "brings %(count)s skills you do not list: %(names)s",
+        "count",
+    ),
 }
 
 

@@ -23,28 +23,43 @@ FOLLOWERS = "followers"
 COLLABORATED = "collaborated"
 STRONG_IN = "strong_in"
 WELL_RATED = "well_rated"
+MUTUAL_CONNECTIONS = "mutual_connections"
+WIDER_NETWORK = "wider_network"
+OPEN_TO_COLLABORATION = "open_to_collaboration"
+WORKED_WITH_YOUR_COLLABORATORS = "worked_with_your_collaborators"
+WORKED_WITH_PEOPLE_LIKE_YOU = "worked_with_people_like_you"
+COMPLEMENTARY_SKILLS = "complementary_skills"
 # Every code, in the order that breaks a tie between two equally strong reasons.
 REASON_CODES = (
     COLLABORATED,
+    COMPLEMENTARY_SKILLS,
     FOLLOWED_BY_PEOPLE_YOU_FOLLOW,
     FOLLOWERS,
     FOLLOWS_YOU,
+    MUTUAL_CONNECTIONS,
+    OPEN_TO_COLLABORATION,
     SHARED_SKILLS,
     SHARED_STYLES,
     SHARED_TAGS,
     STRONG_IN,
     WELL_RATED,
+    WIDER_NETWORK,
+    WORKED_WITH_PEOPLE_LIKE_YOU,
+    WORKED_WITH_YOUR_COLLABORATORS,
 )
 
 
 class Reason(TypedDict):
     """One reason, JSON-ready. Which parameters come with which code:
 
-    - `shared_skills`, `shared_tags`, `shared_styles`: `count` shared, `names` of the rarest
-      (at most three, rarest first) and `more`, how many are not named;
-    - `followed_by_people_you_follow`, `followers`: `count` people;
+    - `shared_skills`, `shared_tags`, `shared_styles`, `complementary_skills` (skills the
+      viewer does not list): `count`, `names` of the rarest (at most three, rarest first) and
+      `more`, how many are not named;
+    - `followed_by_people_you_follow`, `followers`, `mutual_connections`,
+      `worked_with_your_collaborators`, `worked_with_people_like_you`: `count` people;
     - `collaborated`: `count` sessions together; `well_rated`: `count` Smart Vote votes;
-    - `strong_in`: `domain`, the EkoH domain's name; `follows_you`: nothing.
+    - `strong_in`: `domain`, the EkoH domain's name;
+    - `follows_you`, `wider_network`, `open_to_collaboration`: nothing.
     """
 
     code: str
@@ -85,6 +100,25 @@ def reasons_for(index: MatchingIndex, score: DirectionScore) -> tuple[Reason, ..
     if "smart_vote" in contributions and score.votes:
         reason = Reason(code=WELL_RATED, count=score.votes.count)
         weighed.append((contributions["smart_vote"], reason))
+    if "walk" in contributions and "graph" not in contributions:
+        # With people the viewer follows following the candidate, that reason says it already.
+        reason = (
+            Reason(code=MUTUAL_CONNECTIONS, count=score.mutual_connections)
+            if score.mutual_connections
+            else Reason(code=WIDER_NETWORK)
+        )
+        weighed.append((contributions["walk"], reason))
+    if "open_to_collaboration" in contributions:
+        weighed.append((contributions["open_to_collaboration"], Reason(code=OPEN_TO_COLLABORATION)))
+    if "collaborators_circle" in contributions:
+        reason = Reason(code=WORKED_WITH_YOUR_COLLABORATORS, count=score.collaborators_in_common)
+        weighed.append((contributions["collaborators_circle"], reason))
+    if "complementary" in contributions:
+        # Explained twice, half each: who they worked with, and what they bring.
+        half = contributions["complementary"] / 2.0
+        reason = Reason(code=WORKED_WITH_PEOPLE_LIKE_YOU, count=score.people_like_you)
+        weighed.append((half, reason))
+        weighed.append((half, _shared(index, COMPLEMENTARY_SKILLS, score.complementary_skills)))
     weighed.sort(key=lambda item: (-item[0], REASON_CODES.index(item[1]["code"])))
     return tuple(reason for _, reason in weighed[:MAX_REASONS])
 

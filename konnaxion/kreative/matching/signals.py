@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from .index import MatchingIndex, VoteSummary
+from .walks import proximity
 
 SIGNAL_EKOH = "ekoh"
 SIGNAL_SMART_VOTE = "smart_vote"
@@ -41,6 +42,19 @@ class RankingWeights:
     # Extra popularity weight for a viewer who follows few people: popularity x (1 + prior /
     # (1 + people followed)). Zero: the same popularity weight for everyone.
     popularity_prior: float = 6.0
+    # Multi-hop proximity in the tie graph (`walks.py`): weight x p / (p + walk_saturation),
+    # p = two-step sum + three_step x three-step sum. Three steps gained nothing measurable
+    # on the tuning seeds and would make a capped neighbourhood rank unlike an uncapped one
+    # (docs/matching.md): off by default.
+    walk: float = 2.0
+    walk_saturation: float = 1.0
+    three_step: float = 0.0
+    # `collaborate` only (`collaboration.py`): the candidate says they are open to
+    # collaboration; worked with people the viewer worked with; worked with people whose
+    # skills are like the viewer's, bringing skills the viewer does not list.
+    open_to_collaboration: float = 0.6
+    collaborators_circle: float = 0.8
+    complementary: float = 0.8
 
 
 DEFAULT_WEIGHTS = RankingWeights()
@@ -60,6 +74,10 @@ class DirectionScore:
     sessions_together: int = 0
     strong_in: str | None = None
     votes: VoteSummary | None = None
+    mutual_connections: int = 0
+    collaborators_in_common: int = 0
+    people_like_you: int = 0
+    complementary_skills: tuple[int, ...] = ()
 
 
 def score_direction(
@@ -75,6 +93,7 @@ def score_direction(
     _tags(index, source, target, weights, result)
     _styles(index, source, target, weights, result)
     _graph(index, source, target, weights, result)
+    _walk(index, source, target, weights, result)
     if SIGNAL_EKOH in signals:
         _ekoh(index, source, target, weights, result)
     if SIGNAL_SMART_VOTE in signals:
@@ -166,6 +185,18 @@ def _graph(
     if sessions:
         result.contributions["co_participation"] = weights.co_participation * (1.0 - 0.5**sessions)
         result.sessions_together = sessions
+
+
+def _walk(
+    index: MatchingIndex, source: int, target: int, weights: RankingWeights, result: DirectionScore
+) -> None:
+    """Multi-hop proximity (two and three steps in the tie graph), saturated."""
+    if not weights.walk:
+        return
+    near, mutual = proximity(index, source, target, weights.three_step)
+    if near > 0:
+        result.contributions["walk"] = weights.walk * near / (near + weights.walk_saturation)
+        result.mutual_connections = mutual
 
 
 def intermediary_weight(degree: int, proximity: str) -> float:

@@ -137,3 +137,27 @@ def test_a_rolled_back_change_keeps_the_cached_statistics(
     # then
     assert len(callbacks) >= 1
     assert cache.get(STATISTICS_CACHE_KEY) is not None
+
+
+def test_to_work_with_reads_projects_and_openness_from_the_database():
+    # given: the viewer shares a project with "ann", who shares another one with "cal"; "cal"
+    # is open to collaboration and shares no tag with the viewer
+    from konnaxion.keenkonnect.tests.factories import ProjectTeamFactory, project_for
+
+    viewer = person("viewer", skills=["etching"])
+    ann = person("ann", skills=["etching"])
+    cal = person("cal", skills=["weaving"], open_to_collaboration=True)
+    ProjectTeamFactory(project=project_for(creator=viewer), user=ann)
+    ProjectTeamFactory(project=project_for(creator=ann), user=cal)
+
+    # when
+    index = neighbourhood_index(viewer_id=viewer.pk, signals=NOTHING)
+    to_work_with = rank(viewer=viewer.pk, index=index, purpose="collaborate", top_n=5)
+    to_follow = rank(viewer=viewer.pk, index=index, purpose="follow", top_n=5)
+
+    # then
+    reasons = {item.username: {r["code"] for r in item.reasons} for item in to_work_with}
+    assert {"worked_with_your_collaborators", "open_to_collaboration"} <= reasons["cal"]
+    followed = {item.username: {r["code"] for r in item.reasons} for item in to_follow}
+    assert not {"worked_with_your_collaborators", "open_to_collaboration"} & followed["cal"]
+    assert index.worked_together[cal.pk] == {ann.pk: 1}
