@@ -19,6 +19,17 @@ class KreativeConfig(AppConfig):
         visibility_register(model_label="users.user", selector=people_visible_to)
         # A room is seen by its host and invited people (notifications of invitations).
         visibility_register(model_label="kreative.collabsession", selector=workspaces_of)
+        # Applications and jury seats: their applicant, the poster and the jurors, as
+        # application_selectors says (notifications of each step and of invitations).
+        from konnaxion.kreative.application_selectors import (
+            applications_visible_to,
+            jurors_visible_to,
+        )
+
+        visibility_register(
+            model_label="kreative.opportunityapplication", selector=applications_visible_to
+        )
+        visibility_register(model_label="kreative.opportunityjuror", selector=jurors_visible_to)
         # Profiles and opportunities are kinds of results of the platform search.
         search_provider_register(ProfileSearch())
         search_provider_register(OpportunitySearch())

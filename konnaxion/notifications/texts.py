@@ -25,6 +25,25 @@ SENTENCES = {
     ),
     Kind.UPLOAD_LINK_RECEIVED: gettext_lazy("Your upload link “{link}” received a file: {file}."),
     Kind.ACCOUNT_EXPORT_READY: gettext_lazy("The export of your data is ready to download."),
+    Kind.APPLICATION_RECEIVED: gettext_lazy("{actor} applied to “{opportunity}”."),
+    Kind.APPLICATION_STATUS_CHANGED: gettext_lazy(
+        "Your application to “{opportunity}” is now: {status}."
+    ),
+    Kind.APPLICATION_DECIDED: gettext_lazy(
+        "A decision was made on your application to “{opportunity}”: {status}."
+    ),
+    Kind.JUROR_INVITED: gettext_lazy("{actor} invited you to the jury of “{opportunity}”."),
+}
+
+# Application statuses named in `application_*` params, worded for the reader.
+APPLICATION_STATUSES = {
+    "draft": pgettext_lazy("application status", "draft"),
+    "submitted": pgettext_lazy("application status", "submitted"),
+    "in_review": pgettext_lazy("application status", "in review"),
+    "shortlisted": pgettext_lazy("application status", "shortlisted"),
+    "accepted": pgettext_lazy("application status", "accepted"),
+    "declined": pgettext_lazy("application status", "declined"),
+    "withdrawn": pgettext_lazy("application status", "withdrawn"),
 }
 
 # `upload_link_received` told to the watchers of the project rather than to the link's creator
@@ -54,6 +73,12 @@ DEFAULT_CHANNELS = {
     Kind.UPLOAD_LINK_RECEIVED: Channel.DIGEST,
     # Asked for a moment ago, and its link expires: told at once.
     Kind.ACCOUNT_EXPORT_READY: Channel.IMMEDIATE,
+    # A poster hears of each new application in the digest; an applicant of each step at once
+    # (their own application), and a juror of the invitation (it asks for work).
+    Kind.APPLICATION_RECEIVED: Channel.DIGEST,
+    Kind.APPLICATION_STATUS_CHANGED: Channel.IMMEDIATE,
+    Kind.APPLICATION_DECIDED: Channel.IMMEDIATE,
+    Kind.JUROR_INVITED: Channel.IMMEDIATE,
 }
 
 
@@ -79,6 +104,8 @@ def notification_text(notification: Notification) -> str:
     values["actor"] = actor_name(notification)
     if notification.kind == Kind.PERMISSION_CHANGED:
         values["level"] = str(LEVELS.get(values["level"], values["level"]))
+    if "status" in values:
+        values["status"] = str(APPLICATION_STATUSES.get(values["status"], values["status"]))
     sentence = SENTENCES.get(Kind(notification.kind)) if notification.kind in Kind.values else None
     if sentence is None:
         return gettext("Something happened.")

@@ -1,3 +1,14 @@
+from konnaxion.kreative.models.applications import (
+    ApplicationAnswer,
+    ApplicationArtwork,
+    ApplicationAttachment,
+    ApplicationQuestion,
+    OpportunityApplication,
+    OpportunityJuror,
+    ReviewCriterion,
+    ReviewRound,
+    ReviewScore,
+)
 from konnaxion.kreative.models.artworks import ArtworkDerivative, ArtworkTag, KreativeArtwork
 from konnaxion.kreative.models.collab_rooms import CollabChatMessage, CollabDocument
 from konnaxion.kreative.models.collab_sessions import CollabSession, CollabSessionParticipant
@@ -22,6 +33,10 @@ from konnaxion.kreative.models.suggestions import (
 from konnaxion.kreative.models.traditions import TraditionEntry
 
 __all__ = [
+    "ApplicationAnswer",
+    "ApplicationArtwork",
+    "ApplicationAttachment",
+    "ApplicationQuestion",
     "ArtworkDerivative",
     "ArtworkTag",
     "Block",
@@ -35,11 +50,16 @@ __all__ = [
     "GalleryArtwork",
     "KreativeArtwork",
     "Opportunity",
+    "OpportunityApplication",
     "OpportunityAttachment",
+    "OpportunityJuror",
     "PortfolioArtwork",
     "PortfolioProject",
     "PrecomputedSuggestions",
     "ProfessionalProfile",
+    "ReviewCriterion",
+    "ReviewRound",
+    "ReviewScore",
     "SavedOpportunity",
     "SuggestionDismissal",
     "SuggestionImpression",

@@ -23,6 +23,10 @@ class Kind(models.TextChoices):
     SHARE_LINK_USED = "share_link_used", _("Share link first used")
     UPLOAD_LINK_RECEIVED = "upload_link_received", _("Upload link received a file")
     ACCOUNT_EXPORT_READY = "account_export_ready", _("Your data export is ready")
+    APPLICATION_RECEIVED = "application_received", _("Application received")
+    APPLICATION_STATUS_CHANGED = "application_status_changed", _("Application status changed")
+    APPLICATION_DECIDED = "application_decided", _("Decision on an application")
+    JUROR_INVITED = "juror_invited", _("Invited to a jury")
 
 
 class Channel(models.TextChoices):
