@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from konnaxion.kreative.demo_applications import demo_applications_load
 from konnaxion.kreative.models import Opportunity, ProfessionalProfile
 from konnaxion.kreative.services.artworks import artwork_create
 from konnaxion.kreative.services.collaboration_workspace import (
@@ -231,6 +232,7 @@ def demo_people_load(*, admin: User) -> None:
         follow_create(follower=admin, followee=person)
     _demo_opportunities_load(posters=created_people)
     _demo_room_load(host=admin, guests=created_people[:2])
+    demo_applications_load(people=created_people, admin=admin)
 
 
 def _demo_room_load(*, host: User, guests: list[User]) -> None:
