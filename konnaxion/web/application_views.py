@@ -442,9 +442,10 @@ def _review_page(request, opportunity, role, *, status: int = 200, **extra) -> H
         context |= {
             "jurors": reads.jurors_of(opportunity=opportunity),
             "questions": reads.questions_of(opportunity=opportunity),
-            "juror_form": extra.pop("juror_form", None) or JurorForm(),
-            "round_form": extra.pop("round_form", None) or RoundForm(),
-            "question_form": extra.pop("question_form", None) or QuestionForm(),
+            "juror_form": extra.pop("juror_form", None) or JurorForm(auto_id="juror_%s"),
+            "round_form": extra.pop("round_form", None) or RoundForm(auto_id="round_%s"),
+            "question_form": extra.pop("question_form", None)
+            or QuestionForm(auto_id="question_%s"),
         }
     context |= extra
     return render(request, "web/connect/applications/review.html", context, status=status)
@@ -466,7 +467,7 @@ def opportunity_review_change(request: HttpRequest, pk: int, change: str) -> Htt
         raise Http404(_("No such opportunity."))
     actor = request.user
     if change == "juror":
-        form = JurorForm(request.POST)
+        form = JurorForm(request.POST, auto_id="juror_%s")
         if not form.is_valid():
             return _review_page(request, opportunity, role, status=400, juror_form=form)
         try:
@@ -494,7 +495,7 @@ def opportunity_review_change(request: HttpRequest, pk: int, change: str) -> Htt
             _("The juror is removed."),
         )
     elif change == "round":
-        form = RoundForm(request.POST)
+        form = RoundForm(request.POST, auto_id="round_%s")
         if not form.is_valid():
             return _review_page(request, opportunity, role, status=400, round_form=form)
         _act(
@@ -521,7 +522,7 @@ def _question_change(request, opportunity, role, change) -> HttpResponse:
         for q in reads.questions_of(opportunity=opportunity)
     ]
     if change == "question":
-        form = QuestionForm(request.POST)
+        form = QuestionForm(request.POST, auto_id="question_%s")
         if not form.is_valid():
             return _review_page(request, opportunity, role, status=400, question_form=form)
         current.append(form.cleaned_data)
