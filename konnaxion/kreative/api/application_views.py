@@ -123,8 +123,8 @@ class OpportunityReviewViewSet(StreamedUploadsMixin, viewsets.GenericViewSet):
         found = opportunity.first()
         if found is None:
             raise NotFound("No such opportunity.")
-        questions = reads.questions_of(opportunity=found)
-        return Response(s.QuestionSerializer(questions, many=True).data)
+        page = self.paginate_queryset(reads.questions_of(opportunity=found))
+        return self.get_paginated_response(s.QuestionSerializer(page, many=True).data)
 
     @extend_schema(request=s.QuestionsSetSerializer, responses=s.QuestionSerializer(many=True))
     def questions_set(self, request: Request, pk=None) -> Response:
@@ -140,7 +140,8 @@ class OpportunityReviewViewSet(StreamedUploadsMixin, viewsets.GenericViewSet):
     @extend_schema(responses=s.JurorSerializer(many=True))
     def jurors(self, request: Request, pk=None) -> Response:
         opportunity = _posted(request, pk)
-        return Response(s.JurorSerializer(reads.jurors_of(opportunity=opportunity), many=True).data)
+        page = self.paginate_queryset(reads.jurors_of(opportunity=opportunity))
+        return self.get_paginated_response(s.JurorSerializer(page, many=True).data)
 
     @extend_schema(request=s.JurorInviteSerializer, responses={201: s.JurorSerializer})
     def juror_invite(self, request: Request, pk=None) -> Response:
@@ -165,7 +166,8 @@ class OpportunityReviewViewSet(StreamedUploadsMixin, viewsets.GenericViewSet):
     @extend_schema(responses=s.RoundSerializer(many=True))
     def rounds(self, request: Request, pk=None) -> Response:
         opportunity, _role = _reviewed(request, pk)
-        return Response(s.RoundSerializer(reads.rounds_of(opportunity=opportunity), many=True).data)
+        page = self.paginate_queryset(reads.rounds_of(opportunity=opportunity))
+        return self.get_paginated_response(s.RoundSerializer(page, many=True).data)
 
     @extend_schema(request=s.RoundCreateSerializer, responses={201: s.RoundSerializer})
     def round_create(self, request: Request, pk=None) -> Response:

@@ -172,7 +172,8 @@ def scores_set(
     criteria = {c.pk: c for c in round_.criteria.all()}
     rows = []
     for score in scores:
-        criterion = criteria.get(score.get("criterion"))
+        named = score.get("criterion")
+        criterion = criteria.get(named) if isinstance(named, int) else None
         value = score.get("value")
         if criterion is None or not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
             raise ValidationFailed(

@@ -304,3 +304,29 @@ def test_submissions_racing_the_deadline_are_stamped_before_it_or_refused():
             assert application.status == "draft"
     codes = {code for outcome in outcomes for code in outcome}
     assert codes <= {"ok", "applications_closed"}
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_list_query_counts_are_flat(rows, django_assert_max_num_queries):
+    # given: `rows` submitted applications in a blind round with one juror's scores
+    call = call_for()
+    juror = UserFactory()
+    juror_invite(opportunity=call, actor=call.posted_by, user=juror)
+    for _ in range(rows):
+        person, artworks = applicant_with_artworks(1)
+        draft = application_create(opportunity=call, applicant=person, artworks=[artworks[0].pk])
+        application_submit(application=draft, actor=person)
+    round_create(
+        opportunity=call,
+        actor=call.posted_by,
+        name="One",
+        blind=True,
+        criteria=[{"label": "Craft"}],
+    )
+    url = f"/api/connect/opportunities/{call.pk}/applications/"
+    poster, jury = client_for(call.posted_by), client_for(juror)
+    applicant = client_for(person)
+    # then
+    for client, path in ((poster, url), (jury, url), (applicant, "/api/connect/applications/")):
+        with django_assert_max_num_queries(16):
+            assert client.get(path).status_code == 200
