@@ -381,6 +381,12 @@ SPECTACULAR_SETTINGS = {
         "CoCreationProjectStatusEnum": "konnaxion.konnected.models.CoCreationProject.Status",
         "ContributionStatusEnum": "konnaxion.konnected.models.CoCreationContribution.Status",
         "ContributionReviewEnum": [("accepted", "Accepted"), ("rejected", "Rejected")],
+        "ApplicationStatusEnum": (
+            "konnaxion.kreative.models.applications.OpportunityApplication.Status"
+        ),
+        "ApplicationQuestionKindEnum": (
+            "konnaxion.kreative.models.applications.ApplicationQuestion.Kind"
+        ),
     },
 }
 # Request headers past either limit are refused with 431 before the application sees them

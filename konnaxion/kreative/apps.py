@@ -26,6 +26,17 @@ class KreativeConfig(AppConfig):
         # An opportunity is seen by whoever the poster exists for (saved-search alerts and
         # closing-soon reminders).
         visibility_register(model_label="kreative.opportunity", selector=opportunities_visible_to)
+        # Applications and jury seats: their applicant, the poster and the jurors, as
+        # application_selectors says (notifications of each step and of invitations).
+        from konnaxion.kreative.application_selectors import (
+            applications_visible_to,
+            jurors_visible_to,
+        )
+
+        visibility_register(
+            model_label="kreative.opportunityapplication", selector=applications_visible_to
+        )
+        visibility_register(model_label="kreative.opportunityjuror", selector=jurors_visible_to)
         # Profiles and opportunities are kinds of results of the platform search.
         search_provider_register(ProfileSearch())
         search_provider_register(OpportunitySearch())

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from konnaxion.keenkonnect.demo import DEMO_TEAM_PROFILES
+from konnaxion.kreative.demo_applications import demo_applications_load
 from konnaxion.kreative.demo_pictures import artwork_picture, avatar_picture
 from konnaxion.kreative.demo_rooms import demo_room_load, demo_swap_load
 from konnaxion.kreative.models import Opportunity, ProfessionalProfile
@@ -222,6 +223,7 @@ def demo_people_load(*, admin: User) -> None:
     demo_room_load(host=admin, guests=[people["noor"], people["kenji"]])
     demo_swap_load(people=people)
     demo_team_profiles_load()
+    demo_applications_load(people=created_people, admin=admin)
 
 
 def demo_team_profiles_load() -> None:

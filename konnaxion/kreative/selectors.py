@@ -26,6 +26,7 @@ from konnaxion.kreative.models import (
     GalleryArtwork,
     KreativeArtwork,
     Opportunity,
+    OpportunityApplication,
     PortfolioArtwork,
     PortfolioProject,
     ProfessionalProfile,
@@ -439,11 +440,17 @@ def collab_chat_history(
 def engagements_to_endorse(
     *, author: User | AnonymousUser, subject: User
 ) -> dict[str, QuerySet[Any]]:
-    """What `author` may still endorse `subject` for: ended sessions both took part in and
-    completed projects both are on the team of, within the endorsement window, not yet endorsed
-    by `author`. `{"sessions": QuerySet[CollabSession], "projects": QuerySet[Project]}`."""
+    """What `author` may still endorse `subject` for: ended sessions both took part in,
+    completed projects both are on the team of and accepted applications between the two (one
+    applied, the other posted), within the endorsement window, not yet endorsed by `author`.
+    `{"sessions": QuerySet[CollabSession], "projects": QuerySet[Project], "applications":
+    QuerySet[OpportunityApplication]}`."""
     if not _signed_in(author) or author.pk == subject.pk:
-        return {"sessions": CollabSession.objects.none(), "projects": Project.objects.none()}
+        return {
+            "sessions": CollabSession.objects.none(),
+            "projects": Project.objects.none(),
+            "applications": OpportunityApplication.objects.none(),
+        }
     since = timezone.now() - timedelta(days=settings.ENDORSEMENT_WINDOW_DAYS)
     given = Endorsement.objects.filter(author=author, subject=subject)
     sessions = (
@@ -460,7 +467,18 @@ def engagements_to_endorse(
         .exclude(pk__in=given.filter(project__isnull=False).values("project"))
         .order_by("-updated_at")
     )
-    return {"sessions": sessions, "projects": projects}
+    pair = Q(applicant=author, opportunity__posted_by=subject) | Q(
+        applicant=subject, opportunity__posted_by=author
+    )
+    applications = (
+        OpportunityApplication.objects.filter(
+            pair, status=OpportunityApplication.Status.ACCEPTED, decided_at__gte=since
+        )
+        .exclude(pk__in=given.filter(application__isnull=False).values("application"))
+        .select_related("opportunity")
+        .order_by("-decided_at")
+    )
+    return {"sessions": sessions, "projects": projects, "applications": applications}
 
 
 def saved_searches_of(*, user: User | AnonymousUser) -> QuerySet[SavedSearch]:

@@ -31,6 +31,25 @@ SENTENCES = {
     Kind.OPPORTUNITY_CLOSING_SOON: gettext_lazy(
         "“{opportunity}”, which you saved, closes soon (deadline: {deadline})."
     ),
+    Kind.APPLICATION_RECEIVED: gettext_lazy("{actor} applied to “{opportunity}”."),
+    Kind.APPLICATION_STATUS_CHANGED: gettext_lazy(
+        "Your application to “{opportunity}” is now: {status}."
+    ),
+    Kind.APPLICATION_DECIDED: gettext_lazy(
+        "A decision was made on your application to “{opportunity}”: {status}."
+    ),
+    Kind.JUROR_INVITED: gettext_lazy("{actor} invited you to the jury of “{opportunity}”."),
+}
+
+# Application statuses named in `application_*` params, worded for the reader.
+APPLICATION_STATUSES = {
+    "draft": pgettext_lazy("application status", "draft"),
+    "submitted": pgettext_lazy("application status", "submitted"),
+    "in_review": pgettext_lazy("application status", "in review"),
+    "shortlisted": pgettext_lazy("application status", "shortlisted"),
+    "accepted": pgettext_lazy("application status", "accepted"),
+    "declined": pgettext_lazy("application status", "declined"),
+    "withdrawn": pgettext_lazy("application status", "withdrawn"),
 }
 
 # A saved search's match that is an opportunity (its params carry `opportunity`).
@@ -72,6 +91,12 @@ DEFAULT_CHANNELS = {
     Kind.SAVED_SEARCH_DAILY: Channel.DIGEST,
     # A deadline days away: told at once.
     Kind.OPPORTUNITY_CLOSING_SOON: Channel.IMMEDIATE,
+    # A poster hears of each new application in the digest; an applicant of each step at once
+    # (their own application), and a juror of the invitation (it asks for work).
+    Kind.APPLICATION_RECEIVED: Channel.DIGEST,
+    Kind.APPLICATION_STATUS_CHANGED: Channel.IMMEDIATE,
+    Kind.APPLICATION_DECIDED: Channel.IMMEDIATE,
+    Kind.JUROR_INVITED: Channel.IMMEDIATE,
 }
 
 
@@ -97,6 +122,8 @@ def notification_text(notification: Notification) -> str:
     values["actor"] = actor_name(notification)
     if notification.kind == Kind.PERMISSION_CHANGED:
         values["level"] = str(LEVELS.get(values["level"], values["level"]))
+    if "status" in values:
+        values["status"] = str(APPLICATION_STATUSES.get(values["status"], values["status"]))
     sentence = SENTENCES.get(Kind(notification.kind)) if notification.kind in Kind.values else None
     if sentence is None:
         return gettext("Something happened.")

@@ -150,6 +150,24 @@ class OpportunityForm(forms.Form):
     apply_instructions = forms.CharField(
         label=_("How to apply"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    accepts_applications = forms.BooleanField(
+        label=_("Take applications here"),
+        required=False,
+        help_text=_("Applicants apply on this site; you review them with a jury."),
+    )
+    eligible_regions = TagsField(
+        label=_("Open to regions or countries"),
+        required=False,
+        help_text=_("Separated by commas; empty: everywhere. Matched against profiles."),
+    )
+    eligible_roles = TagsField(
+        label=_("Open to roles or skills"),
+        required=False,
+        help_text=_("Separated by commas (creator, diffuser or skills); empty: anyone."),
+    )
+    requires_open_to_collaboration = forms.BooleanField(
+        label=_("Only people open to collaboration"), required=False
+    )
     tags = TagsField(label=_("Tags"), required=False, help_text=_("Separated by commas"))
 
     def clean(self) -> dict:
@@ -163,8 +181,13 @@ class OpportunityForm(forms.Form):
 
     @classmethod
     def for_opportunity(cls, opportunity: Opportunity) -> OpportunityForm:
-        initial = {name: getattr(opportunity, name) for name in cls.base_fields if name != "tags"}
+        listed = ("tags", "eligible_regions", "eligible_roles")
+        initial = {
+            name: getattr(opportunity, name) for name in cls.base_fields if name not in listed
+        }
         initial["tags"] = ", ".join(tag.name for tag in opportunity.tags.all())
+        initial["eligible_regions"] = ", ".join(opportunity.eligible_regions)
+        initial["eligible_roles"] = ", ".join(opportunity.eligible_roles)
         return cls(initial=initial, auto_id="edit_%s")
 
 

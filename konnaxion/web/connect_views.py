@@ -21,12 +21,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from konnaxion.core.errors import ApplicationError, NotFound
+from konnaxion.kreative import application_selectors as application_reads
 from konnaxion.kreative import selectors
 from konnaxion.kreative.api.kontact_filters import opportunity_filters_apply
 from konnaxion.kreative.api.kontact_views import AttachmentUploadHandler
 from konnaxion.kreative.models import Follow, Opportunity
 from konnaxion.kreative.services import opportunity_announcement as opportunities
 from konnaxion.kreative.services import professional_profile
+from konnaxion.kreative.services.attachments import attachment_max_bytes
 from konnaxion.web.account_notices import email_unverified_message
 from konnaxion.web.connect_forms import OpportunityForm, OpportunitySearchForm, PeopleSearchForm
 from konnaxion.web.page_tools import attempt, is_htmx, page_of, refusal_on_form
@@ -210,6 +212,12 @@ def _opportunity_page(
             if may_change and opportunity.status == Opportunity.Status.OPEN
             else None
         ),
+        "review_role": application_reads.opportunity_role_of(
+            user=request.user, opportunity=opportunity
+        ),
+        "my_application": application_reads.applications_of(user=request.user)
+        .filter(opportunity=opportunity)
+        .first(),
         **extra,
     }
     return render(request, "web/connect/connect.html", context, status=status)
@@ -233,9 +241,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
     CSRF is checked right after: the handler must be in place before the body is read."""
     if not request.user.is_authenticated:
         return redirect_to_login(f"{reverse('web:connect')}?tab=opportunities&post=1")
-    request.upload_handlers = [
-        AttachmentUploadHandler(request, max_bytes=opportunities.attachment_max_bytes())
-    ]
+    request.upload_handlers = [AttachmentUploadHandler(request, max_bytes=attachment_max_bytes())]
     try:
         uploads = [f for f in request.FILES.getlist("attachments") if f.size]
     except ApplicationError as refusal:

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_POST
 from konnaxion.core.errors import ApplicationError, NotFound
 from konnaxion.keenkonnect.models import Project
 from konnaxion.kreative import selectors
-from konnaxion.kreative.models import CollabSession, Follow, KreativeArtwork, ProfessionalProfile
+from konnaxion.kreative.models import (
+    CollabSession,
+    Follow,
+    KreativeArtwork,
+    OpportunityApplication,
+    ProfessionalProfile,
+)
 from konnaxion.kreative.services import partner_recommendation, professional_profile
 from konnaxion.web.connect_forms import EndorsementForm, ProfileForm, ReplyForm, TagFilterForm
 from konnaxion.web.page_tools import refusal_on_form
@@ -80,6 +86,10 @@ def _engagement_choices(request: HttpRequest, profile: ProfessionalProfile) -> l
         *(
             (f"project:{p.slug}", _("Project: %(title)s") % {"title": p.title})
             for p in shared["projects"]
+        ),
+        *(
+            (f"application:{a.pk}", _("Application: %(title)s") % {"title": a.opportunity.title})
+            for a in shared["applications"]
         ),
     ]
 
@@ -163,6 +173,8 @@ def _engagement_of(value: str) -> dict:
     kind, _sep, key = value.partition(":")
     if kind == "session" and key.isdigit():
         return {"session": CollabSession.objects.filter(pk=int(key)).first()}
+    if kind == "application" and key.isdigit():
+        return {"application": OpportunityApplication.objects.filter(pk=int(key)).first()}
     return {"project": Project.objects.filter(slug=key).first()}
 
 

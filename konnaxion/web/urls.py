@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from konnaxion.web import (
     account_views,
+    application_views,
     blueprint_views,
     checkout_views,
     comment_views,
@@ -86,6 +87,34 @@ urlpatterns = [
         "connect/opportunities/<int:pk>/save/",
         connect_views.opportunity_save,
         name="opportunity_save",
+    ),
+    path("connect/applications/", application_views.my_applications, name="my_applications"),
+    path("connect/applications/<int:pk>/", application_views.application, name="application"),
+    path(
+        "connect/applications/<int:pk>/edit/",
+        application_views.application_update,
+        name="application_update",
+    ),
+    path(
+        "connect/applications/<int:pk>/score/",
+        application_views.application_score,
+        name="application_score",
+    ),
+    path(
+        "connect/applications/<int:pk>/<str:step>/",
+        application_views.application_step,
+        name="application_step",
+    ),
+    path("connect/opportunities/<int:pk>/apply/", application_views.apply, name="apply"),
+    path(
+        "connect/opportunities/<int:pk>/review/",
+        application_views.opportunity_review,
+        name="opportunity_review",
+    ),
+    path(
+        "connect/opportunities/<int:pk>/review/<str:change>/",
+        application_views.opportunity_review_change,
+        name="opportunity_review_change",
     ),
     path(
         "connect/opportunities/<int:pk>/<str:change>/",

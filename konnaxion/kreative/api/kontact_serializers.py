@@ -238,6 +238,10 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "currency",
             "apply_url",
             "apply_instructions",
+            "accepts_applications",
+            "eligible_regions",
+            "eligible_roles",
+            "requires_open_to_collaboration",
             "tags",
             "attachments",
             "status",
@@ -273,6 +277,14 @@ class OpportunityUpdateSerializer(serializers.Serializer):
     currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
     apply_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     apply_instructions = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    accepts_applications = serializers.BooleanField(required=False)
+    eligible_regions = serializers.ListField(
+        child=serializers.CharField(max_length=120), max_length=50, required=False
+    )
+    eligible_roles = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=50, required=False
+    )
+    requires_open_to_collaboration = serializers.BooleanField(required=False)
     tags = tag_names()
 
 
@@ -290,6 +302,7 @@ class EndorsementSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="subject.username")
     session = serializers.IntegerField(source="session_id", allow_null=True)
     project = serializers.CharField(source="project.slug", allow_null=True, default=None)
+    application = serializers.IntegerField(source="application_id", allow_null=True)
     skills = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     published = serializers.SerializerMethodField()
 
@@ -301,6 +314,7 @@ class EndorsementSerializer(serializers.ModelSerializer):
             "subject",
             "session",
             "project",
+            "application",
             "engagement_ended_at",
             "rating",
             "skills",
@@ -320,13 +334,17 @@ class EndorsementCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=150)
     session = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     project = serializers.SlugField(required=False, max_length=220)
+    application = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     skills = tag_names()
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
-        if ("session" in attrs) == ("project" in attrs):
-            raise serializers.ValidationError("Name either a session or a project.")
+        named = [key for key in ("session", "project", "application") if key in attrs]
+        if len(named) != 1:
+            raise serializers.ValidationError(
+                "Name one engagement: a session, a project or an application."
+            )
         return attrs
 
 

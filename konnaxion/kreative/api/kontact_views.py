@@ -30,12 +30,20 @@ from konnaxion.kreative import filters, selectors
 from konnaxion.kreative.api import kontact_serializers as s
 from konnaxion.kreative.api.kontact_filters import opportunity_filters_apply, query_params_check
 from konnaxion.kreative.api.stored_files import stored_file_response
-from konnaxion.kreative.models import Block, CollabSession, Endorsement, Follow, Opportunity
+from konnaxion.kreative.models import (
+    Block,
+    CollabSession,
+    Endorsement,
+    Follow,
+    Opportunity,
+    OpportunityApplication,
+)
 from konnaxion.kreative.services import (
     opportunity_announcement,
     partner_recommendation,
     professional_profile,
 )
+from konnaxion.kreative.services.attachments import ATTACHMENT_EXTENSIONS, attachment_max_bytes
 from konnaxion.users.models import User
 
 USERNAME = r"[\w.@+-]+"
@@ -251,11 +259,7 @@ class OpportunityViewSet(
     queryset = Opportunity.objects.none()
 
     def upload_handlers_for(self, request) -> list:
-        return [
-            AttachmentUploadHandler(
-                request, max_bytes=opportunity_announcement.attachment_max_bytes()
-            )
-        ]
+        return [AttachmentUploadHandler(request, max_bytes=attachment_max_bytes())]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -344,7 +348,7 @@ class OpportunityViewSet(
         # Served as the attachment's own (verified) type.
         responses={
             (200, CONTENT_TYPES[extension]): OpenApiTypes.BINARY
-            for extension in opportunity_announcement.ATTACHMENT_EXTENSIONS
+            for extension in ATTACHMENT_EXTENSIONS
         }
     )
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
@@ -387,17 +391,30 @@ class EndorsementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         subject = _user_named(data.pop("subject"), viewer=request.user)
-        session = project = None
+        session = project = application = None
         if "session" in data:
             session = CollabSession.objects.filter(pk=data.pop("session")).first()
             if session is None:
+                raise partner_recommendation.NotEligible()
+        elif "application" in data:
+            application = (
+                OpportunityApplication.objects.filter(pk=data.pop("application"))
+                .select_related("opportunity")
+                .first()
+            )
+            if application is None:
                 raise partner_recommendation.NotEligible()
         else:
             project = Project.objects.filter(slug=data.pop("project")).first()
             if project is None:
                 raise partner_recommendation.NotEligible()
         endorsement = partner_recommendation.endorsement_create(
-            author=request.user, subject=subject, session=session, project=project, **data
+            author=request.user,
+            subject=subject,
+            session=session,
+            project=project,
+            application=application,
+            **data,
         )
         return Response(self._render(endorsement.pk), status=status.HTTP_201_CREATED)
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kreative", "0011_plain_file_fields_removed"),
+        ("kreative", "0012_applications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,3 +1,14 @@
+from konnaxion.kreative.models.applications import (
+    ApplicationAnswer,
+    ApplicationArtwork,
+    ApplicationAttachment,
+    ApplicationQuestion,
+    OpportunityApplication,
+    OpportunityJuror,
+    ReviewCriterion,
+    ReviewRound,
+    ReviewScore,
+)
 from konnaxion.kreative.models.artworks import ArtworkDerivative, ArtworkTag, KreativeArtwork
 from konnaxion.kreative.models.collab_rooms import CollabChatMessage, CollabDocument
 from konnaxion.kreative.models.collab_sessions import CollabSession, CollabSessionParticipant
@@ -27,6 +38,10 @@ from konnaxion.kreative.models.suggestions import (
 from konnaxion.kreative.models.traditions import TraditionEntry
 
 __all__ = [
+    "ApplicationAnswer",
+    "ApplicationArtwork",
+    "ApplicationAttachment",
+    "ApplicationQuestion",
     "ArtworkDerivative",
     "ArtworkTag",
     "Block",
@@ -40,12 +55,17 @@ __all__ = [
     "GalleryArtwork",
     "KreativeArtwork",
     "Opportunity",
+    "OpportunityApplication",
     "OpportunityAttachment",
+    "OpportunityJuror",
     "OpportunityReminder",
     "PortfolioArtwork",
     "PortfolioProject",
     "PrecomputedSuggestions",
     "ProfessionalProfile",
+    "ReviewCriterion",
+    "ReviewRound",
+    "ReviewScore",
     "SavedOpportunity",
     "SavedSearch",
     "SavedSearchAlert",

@@ -9,7 +9,8 @@ from konnaxion.tags.models import Tag
 class Endorsement(models.Model):
     """One collaborator's rating of another after a shared engagement (partner_recommendation).
 
-    The engagement is an ended CollabSession or a completed Project both took part in. Hidden
+    The engagement is an ended CollabSession or a completed Project both took part in, or an
+    application the poster accepted (between its applicant and its poster). Hidden
     (double-blind) until the subject endorses the author back for it, or until the blind period
     after the engagement ended; `published_at` says when it became public.
     """
@@ -26,6 +27,14 @@ class Endorsement(models.Model):
     project = models.ForeignKey(
         "keenkonnect.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # An application the poster accepted: its applicant and its poster worked together.
+    application = models.ForeignKey(
+        "kreative.OpportunityApplication",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     engagement_ended_at = models.DateTimeField()
     rating = models.PositiveSmallIntegerField()
     skills = models.ManyToManyField(Tag, related_name="endorsements", blank=True)
@@ -40,8 +49,9 @@ class Endorsement(models.Model):
         ordering = ("-published_at", "-id")
         constraints = [
             models.CheckConstraint(
-                condition=Q(session__isnull=True, project__isnull=False)
-                | Q(session__isnull=False, project__isnull=True),
+                condition=Q(session__isnull=True, project__isnull=False, application__isnull=True)
+                | Q(session__isnull=False, project__isnull=True, application__isnull=True)
+                | Q(session__isnull=True, project__isnull=True, application__isnull=False),
                 name="kreative_endorsement_one_engagement",
             ),
             models.CheckConstraint(
@@ -60,6 +70,11 @@ class Endorsement(models.Model):
                 fields=["author", "subject", "project"],
                 condition=Q(project__isnull=False),
                 name="kreative_endorsement_once_per_project",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "subject", "application"],
+                condition=Q(application__isnull=False),
+                name="kreative_endorsement_once_per_application",
             ),
             # A reply exists only with its date, and only on a published endorsement.
             models.CheckConstraint(

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -48,6 +49,12 @@ class Opportunity(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     apply_url = models.URLField(max_length=500, blank=True)
     apply_instructions = models.TextField(blank=True)
+    # Applications on the board (docs/applications.md) rather than only at apply_url.
+    accepts_applications = models.BooleanField(default=False)
+    # Checked at submission against the applicant's profile; empty lists check nothing.
+    eligible_regions = ArrayField(models.CharField(max_length=120), default=list, blank=True)
+    eligible_roles = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    requires_open_to_collaboration = models.BooleanField(default=False)
     tags = models.ManyToManyField(Tag, related_name="opportunities", blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     posted_by = models.ForeignKey(
@@ -94,7 +101,9 @@ class Opportunity(models.Model):
                 name="kreative_opportunity_compensation_nonnegative",
             ),
             models.CheckConstraint(
-                condition=~Q(apply_url="") | ~Q(apply_instructions=""),
+                condition=~Q(apply_url="")
+                | ~Q(apply_instructions="")
+                | Q(accepts_applications=True),
                 name="kreative_opportunity_says_how_to_apply",
             ),
         ]

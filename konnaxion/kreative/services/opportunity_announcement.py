@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, PermissionDenied, ValidationFailed
 from konnaxion.core.permissions import is_moderator
-from konnaxion.files.file_policy import FileTypeNotAllowed
-from konnaxion.files.incoming import FileTooLarge, IncomingFile
-from konnaxion.files.services import blob_store, upload_check
+from konnaxion.files.incoming import IncomingFile
 from konnaxion.kreative.models import Opportunity, OpportunityAttachment, SavedOpportunity
+from konnaxion.kreative.services.attachments import attachments_store
 from konnaxion.kreative.services.limits import limit_check, owner_lock
 from konnaxion.tags.services import tags_get_or_create
 from konnaxion.users.models import User
@@ -24,7 +23,6 @@ from konnaxion.users.selectors import email_verified_check
 
 Status = Opportunity.Status
 SEARCH_CONFIG = "english"
-ATTACHMENT_EXTENSIONS = (".pdf", ".png", ".jpg")
 EDITABLE_FIELDS = (
     "type",
     "title",
@@ -44,11 +42,11 @@ EDITABLE_FIELDS = (
     "currency",
     "apply_url",
     "apply_instructions",
+    "accepts_applications",
+    "eligible_regions",
+    "eligible_roles",
+    "requires_open_to_collaboration",
 )
-
-
-def attachment_max_bytes() -> int:
-    return settings.OPPORTUNITY_ATTACHMENT_MAX_MB * 1024 * 1024
 
 
 def _check(opportunity: Opportunity, *, creating: bool) -> None:
@@ -65,8 +63,9 @@ def _check(opportunity: Opportunity, *, creating: bool) -> None:
         errors["ends_on"] = "ends before it starts"
     if creating and opportunity.deadline and opportunity.deadline <= timezone.now():
         errors["deadline"] = "already passed"
-    if not opportunity.apply_url and not opportunity.apply_instructions.strip():
-        errors["apply_url"] = "say how to apply: a URL or instructions"
+    says_how = opportunity.apply_url or opportunity.apply_instructions.strip()
+    if not says_how and not opportunity.accepts_applications:
+        errors["apply_url"] = "say how to apply: a URL, instructions or applications here"
     if opportunity.apply_url and not opportunity.apply_url.startswith("https://"):
         errors["apply_url"] = "must be an https URL"
     money = opportunity.entry_fee or opportunity.compensation
@@ -90,30 +89,16 @@ def opportunity_search_vector_refresh(*, opportunity: Opportunity) -> None:
 
 def _attachments_store(*, opportunity: Opportunity, uploads: list[IncomingFile]) -> None:
     """Check and store every upload; on any refusal all uploads are discarded."""
-    pending = list(uploads)
-    try:
-        while pending:
-            upload = pending.pop(0)
-            if upload.size > attachment_max_bytes():
-                upload.discard()
-                raise FileTooLarge(details={"max_bytes": attachment_max_bytes()})
-            verified = upload_check(upload=upload)
-            if verified.file_name.extension not in ATTACHMENT_EXTENSIONS:
-                upload.discard()
-                raise FileTypeNotAllowed(
-                    details={"reason": "extension", "allowed": list(ATTACHMENT_EXTENSIONS)}
-                )
-            blob = blob_store(upload=upload, content_type=verified.content_type)
-            OpportunityAttachment.objects.create(
-                opportunity=opportunity,
-                blob=blob,
-                name=verified.file_name.name,
-                content_type=verified.content_type,
-                size=blob.size,
-            )
-    finally:
-        for upload in pending:
-            upload.discard()
+    attachments_store(
+        uploads=uploads,
+        record=lambda blob, name, content_type: OpportunityAttachment.objects.create(
+            opportunity=opportunity,
+            blob=blob,
+            name=name,
+            content_type=content_type,
+            size=blob.size,
+        ),
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """partner_recommendation: double-blind endorsements between people who worked together.
 
-Only an ended CollabSession both took part in, or a completed Project both were on the team of,
+Only an ended CollabSession both took part in, a completed Project both were on the team of, or
+an application the poster accepted (between its applicant and its poster, from the decision on)
 qualifies; endorsements are written within ENDORSEMENT_WINDOW_DAYS after it ended and stay hidden
 until the subject endorses back or ENDORSEMENT_BLIND_DAYS have passed.
 """
@@ -20,6 +21,7 @@ from konnaxion.kreative.models import (
     CollabSession,
     CollabSessionParticipant,
     Endorsement,
+    OpportunityApplication,
     ProfessionalProfile,
 )
 from konnaxion.kreative.services.professional_profile import users_blocked_between
@@ -42,10 +44,17 @@ class WindowClosed(Conflict):
     message = "Endorsements are accepted only within the window after the engagement ended."
 
 
-def _engagement_end(
-    *, author: User, subject: User, engagement: CollabSession | Project
-) -> datetime:
-    """When the shared engagement ended. Raises NotEligible."""
+Engagement = CollabSession | Project | OpportunityApplication
+
+
+def _engagement_end(*, author: User, subject: User, engagement: Engagement) -> datetime:
+    """When the shared engagement ended (an application: its acceptance). Raises NotEligible."""
+    if isinstance(engagement, OpportunityApplication):
+        pair = {engagement.applicant_id, engagement.opportunity.posted_by_id}
+        accepted = engagement.status == OpportunityApplication.Status.ACCEPTED
+        if not accepted or engagement.decided_at is None or pair != {author.pk, subject.pk}:
+            raise NotEligible()
+        return engagement.decided_at
     if isinstance(engagement, CollabSession):
         both = CollabSessionParticipant.objects.filter(
             session=engagement, user__in=[author.pk, subject.pk]
@@ -83,6 +92,7 @@ def _reciprocal(endorsement: Endorsement) -> QuerySet[Endorsement]:
         subject=endorsement.author_id,
         session=endorsement.session_id,
         project=endorsement.project_id,
+        application=endorsement.application_id,
     )
 
 
@@ -94,17 +104,21 @@ def endorsement_create(
     rating: int,
     session: CollabSession | None = None,
     project: Project | None = None,
+    application: OpportunityApplication | None = None,
     skills: list[str] | None = None,
     comment: str = "",
 ) -> Endorsement:
-    """Endorse `subject` for a shared engagement (exactly one of `session`, `project`).
+    """Endorse `subject` for a shared engagement (exactly one of `session`, `project`,
+    `application`).
 
     Hidden until the subject endorses back (both are then published) or the blind period ends.
     Raises NotEligible (403 not_eligible), AlreadyEndorsed, WindowClosed (409), ValidationFailed.
     """
-    engagements = [named for named in (session, project) if named is not None]
+    engagements = [named for named in (session, project, application) if named is not None]
     if len(engagements) != 1:
-        raise ValidationFailed("Name either a session or a project.", code="invalid")
+        raise ValidationFailed(
+            "Name one engagement: a session, a project or an application.", code="invalid"
+        )
     if not 1 <= rating <= 5:
         raise ValidationFailed(details={"fields": {"rating": "from 1 to 5"}})
     if author.pk == subject.pk or users_blocked_between(user=author, other=subject):
@@ -121,6 +135,7 @@ def endorsement_create(
                 subject=subject,
                 session=session,
                 project=project,
+                application=application,
                 engagement_ended_at=ended_at,
                 rating=rating,
                 comment=comment,

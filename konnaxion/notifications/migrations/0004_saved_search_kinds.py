@@ -14,12 +14,16 @@ KINDS = [
     ("saved_search_match", "New match of a saved search (alert at once)"),
     ("saved_search_daily", "New match of a saved search (daily alert)"),
     ("opportunity_closing_soon", "Saved opportunity closing soon"),
+    ("application_received", "Application received"),
+    ("application_status_changed", "Application status changed"),
+    ("application_decided", "Decision on an application"),
+    ("juror_invited", "Invited to a jury"),
 ]
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_account_export_ready"),
+        ("notifications", "0003_application_kinds"),
     ]
 
     operations = [

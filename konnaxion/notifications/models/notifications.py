@@ -26,6 +26,10 @@ class Kind(models.TextChoices):
     SAVED_SEARCH_MATCH = "saved_search_match", _("New match of a saved search (alert at once)")
     SAVED_SEARCH_DAILY = "saved_search_daily", _("New match of a saved search (daily alert)")
     OPPORTUNITY_CLOSING_SOON = "opportunity_closing_soon", _("Saved opportunity closing soon")
+    APPLICATION_RECEIVED = "application_received", _("Application received")
+    APPLICATION_STATUS_CHANGED = "application_status_changed", _("Application status changed")
+    APPLICATION_DECIDED = "application_decided", _("Decision on an application")
+    JUROR_INVITED = "juror_invited", _("Invited to a jury")
 
 
 class Channel(models.TextChoices):
