@@ -29,7 +29,8 @@ SENTENCES = {
     Kind.SAVED_SEARCH_MATCH: gettext_lazy("{actor} matches your saved search “{search}”."),
     Kind.SAVED_SEARCH_DAILY: gettext_lazy("{actor} matches your saved search “{search}”."),
     Kind.OPPORTUNITY_CLOSING_SOON: gettext_lazy(
-        "“{opportunity}”, which you saved, closes soon (deadline: {deadline})."
+        "“{opportunity}”, which you saved or started applying to, closes soon "
+        "(deadline: {deadline})."
     ),
     Kind.APPLICATION_RECEIVED: gettext_lazy("{actor} applied to “{opportunity}”."),
     Kind.APPLICATION_STATUS_CHANGED: gettext_lazy(

@@ -29,6 +29,7 @@ from konnaxion.kreative import selectors
 from konnaxion.kreative.filters import filters_normalize, opportunities_matching, profiles_matching
 from konnaxion.kreative.models import (
     Opportunity,
+    OpportunityApplication,
     OpportunityReminder,
     ProfessionalProfile,
     SavedOpportunity,
@@ -294,13 +295,20 @@ def saved_searches_alert_all() -> int:
 def opportunity_closing_soon_audience(
     *, opportunities: QuerySet[Opportunity]
 ) -> dict[int, set[int]]:
-    """Who is reminded that `opportunities` close soon: opportunity id -> user ids, today the
-    people who saved (bookmarked) them. The hook for other reasons to care about a deadline (a
-    draft application, say): add their people here; each is still reminded once."""
+    """Who is reminded that `opportunities` close soon: opportunity id -> user ids, the people
+    who saved (bookmarked) them and those with a draft application not yet submitted. The one
+    place for other reasons to care about a deadline; each person is still reminded once."""
     audience: dict[int, set[int]] = {}
-    pairs = SavedOpportunity.objects.filter(opportunity__in=opportunities.values("pk"))
-    for user_id, opportunity_id in pairs.values_list("user_id", "opportunity_id"):
-        audience.setdefault(opportunity_id, set()).add(user_id)
+    saved = SavedOpportunity.objects.filter(opportunity__in=opportunities.values("pk"))
+    drafts = OpportunityApplication.objects.filter(
+        opportunity__in=opportunities.values("pk"), status=OpportunityApplication.Status.DRAFT
+    )
+    for pairs in (
+        saved.values_list("user_id", "opportunity_id"),
+        drafts.values_list("applicant_id", "opportunity_id"),
+    ):
+        for user_id, opportunity_id in pairs:
+            audience.setdefault(opportunity_id, set()).add(user_id)
     return audience
 
 

@@ -16,6 +16,10 @@ from konnaxion.kreative.services.opportunity_announcement import (
     opportunity_delete,
     opportunity_save,
 )
+from konnaxion.kreative.services.opportunity_applications import (
+    application_create,
+    application_submit,
+)
 from konnaxion.kreative.services.professional_profile import block_create
 from konnaxion.kreative.services.saved_searches import (
     opportunities_closing_soon_remind,
@@ -24,6 +28,7 @@ from konnaxion.kreative.services.saved_searches import (
     saved_search_update,
     saved_searches_alert_all,
 )
+from konnaxion.kreative.tests.applications import applicant_with_artworks, call_for
 from konnaxion.kreative.tests.factories import opportunity_for, profile_for
 from konnaxion.notifications.models import Kind, Notification
 from konnaxion.notifications.services.email import digest_send, notification_email_send
@@ -254,12 +259,36 @@ def test_closing_soon_reminds_savers_once(django_capture_on_commit_callbacks):
     [notice] = _told(saver)
     assert notice.kind == Kind.OPPORTUNITY_CLOSING_SOON
     assert notice.target_id == soon.pk
-    assert notification_text(notice).startswith("“Soon”, which you saved, closes soon (deadline: ")
+    assert notification_text(notice).startswith(
+        "“Soon”, which you saved or started applying to, closes soon (deadline: "
+    )
     assert _told(other) == [] and _told(blocked_saver) == []
     # when: the task runs again
     with django_capture_on_commit_callbacks(execute=True):
         assert opportunities_closing_soon_remind() == 0
     assert len(_told(saver)) == 1
+
+
+def test_a_draft_applicant_is_reminded_once_and_a_submitted_one_not(
+    django_capture_on_commit_callbacks,
+):
+    # given two applicants to a call closing tomorrow: one still drafting, one submitted
+    call = call_for(deadline=timezone.now() + timedelta(hours=24), title="Print call")
+    drafting, _ = applicant_with_artworks()
+    submitted, _ = applicant_with_artworks()
+    application_create(opportunity=call, applicant=drafting)
+    application_submit(
+        application=application_create(opportunity=call, applicant=submitted), actor=submitted
+    )
+    # when the task runs twice
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = opportunities_closing_soon_remind()
+        again = opportunities_closing_soon_remind()
+    # then only the draft's author is told, once
+    assert (sent, again) == (1, 0)
+    [notice] = _told(drafting)
+    assert notice.kind == Kind.OPPORTUNITY_CLOSING_SOON and notice.target_id == call.pk
+    assert Kind.OPPORTUNITY_CLOSING_SOON not in [told.kind for told in _told(submitted)]
 
 
 def test_closed_opportunities_are_not_reminded(django_capture_on_commit_callbacks):
