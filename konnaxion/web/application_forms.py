@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from konnaxion.kreative.models import (
@@ -67,13 +68,19 @@ class ApplicationForm(forms.Form):
             )
         for question in self.questions:
             name = f"question_{question.pk}"
-            label = question.label + (" *" if question.required else "")
+            # The poster's words, isolated so that they keep their direction in any page.
+            label = format_html(
+                "<bdi>{}</bdi>{}", question.label, " *" if question.required else ""
+            )
             if question.kind == ApplicationQuestion.Kind.CHOICE:
                 self.fields[name] = forms.ChoiceField(
                     label=label,
                     required=False,
                     widget=forms.RadioSelect,
-                    choices=[(option, option) for option in question.options],
+                    choices=[
+                        (option, format_html("<bdi>{}</bdi>", option))
+                        for option in question.options
+                    ],
                 )
             elif question.kind == ApplicationQuestion.Kind.FILE:
                 self.fields[name] = forms.FileField(

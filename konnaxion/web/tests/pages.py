@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from konnaxion.keenkonnect.models import Project, ProjectResource
-from konnaxion.kreative.models import CollabSession, Opportunity
+from konnaxion.kreative.models import CollabSession, Opportunity, OpportunityApplication
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,14 @@ def demo_pages() -> list[Page]:
     project = Project.objects.get(slug=DEMO_PROJECT)
     documents = ProjectResource.objects.filter(project=project).order_by("id")
     opportunity = Opportunity.objects.filter(status="open").order_by("id").first()
+    # the demo salon takes applications; the administrator sits on its jury
+    salon = Opportunity.objects.filter(accepts_applications=True).order_by("id").first()
+    application = (
+        OpportunityApplication.objects.filter(opportunity=salon)
+        .exclude(status__in=["draft", "withdrawn"])
+        .order_by("id")
+        .first()
+    )
     room = CollabSession.objects.filter(participants__user__username="admin").order_by("id").first()
     visitor = [
         Page("home", "/"),
@@ -73,6 +81,9 @@ def demo_pages() -> list[Page]:
         Page("connect-post-opportunity", "/connect/?tab=opportunities&post=1"),
         Page("connect-workspace", "/connect/?tab=workspace"),
         Page("saved-searches", "/connect/saved-searches/"),
+        Page("my-applications", "/connect/applications/"),
+        Page("call", f"/connect/opportunities/{salon.pk}/"),
+        Page("apply", f"/connect/opportunities/{salon.pk}/apply/"),
         Page("saved-search-new", "/connect/saved-searches/new/?tab=opportunities&type=residency"),
         Page("search-signed-in", "/search/?q=bench"),
         Page("search-profiles", "/search/?q=printmaking&kind=profile"),
@@ -89,6 +100,8 @@ def demo_pages() -> list[Page]:
         Page("account-data", "/accounts/data/"),
         Page("account-leave", "/accounts/leave/"),
     ]
+    if application is not None:
+        admin.append(Page("application-as-juror", f"/connect/applications/{application.pk}/"))
     if room is not None:
         admin.append(Page("room", f"/connect/workspaces/{room.pk}/"))
     return visitor + [Page(page.name, page.path, "admin") for page in admin]
