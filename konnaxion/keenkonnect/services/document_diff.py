@@ -98,7 +98,8 @@ def _unified(old_text: str, new_text: str, match: PageMatch) -> list[str]:
 def _page_entry(before: PdfAnalysis, after: PdfAnalysis, match: PageMatch) -> dict[str, Any]:
     old_text = before.pages[match.old_page - 1] if match.old_page else ""
     new_text = after.pages[match.new_page - 1] if match.new_page else ""
-    rows, rows_truncated = [], False
+    rows: list[dict[str, Any]] = []
+    rows_truncated = False
     if match.status != "moved":
         rows, rows_truncated = lines_side_by_side(
             old_text, new_text, max_rows=MAX_DIFF_LINES_PER_PAGE

@@ -278,13 +278,13 @@ def test_a_pdf_diff_with_one_page_removed_says_exactly_that(team):
     pages = [f"Sheet {number}\nRoom {number}" for number in range(1, 37)]
     resource = document(project, people["owner"], content=multipage_pdf(pages))
     second_version(resource, people["owner"], content=multipage_pdf(pages[:2] + pages[3:]))
+    url = f"/projects/{project.slug}/blueprints/{resource.pk}/diff/?old=1&new=2"
+    reader = client_of(people["reader"])
     # when
-    html = (
-        client_of(people["reader"])
-        .get(f"/projects/{project.slug}/blueprints/{resource.pk}/diff/?old=1&new=2")
-        .content.decode()
-    )
+    html = reader.get(url).content.decode()
+    arabic = reader.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     # then
+    assert "<li>صفحة واحدة محذوفة: الصفحة 3</li>" in arabic
     assert "<li>1 page removed: page 3</li>" in html
     assert html.count('<article class="page-diff') == 1
     assert "Page 3 removed" in html
