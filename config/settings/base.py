@@ -237,6 +237,8 @@ ANALYSIS_PDF_MEMORY_MB = env.int("ANALYSIS_PDF_MEMORY_MB", default=768)
 ANALYSIS_MAX_TEXT_CHARS = env.int("ANALYSIS_MAX_TEXT_CHARS", default=5_000_000)
 ANALYSIS_MAX_MESH_TRIANGLES = env.int("ANALYSIS_MAX_MESH_TRIANGLES", default=5_000_000)
 ANALYSIS_DIFF_CACHE_SECONDS = env.int("ANALYSIS_DIFF_CACHE_SECONDS", default=6 * 3600)
+# A PDF diff offers a visual overlay (both pages rendered and compared) of this many changed pages.
+ANALYSIS_PDF_OVERLAY_PAGES = env.int("ANALYSIS_PDF_OVERLAY_PAGES", default=3)
 # intelligent_indexing: the extracted text kept per document for the index and its snippets
 # (a tsvector holds at most 1 MB), and how long real-time events are kept for clients that resume.
 SEARCH_MAX_TEXT_CHARS = env.int("SEARCH_MAX_TEXT_CHARS", default=200_000)

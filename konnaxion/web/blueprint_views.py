@@ -35,7 +35,7 @@ from konnaxion.keenkonnect.services import document_versioning, granular_permiss
 from konnaxion.keenkonnect.services import secure_document_storage as storage
 from konnaxion.keenkonnect.services.document_diff import kind_of
 from konnaxion.web.blueprint_forms import MAX_VERSION, DiffForm, PermissionsForm, RestoreForm
-from konnaxion.web.diff_figures import mesh_figures, mesh_sources
+from konnaxion.web.diff_figures import mesh_figures, mesh_sources, pdf_summary
 from konnaxion.web.document_forms import DocumentEditForm
 from konnaxion.web.link_context import share_context
 
@@ -172,6 +172,8 @@ def blueprint_diff(request: HttpRequest, slug: str, resource_id: int) -> HttpRes
         "highlight_url": f"{api}/diff/highlight/?from={pair['from_number']}&to={pair['to_number']}",
     }
     context["dates"] = {side: _when(diff["dates"][side]) for side in ("old", "new")}
+    if context["pdf"]:
+        context["pdf_summary"] = pdf_summary(context["pdf"])
     if context["mesh"]:
         context["mesh_rows"], context["mesh_collections"] = mesh_figures(context["mesh"])
         context["mesh_sources"] = mesh_sources(context["mesh"])

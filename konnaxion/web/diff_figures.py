@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 # Typographic signs, written as escapes so that no reader mistakes them for x and -.
 TIMES = " \u00d7 "
@@ -26,6 +26,10 @@ COLLECTION_LABELS = {
     "meshes": gettext_lazy("Meshes"),
     "materials": gettext_lazy("Materials"),
 }
+
+
+# Pages named in one sentence of a PDF diff's summary at most; the cards below list them all.
+MAX_PAGES_NAMED = 12
 
 
 @dataclass
@@ -188,3 +192,39 @@ def mesh_sources(mesh: dict[str, Any]) -> list[FigureRow]:
         for key, label in labels.items()
         if key in mesh
     ]
+
+
+def _page_name(page: dict[str, Any]) -> str:
+    """ "page 3", or "page 3 → page 5" for a page that changed place."""
+    old, new = page.get("old_page"), page.get("new_page")
+    if old and new and old != new:
+        return _("page %(old)s → page %(new)s") % {"old": old, "new": new}
+    return _("page %(number)s") % {"number": new or old}
+
+
+def pdf_summary(pdf: dict[str, Any]) -> list[str]:
+    """One sentence per kind of page change of a PDF diff: "1 page removed: page 3"."""
+    sentences = {
+        "removed": lambda n: ngettext(
+            "%(count)s page removed: %(pages)s", "%(count)s pages removed: %(pages)s", n
+        ),
+        "added": lambda n: ngettext(
+            "%(count)s page added: %(pages)s", "%(count)s pages added: %(pages)s", n
+        ),
+        "moved": lambda n: ngettext(
+            "%(count)s page moved: %(pages)s", "%(count)s pages moved: %(pages)s", n
+        ),
+        "changed": lambda n: ngettext(
+            "%(count)s page changed: %(pages)s", "%(count)s pages changed: %(pages)s", n
+        ),
+    }
+    summary = []
+    for status, sentence in sentences.items():
+        pages = [page for page in pdf.get("pages", []) if page.get("status") == status]
+        if not pages:
+            continue
+        names = [_page_name(page) for page in pages[:MAX_PAGES_NAMED]]
+        if len(pages) > MAX_PAGES_NAMED:
+            names.append("…")
+        summary.append(sentence(len(pages)) % {"count": len(pages), "pages": ", ".join(names)})
+    return summary

@@ -48,12 +48,14 @@ def _run(
     longest: int,
     timeout: float | None,
     memory_mb: int | None,
+    page: int = 1,
 ) -> dict[str, Any]:
     return sandbox_run(
         module=CHILD_MODULE,
         request={
             "operations": operations,
             "longest": longest,
+            "page": page,
             "max_text_chars": settings.ANALYSIS_MAX_TEXT_CHARS,
         },
         handle=handle,
@@ -99,5 +101,16 @@ def pdf_first_page_png(
 
     Raises AnalysisFailed.
     """
-    result = _run(handle, ["render"], longest=longest, timeout=timeout, memory_mb=None)
+    return pdf_page_png(handle, page=1, longest=longest, timeout=timeout)
+
+
+def pdf_page_png(
+    handle: BinaryIO, *, page: int, longest: int = 1024, timeout: float | None = None
+) -> bytes:
+    """Page `page` (1-based) of the PDF in `handle` as a PNG, `longest` pixels on its longest
+    side.
+
+    Raises AnalysisFailed (`pdf_no_such_page` too).
+    """
+    result = _run(handle, ["render"], longest=longest, timeout=timeout, memory_mb=None, page=page)
     return base64.b64decode(result["render"]["png"])

@@ -66,15 +66,20 @@ def extract(source: BinaryIO, request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_first_page(source: BinaryIO, request: dict[str, Any]) -> dict[str, Any]:
+def render_page(source: BinaryIO, request: dict[str, Any]) -> dict[str, Any]:
+    """Page `request["page"]` (1-based, the first by default) as a PNG `longest` pixels wide or
+    high."""
     document = pypdfium2.PdfDocument(source)
     try:
         if len(document) == 0:
             raise ChildRefusal("pdf_no_pages", "The PDF has no pages.")
-        page = document[0]
+        number = int(request.get("page") or 1)
+        if not 1 <= number <= len(document):
+            raise ChildRefusal("pdf_no_such_page", f"The PDF has no page {number}.")
+        page = document[number - 1]
         width, height = page.get_size()
         if width <= 0 or height <= 0:
-            raise ChildRefusal("pdf_invalid", "The PDF's first page has no size.")
+            raise ChildRefusal("pdf_invalid", f"The PDF's page {number} has no size.")
         scale = int(request["longest"]) / max(width, height)
         image = page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_pil()
         out = io.BytesIO()
@@ -106,4 +111,4 @@ def _guarded(operation):
 
 if __name__ == "__main__":
     logging.disable(logging.CRITICAL)  # pypdf logs every oddity of a broken file
-    child_main({"extract": _guarded(extract), "render": _guarded(render_first_page)})
+    child_main({"extract": _guarded(extract), "render": _guarded(render_page)})

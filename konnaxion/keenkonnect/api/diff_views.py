@@ -30,9 +30,14 @@ class VersionPairSerializer(serializers.Serializer):
     to_number = serializers.IntegerField(min_value=1, max_value=999_999_999)
 
     def to_internal_value(self, data):
-        return super().to_internal_value(
-            {"from_number": data.get("from"), "to_number": data.get("to")}
-        )
+        renamed = {"from_number": data.get("from"), "to_number": data.get("to")}
+        if data.get("page") is not None:
+            renamed["page"] = data.get("page")  # only HighlightQuerySerializer reads it
+        return super().to_internal_value(renamed)
+
+
+class HighlightQuerySerializer(VersionPairSerializer):
+    page = serializers.IntegerField(min_value=1, max_value=999_999_999, required=False)
 
 
 def version_pair(request: Request) -> dict[str, int]:
@@ -57,7 +62,8 @@ class ResourceDiffView(ProjectScoped, APIView):
 
 
 class ResourceDiffHighlightView(ProjectScoped, APIView):
-    """A PNG of the newer image with the changed regions outlined."""
+    """A PNG of the newer image with the changed regions outlined; with `page`, of that changed
+    page of the newer PDF (both pages rendered and compared)."""
 
     permission_classes = [ReadableByVisitors]
 
@@ -66,18 +72,31 @@ class ResourceDiffHighlightView(ProjectScoped, APIView):
         return JSONRenderer(), JSONRenderer.media_type
 
     @extend_schema(
-        parameters=[PROJECT_SLUG, RESOURCE_ID, *VERSIONS],
+        parameters=[
+            PROJECT_SLUG,
+            RESOURCE_ID,
+            *VERSIONS,
+            OpenApiParameter(
+                "page",
+                int,
+                required=False,
+                description="PDFs: a changed page of the newer version (its `new_page`)",
+            ),
+        ],
         responses={
             (200, "image/png"): OpenApiTypes.BINARY,
             304: OpenApiResponse(description="Not modified (If-None-Match)"),
         },
     )
     def get(self, request: Request, project_slug: str, resource_id: int):
-        pair = version_pair(request)
+        query = HighlightQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        pair = query.validated_data
         blob = document_versioning.version_diff_highlight(resource=self.resource(), **pair)
+        page = f"-page{pair['page']}" if "page" in pair else ""
         return blob_response(
             blob,
-            file_name=f"changes-v{pair['from_number']}-v{pair['to_number']}.png",
+            file_name=f"changes-v{pair['from_number']}-v{pair['to_number']}{page}.png",
             content_type="image/png",
             range_header=request.headers.get("Range"),
             if_none_match=request.headers.get("If-None-Match"),

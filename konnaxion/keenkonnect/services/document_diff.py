@@ -9,6 +9,7 @@ cached under their SHA-256s and `DIFF_FORMAT_VERSION`; the versions' metadata is
 from __future__ import annotations
 
 import difflib
+import io
 from datetime import date, datetime
 from typing import Any
 
@@ -21,10 +22,13 @@ from konnaxion.files.services import blob_open, blob_store
 from konnaxion.keenkonnect.analysis.errors import AnalysisFailed
 from konnaxion.keenkonnect.analysis.images import image_analyse, image_compare
 from konnaxion.keenkonnect.analysis.meshes import MESH_CONTENT_TYPES, mesh_analyse
-from konnaxion.keenkonnect.analysis.pdf import pdf_analyse
+from konnaxion.keenkonnect.analysis.pdf import PdfAnalysis, pdf_analyse, pdf_page_png
+from konnaxion.keenkonnect.analysis.pdf_compare import PageMatch, lines_side_by_side, pages_align
 
-DIFF_FORMAT_VERSION = 1
+DIFF_FORMAT_VERSION = 2
 MAX_DIFF_LINES_PER_PAGE = 2000
+# A page overlay is drawn from both pages rendered this many pixels on their longest side.
+OVERLAY_LONGEST = 1024
 IMAGE_TYPES = {"image/png", "image/jpeg"}
 MESH_NUMBERS = ("triangle_count", "vertex_count", "surface_area", "volume")
 MESH_VALUES = ("closed", "bounding_box", "format", "generator", "solid_name")
@@ -78,6 +82,43 @@ def _failure(side: str, failed: AnalysisFailed) -> dict[str, Any]:
     return {"error": {"side": side, "reason": failed.reason, "message": failed.message}}
 
 
+def _unified(old_text: str, new_text: str, match: PageMatch) -> list[str]:
+    """The page's unified diff, as the API gave it before side-by-side rows existed."""
+    return list(
+        difflib.unified_diff(
+            old_text.splitlines(),
+            new_text.splitlines(),
+            fromfile=f"old/page-{match.old_page or 0}",
+            tofile=f"new/page-{match.new_page or 0}",
+            lineterm="",
+        )
+    )
+
+
+def _page_entry(before: PdfAnalysis, after: PdfAnalysis, match: PageMatch) -> dict[str, Any]:
+    old_text = before.pages[match.old_page - 1] if match.old_page else ""
+    new_text = after.pages[match.new_page - 1] if match.new_page else ""
+    rows: list[dict[str, Any]] = []
+    rows_truncated = False
+    if match.status != "moved":
+        rows, rows_truncated = lines_side_by_side(
+            old_text, new_text, max_rows=MAX_DIFF_LINES_PER_PAGE
+        )
+    lines = [] if match.status == "moved" else _unified(old_text, new_text, match)
+    return {
+        "page": match.new_page or match.old_page,
+        "old_page": match.old_page,
+        "new_page": match.new_page,
+        "status": match.status,
+        "similarity": match.similarity,
+        "rows": rows,
+        "rows_truncated": rows_truncated,
+        "overlay": False,
+        "diff": "\n".join(lines[:MAX_DIFF_LINES_PER_PAGE]),
+        "diff_truncated": len(lines) > MAX_DIFF_LINES_PER_PAGE,
+    }
+
+
 def _pdf_section(old: Blob, new: Blob) -> dict[str, Any]:
     analyses = {}
     for side, blob in (("old", old), ("new", new)):
@@ -87,31 +128,11 @@ def _pdf_section(old: Blob, new: Blob) -> dict[str, Any]:
         except AnalysisFailed as failed:
             return _failure(side, failed)
     before, after = analyses["old"], analyses["new"]
-    pages, unchanged = [], 0
-    for number in range(1, max(before.page_count, after.page_count) + 1):
-        old_text = before.pages[number - 1] if number <= before.page_count else None
-        new_text = after.pages[number - 1] if number <= after.page_count else None
-        if old_text == new_text:
-            unchanged += 1
-            continue
-        status = "added" if old_text is None else "removed" if new_text is None else "changed"
-        lines = list(
-            difflib.unified_diff(
-                (old_text or "").splitlines(),
-                (new_text or "").splitlines(),
-                fromfile=f"old/page-{number}",
-                tofile=f"new/page-{number}",
-                lineterm="",
-            )
-        )
-        pages.append(
-            {
-                "page": number,
-                "status": status,
-                "diff": "\n".join(lines[:MAX_DIFF_LINES_PER_PAGE]),
-                "diff_truncated": len(lines) > MAX_DIFF_LINES_PER_PAGE,
-            }
-        )
+    matches, unchanged = pages_align(before.pages, after.pages)
+    pages = [_page_entry(before, after, match) for match in matches]
+    changed = [page for page in pages if page["status"] == "changed"]
+    for page in changed[: settings.ANALYSIS_PDF_OVERLAY_PAGES]:
+        page["overlay"] = True
     return {
         "page_count": _pair(before.page_count, after.page_count),
         "pdf_version": _pair(before.pdf_version, after.pdf_version),
@@ -236,3 +257,30 @@ def document_diff(*, old: Blob, new: Blob, old_meta: dict, new_meta: dict) -> di
     if section is not None:
         diff[kind] = section
     return diff
+
+
+def pdf_page_overlay(*, old: Blob, new: Blob, old_page: int, new_page: int) -> Blob:
+    """A PNG of page `new_page` of the PDF `new`, faded, with what changed since page
+    `old_page` of `old` in red: both pages rendered in the PDF child and compared as images
+    (`image_compare`). Stored as a Blob referenced by nothing, cached (failures too) like the
+    diff. Raises AnalysisFailed."""
+    key = f"{_cache_key(old, new)}:overlay:{old_page}:{new_page}"
+    cached = cache.get(key)
+    if isinstance(cached, dict):
+        raise AnalysisFailed(cached["reason"], cached["message"])
+    blob = Blob.objects.filter(sha256=cached).first() if cached else None
+    if blob is not None:
+        return blob
+    try:
+        pictures = []
+        for document, number in ((old, old_page), (new, new_page)):
+            with blob_open(blob=document) as handle:
+                pictures.append(pdf_page_png(handle, page=number, longest=OVERLAY_LONGEST))
+        comparison = image_compare(io.BytesIO(pictures[0]), io.BytesIO(pictures[1]))
+    except AnalysisFailed as failed:
+        failure = {"reason": failed.reason, "message": failed.message}
+        cache.set(key, failure, settings.ANALYSIS_DIFF_CACHE_SECONDS)
+        raise
+    highlight = _highlight_store(comparison.highlight_png)
+    cache.set(key, highlight.sha256, settings.ANALYSIS_DIFF_CACHE_SECONDS)
+    return highlight

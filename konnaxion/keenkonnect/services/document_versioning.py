@@ -28,7 +28,7 @@ from konnaxion.keenkonnect.models import (
 from konnaxion.keenkonnect.services import notices, real_time_sync
 from konnaxion.keenkonnect.services.audit import audit_record
 from konnaxion.keenkonnect.services.checkout_rules import checkout_end, checkout_guard
-from konnaxion.keenkonnect.services.document_diff import document_diff
+from konnaxion.keenkonnect.services.document_diff import document_diff, pdf_page_overlay
 from konnaxion.keenkonnect.services.granular_permissions import ensure_level, ensure_level_now
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index_enqueue
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
@@ -293,11 +293,9 @@ def versions_apply_retention() -> int:
     return deleted
 
 
-def version_diff(
+def _version_pair(
     *, resource: ResourceWithLevel, from_number: int, to_number: int
-) -> dict[str, Any]:
-    """The type-aware diff of two versions of `resource` (read level), the one computation the
-    API and the web front show. Raises NotFound for a version that does not exist."""
+) -> tuple[DocumentVersion, DocumentVersion]:
     ensure_level(resource=resource, needed=AccessLevel.READ)
     versions = {
         version.number: version
@@ -307,16 +305,34 @@ def version_diff(
     }
     if from_number not in versions or to_number not in versions:
         raise NotFound("No such version.")
-    old, new = versions[from_number], versions[to_number]
+    return versions[from_number], versions[to_number]
+
+
+def version_diff(
+    *, resource: ResourceWithLevel, from_number: int, to_number: int
+) -> dict[str, Any]:
+    """The type-aware diff of two versions of `resource` (read level), the one computation the
+    API and the web front show. Raises NotFound for a version that does not exist."""
+    old, new = _version_pair(resource=resource, from_number=from_number, to_number=to_number)
     return document_diff(old=old.blob, new=new.blob, old_meta=_meta(old), new_meta=_meta(new))
 
 
 def version_diff_highlight(
-    *, resource: ResourceWithLevel, from_number: int, to_number: int
+    *, resource: ResourceWithLevel, from_number: int, to_number: int, page: int | None = None
 ) -> Blob:
-    """The PNG highlighting what changed between two image versions. Raises NotFound when the
-    versions are not two images, or when one could not be analysed."""
-    diff = version_diff(resource=resource, from_number=from_number, to_number=to_number)
+    """The PNG highlighting what changed between two image versions or, with `page`, on that
+    page of the newer of two PDF versions (a changed page the diff offers an overlay of).
+    Raises NotFound when there is no such picture, AnalysisFailed when a page cannot be drawn."""
+    old, new = _version_pair(resource=resource, from_number=from_number, to_number=to_number)
+    diff = document_diff(old=old.blob, new=new.blob, old_meta=_meta(old), new_meta=_meta(new))
+    if page is not None:
+        pages = (diff.get("pdf") or {}).get("pages") or []
+        match = next((p for p in pages if p["new_page"] == page and p["overlay"]), None)
+        if match is None:
+            raise NotFound("This page has no highlighted changes.")
+        return pdf_page_overlay(
+            old=old.blob, new=new.blob, old_page=match["old_page"], new_page=page
+        )
     highlight = (diff.get("image") or {}).get("highlight")
     blob = highlight and Blob.objects.filter(sha256=highlight["sha256"]).first()
     if not blob:

@@ -92,6 +92,50 @@ def test_outsiders_of_a_members_only_project_learn_nothing():
         "plan.pdf", pdf_bytes("a"), pdf_bytes("b"), visibility="members"
     )
     outsider = client_for(UserFactory())
-    for suffix in ("", "highlight/"):
-        response = outsider.get(diff_url(project, resource_id, suffix), {"from": 1, "to": 2})
+    for suffix, page in (("", {}), ("highlight/", {}), ("highlight/", {"page": 1})):
+        response = outsider.get(
+            diff_url(project, resource_id, suffix), {"from": 1, "to": 2, **page}
+        )
         assert response.status_code == 404
+
+
+PLAN_PAGES = ["Cover\nHouse on the hill", "Ground floor\nKitchen 12 m2", "Roof\nSlate tiles"]
+
+
+def test_a_changed_pdf_page_is_served_as_an_overlay_of_both_pages_rendered():
+    # given
+    edited = [PLAN_PAGES[0], "Ground floor\nKitchen 18 m2", PLAN_PAGES[2]]
+    project, _, client, resource_id = two_versions(
+        "plan.pdf", multipage_pdf(PLAN_PAGES), multipage_pdf(edited)
+    )
+    (page,) = client.get(diff_url(project, resource_id), {"from": 1, "to": 2}).json()["pdf"][
+        "pages"
+    ]
+    assert (page["status"], page["new_page"], page["overlay"]) == ("changed", 2, True)
+    # when
+    response = client.get(
+        diff_url(project, resource_id, "highlight/"), {"from": 1, "to": 2, "page": 2}
+    )
+    again = client.get(
+        diff_url(project, resource_id, "highlight/"), {"from": 1, "to": 2, "page": 2}
+    )
+    # then a page-sized picture (612 x 792 points drawn 1024 px high), the same one each time
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "image/png"
+    picture = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert picture.size == (792, 1024)
+    assert (230, 30, 30) in {colour for _, colour in picture.convert("RGB").getcolors(1 << 20)}
+    assert again["ETag"] == response["ETag"]
+
+
+@pytest.mark.parametrize(("page", "status"), [(1, 404), (3, 404), (9, 404), ("x", 400), (0, 400)])
+def test_only_a_changed_page_has_an_overlay(page, status):
+    edited = [PLAN_PAGES[0], "Ground floor\nKitchen 18 m2", PLAN_PAGES[2]]
+    project, _, client, resource_id = two_versions(
+        "plan.pdf", multipage_pdf(PLAN_PAGES), multipage_pdf(edited)
+    )
+    response = client.get(
+        diff_url(project, resource_id, "highlight/"), {"from": 1, "to": 2, "page": page}
+    )
+    assert response.status_code == status
+    assert response.json()["error"]["code"]

@@ -1,4 +1,5 @@
 import io
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -61,13 +62,86 @@ def test_pdf_diff_lists_changed_pages_with_a_unified_diff():
         "removed": {},
         "changed": {"Title": {"old": "House", "new": "House B"}},
     }
-    assert [(page["page"], page["status"]) for page in section["pages"]] == [
-        (2, "changed"),
-        (4, "added"),
+    assert [(page["status"], page["old_page"], page["new_page"]) for page in section["pages"]] == [
+        ("changed", 2, 2),
+        ("added", None, 4),
     ]
-    assert "-Walls 20 cm\n+Walls 25 cm" in section["pages"][0]["diff"]
-    assert section["pages"][0]["diff"].startswith("--- old/page-2\n+++ new/page-2")
+    assert [page["page"] for page in section["pages"]] == [2, 4]
+    (row,) = section["pages"][0]["rows"]
+    assert row["kind"] == "changed"
+    assert row["old"] == [{"text": "Walls ", "changed": False}, {"text": "20", "changed": True},
+                          {"text": " cm", "changed": False}]  # fmt: skip
+    assert row["new"][1] == {"text": "25", "changed": True}
+    assert "-Walls 20 cm\n+Walls 25 cm" in section["pages"][0]["diff"]  # kept for older clients
     assert section["unchanged_pages"] == 2
+    assert json.loads(json.dumps(diff)) == diff
+
+
+def sheets(count: int) -> list[str]:
+    """Pages of a drawing set, each with its own text."""
+    return [f"Sheet {number}\nDetail of room {number}\nScale 1:{number * 10}" for number in
+            range(1, count + 1)]  # fmt: skip
+
+
+def pdf_pages(diff: dict) -> list[tuple[str, int | None, int | None]]:
+    return [(page["status"], page["old_page"], page["new_page"]) for page in diff["pdf"]["pages"]]
+
+
+def test_a_removed_page_is_reported_as_exactly_one_removed_page():
+    # given
+    pages = sheets(12)
+    old = stored_blob(multipage_pdf(pages))
+    new = stored_blob(multipage_pdf(pages[:2] + pages[3:]))
+    # when
+    diff = document_diff(old=old, new=new, old_meta=OLD_META, new_meta=NEW_META)
+    # then
+    assert pdf_pages(diff) == [("removed", 3, None)]
+    assert diff["pdf"]["unchanged_pages"] == 11
+    (page,) = diff["pdf"]["pages"]
+    assert page["page"] == 3
+    assert [row["kind"] for row in page["rows"]] == ["removed"] * 3
+    assert "@@" not in str(page["rows"]) and "old/page" not in str(page["rows"])
+
+
+def test_an_inserted_page_is_reported_as_added_where_it_stands():
+    # given
+    pages = sheets(8)
+    old = stored_blob(multipage_pdf(pages))
+    new = stored_blob(multipage_pdf([*pages[:5], "Annex\nStair detail", *pages[5:]]))
+    # when
+    diff = document_diff(old=old, new=new, old_meta=OLD_META, new_meta=NEW_META)
+    # then
+    assert pdf_pages(diff) == [("added", None, 6)]
+    assert diff["pdf"]["unchanged_pages"] == 8
+
+
+def test_a_moved_page_is_reported_as_moved_with_both_numbers():
+    # given
+    pages = sheets(10)
+    moved = [*pages[:2], *pages[3:8], pages[2], *pages[8:]]
+    old, new = stored_blob(multipage_pdf(pages)), stored_blob(multipage_pdf(moved))
+    # when
+    diff = document_diff(old=old, new=new, old_meta=OLD_META, new_meta=NEW_META)
+    # then
+    assert pdf_pages(diff) == [("moved", 3, 8)]
+    assert diff["pdf"]["pages"][0]["rows"] == []
+    assert diff["pdf"]["unchanged_pages"] == 9
+
+
+def test_a_page_edited_and_moved_is_one_changed_page_and_offers_an_overlay():
+    # given
+    pages = sheets(6)
+    edited = pages[4].replace("Scale 1:50", "Scale 1:20")
+    old = stored_blob(multipage_pdf(pages))
+    new = stored_blob(multipage_pdf([edited, *pages[:4], pages[5]]))
+    # when
+    diff = document_diff(old=old, new=new, old_meta=OLD_META, new_meta=NEW_META)
+    # then
+    assert pdf_pages(diff) == [("changed", 5, 1)]
+    page = diff["pdf"]["pages"][0]
+    assert page["overlay"] is True
+    changed = [row for row in page["rows"] if row["kind"] == "changed"]
+    assert [part["text"] for row in changed for part in row["new"] if part["changed"]] == ["20"]
 
 
 def test_image_diff_boxes_the_change_and_stores_the_highlight_as_a_blob():

@@ -252,11 +252,11 @@ def test_an_unknown_level_is_a_400_and_stores_nothing(team):
     assert not DocumentAccess.objects.exists()
 
 
-def test_the_pdf_diff_page_shows_the_text_changes_page_by_page(team):
+def test_the_pdf_diff_page_shows_the_changed_words_side_by_side(team):
     # given
     project, people = team
-    resource = document(project, people["owner"], content=multipage_pdf(["Hall", "Kitchen"]))
-    second_version(resource, people["owner"], content=multipage_pdf(["Hall", "Bathroom"]))
+    resource = document(project, people["owner"], content=multipage_pdf(["Hall", "Kitchen 12"]))
+    second_version(resource, people["owner"], content=multipage_pdf(["Hall", "Kitchen 18"]))
     # when
     response = client_of(people["reader"]).get(
         f"/projects/{project.slug}/blueprints/{resource.pk}/diff/?old=1&new=2"
@@ -265,9 +265,31 @@ def test_the_pdf_diff_page_shows_the_text_changes_page_by_page(team):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Changes from version 1 to version 2" in html
-    assert "Page 2 · changed" in html and "Page 1 ·" not in html
-    assert '<span class="diff-removed">-Kitchen</span>' in html
-    assert '<span class="diff-added">+Bathroom</span>' in html
+    assert "<li>1 page changed: page 2</li>" in html
+    assert "Page 2 changed" in html and "Page 1 " not in html
+    assert "<del>12</del>" in html and "<ins>18</ins>" in html
+    assert "@@" not in html and "old/page" not in html
+    api = f"/api/projects/{project.slug}/resources/{resource.pk}"
+    assert f'src="{api}/diff/highlight/?from=1&amp;to=2&amp;page=2" loading="lazy"' in html
+
+
+def test_a_pdf_diff_with_one_page_removed_says_exactly_that(team):
+    # given
+    project, people = team
+    pages = [f"Sheet {number}\nRoom {number}" for number in range(1, 37)]
+    resource = document(project, people["owner"], content=multipage_pdf(pages))
+    second_version(resource, people["owner"], content=multipage_pdf(pages[:2] + pages[3:]))
+    url = f"/projects/{project.slug}/blueprints/{resource.pk}/diff/?old=1&new=2"
+    reader = client_of(people["reader"])
+    # when
+    html = reader.get(url).content.decode()
+    arabic = reader.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    # then
+    assert "<li>صفحة واحدة محذوفة: الصفحة 3</li>" in arabic
+    assert "<li>1 page removed: page 3</li>" in html
+    assert html.count('<article class="page-diff') == 1
+    assert "Page 3 removed" in html
+    assert "Pages: 36 → 35; unchanged pages: 35." in html
 
 
 def test_the_image_diff_page_shows_both_versions_and_the_highlight(team):
