@@ -123,6 +123,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "konnaxion.web.form_renderer.WebFormRenderer"
 
 # Data stores ------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL")}

@@ -108,21 +108,30 @@ def blueprint_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/projects/blueprints/_list.html", context)
 
 
-def _document_page(
-    request: HttpRequest, project: Project, resource: ProjectResource, *, status: int = 200, **extra
-) -> HttpResponse:
+def _document_live_context(request: HttpRequest, resource: ProjectResource) -> dict:
+    """What changes on a document page with each version and indexing: its preview and its
+    version history (web/projects/blueprints/_document_live.html)."""
     versions = list(selectors.versions_of(resource=resource)[:MAX_VERSIONS_SHOWN])
-    is_admin = resource.my_level >= AccessLevel.ADMIN
-    has_preview = selectors.preview_of(resource=resource, size=PREVIEW_SIZE) is not None
-    context = {
-        "project": project,
+    return {
         "document": resource,
-        "has_preview": has_preview,
+        "has_preview": selectors.preview_of(resource=resource, size=PREVIEW_SIZE) is not None,
         "versions": versions,
         "kind": kind_of(resource.current_version.content_type) if resource.current_version else "",
         "can_write": resource.my_level >= AccessLevel.WRITE,
-        "is_admin": is_admin,
         "diff_form": DiffForm.for_versions(versions),
+    }
+
+
+def _document_page(
+    request: HttpRequest, project: Project, resource: ProjectResource, *, status: int = 200, **extra
+) -> HttpResponse:
+    is_admin = resource.my_level >= AccessLevel.ADMIN
+    context = {
+        "project": project,
+        # Read before the rest: an event between the two is replayed to the page, never lost.
+        "event_seq": selectors.project_latest_event_seq(project=project),
+        **_document_live_context(request, resource),
+        "is_admin": is_admin,
         "permissions_form": PermissionsForm.for_resource(resource) if is_admin else None,
         "edit_form": DocumentEditForm.for_resource(resource),
         "versions_upload_url": f"/api/projects/{project.slug}/resources/{resource.pk}/versions/",
@@ -132,6 +141,16 @@ def _document_page(
         **extra,
     }
     return render(request, "web/projects/blueprints/document.html", context, status=status)
+
+
+@require_GET
+def blueprint_live(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
+    """A document's preview and version history alone, for the page's script to refresh after
+    a new version, a restore or the indexing, instead of reloading the page."""
+    project = _visible_project(request, slug)
+    resource = _visible_resource(request, project, resource_id)
+    context = {"project": project, **_document_live_context(request, resource)}
+    return render(request, "web/projects/blueprints/_document_live.html", context)
 
 
 @require_GET

@@ -217,6 +217,7 @@ urlpatterns = [
     path("projects/<slug:slug>/search/", search_views.project_search, name="project_search"),
     path("search/", search_views.search, name="search"),
     path(BLUEPRINT, blueprint_views.blueprint_detail, name="blueprint"),
+    path(f"{BLUEPRINT}live/", blueprint_views.blueprint_live, name="blueprint_live"),
     path(f"{BLUEPRINT}diff/", blueprint_views.blueprint_diff, name="blueprint_diff"),
     path(f"{BLUEPRINT}restore/", blueprint_views.blueprint_restore, name="blueprint_restore"),
     path(

@@ -1,16 +1,21 @@
 """The Blueprints tab in Debian's Chromium (headless): upload by drag and drop and by the file
 input, seen live by another member, a second version, the diff, restore, and a permission entry
-that hides a document from that member's open page."""
+that hides a document from that member's open page; a document page that takes a new version and
+its preview in place, without a reload."""
 
 import base64
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from konnaxion.keenkonnect.models import ProjectTeam
+from konnaxion.keenkonnect.services import secure_document_storage as storage
+from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.team import project_member_add
 from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
 from konnaxion.keenkonnect.tests.factories import project_for
+from konnaxion.keenkonnect.tests.files import incoming_file, png_bytes
 from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -110,3 +115,43 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     expect(member.locator("#blueprint-list")).to_contain_text("No documents yet.")
     expect(member.locator("#blueprint-list")).not_to_contain_text("floor-plan.pdf")
     assert member.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_new_version_updates_the_page_in_place_and_its_preview_arrives_live(new_page, tmp_path):
+    # given an indexed image of olga's, its page open
+    olga = UserFactory(username="olga")
+    project = project_for(creator=olga, title="Facade", visibility="members")
+    photo = storage.resource_create(
+        project=project,
+        upload=incoming_file(png_bytes((400, 300)), name="facade.png"),
+        actor=olga,
+        title="Facade",
+    )
+    resource_index(resource_id=photo.pk, version_number=1)
+    page = new_page()
+    sign_in(page, olga)
+    page.goto(f"/projects/{project.slug}/blueprints/{photo.pk}/")
+    expect(page.locator(".preview-image")).to_have_attribute("src", re.compile(r"version=1$"))
+    expect(page.locator("#document-live[data-live=connected]")).to_have_count(1)
+    page.evaluate("window.stillTheSamePage = true")
+
+    # when she uploads a second version through the file input
+    second = tmp_path / "facade.png"
+    second.write_bytes(png_bytes((300, 400)))
+    page.get_by_label("Choose a file").set_input_files(second)
+
+    # then the message stays, the history shows version 2 as current, and the preview waits
+    expect(page.locator(".upload-progress")).to_contain_text("facade.png is uploaded.")
+    current = page.locator(".version-table tbody tr", has_text="current")
+    expect(current.get_by_role("rowheader")).to_contain_text("2")
+    expect(page.locator(".version-table tbody tr")).to_have_count(2)
+    expect(page.locator("[data-preview=pending]")).to_contain_text("being prepared")
+    expect(page.get_by_label("From version")).to_have_count(1)
+
+    # when its indexing is done
+    assert resource_index(resource_id=photo.pk, version_number=2) == "indexed"
+
+    # then the new preview appears, and the page was never reloaded
+    expect(page.locator(".preview-image")).to_have_attribute("src", re.compile(r"version=2$"))
+    expect(page.locator(".upload-progress")).to_contain_text("facade.png is uploaded.")
+    assert page.evaluate("window.stillTheSamePage") is True

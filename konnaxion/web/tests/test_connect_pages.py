@@ -294,3 +294,14 @@ def test_opportunities_query_count_does_not_grow_with_rows(django_assert_max_num
         opportunity_for(tags=["print"])
     with django_assert_max_num_queries(len(two.captured_queries)):
         client.get("/connect/", {"tab": "opportunities"})
+
+
+def test_a_boolean_filter_is_its_box_then_its_label_on_one_line(client):
+    # when
+    html = client.get("/connect/", {"tab": "opportunities"}).content.decode()
+    # then
+    assert (
+        '<div class="checkbox-field">'
+        '<input type="checkbox" name="no_entry_fee" id="id_no_entry_fee">'
+        '<label for="id_no_entry_fee">No entry fee</label></div>'
+    ) in html

@@ -5,9 +5,12 @@
 // handler can be installed, so the file part never reaches it.
 //
 // Live updates: the tab carries `data-project-ws-url` (the project's WebSocket, see
-// blueprints/live.js); `window.konnaxionBlueprints.refresh()` reloads the document list.
+// blueprints/live.js); `window.konnaxionBlueprints.refresh()` fetches the document list again.
+// On a document page, a new version refreshes its preview and history in place
+// (blueprints/document_live.js).
 import { liveUpdates } from "./blueprints/live.js";
 import { keepCheckout, lockedReason } from "./blueprints/checkout.js";
+import { refreshDocument } from "./blueprints/document_live.js";
 
 const TUS_VERSION = "1.0.0";
 
@@ -165,7 +168,13 @@ async function uploadAll(uploader, files) {
   }
   if (!uploaded) return;
   if (uploader.dataset.resourceId) {
-    window.location.reload(); // a new version: the history and the diff choices change
+    // A new version: the history, the diff choices and the preview change; the progress
+    // message stays where it is, and the label and note are for the next version.
+    for (const name of ["label", "note"]) {
+      const field = uploader.querySelector(`[data-upload-${name}]`);
+      if (field) field.value = "";
+    }
+    await refreshDocument();
   } else {
     await refreshList();
   }

@@ -61,12 +61,23 @@ function field(name) {
   return section.querySelector(`#comment-form [name="${name}"]`);
 }
 
+function setDrawing(on) {
+  const button = document.getElementById("comment-draw");
+  const layer = overlay();
+  button.setAttribute("aria-pressed", on ? "true" : "false");
+  layer?.classList.toggle("comment-overlay--drawing", on);
+  // The preview is above the form: bring it into view to draw on it.
+  if (on) layer?.scrollIntoView({ block: "center" });
+}
+
 // Drawing an area: press the button, then drag on the preview. The four fields get the area
 // in percent; a PDF's page becomes 1 (the preview is its first page).
+// Set up once per preview: a preview swapped in after the indexing gets its own layer.
 function drawing() {
   const button = document.getElementById("comment-draw");
   const layer = overlay();
-  if (!button || !layer) return;
+  if (!button || !layer || layer.dataset.drawing) return;
+  layer.dataset.drawing = "ready";
   button.hidden = false;
   let start = null;
   let area = null;
@@ -81,20 +92,16 @@ function drawing() {
     return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.abs(a[0] - b[0]), Math.abs(a[1] - b[1])];
   }
 
-  function setDrawing(on) {
-    button.setAttribute("aria-pressed", on ? "true" : "false");
-    layer.classList.toggle("comment-overlay--drawing", on);
-    // The preview is above the form: bring it into view to draw on it.
-    if (on) layer.scrollIntoView({ block: "center" });
+  if (!button.dataset.ready) {
+    button.dataset.ready = "true";
+    button.addEventListener("click", () => setDrawing(button.getAttribute("aria-pressed") !== "true"));
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && button.getAttribute("aria-pressed") === "true") {
+        setDrawing(false);
+        button.focus();
+      }
+    });
   }
-
-  button.addEventListener("click", () => setDrawing(button.getAttribute("aria-pressed") !== "true"));
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && button.getAttribute("aria-pressed") === "true") {
-      setDrawing(false);
-      button.focus();
-    }
-  });
   layer.addEventListener("pointerdown", (event) => {
     if (button.getAttribute("aria-pressed") !== "true") return;
     event.preventDefault();
@@ -154,10 +161,16 @@ function live() {
   });
 }
 
-if (section) {
+function drawWhenLoaded() {
   const image = previewImage();
   if (image && !image.complete) image.addEventListener("load", drawMarkers, { once: true });
   drawMarkers();
   drawing();
+}
+
+if (section) {
+  drawWhenLoaded();
+  // The preview is replaced in place after a new version or its indexing (document_live.js).
+  document.addEventListener("document-live:refreshed", drawWhenLoaded);
   if (section.dataset.signedIn) live();
 }
