@@ -52,7 +52,7 @@ def test_follow_someone_from_people(page):
     # when she searches People by skill
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Connect").click()
     page.get_by_label("Skills").fill("etching")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="Noor Haddad")).to_be_visible()
     expect(page.get_by_text("@sam")).to_have_count(0)
     page.evaluate("window.stillTheSamePage = true")
@@ -157,7 +157,7 @@ def test_post_an_opportunity_and_find_it_with_the_filters(page):
     form.get_by_label("Type").select_option("call")
     form.get_by_label("Title").fill("Open call for muralists")
     form.get_by_label("Description").fill("Paint the wall of the old market hall.")
-    form.get_by_label("Region").fill("Brittany")
+    form.locator("#id_region").fill("Brittany")  # "Open to regions" also says region
     form.get_by_label("Apply at (https URL)").fill("https://example.org/murals")
     form.get_by_label("Tags").fill("mural, street art")
     form.get_by_role("button", name="Post the opportunity").click()
@@ -174,11 +174,11 @@ def test_post_an_opportunity_and_find_it_with_the_filters(page):
     filters.get_by_label("Type").select_option("call")
     filters.get_by_label("Tags").fill("mural")
     filters.get_by_label("Region").fill("brittany")
-    filters.get_by_role("button", name="Search").click()
+    filters.get_by_role("button", name="Search", exact=True).click()
     # then it is found
     results = page.locator(".opportunity-list")
     expect(results.get_by_role("link", name="Open call for muralists")).to_be_visible()
     # and a filter it does not match hides it
     filters.get_by_label("Type").select_option("job")
-    filters.get_by_role("button", name="Search").click()
+    filters.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_text("No opportunity matches.")).to_be_visible()
