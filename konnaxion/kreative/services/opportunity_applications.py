@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.functions import TransactionNow
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.db.models.functions import Now
 from django.urls import reverse
 
 from konnaxion.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -131,12 +131,14 @@ def opportunity_questions_set(
 
 
 def _open_for_applications(opportunity_id: int) -> Opportunity:
-    """The opportunity, its row locked, if it takes applications at the database's present
-    moment. Raises ApplicationsClosed."""
+    """The opportunity, its row locked, if it takes applications at the moment the current
+    transaction began (TransactionNow, not Now: Django's Now is the statement's own time, and
+    a statement waiting for the lock would check an earlier moment than the one a later
+    statement stamps). Raises ApplicationsClosed."""
     opportunity = (
         Opportunity.objects.select_for_update()
         .filter(pk=opportunity_id, status=Opportunity.Status.OPEN, accepts_applications=True)
-        .filter(Q(deadline__isnull=True) | Q(deadline__gt=Now()))
+        .filter(Q(deadline__isnull=True) | Q(deadline__gt=TransactionNow()))
         .first()
     )
     if opportunity is None:
@@ -411,7 +413,7 @@ def application_submit(
     eligibility_check(opportunity=opportunity, applicant=actor)
     _required_answers_check(application)
     OpportunityApplication.objects.filter(pk=application.pk).update(
-        status=Status.SUBMITTED, submitted_at=Now(), updated_at=Now()
+        status=Status.SUBMITTED, submitted_at=TransactionNow(), updated_at=TransactionNow()
     )
     application.refresh_from_db()
     application_status_notify(application, actor=None, kind=Kind.APPLICATION_STATUS_CHANGED)
