@@ -269,3 +269,7 @@ class PrecomputedSuggestionsAdmin(admin.ModelAdmin):
     search_fields = ("viewer__username",)
     list_filter = ("purpose", "computed_at")
     raw_id_fields = ("viewer",)
+
+
+# The applications' and saved searches' admins register themselves on import.
+from konnaxion.kreative import admin_applications  # noqa: E402, F401

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from konnaxion.notifications.models import Kind
 from konnaxion.users.tests.factories import DEFAULT_PASSWORD
 from tests.security.matrix.team_world import CALLERS, TeamWorld
 
@@ -676,20 +677,13 @@ PAGES += [
 ]
 
 # The notification centre: one's own notifications and settings; a watch is for what one sees.
-SETTINGS_FORM = {
-    "project_invited": "immediate",
-    "room_invited": "immediate",
+SETTINGS_FORM = {kind: "immediate" for kind in Kind.values} | {
     "version_added": "off",
     "comment_added": "digest",
-    "mentioned": "immediate",
     "permission_changed": "digest",
-    "lock_broken": "immediate",
     "share_link_used": "digest",
     "upload_link_received": "digest",
-    "account_export_ready": "immediate",
-    "saved_search_match": "immediate",
     "saved_search_daily": "digest",
-    "opportunity_closing_soon": "immediate",
 }
 PAGES += [
     page("GET", "notifications/", signed_in(200)),
