@@ -91,9 +91,9 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     expect(owner.get_by_role("heading", level=1)).to_have_text(
         "Changes from version 1 to version 2"
     )
-    expect(owner.get_by_role("heading", name="Page 2 · changed")).to_be_visible()
-    expect(owner.locator(".diff-removed", has_text="Kitchen on the left")).to_be_visible()
-    expect(owner.locator(".diff-added", has_text="Kitchen on the right")).to_be_visible()
+    expect(owner.get_by_role("heading", name="Page 2 changed")).to_be_visible()
+    expect(owner.locator(".line-text", has_text="Kitchen on the left")).to_be_visible()
+    expect(owner.locator("ins", has_text="right")).to_be_visible()
 
     # when she restores version 1
     owner.go_back()

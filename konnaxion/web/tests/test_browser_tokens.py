@@ -30,7 +30,7 @@ def test_make_copy_and_revoke_a_token(page):
     expect(page.get_by_text("No tokens yet.")).to_be_visible()
     page.get_by_label("Name:", exact=True).fill("backup script")
     page.get_by_label("Expires:", exact=True).select_option(label="In a year")
-    page.get_by_label("Read-only:").check()
+    page.get_by_label("Read-only").check()
     page.get_by_role("button", name="Make the token").click()
 
     # then its key is shown once, and the copy button copies it

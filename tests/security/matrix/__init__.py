@@ -70,6 +70,7 @@ def row(
 
 def _modules():
     from tests.security.matrix import (
+        applications,
         core,
         data_model,
         data_model_2,
@@ -94,6 +95,7 @@ def _modules():
         search,
         suggestions,
         saved_searches,
+        applications,
         notifications,
     ]
 
