@@ -108,8 +108,8 @@ def _act(request: HttpRequest, call: Callable[[], object], done: str) -> bool:
 # One's applications ---------------------------------------------------------------------
 
 
-@login_required
 @require_GET
+@login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     page = page_of(request, reads.applications_of(user=request.user))
     reviewing = reads.opportunities_with_applications_of(user=request.user)
@@ -277,8 +277,8 @@ def _score_form(application, round_, user, data=None) -> ScoreForm:
     return form
 
 
-@login_required
 @require_GET
+@login_required
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     return _application_page(request, _application(request, pk))
 
@@ -324,8 +324,8 @@ def _application_update(request, pk, uploads) -> HttpResponse:
     return redirect("web:application", pk=pk)
 
 
-@login_required
 @require_POST
+@login_required
 def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """submit, withdraw, delete (the applicant); shortlist, accept, decline, fee (the poster);
     remove an attachment of one's draft."""
@@ -390,8 +390,8 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("web:application", pk=pk)
 
 
-@login_required
 @require_POST
+@login_required
 def application_score(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     round_ = reads.round_current(opportunity=application.opportunity)
@@ -451,15 +451,15 @@ def _review_page(request, opportunity, role, *, status: int = 200, **extra) -> H
     return render(request, "web/connect/applications/review.html", context, status=status)
 
 
-@login_required
 @require_GET
+@login_required
 def opportunity_review(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity, role = _reviewed(request, pk)
     return _review_page(request, opportunity, role)
 
 
-@login_required
 @require_POST
+@login_required
 def opportunity_review_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
     """The poster's changes: juror (invite, remove), round, question (add, remove)."""
     opportunity, role = _reviewed(request, pk)

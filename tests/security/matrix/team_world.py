@@ -141,6 +141,11 @@ def team_world_build() -> TeamWorld:
     )
     from konnaxion.kreative.services.collaboration_workspace import workspace_create
     from konnaxion.kreative.services.opportunity_announcement import opportunity_create
+    from konnaxion.kreative.services.opportunity_applications import (
+        application_create,
+        application_submit,
+    )
+    from konnaxion.kreative.services.opportunity_review import juror_invite, round_create
     from konnaxion.kreative.services.partner_recommendation import endorsement_create
     from konnaxion.kreative.services.professional_profile import profile_update
     from konnaxion.kreative.services.saved_searches import saved_search_create
@@ -232,6 +237,19 @@ def team_world_build() -> TeamWorld:
         attachments=[incoming_file(pdf_bytes("brief"), name="brief.pdf")],
     )
     world.attachment = world.opportunity.attachments.get()
+    # A call of the owner's taking applications: the collaborator's is in the first round, the
+    # mentor sits on the jury.
+    world.call = opportunity_create(
+        posted_by=owner,
+        type="call",
+        title="Print call",
+        description="Small prints.",
+        accepts_applications=True,
+    )
+    submitted = application_create(opportunity=world.call, applicant=collaborator)
+    world.application = application_submit(application=submitted, actor=collaborator)
+    juror_invite(opportunity=world.call, actor=owner, user=world.users["mentor"])
+    round_create(opportunity=world.call, actor=owner, name="First", criteria=[{"label": "Craft"}])
     world.saved_search = saved_search_create(
         owner=owner, kind="opportunities", name="Residencies", filters={"type": "residency"}
     )

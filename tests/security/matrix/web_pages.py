@@ -84,6 +84,10 @@ OPPORTUNITY = "connect/opportunities/<int:pk>/"
 OPP = "/connect/opportunities/{w.opportunity.pk}/"
 ROOM = "/connect/workspaces/{w.room.pk}/"
 SAVED_SEARCH = "connect/saved-searches/<int:pk>/"
+APPLICATION = "connect/applications/<int:pk>/"
+APP = "/connect/applications/{w.application.pk}/"
+CALL = "connect/opportunities/<int:pk>/"
+CALL_PATH = "/connect/opportunities/{w.call.pk}/"
 SEARCH = "/connect/saved-searches/{w.saved_search.pk}/"
 
 
@@ -308,6 +312,54 @@ PAGES = [
         path=OPP + "reopen/",
     ),
     page("POST", f"{OPPORTUNITY}save/", signed_in(302), path=OPP + "save/"),
+    # Applications: the applicant's (collaborator), the poster's (owner) once submitted, the
+    # jurors' (mentor) while in a round; anyone else gets a 404.
+    page("GET", "connect/applications/", signed_in(200)),
+    page("GET", APPLICATION, expect(SIGN_IN, 404, 200, 200, 200, 404), path=APP),
+    page(
+        "POST",
+        f"{APPLICATION}edit/",
+        expect(SIGN_IN, 404, 404, 409, 404, 404),
+        path=APP + "edit/",
+        body={"statement": "Changed."},
+    ),
+    page(
+        "POST",
+        f"{APPLICATION}score/",
+        expect(SIGN_IN, 404, 302, 404, 404, 404),
+        path=APP + "score/",
+        body=lambda w: {f"score_{w.call.review_rounds.get().criteria.get().pk}": "4"},
+    ),
+    page(
+        "POST",
+        f"{APPLICATION}<str:step>/",
+        expect(SIGN_IN, 404, 404, 302, 404, 404),
+        path=APP + "withdraw/",
+    ),
+    # the applicant is sent to the application they already have
+    page(
+        "GET", f"{CALL}apply/", expect(SIGN_IN, 200, 200, 302, 200, 200), path=CALL_PATH + "apply/"
+    ),
+    page(
+        "POST",
+        f"{CALL}apply/",
+        expect(SIGN_IN, 302, 302, 302, 403, 302),
+        path=CALL_PATH + "apply/",
+        body={"statement": "Mine."},
+    ),
+    page(
+        "GET",
+        f"{CALL}review/",
+        expect(SIGN_IN, 404, 200, 404, 200, 404),
+        path=CALL_PATH + "review/",
+    ),
+    page(
+        "POST",
+        f"{CALL}review/<str:change>/",
+        expect(SIGN_IN, 404, 404, 404, 302, 404),
+        path=CALL_PATH + "review/juror/",
+        body={"username": "team-outsider"},
+    ),
     # Saved searches: one's own only, anyone else's is a 404 (staff included).
     page("GET", "connect/saved-searches/", signed_in(200)),
     page(
@@ -528,6 +580,7 @@ def _project_pages(key: str, *, public: bool) -> list[Page]:
         page("POST", f"{BLUEPRINT}trash/", change(403, 302, 302), path=doc + "trash/"),
         page("POST", f"{BLUEPRINT}untrash/", change(403, 302, 302), path=trashed + "untrash/"),
         page("GET", f"{BLUEPRINT}lock/", read, path=doc + "lock/"),
+        page("GET", f"{BLUEPRINT}live/", read, path=doc + "live/"),
         page(
             "POST",
             f"{BLUEPRINT}lock/take/",
