@@ -14,7 +14,9 @@ C = "api/connect/"
 PK = r"(?P<pk>\d+)"
 APPLICATION = "/api/connect/applications/{w.application.pk}/"
 CALL = "/api/connect/opportunities/{w.call.pk}/"
-# What each caller of this part gets where only the applicant may act, only the poster, ...
+# Anyone outside an application or a call's review: nothing to see. The questions once
+# applications came in (409 questions_locked) and a round with nothing left to review (409
+# nothing_to_review) are refusals of the state, not of the caller.
 OUT = {"anonymous": 401, "stranger": 404}
 
 
@@ -199,39 +201,39 @@ ROWS = [
     row(
         "PUT",
         f"{C}opportunities/<int:pk>/questions/",
-        {**OUT, "stranger": 403, "apps_applicant": 403, "apps_poster": 200, "apps_juror": 403},
+        {**OUT, "apps_applicant": 404, "apps_poster": 409, "apps_juror": 403},
         path=CALL + "questions/",
         body={"questions": [{"label": "Sizes?", "kind": "text"}]},
     ),
     row(
         "GET",
         f"{C}opportunities/<int:pk>/jurors/",
-        {**OUT, "stranger": 403, "apps_applicant": 403, "apps_poster": 200, "apps_juror": 200},
+        {**OUT, "apps_applicant": 404, "apps_poster": 200, "apps_juror": 403},
         path=CALL + "jurors/",
     ),
     row(
         "POST",
         f"{C}opportunities/<int:pk>/jurors/",
-        {**OUT, "stranger": 403, "apps_applicant": 403, "apps_poster": 201, "apps_juror": 403},
+        {**OUT, "apps_applicant": 404, "apps_poster": 201, "apps_juror": 403},
         path=CALL + "jurors/",
         body=lambda w: {"username": w.users["stranger"].username},
     ),
     row(
         "DELETE",
         f"{C}opportunities/<int:pk>/jurors/<str:username>/",
-        {**OUT, "stranger": 403, "apps_applicant": 403, "apps_poster": 204, "apps_juror": 403},
+        {**OUT, "apps_applicant": 404, "apps_poster": 204, "apps_juror": 403},
         path=CALL + "jurors/apps-juror/",
     ),
     row(
         "GET",
         f"{C}opportunities/<int:pk>/rounds/",
-        {**OUT, "stranger": 403, "apps_applicant": 403, "apps_poster": 200, "apps_juror": 200},
+        {**OUT, "apps_applicant": 404, "apps_poster": 200, "apps_juror": 200},
         path=CALL + "rounds/",
     ),
     row(
         "POST",
         f"{C}opportunities/<int:pk>/rounds/",
-        {**OUT, "stranger": 403, "apps_applicant": 403, "apps_poster": 201, "apps_juror": 403},
+        {**OUT, "apps_applicant": 404, "apps_poster": 409, "apps_juror": 403},
         path=CALL + "rounds/",
         body={"name": "Second", "criteria": [{"label": "Fit", "weight": 1}]},
     ),
