@@ -666,6 +666,10 @@ AXES_USERNAME_CALLABLE = "konnaxion.users.sign_in.sign_in_username"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Konnaxion"
+# A code is accepted one period (30 s) either side of the server's clock, as RFC 6238 (5.2)
+# advises for a phone's clock drift and a code typed at the end of its period; each code still
+# works once (allauth remembers used codes for the whole window).
+MFA_TOTP_TOLERANCE = 1
 # Browsers allow WebAuthn on http:// only for localhost; a deployment is served over https.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # The sessions page (/accounts/sessions/) shows when and from where each one was last used,

@@ -41,8 +41,14 @@ def enrolled():
     return user, secret
 
 
-def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+def current_code(secret: str, *, periods_ago: int = 0) -> str:
+    """The code the app shows now (or `periods_ago` periods ago). It waits out the last two
+    seconds of a period, so that the server checks it in the period it was made for."""
+    left = mfa_settings.TOTP_PERIOD - time.time() % mfa_settings.TOTP_PERIOD
+    if left < 2:
+        time.sleep(left)
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD - periods_ago
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def unused_recovery_codes(user) -> list[str]:
@@ -92,6 +98,17 @@ def test_a_current_authenticator_code_makes_a_token_once(enrolled):
     assert_second_factor_refused(replayed, "incorrect")
     assert PersonalToken.objects.filter(owner=user).count() == 1
     assert Authenticator.objects.get(user=user, type="totp").last_used_at is not None
+
+
+def test_the_code_of_the_period_before_still_works_but_not_older_ones(enrolled):
+    # given: a phone whose clock is late, or a code typed just as its period ended
+    _user, secret = enrolled
+    # when
+    too_old = exchange(code=current_code(secret, periods_ago=2))
+    late = exchange(code=current_code(secret, periods_ago=1))
+    # then
+    assert_second_factor_refused(too_old, "incorrect")
+    assert late.status_code == 200
 
 
 def test_a_wrong_code_is_refused_and_counted_as_a_failed_sign_in(enrolled):
