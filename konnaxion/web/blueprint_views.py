@@ -38,6 +38,7 @@ from konnaxion.web.blueprint_forms import MAX_VERSION, DiffForm, PermissionsForm
 from konnaxion.web.diff_figures import mesh_figures, mesh_sources, pdf_summary
 from konnaxion.web.document_forms import DocumentEditForm
 from konnaxion.web.link_context import share_context
+from konnaxion.web.page_tools import is_htmx
 
 TUS_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_VERSIONS_SHOWN = 200
@@ -148,9 +149,22 @@ def blueprint_live(request: HttpRequest, slug: str, resource_id: int) -> HttpRes
     """A document's preview and version history alone, for the page's script to refresh after
     a new version, a restore or the indexing, instead of reloading the page."""
     project = _visible_project(request, slug)
+    return _document_live_response(request, project, resource_id)
+
+
+def _document_live_response(
+    request: HttpRequest, project: Project, resource_id: int, *, notice: str = "", error: str = ""
+) -> HttpResponse:
+    """The preview and version history; with a `notice` or an `error` for the page's message
+    area too (an htmx out-of-band swap, so that the message outlives the next live refresh)."""
     resource = _visible_resource(request, project, resource_id)
-    context = {"project": project, **_document_live_context(request, resource)}
-    return render(request, "web/projects/blueprints/_document_live.html", context)
+    context = {
+        "project": project,
+        **_document_live_context(request, resource),
+        "notice": notice,
+        "error": error,
+    }
+    return render(request, "web/projects/blueprints/_document_live_response.html", context)
 
 
 @require_GET
@@ -211,16 +225,19 @@ def _signed_in_project(request: HttpRequest, slug: str) -> Project | HttpRespons
     return _visible_project(request, slug)
 
 
-def _refused(request: HttpRequest, error: ApplicationError) -> None:
-    """A service's refusal of a form post: the 404 or 403 page, else a message to show."""
+def _refusal_text(error: ApplicationError) -> str:
+    """A service's refusal of a form post: the 404 or 403 page, else the words to show."""
     if isinstance(error, NotFound):
         raise Http404(error.message) from error
     if isinstance(error, PermissionDenied):
         raise HttpPermissionDenied(error.message) from error
     if isinstance(error, Locked):
-        messages.error(request, locked_message(error))
-        return
-    messages.error(request, _("This could not be done: %(reason)s") % {"reason": error.message})
+        return locked_message(error)
+    return _("This could not be done: %(reason)s") % {"reason": error.message}
+
+
+def _refused(request: HttpRequest, error: ApplicationError) -> None:
+    messages.error(request, _refusal_text(error))
 
 
 def locked_message(error: Locked) -> str:
@@ -242,12 +259,17 @@ def _tab_url(project: Project) -> str:
 
 @require_POST
 def blueprint_restore(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
+    """Make an old version current again. From the page's script (htmx) the answer is the
+    updated history with its message, in place; without JavaScript a redirect to the page."""
     project = _signed_in_project(request, slug)
     if isinstance(project, HttpResponse):
         return project
     resource = _visible_resource(request, project, resource_id)
     form = RestoreForm(request.POST)
     if not form.is_valid():
+        if is_htmx(request):
+            error = _("Choose a version of this document to restore.")
+            return _document_live_response(request, project, resource.pk, error=error)
         return _document_page(request, project, resource, status=400, restore_form=form)
     try:
         granular_permissions.ensure_level(resource=resource, needed=AccessLevel.WRITE)
@@ -258,13 +280,18 @@ def blueprint_restore(request: HttpRequest, slug: str, resource_id: int) -> Http
             actor=request.user,
         )
     except ApplicationError as refusal:
-        _refused(request, refusal)
+        error = _refusal_text(refusal)
+        if is_htmx(request):
+            return _document_live_response(request, project, resource.pk, error=error)
+        messages.error(request, error)
         return redirect(_document_url(project, resource))
-    messages.success(
-        request,
-        _("Version %(old)s is current again, as version %(new)s.")
-        % {"old": form.cleaned_data["version"], "new": version.number},
-    )
+    notice = _("Version %(old)s is current again, as version %(new)s.") % {
+        "old": form.cleaned_data["version"],
+        "new": version.number,
+    }
+    if is_htmx(request):
+        return _document_live_response(request, project, resource.pk, notice=notice)
+    messages.success(request, notice)
     return redirect(_document_url(project, resource))
 
 

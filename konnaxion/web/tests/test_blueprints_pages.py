@@ -187,6 +187,42 @@ def test_restore_makes_an_old_version_current_as_a_new_version(team):
     assert resource.current_version.sha256 == first.sha256
 
 
+def test_restore_from_the_page_script_answers_the_history_with_its_message(team):
+    # given
+    project, people = team
+    resource = document(project, people["owner"])
+    second_version(resource, people["writer"])
+    # when
+    response = client_of(people["writer"]).post(
+        f"/projects/{project.slug}/blueprints/{resource.pk}/restore/",
+        {"version": "1"},
+        headers={"HX-Request": "true"},
+    )
+    # then
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="document-notice" hx-swap-oob="innerHTML"' in html
+    assert "Version 1 is current again, as version 3." in html
+    assert 'data-version="3"' in html
+    assert "<html" not in html
+
+
+def test_a_refused_restore_from_the_page_script_says_why_and_changes_nothing(team):
+    # given
+    project, people = team
+    resource = document(project, people["owner"])
+    # when
+    response = client_of(people["owner"]).post(
+        f"/projects/{project.slug}/blueprints/{resource.pk}/restore/",
+        {"version": "x"},
+        headers={"HX-Request": "true"},
+    )
+    # then
+    assert response.status_code == 200
+    assert "Choose a version of this document to restore." in response.content.decode()
+    assert resource.versions.count() == 1
+
+
 @pytest.mark.parametrize("version", ["", "0", "x", "9" * 20])
 def test_restore_with_a_bad_version_is_a_400_and_changes_nothing(team, version):
     # given

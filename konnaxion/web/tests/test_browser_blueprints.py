@@ -97,11 +97,20 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
 
     # when she restores version 1
     owner.go_back()
+    owner.evaluate("window.stillTheSamePage = true")
     owner.get_by_role("button", name="Restore version 1").click()
-    # then it is current again, as version 3
-    expect(owner.get_by_role("status")).to_contain_text("Version 1 is current again, as version 3.")
+    # then it is current again, as version 3, in place: the message stays and has the focus
+    notice = owner.locator("#document-notice")
+    expect(notice).to_contain_text("Version 1 is current again, as version 3.")
+    expect(notice).to_be_focused()
     current = owner.locator(".version-table tbody tr", has_text="current")
     expect(current.get_by_role("rowheader")).to_contain_text("3")
+    assert owner.evaluate("window.stillTheSamePage") is True
+    # and the refreshed history restores in place too
+    owner.get_by_role("button", name="Restore version 2").click()
+    expect(notice).to_contain_text("Version 2 is current again, as version 4.")
+    expect(current.get_by_role("rowheader")).to_contain_text("4")
+    assert owner.evaluate("window.stillTheSamePage") is True
 
     # given walt's open tab shows the document
     expect(member.locator("#blueprint-list")).to_contain_text("floor-plan.pdf")

@@ -4,7 +4,8 @@
 // its indexing: the preview appears once `resource.indexed` arrives), the part is fetched again
 // from the server, which applies the permissions. Messages elsewhere on the page stay where
 // they are. A label or note being edited in the history is never overwritten: the refresh
-// waits until it is saved or closed.
+// waits until it is saved or closed. A restore posts its form through htmx: the answer is the
+// refreshed part, and its message goes to #document-notice, which refreshes never replace.
 import { coalesced, projectEvents } from "./live.js";
 
 const section = document.getElementById("document-live");
@@ -38,6 +39,7 @@ async function refresh() {
     return;
   }
   section.innerHTML = html;
+  window.htmx?.process(section);
   section.dataset.stale = "";
   section.dispatchEvent(new CustomEvent("document-live:refreshed", { bubbles: true }));
 }
@@ -50,6 +52,12 @@ export function refreshDocument() {
 }
 
 if (section) {
+  // After a restore the button pressed is gone: the keyboard continues from its message.
+  section.addEventListener("htmx:afterSettle", () => {
+    const notice = document.getElementById("document-notice");
+    if (notice?.textContent.trim()) notice.focus();
+    section.dispatchEvent(new CustomEvent("document-live:refreshed", { bubbles: true }));
+  });
   // A label form closed without saving lets a waiting refresh through.
   section.addEventListener("toggle", () => {
     if (section.dataset.stale) refreshSoon();
