@@ -41,6 +41,7 @@ PAGES = [
 ]
 # Pages seen signed in as the demo administrator (the owner of the demo projects).
 SIGNED_IN_PAGES = [
+    ("dashboard", "/"),
     ("projects-create", "/projects/?tab=create"),
     ("projects-mine", "/projects/?tab=mine"),
     ("project-overview", "/projects/community-workshop-bench/"),
@@ -52,6 +53,8 @@ SIGNED_IN_PAGES = [
     ("search-profiles", "/search/?q=printmaking&kind=profile"),
     ("project-search", "/projects/community-workshop-bench/search/?q=bench"),
     ("connect-workspace", "/connect/?tab=workspace"),
+    ("connect-saved-searches", "/connect/saved-searches/"),
+    ("connect-applications", "/connect/applications/"),
     ("profile-portfolio", "/profile/admin/?tab=portfolio"),
     ("profile-reviews", "/profile/admin/?tab=reviews"),
     ("profile-edit", "/profile/admin/?tab=edit"),
@@ -70,6 +73,7 @@ SIGNED_IN_PARTS = [
 ]
 # Pages also seen at a phone's width (390 px), signed in.
 PHONE_PAGES = [
+    ("dashboard", "/"),
     ("project-blueprints", "/projects/community-workshop-bench/?tab=blueprints"),
     ("notifications", "/notifications/"),
     ("account", "/accounts/"),
@@ -132,11 +136,39 @@ def room_path(page) -> str | None:
     return link.get_attribute("href") if link.count() else None
 
 
-def document_path(page) -> str | None:
-    """The first document of the demo project's Blueprints tab, if the demo has one."""
-    page.goto(SIGNED_IN_PAGES[3][1])
-    link = page.locator("#blueprint-list tbody a[href*='/blueprints/']").first
+def link_from(page, path: str, selector: str) -> str | None:
+    """The address of the first link `selector` finds on `path`, if there is one."""
+    page.goto(path)
+    link = page.locator(selector).first
     return link.get_attribute("href") if link.count() else None
+
+
+def document_path(page, name: str = "") -> str | None:
+    """A document of the demo project's Blueprints tab (the first, or the one titled `name`), if
+    the demo has one."""
+    row = f"#blueprint-list tbody tr:has-text('{name}')" if name else "#blueprint-list tbody"
+    return link_from(
+        page, "/projects/community-workshop-bench/?tab=blueprints", f"{row} a[href*='/blueprints/']"
+    )
+
+
+def diff_path(document: str) -> str:
+    """The changes from the first version of `document` to its third (the demo has three)."""
+    return f"{document.rstrip('/')}/diff/?old=1&new=3"
+
+
+def extra_pages(page) -> list[tuple[str, str]]:
+    """Pages reached through the demo's data: a room, documents of each kind with a diff,
+    and the review of the demo call the administrator judges."""
+    found = [("connect-room", room_path(page))]
+    for kind, name in (("pdf", "Assembly notes"), ("glb", "Vice jaw"), ("stl", "Leg bracket")):
+        document = document_path(page, name)
+        found.append((f"blueprint-{kind}", document))
+        found.append((f"blueprint-{kind}-diff", diff_path(document) if document else None))
+    opportunity = link_from(page, "/connect/?tab=opportunities", "a:has-text('Small works salon')")
+    if opportunity:
+        found.append(("connect-review", link_from(page, opportunity, "a[href*='/review/']")))
+    return [(name, path) for name, path in found if path]
 
 
 def capture_phone(browser, base_url: str, language: str) -> list[Path]:
@@ -147,9 +179,8 @@ def capture_phone(browser, base_url: str, language: str) -> list[Path]:
     page = context.new_page()
     sign_in(page)
     saved = [shoot(page, f"phone-{name}", path, language) for name, path in PHONE_PAGES]
-    document = document_path(page)
-    if document:
-        saved.append(shoot(page, "phone-blueprint-document", document, language))
+    for name, path in extra_pages(page):
+        saved.append(shoot(page, f"phone-{name}", path, language))
     context.close()
     return saved
 
@@ -175,12 +206,8 @@ def capture(base_url: str) -> list[Path]:
                 saved.append(shoot(page, name, path, language))
             for name, path, selector in SIGNED_IN_PARTS:
                 saved.append(shoot_part(page, name, path, selector, language))
-            room = room_path(page)
-            if room:
-                saved.append(shoot(page, "connect-room", room, language))
-            document = document_path(page)
-            if document:
-                saved.append(shoot(page, "blueprint-document", document, language))
+            for name, path in extra_pages(page):
+                saved.append(shoot(page, name, path, language))
             context.close()
             saved.extend(capture_phone(browser, base_url, language))
         browser.close()

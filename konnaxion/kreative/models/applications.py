@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from konnaxion.kreative.models.artworks import KreativeArtwork
 from konnaxion.kreative.models.opportunities import Opportunity
@@ -117,8 +118,9 @@ class OpportunityApplication(models.Model):
 
     @property
     def blind_label(self) -> str:
-        """What jurors of a blind round call the applicant (no name, no username)."""
-        return f"Applicant {self.pk}"
+        """What jurors of a blind round call the applicant (no name, no username), in the
+        reader's language."""
+        return gettext("Applicant %(number)s") % {"number": self.pk}
 
 
 class ApplicationArtwork(models.Model):
