@@ -21,7 +21,7 @@ def suggested(html: str) -> list[str]:
     """Usernames in the panel, in its order."""
     panel = html[html.index('id="suggestions"') :]
     panel = panel[: panel.index("</section>")]
-    return re.findall(r'<li class="suggestion".*?@<bdi>([^<]+)</bdi>', panel, re.S)
+    return re.findall(r'<li class="suggestion".*?<bdi>@([^<]+)</bdi>', panel, re.S)
 
 
 @pytest.fixture
