@@ -11,7 +11,7 @@ class KeenkonnectConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these load models, which the app registry allows only once ready.
-        from konnaxion.keenkonnect.search import CommentSearch, DocumentSearch
+        from konnaxion.keenkonnect.search import CommentSearch, DocumentSearch, ProjectSearch
         from konnaxion.keenkonnect.selectors import projects_visible_to, resources_visible_to
         from konnaxion.notifications.services.watching import watchable_register
 
@@ -28,6 +28,8 @@ class KeenkonnectConfig(AppConfig):
         search_provider_register(DocumentSearch())
         # Comments too, where their document may be read.
         search_provider_register(CommentSearch())
+        # And projects, by their title, description and tags.
+        search_provider_register(ProjectSearch())
         # Their part when someone leaves: no project left without an owner, what goes, and the
         # documents of their data export.
         from konnaxion.keenkonnect.services.leaving import (

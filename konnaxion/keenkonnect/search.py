@@ -29,7 +29,7 @@ from konnaxion.core.search import (
 from konnaxion.files.file_policy import CONTENT_TYPES
 from konnaxion.keenkonnect.analysis.keywords import SEARCH_CONFIGURATIONS
 from konnaxion.keenkonnect.models import DocumentComment, ProjectResource
-from konnaxion.keenkonnect.selectors import resources_visible_to
+from konnaxion.keenkonnect.selectors import projects_search, resources_visible_to
 
 # ts_rank_cd weights of D, C, B, A: file name and metadata, text, tags and keywords, title.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
@@ -184,6 +184,7 @@ class DocumentSearch:
             "score": float(row.score),
             "url": f"/api/projects/{row.project.slug}/resources/{row.pk}/",
             "project": row.project.slug,
+            "project_title": row.project.title,
             "version": version.number if version else None,
             "content_type": version.content_type if version else None,
             "tags": list(dict.fromkeys([*row.tags, *row.auto_tags])),
@@ -254,9 +255,44 @@ class CommentSearch:
             "score": float(row.score),
             "url": f"{document}comments/{row.pk}/",
             "project": resource.project.slug,
+            "project_title": resource.project.title,
             "resource": resource.pk,
             "version": row.version.number,
             "content_type": row.version.content_type,
             "tags": [],
             "updated_at": row.edited_at or row.created_at,
+        }
+
+
+class ProjectSearch:
+    """Projects by their title, description and tags, as `projects_visible_to` lets the caller
+    see them (public ones, and members-only ones of their teams)."""
+
+    kind = "project"
+    understands_document_filters = False
+
+    def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
+        # A result shows the tags (loaded for the page's rows only).
+        return SearchSource(
+            projects_search(user=user, query=query).prefetch_related(None),
+            self.result,
+            kind=self.kind,
+            score_field="rank",
+            prefetch=("tags",),
+        )
+
+    def result(self, row: Any) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": row.slug,
+            "title": row.title,
+            "snippet": snippet_html(row.snippet),
+            "score": float(getattr(row, "rank", 0.0)),
+            "url": f"/api/projects/{row.slug}/",
+            "project": row.slug,
+            "project_title": row.title,
+            "version": None,
+            "content_type": None,
+            "tags": [tag.name for tag in row.tags.all()],
+            "updated_at": row.updated_at,
         }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db.models import (
     Case,
     CharField,
@@ -16,12 +18,16 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    TextField,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from konnaxion.core.errors import ApplicationError, NotFound
+from konnaxion.core.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 from konnaxion.keenkonnect.models import (
     AccessLevel,
     AuditEvent,
@@ -36,6 +42,7 @@ from konnaxion.keenkonnect.models import (
     ProjectTask,
     ProjectTeam,
 )
+from konnaxion.tags.models import Tag
 from konnaxion.users.models import User
 from konnaxion.users.second_factor import second_factor_enrolled, second_factors_of
 
@@ -97,6 +104,47 @@ def projects_visible_to(*, user: User | AnonymousUser) -> QuerySet[Project]:
     on_team = ProjectTeam.objects.filter(project=OuterRef("pk"), user=user)
     member = Exists(on_team) & membership_counts(user=user, required="two_factor_required")
     return queryset.filter(Q(visibility=Project.Visibility.PUBLIC) | member)
+
+
+def projects_search(*, user: User | AnonymousUser, query: str) -> QuerySet[Project]:
+    """Projects visible to `user` whose title, description or tags match the full-text
+    `query` (websearch syntax, English stemming as the other kinds of the platform search),
+    best matches first: the title weighs most."""
+    tag_names = (
+        Tag.objects.filter(projects=OuterRef("pk"))
+        .order_by()
+        .values("projects")
+        .annotate(names=StringAgg("name", delimiter=" ", output_field=TextField()))
+        .values("names")
+    )
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("description", weight="B", config="english")
+        + SearchVector(
+            Coalesce(Subquery(tag_names), Value(""), output_field=TextField()),
+            weight="B",
+            config="english",
+        )
+    )
+    search = SearchQuery(query, search_type="websearch", config="english")
+    return (
+        projects_visible_to(user=user)
+        .annotate(vector=vector)
+        .filter(vector=search)
+        .annotate(
+            rank=SearchRank(F("vector"), search),
+            snippet=SearchHeadline(
+                Coalesce(NullIf(F("description"), Value("")), F("title")),
+                search,
+                config="english",
+                start_sel=HIGHLIGHT_START,
+                stop_sel=HIGHLIGHT_STOP,
+                max_words=30,
+                min_words=10,
+            ),
+        )
+        .order_by("-rank", "-id")
+    )
 
 
 def second_factor_missing(*, project: Project, user: User | AnonymousUser) -> bool:

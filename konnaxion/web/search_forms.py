@@ -11,6 +11,7 @@ KIND_LABELS = {
     "profile": _("Profiles"),
     "opportunity": _("Opportunities"),
     "comment": _("Comments on blueprints"),
+    "project": _("Projects"),
 }
 FILE_TYPE_CHOICES = [
     ("", _("Any type")),

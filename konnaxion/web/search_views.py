@@ -26,6 +26,7 @@ def _page_link(result: dict) -> str:
         "document": ("web:blueprint", (result.get("project"), result["id"])),
         "profile": ("web:profile", (result["id"],)),
         "opportunity": ("web:opportunity", (result["id"],)),
+        "project": ("web:project", (result["id"],)),
         "comment": ("web:blueprint", (result.get("project"), result.get("resource"))),
     }
     name, args = targets.get(result["kind"], (None, ()))

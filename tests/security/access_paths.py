@@ -208,6 +208,15 @@ class AccessPathChecks:
         self._agree(
             f"GET trash of {key} by {who}", self._ids(response), trash if visible else denied
         )
+        if model.signed_in(viewer):
+            # The project itself as a result of the search (kind=project, docs/search.md).
+            response = self._get(viewer, "/api/search/", kind="project", q=f'"{key} project"')
+            found = (
+                {r["id"] for r in response.json()["results"]}
+                if response.status_code == 200
+                else response.status_code
+            )
+            self._agree(f"search for project {key} by {who}", found, {slug} if visible else set())
 
     def _check_project_web(self, viewer, who: str, key: str, slug: str, of_project) -> None:
         model = self.model

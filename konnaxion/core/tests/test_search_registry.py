@@ -8,7 +8,7 @@ from konnaxion.core.api.search_views import SearchQuerySerializer, SearchResultS
 
 def test_the_apps_register_their_kinds_in_the_order_of_installed_apps():
     # then: kreative's two kinds, then keenkonnect's (documents and their comments)
-    assert search.search_kinds() == ("profile", "opportunity", "document", "comment")
+    assert search.search_kinds() == ("profile", "opportunity", "document", "comment", "project")
     assert [p.kind for p in search.search_providers().values()] == list(search.search_kinds())
 
 

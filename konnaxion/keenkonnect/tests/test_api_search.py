@@ -194,8 +194,8 @@ def test_query_count_does_not_grow_with_rows(rows, django_assert_max_num_queries
         resource_vector_refresh(resource_ids=[resource.pk])
     client = client_for(owner)
     # when: the token, then for documents the ranked page with the count and the page's
-    # details; for profiles, opportunities and comments, their page with the count
-    with django_assert_max_num_queries(6):
+    # details; for profiles, opportunities, comments and projects, their page with the count
+    with django_assert_max_num_queries(7):
         response = client.get("/api/search/", {"q": "gravel", "page_size": 100})
     # then
     assert response.json()["count"] == rows
@@ -275,7 +275,11 @@ def test_a_deep_page_of_merged_kinds_builds_only_its_own_results():
     assert [(r["kind"], r["id"]) for r in body["results"]] == [
         (r["kind"], r["id"]) for r in everything["results"][10:15]
     ]
-    [details] = [query["sql"] for query in queries if "ts_headline" in query["sql"]]
+    [details] = [
+        query["sql"]
+        for query in queries
+        if "ts_headline" in query["sql"] and '"keenkonnect_projectresource"' in query["sql"]
+    ]
     ids = re.search(r'"keenkonnect_projectresource"\."id" IN \(([^)]*)\)', details).group(1)
     page_documents = {r["id"] for r in body["results"] if r["kind"] == "document"}
     assert {part.strip() for part in ids.split(",")} == page_documents

@@ -241,3 +241,23 @@ def test_a_member_removed_from_a_members_only_project_no_longer_finds_its_docume
     # then
     assert "Results: 0" in html and "Tiller" not in html and "<mark>" not in html
     assert project_page.status_code == 404
+
+
+def test_projects_are_a_kind_of_result_and_results_name_projects_by_title(workshop):
+    # given a document about larch in the members-only "Boat shed", and a public larch project
+    project, people = workshop
+    indexed(project, people["owner"], ["The keel is laminated larch."], title="Keel")
+    public = project_for(creator=people["owner"], title="Larch pergola", visibility="public")
+    # when
+    as_member = client_of(people["member"]).get("/search/", {"q": "larch"}).content.decode()
+    as_outsider = client_of(people["outsider"]).get("/search/", {"q": "larch"}).content.decode()
+    as_visitor = Client().get("/search/", {"q": "larch", "kind": "project"}).content.decode()
+    # then the document says which project it is in by its title, never its slug
+    assert "in <bdi>Boat shed</bdi>" in as_member
+    assert f"in <bdi>{project.slug}</bdi>" not in as_member
+    assert f'href="/projects/{public.slug}/"' in as_member
+    assert '<span class="badge">Projects</span>' in as_member
+    # and outsiders find the public project only
+    for html in (as_outsider, as_visitor):
+        assert "Results: 1" in html and f'href="/projects/{public.slug}/"' in html
+        assert "Boat shed" not in html and "Keel" not in html
