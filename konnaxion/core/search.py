@@ -123,6 +123,62 @@ class SearchProvider(Protocol):
     def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource: ...
 
 
+def search_result(
+    *,
+    kind: str,
+    id: str,
+    title: str,
+    snippet: str,
+    score: float,
+    url: str,
+    updated_at: Any,
+    tags: list[str] | None = None,
+    project: str | None = None,
+    project_title: str | None = None,
+    version: int | None = None,
+    content_type: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """One result as GET /api/search/ gives it: every field, null where the kind has none."""
+    return {
+        "kind": kind,
+        "id": id,
+        "title": title,
+        "snippet": snippet,
+        "score": score,
+        "url": url,
+        "project": project,
+        "project_title": project_title,
+        "version": version,
+        "content_type": content_type,
+        "tags": tags or [],
+        "updated_at": updated_at,
+        **extra,
+    }
+
+
+class RankedSearch:
+    """A provider whose `matches` are already visible to the caller, annotated with `rank`
+    (ts_rank) and ordered best first; its results load only their `prefetch` relations."""
+
+    kind: str
+    understands_document_filters = False
+    prefetch: tuple[str, ...] = ()
+
+    def matches(self, *, query: str, user) -> QuerySet: ...
+
+    def result(self, row: Any) -> dict[str, Any]: ...
+
+    def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
+        return SearchSource(
+            self.matches(query=query, user=user).prefetch_related(None),
+            self.result,
+            kind=self.kind,
+            score_field="rank",
+            prefetch=self.prefetch,
+        )
+
+
 _providers: dict[str, SearchProvider] = {}
 
 

@@ -22,8 +22,10 @@ from django.utils import timezone
 from konnaxion.core.search import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
+    RankedSearch,
     SearchFilters,
     SearchSource,
+    search_result,
     snippet_html,
 )
 from konnaxion.files.file_policy import CONTENT_TYPES
@@ -264,35 +266,26 @@ class CommentSearch:
         }
 
 
-class ProjectSearch:
+class ProjectSearch(RankedSearch):
     """Projects by their title, description and tags, as `projects_visible_to` lets the caller
     see them (public ones, and members-only ones of their teams)."""
 
     kind = "project"
-    understands_document_filters = False
+    prefetch = ("tags",)
 
-    def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
-        # A result shows the tags (loaded for the page's rows only).
-        return SearchSource(
-            projects_search(user=user, query=query).prefetch_related(None),
-            self.result,
-            kind=self.kind,
-            score_field="rank",
-            prefetch=("tags",),
-        )
+    def matches(self, *, query: str, user) -> QuerySet:
+        return projects_search(user=user, query=query)
 
     def result(self, row: Any) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "id": row.slug,
-            "title": row.title,
-            "snippet": snippet_html(row.snippet),
-            "score": float(getattr(row, "rank", 0.0)),
-            "url": f"/api/projects/{row.slug}/",
-            "project": row.slug,
-            "project_title": row.title,
-            "version": None,
-            "content_type": None,
-            "tags": [tag.name for tag in row.tags.all()],
-            "updated_at": row.updated_at,
-        }
+        return search_result(
+            kind=self.kind,
+            id=row.slug,
+            title=row.title,
+            snippet=snippet_html(row.snippet),
+            score=float(getattr(row, "rank", 0.0)),
+            url=f"/api/projects/{row.slug}/",
+            project=row.slug,
+            project_title=row.title,
+            tags=[tag.name for tag in row.tags.all()],
+            updated_at=row.updated_at,
+        )
