@@ -42,6 +42,17 @@ PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "yjs": ("13.6.33", "MIT", {"dist/yjs.mjs": "yjs/yjs.mjs", "LICENSE": "yjs/LICENSE"}),
     "lib0": ("0.2.120", "MIT", {"LICENSE": "lib0/LICENSE"}),
+    # The document page's PDF viewer (blueprints/viewer_pdf.js): the library and its worker
+    # only, not the viewer application; the few text-layer styles are in konnaxion.css.
+    "pdfjs-dist": (
+        "6.5.438",
+        "Apache-2.0",
+        {
+            "build/pdf.min.mjs": "pdfjs/pdf.min.mjs",
+            "build/pdf.worker.min.mjs": "pdfjs/pdf.worker.min.mjs",
+            "LICENSE": "pdfjs/LICENSE",
+        },
+    ),
 }
 TEST_PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
     # The accessibility rules the browser tests run on every page (test_browser_every_page.py).
