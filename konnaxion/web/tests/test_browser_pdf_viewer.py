@@ -88,6 +88,8 @@ def test_every_page_thumbnails_zoom_selection_and_find(page, team):
     project, olga, walt = team
     resource = _indexed_pdf(project, olga)
     sign_in(page, walt)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(f"/projects/{project.slug}/blueprints/{resource.pk}/")
     _ready(page)
     expect(page.locator("[data-pdf-count]")).to_have_text("of 5")
@@ -155,6 +157,8 @@ def test_every_page_thumbnails_zoom_selection_and_find(page, team):
     page.get_by_role("searchbox", name="Find in the document").press("Enter")
     expect(status).to_have_text("No match in the document.")
     expect(page.locator("mark.pdf-match")).to_have_count(0)
+    # and the library, its worker and its fonts kept within the Content-Security-Policy
+    assert errors == []
 
 
 def test_a_new_version_arriving_live_restarts_the_viewer(page, team):
