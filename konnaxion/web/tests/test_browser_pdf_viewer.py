@@ -1,12 +1,14 @@
 """The document page's PDF viewer in Debian's Chromium (headless): a search hit opens at its page
 with the words highlighted, every page is drawn as it scrolls into view, thumbnails, zoom, text
-selection, find, a file that cannot be read, a new version arriving live, and Arabic on a phone."""
+selection, find, a large file opened on demand, a file that cannot be read, a new version arriving
+live, and Arabic on a phone."""
 
 import pytest
 from playwright.sync_api import expect
 
 from konnaxion.files.models import Blob
 from konnaxion.keenkonnect.models import ProjectTeam
+from konnaxion.keenkonnect.samples import pdf_document
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.services.team import project_member_add
@@ -181,6 +183,51 @@ def test_a_new_version_arriving_live_restarts_the_viewer(page, team):
     expect(page.locator(".pdf-page[data-rendered=true] .textLayer").first).to_contain_text(
         "New cover."
     )
+
+
+def _large_pdf(padding: int) -> bytes:
+    """A one-page PDF carrying `padding` bytes in an object no page uses."""
+    text = b"BT /F1 12 Tf 72 720 Td (A heavy survey.) Tj ET"
+    return pdf_document(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]"
+            b" /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (padding, b"\0" * padding),
+        ]
+    )
+
+
+def test_a_large_pdf_is_downloaded_only_when_asked(page, team):
+    # given a PDF of 21 MB
+    project, olga, walt = team
+    resource = resource_create(
+        project=project,
+        upload=incoming_file(_large_pdf(21 * 1024 * 1024), name="heavy.pdf"),
+        actor=olga,
+        title="Heavy",
+    )
+    sign_in(page, walt)
+    downloads = []
+    page.on("request", lambda request: "/download/" in request.url and downloads.append(request))
+    # when walt opens its page
+    page.goto(f"/projects/{project.slug}/blueprints/{resource.pk}/")
+    # then the viewer offers to open it, and nothing is downloaded yet
+    button = page.get_by_role("button", name="Show every page here")
+    expect(button).to_be_visible()
+    expect(button).to_contain_text("21.0")
+    expect(page.get_by_role("group", name="PDF viewer")).to_be_hidden()
+    assert downloads == []
+    # when he asks for it
+    button.click()
+    # then it opens
+    _ready(page)
+    expect(page.locator("[data-pdf-count]")).to_have_text("of 1")
+    expect(page.locator(".pdf-page .textLayer").first).to_contain_text("A heavy survey.")
+    assert downloads
 
 
 def test_a_pdf_that_cannot_be_read_keeps_the_server_picture(page, team):

@@ -91,6 +91,8 @@ class PdfViewer {
     this.texts = new Map();
     this.disposed = false;
     this.ready = false;
+    this.jumpedTo = null;
+    this.revealMatch = false;
     this.abort = new AbortController();
   }
 
@@ -452,6 +454,9 @@ class PdfViewer {
     if (!this.ready || !Number.isFinite(number)) return;
     const page = this.pages[Math.min(Math.max(Math.round(number), 1), this.pages.length) - 1];
     this.pagesBox.scrollTop = page.div.offsetTop - parseFloat(getComputedStyle(this.pagesBox).paddingTop);
+    // The scroll this causes must not make another page current (the last pages of a
+    // document cannot reach the top of the view).
+    this.jumpedTo = this.pagesBox.scrollTop;
     this.setCurrent(page.number);
     if (focus) this.pagesBox.focus({ preventScroll: true });
     if (!silent) this.draw(page);
@@ -459,6 +464,8 @@ class PdfViewer {
 
   // The current page: the one across the upper third of the visible part.
   follow() {
+    if (this.jumpedTo !== null && Math.abs(this.pagesBox.scrollTop - this.jumpedTo) < 2) return;
+    this.jumpedTo = null;
     const line = this.pagesBox.scrollTop + this.pagesBox.clientHeight / 3;
     let low = 0;
     let high = this.pages.length - 1;
@@ -549,6 +556,8 @@ class PdfViewer {
     });
     const page = this.pages[match.page - 1];
     if (!this.inView(page) || match.page !== this.current) this.goTo(match.page);
+    // Scrolled to once, when its page has been drawn; not again on every later drawing.
+    this.revealMatch = true;
     for (const other of this.pages) this.markCurrent(other);
   }
 
@@ -592,10 +601,14 @@ class PdfViewer {
     for (const mark of page.div.querySelectorAll("mark.pdf-match")) {
       const current = Number(mark.dataset.match) === this.match;
       mark.classList.toggle("pdf-match--current", current);
-      if (current) {
+      if (current && this.revealMatch) {
+        this.revealMatch = false;
         const box = this.pagesBox;
         const top = mark.getBoundingClientRect().top - box.getBoundingClientRect().top;
-        if (top < 0 || top > box.clientHeight - 40) box.scrollTop += top - box.clientHeight / 3;
+        if (top < 0 || top > box.clientHeight - 40) {
+          box.scrollTop += top - box.clientHeight / 3;
+          this.jumpedTo = box.scrollTop;
+        }
       }
     }
   }
