@@ -9,9 +9,11 @@ from playwright.sync_api import expect
 from konnaxion.files.models import Blob
 from konnaxion.keenkonnect.models import ProjectTeam
 from konnaxion.keenkonnect.samples import pdf_document
+from konnaxion.keenkonnect.selectors import resource_get_visible
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.services.team import project_member_add
+from konnaxion.keenkonnect.services.version_labels import version_annotate
 from konnaxion.keenkonnect.tests.analysis_files import multipage_pdf
 from konnaxion.keenkonnect.tests.factories import project_for
 from konnaxion.keenkonnect.tests.files import incoming_file
@@ -161,6 +163,36 @@ def test_every_page_thumbnails_zoom_selection_and_find(page, team):
     expect(page.locator("mark.pdf-match")).to_have_count(0)
     # and the library, its worker and its fonts kept within the Content-Security-Policy
     assert errors == []
+
+
+def test_a_live_change_of_the_same_version_keeps_the_open_viewer(page, team):
+    # given walt reading page 4 of the PDF, zoomed in
+    project, olga, walt = team
+    resource = _indexed_pdf(project, olga)
+    sign_in(page, walt)
+    page.goto(f"/projects/{project.slug}/blueprints/{resource.pk}/#page=4")
+    _ready(page)
+    expect(page.locator("#document-live[data-live=connected]")).to_have_count(1)
+    expect(_page_number(page)).to_have_value("4")
+    page.get_by_role("button", name="Zoom in").click()
+    zoom = page.locator("[data-pdf-zoom]").text_content()
+    page.evaluate("window.openViewer = document.querySelector('[data-pdf-viewer]')")
+    # when olga labels the version, which refreshes the preview and history in place
+    version_annotate(
+        resource=resource_get_visible(user=olga, project=project, resource_id=resource.pk),
+        number=1,
+        actor=olga,
+        label="Tender",
+    )
+    expect(page.locator("#version-1")).to_contain_text("Tender")
+    # then the same viewer is still there, at the same page and zoom, the picture still aside
+    assert page.evaluate("document.querySelector('[data-pdf-viewer]') === window.openViewer")
+    expect(_page_number(page)).to_have_value("4")
+    expect(page.locator("[data-pdf-zoom]")).to_have_text(zoom)
+    expect(page.locator("section.preview figure")).to_be_hidden()
+    # and it still works
+    page.get_by_role("button", name="Next page").click()
+    expect(_page_number(page)).to_have_value("5")
 
 
 def test_a_new_version_arriving_live_restarts_the_viewer(page, team):

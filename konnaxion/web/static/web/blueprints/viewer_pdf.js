@@ -279,6 +279,10 @@ class PdfViewer {
     on(this.root.querySelector("[data-pdf-find-next]"), "click", () => this.step(1));
     on(this.root.querySelector("[data-pdf-find-previous]"), "click", () => this.step(-1));
     on(this.root, "keydown", (event) => this.key(event));
+    on(window, "hashchange", () => {
+      const asked = Number((window.location.hash.match(/^#page=(\d+)$/) || [])[1]);
+      if (asked) this.goTo(asked);
+    });
     let queued = false;
     on(this.pagesBox, "scroll", () => {
       if (queued) return;
