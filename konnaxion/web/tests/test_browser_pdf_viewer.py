@@ -3,6 +3,9 @@ with the words highlighted, every page is drawn as it scrolls into view, thumbna
 selection, find, a large file opened on demand, a file that cannot be read, a new version arriving
 live, and Arabic on a phone."""
 
+import io
+
+import pypdf
 import pytest
 from playwright.sync_api import expect
 
@@ -277,6 +280,35 @@ def test_a_pdf_that_cannot_be_read_keeps_the_server_picture(page, team):
     )
     expect(page.locator("section.preview figure img")).to_be_visible()
     expect(page.get_by_role("group", name="PDF viewer")).to_be_hidden()
+
+
+def _protected(content: bytes) -> bytes:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(content)))
+    writer.encrypt(user_password="tender", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_protected_by_a_password_says_so(page, team):
+    # given a PDF that opens only with its password
+    project, olga, walt = team
+    resource = resource_create(
+        project=project,
+        upload=incoming_file(_protected(multipage_pdf(PAGES)), name="locked.pdf"),
+        actor=olga,
+        title="Locked",
+    )
+    resource_index(resource_id=resource.pk, version_number=1)
+    sign_in(page, walt)
+    # when walt opens it
+    page.goto(f"/projects/{project.slug}/blueprints/{resource.pk}/")
+    # then the viewer says why it cannot show it, and asks for no password
+    expect(page.locator("[data-pdf-viewer]")).to_have_attribute("data-state", "failed")
+    expect(page.get_by_role("alert").filter(has_text="password")).to_have_text(
+        "This PDF is protected by a password and cannot be shown here. Download it to open it."
+    )
+    expect(page.locator(".pdf-page")).to_have_count(0)
 
 
 def test_in_arabic_on_a_phone_the_viewer_fits_and_works_by_keyboard(
