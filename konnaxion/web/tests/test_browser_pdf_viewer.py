@@ -7,6 +7,7 @@ import io
 
 import pypdf
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from konnaxion.files.models import Blob
@@ -309,6 +310,53 @@ def test_a_pdf_protected_by_a_password_says_so(page, team):
         "This PDF is protected by a password and cannot be shown here. Download it to open it."
     )
     expect(page.locator(".pdf-page")).to_have_count(0)
+
+
+def _jpeg_2000_pdf() -> bytes:
+    """A one-page PDF whose only content is a red square in JPEG 2000 (as in scanned drawings)."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), (220, 20, 20)).save(out, format="JPEG2000")
+    image = out.getvalue()
+    draw = b"q 200 0 0 200 0 0 cm /Im1 Do Q"
+    return pdf_document(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]"
+            b" /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(draw), draw),
+            b"<< /Type /XObject /Subtype /Image /Width 40 /Height 40 /Filter /JPXDecode"
+            b" /Length %d >>\nstream\n%s\nendstream" % (len(image), image),
+        ]
+    )
+
+
+def test_a_jpeg_2000_image_is_drawn_without_webassembly(page, team):
+    # given a PDF holding a JPEG 2000 image
+    project, olga, walt = team
+    resource = resource_create(
+        project=project,
+        upload=incoming_file(_jpeg_2000_pdf(), name="scan.pdf"),
+        actor=olga,
+        title="Scan",
+    )
+    sign_in(page, walt)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    # when walt opens it
+    page.goto(f"/projects/{project.slug}/blueprints/{resource.pk}/")
+    _ready(page)
+    expect(page.locator(".pdf-page[data-rendered=true] canvas")).to_have_count(1)
+    # then the middle of the page is the image's red, decoded by the JavaScript decoder
+    red, green, blue, _ = page.evaluate(
+        """() => {
+          const canvas = document.querySelector(".pdf-page canvas");
+          const middle = [Math.floor(canvas.width / 2), Math.floor(canvas.height / 2)];
+          return [...canvas.getContext("2d").getImageData(...middle, 1, 1).data];
+        }"""
+    )
+    assert red > 180 and green < 80 and blue < 80
+    assert errors == []
 
 
 def test_in_arabic_on_a_phone_the_viewer_fits_and_works_by_keyboard(

@@ -123,9 +123,15 @@ class PdfViewer {
       const lib = await pdfjs(this.root);
       if (this.disposed) return;
       this.lib = lib;
-      // No WebAssembly decoders: the Content-Security-Policy allows no wasm compilation, and
-      // pdf.js decodes those images in JavaScript instead.
-      this.task = lib.getDocument({ url: this.source, useWasm: false, disableAutoFetch: true });
+      // No WebAssembly: the Content-Security-Policy allows no wasm compilation. JPEG 2000 and
+      // JBIG2 images are decoded by the JavaScript builds of the decoders, which the worker
+      // imports from `wasmUrl` (our static files).
+      this.task = lib.getDocument({
+        url: this.source,
+        useWasm: false,
+        wasmUrl: new URL(this.root.dataset.decoders, window.location.href).href,
+        disableAutoFetch: true,
+      });
       this.task.onProgress = ({ loaded, total }) => {
         if (total) {
           progressBar.max = total;
