@@ -91,6 +91,21 @@ def test_a_search_hit_opens_the_viewer_at_its_page_with_the_words_highlighted(pa
     expect(page.locator("section.preview figure")).to_be_hidden()
 
 
+def test_a_word_the_search_stemmed_is_still_highlighted(page, team):
+    # given the search found "quillworts" on page 3 (as "quillwort")
+    project, olga, walt = team
+    resource = _indexed_pdf(project, olga)
+    sign_in(page, walt)
+    # when walt follows the hit
+    page.goto(f"/projects/{project.slug}/blueprints/{resource.pk}/?q=quillworts#page=3")
+    # then the word as the page writes it is highlighted
+    _ready(page)
+    mark = page.locator('.pdf-page[data-page="3"] .textLayer mark.pdf-match--current')
+    expect(mark).to_have_text("quillwort")
+    expect(mark).to_be_in_viewport()
+    expect(_page_number(page)).to_have_value("3")
+
+
 def test_every_page_thumbnails_zoom_selection_and_find(page, team):
     # given the five-page PDF, opened by walt
     project, olga, walt = team
@@ -259,8 +274,9 @@ def test_a_large_pdf_is_downloaded_only_when_asked(page, team):
     assert downloads == []
     # when he asks for it
     button.click()
-    # then it opens
+    # then it opens, the keyboard in its pages
     _ready(page)
+    expect(page.get_by_role("region", name="The pages of the PDF")).to_be_focused()
     expect(page.locator("[data-pdf-count]")).to_have_text("of 1")
     expect(page.locator(".pdf-page .textLayer").first).to_contain_text("A heavy survey.")
     assert downloads

@@ -48,14 +48,28 @@ export function searchTerms(text) {
   return terms;
 }
 
-// Occurrences of `terms` in `text` as [start, end] pairs, in order, never overlapping.
-function occurrences(text, terms) {
+// The search stems its words ("swales" finds "swale"), the viewer does not: when the exact
+// words are nowhere, it looks again for the start of each long word (all but its last three
+// letters, at least four), as a stemmer would cut it.
+function loosened(terms) {
+  return terms.map((term) =>
+    term.length >= 5 && !term.includes(" ") ? term.slice(0, Math.max(4, term.length - 3)) : term,
+  );
+}
+
+const LETTER = /[\p{L}\p{N}]/u;
+
+// Occurrences of `terms` in `text` as [start, end] pairs, in order, never overlapping; with
+// `toWordEnd`, each runs on to the end of its word.
+function occurrences(text, terms, { toWordEnd = false } = {}) {
   const lower = text.toLowerCase();
   if (lower.length !== text.length) return [];
   const found = [];
   for (const term of terms) {
     for (let at = lower.indexOf(term); at !== -1; at = lower.indexOf(term, at + term.length)) {
-      found.push([at, at + term.length]);
+      let end = at + term.length;
+      while (toWordEnd && end < text.length && LETTER.test(text[end])) end += 1;
+      found.push([at, end]);
     }
   }
   found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
@@ -85,7 +99,6 @@ class PdfViewer {
     this.scale = 1;
     this.fitWidth = true;
     this.current = 1;
-    this.terms = [];
     this.matches = [];
     this.match = -1;
     this.texts = new Map();
@@ -107,6 +120,8 @@ class PdfViewer {
       start.hidden = false;
       start.querySelector("[data-pdf-open]").addEventListener("click", () => {
         start.hidden = true;
+        // The button goes: the keyboard continues in the pages once they are there.
+        this.focusWhenReady = true;
         this.open();
       }, { once: true });
       return;
@@ -240,6 +255,7 @@ class PdfViewer {
     this.ready = true;
     this.root.dataset.state = "ready";
     this.posters(false);
+    if (this.focusWhenReady) this.pagesBox.focus();
     await this.openAtRequest();
   }
 
@@ -525,24 +541,25 @@ class PdfViewer {
   // Every match of the search box's words, in page order; opens at the first one on or after
   // page `from`.
   async find(from) {
-    this.terms = searchTerms(this.findWords.value);
+    const terms = searchTerms(this.findWords.value);
     this.matches = [];
     this.match = -1;
     const search = (this.searching = Symbol("search"));
-    if (this.terms.length) {
+    for (const [tried, toWordEnd] of terms.length ? [[terms, false], [loosened(terms), true]] : []) {
       for (const page of this.pages) {
         const items = await this.itemsOf(page.number);
         if (this.disposed || this.searching !== search) return;
         items.forEach((text, item) => {
-          for (const [start, end] of occurrences(text, this.terms)) {
+          for (const [start, end] of occurrences(text, tried, { toWordEnd })) {
             this.matches.push({ page: page.number, item, start, end });
           }
         });
       }
+      if (this.matches.length) break;
     }
     for (const page of this.pages) this.highlight(page);
     if (!this.matches.length) {
-      this.findStatus.textContent = this.terms.length ? this.text.textNoMatch : "";
+      this.findStatus.textContent = terms.length ? this.text.textNoMatch : "";
       return;
     }
     const next = this.matches.findIndex((match) => match.page >= from);
