@@ -223,7 +223,7 @@ class PdfViewer {
       button.append(picture, label);
       item.append(button);
       thumbnails.append(item);
-      this.pages.push({ number, div, button, picture, width, height, scale: 0, drawn: null });
+      this.pages.push({ number, div, button, picture, width, height, scale: 0 });
     }
     this.pagesBox.replaceChildren(pages);
     this.thumbnailList.replaceChildren(thumbnails);
