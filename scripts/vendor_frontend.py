@@ -42,6 +42,25 @@ PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "yjs": ("13.6.33", "MIT", {"dist/yjs.mjs": "yjs/yjs.mjs", "LICENSE": "yjs/LICENSE"}),
     "lib0": ("0.2.120", "MIT", {"LICENSE": "lib0/LICENSE"}),
+    # The document page's PDF viewer (blueprints/viewer_pdf.js): the library and its worker,
+    # not the viewer application (the few text-layer styles are in viewer_pdf.css); and the
+    # JavaScript builds of the JPEG 2000 and JBIG2 decoders (scanned drawings), which the worker
+    # imports from `wasmUrl` since the Content-Security-Policy allows no WebAssembly.
+    "pdfjs-dist": (
+        "6.5.438",
+        "Apache-2.0",
+        {
+            "build/pdf.min.mjs": "pdfjs/pdf.min.mjs",
+            "build/pdf.worker.min.mjs": "pdfjs/pdf.worker.min.mjs",
+            "LICENSE": "pdfjs/LICENSE",
+            "wasm/openjpeg_nowasm_fallback.js": "pdfjs/wasm/openjpeg_nowasm_fallback.js",
+            "wasm/LICENSE_OPENJPEG": "pdfjs/wasm/LICENSE_OPENJPEG",
+            "wasm/LICENSE_PDFJS_OPENJPEG": "pdfjs/wasm/LICENSE_PDFJS_OPENJPEG",
+            "wasm/jbig2_nowasm_fallback.js": "pdfjs/wasm/jbig2_nowasm_fallback.js",
+            "wasm/LICENSE_JBIG2": "pdfjs/wasm/LICENSE_JBIG2",
+            "wasm/LICENSE_PDFJS_JBIG2": "pdfjs/wasm/LICENSE_PDFJS_JBIG2",
+        },
+    ),
 }
 TEST_PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
     # The accessibility rules the browser tests run on every page (test_browser_every_page.py).

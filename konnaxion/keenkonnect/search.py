@@ -14,7 +14,18 @@ from django.contrib.postgres.search import (
     SearchQueryField,
     SearchRank,
 )
-from django.db.models import Case, F, FloatField, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -32,6 +43,7 @@ from konnaxion.files.file_policy import CONTENT_TYPES
 from konnaxion.keenkonnect.analysis.keywords import SEARCH_CONFIGURATIONS
 from konnaxion.keenkonnect.models import DocumentComment, ProjectResource
 from konnaxion.keenkonnect.selectors import projects_search, resources_visible_to
+from konnaxion.keenkonnect.services.intelligent_indexing import PAGE_BREAK
 
 # ts_rank_cd weights of D, C, B, A: file name and metadata, text, tags and keywords, title.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
@@ -112,10 +124,52 @@ def documents_search(*, query: str, user, filters: SearchFilters) -> QuerySet:
     )
 
 
+class FirstMatchingPage(Expression):
+    """The number (from 1) of the first page of `text` that matches `query` by itself under the
+    text-search configuration `config`; NULL when no single page does or when `text` keeps no
+    page breaks (PAGE_BREAK: PDFs indexed before it was used, and every other kind of file).
+    Each page is parsed again, as ts_headline parses the whole text: only for a page's rows."""
+
+    output_field = IntegerField()
+
+    def __init__(self, text: Expression, query: Expression, config: Expression) -> None:
+        super().__init__()
+        self.text, self.query, self.config = text, query, config
+
+    def get_source_expressions(self) -> list[Expression]:
+        return [self.text, self.query, self.config]
+
+    def set_source_expressions(self, expressions: list[Expression]) -> None:
+        self.text, self.query, self.config = expressions
+
+    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:
+        text, text_params = compiler.compile(self.text)
+        query, query_params = compiler.compile(self.query)
+        config, config_params = compiler.compile(self.config)
+        # Compiled expressions only: every value is a parameter.
+        sql = (
+            f"(SELECT page.number FROM unnest(string_to_array({text}, %s))"  # noqa: S608
+            " WITH ORDINALITY AS page(body, number)"
+            f" WHERE strpos({text}, %s) > 0"
+            f" AND to_tsvector(({config})::regconfig, page.body) @@ {query}"
+            " ORDER BY page.number LIMIT 1)"
+        )
+        params = [
+            *text_params,
+            PAGE_BREAK,
+            *text_params,
+            PAGE_BREAK,
+            *config_params,
+            *query_params,
+        ]
+        return sql, params
+
+
 def documents_page(*, ids: list[int], query: str) -> dict[int, ProjectResource]:
     """The documents `ids` (a page of `documents_search`, so already permission-filtered) with
     their project and current version, annotated with `snippet`: ts_headline of the text, or
-    of the title, under each document's language."""
+    of the title, under each document's language, and `page`: the first page of a PDF's text
+    that matches by itself (FirstMatchingPage), or None."""
     own_query, own_config = _own_language(_languages(query))
     source = Coalesce(NullIf(F("extracted_text"), Value("")), F("title"), output_field=TextField())
     snippet = SearchHeadline(
@@ -133,7 +187,10 @@ def documents_page(*, ids: list[int], query: str) -> dict[int, ProjectResource]:
         ProjectResource.objects.filter(pk__in=ids)
         .select_related("project", "current_version")
         .defer("extracted_text", "extracted_metadata", "search_vector", "keywords")
-        .annotate(snippet=snippet)
+        .annotate(
+            snippet=snippet,
+            page=FirstMatchingPage(F("extracted_text"), own_query, own_config),
+        )
     )
     return {document.pk: document for document in documents}
 
@@ -178,11 +235,12 @@ class DocumentSearch:
 
     def result(self, row: Any) -> dict[str, Any]:
         version = row.current_version
+        is_pdf = version is not None and version.content_type == "application/pdf"
         return {
             "kind": self.kind,
             "id": str(row.pk),
             "title": row.title,
-            "snippet": snippet_html(row.snippet),
+            "snippet": snippet_html((row.snippet or "").replace(PAGE_BREAK, " ")),
             "score": float(row.score),
             "url": f"/api/projects/{row.project.slug}/resources/{row.pk}/",
             "project": row.project.slug,
@@ -191,6 +249,7 @@ class DocumentSearch:
             "content_type": version.content_type if version else None,
             "tags": list(dict.fromkeys([*row.tags, *row.auto_tags])),
             "updated_at": row.updated_at,
+            "page": row.page if is_pdf else None,
         }
 
 

@@ -7,6 +7,8 @@ decided by the same SQL permission filter; these views only validate and render.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -20,8 +22,10 @@ from konnaxion.web.page_tools import PAGE_SIZE, page_of
 from konnaxion.web.search_forms import KIND_LABELS, DocumentSearchForm, SearchForm
 
 
-def _page_link(result: dict) -> str:
-    """The web page of a search result (the API result names the API's address)."""
+def _page_link(result: dict, *, query: str = "") -> str:
+    """The web page of a search result (the API result names the API's address). A PDF opens
+    in the document page's viewer at the hit's page (when the search knows it) with the query's
+    words highlighted."""
     targets = {
         "document": ("web:blueprint", (result.get("project"), result["id"])),
         "profile": ("web:profile", (result["id"],)),
@@ -34,7 +38,12 @@ def _page_link(result: dict) -> str:
         link = reverse(name, args=args) if name else result["url"]
     except NoReverseMatch:
         return result["url"]
-    return f"{link}#comment-{result['id']}" if result["kind"] == "comment" else link
+    if result["kind"] == "comment":
+        return f"{link}#comment-{result['id']}"
+    if result["kind"] == "document" and result.get("content_type") == "application/pdf":
+        page = result.get("page")
+        return f"{link}?{urlencode({'q': query})}" + (f"#page={page}" if page else "")
+    return link
 
 
 def _results_context(
@@ -56,7 +65,7 @@ def _results_context(
     )
     page = page_of(request, results)
     for result in page.object_list:
-        result["link"] = _page_link(result)
+        result["link"] = _page_link(result, query=data["q"])
         result["kind_label"] = KIND_LABELS.get(result["kind"], result["kind"])
     return {"form": form, "page": page}, 200
 

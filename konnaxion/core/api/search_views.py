@@ -63,6 +63,12 @@ class SearchResultSerializer(RegisteredKinds, serializers.Serializer):
     content_type = serializers.CharField(allow_null=True)
     tags = serializers.ListField(child=serializers.CharField())
     updated_at = serializers.DateTimeField()
+    page = serializers.IntegerField(
+        allow_null=True,
+        help_text="for a PDF document, the first page (from 1) whose text matches the query by "
+        "itself; null for other results, and when no page matches alone or the PDF was indexed "
+        "without page breaks",
+    )
 
 
 class SearchView(GenericAPIView):

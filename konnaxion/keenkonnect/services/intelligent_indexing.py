@@ -53,6 +53,18 @@ IMAGE_TYPES = {"image/png", "image/jpeg"}
 State = ProjectResource.IndexState
 
 
+# After the text of each page of a PDF in `extracted_text` (a one-page PDF too): a form feed,
+# which the text-search parser reads as a space, so the search finds a hit's page
+# (search.FirstMatchingPage). Texts stored before it was used joined their pages with a blank
+# line: they give no page until the document is indexed again.
+PAGE_BREAK = "\f"
+
+
+def pages_join(pages: list[str]) -> str:
+    """The texts of a PDF's pages as one text, each page ending with a PAGE_BREAK."""
+    return "".join(page.replace(PAGE_BREAK, " ") + PAGE_BREAK for page in pages)
+
+
 @dataclass
 class Extraction:
     """What one version says: searchable text, metadata, words for the D weight, previews."""
@@ -92,7 +104,7 @@ def version_extract(*, version: DocumentVersion) -> Extraction:
     with blob_open(blob=version.blob) as handle:
         if content_type == "application/pdf":
             analysis = pdf_analyse(handle, preview_longest=max(PREVIEW_SIZES))
-            extraction.text = "\n\n".join(analysis.pages)
+            extraction.text = pages_join(analysis.pages)
             extraction.metadata = {"type": "pdf", **analysis.as_dict()}
             extraction.names = list(analysis.metadata.values())
             if analysis.preview_png:

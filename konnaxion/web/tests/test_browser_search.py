@@ -52,6 +52,8 @@ def test_search_everything_and_the_project_then_open_a_result(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Search the blueprints of Tiny house")
     expect(page.get_by_role("heading", name="Results: 1")).to_be_visible()
     page.get_by_role("link", name="Survey").click()
+    # at the page of the hit, with the words to highlight
     expect(page).to_have_url(
         f"{page.url.split('/projects/')[0]}/projects/{project.slug}/blueprints/{resource.pk}/"
+        "?q=%22rainwater+cistern%22#page=3"
     )

@@ -55,7 +55,7 @@ def test_the_global_search_finds_documents_profiles_and_opportunities(workshop):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Results: 3" in html
-    assert f'href="/projects/{project.slug}/blueprints/{plan.pk}/"' in html
+    assert f'href="/projects/{project.slug}/blueprints/{plan.pk}/?q=larch#page=1"' in html
     assert 'href="/profile/lena/"' in html
     assert "Larch workshop residency" in html
     assert "<mark>larch</mark>" in html
@@ -156,7 +156,7 @@ def test_the_project_search_keeps_to_its_project_and_applies_the_filters(worksho
     assert sorted(found) == sorted(
         [
             f'/projects/{project.slug}/blueprints/{image.pk}/"><bdi>Cedar photo',
-            f'/projects/{project.slug}/blueprints/{pdf.pk}/"><bdi>Canoe plan',
+            f'/projects/{project.slug}/blueprints/{pdf.pk}/?q=cedar#page=1"><bdi>Canoe plan',
         ]
     )
     only_pdf = result_titles(client.get(url, {"q": "cedar", "type": "pdf"}).content.decode())
