@@ -118,7 +118,9 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     # when olga sets walt's entry to none
     owner.get_by_label("Level of walt").select_option("none")
     owner.get_by_role("button", name="Save the permissions").click()
-    expect(owner.get_by_role("status")).to_contain_text("The permissions are saved.")
+    expect(
+        owner.get_by_role("status").filter(has_text="The permissions are saved.")
+    ).to_be_visible()
 
     # then the document disappears from walt's page, without a reload
     expect(member.locator("#blueprint-list")).to_contain_text("No documents yet.")
