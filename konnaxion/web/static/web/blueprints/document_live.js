@@ -6,6 +6,8 @@
 // they are. A label or note being edited in the history is never overwritten: the refresh
 // waits until it is saved or closed.
 import { coalesced, projectEvents } from "./live.js";
+// A swapped part may hold a 3D viewer: it starts there, the one it replaces is disposed of.
+import "./viewer3d.js";
 
 const section = document.getElementById("document-live");
 
