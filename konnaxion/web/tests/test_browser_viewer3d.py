@@ -25,9 +25,10 @@ from konnaxion.keenkonnect.services.document_versioning import version_create
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
 from konnaxion.keenkonnect.tests.factories import project_for
 from konnaxion.keenkonnect.tests.files import incoming_file
-from konnaxion.users.tests.factories import UserFactory
+from konnaxion.users.tests.factories import DEFAULT_PASSWORD, UserFactory
 from konnaxion.web.diff_figures import TIMES
 from konnaxion.web.tests.test_browser_blueprints import sign_in
+from konnaxion.web.tests.test_browser_every_page import AXE, AXE_RUN, OVERFLOWING, WIDTHS
 
 pytestmark = pytest.mark.browser
 
@@ -271,3 +272,36 @@ def test_the_diff_page_overlays_both_versions_with_a_legend(page):
     expect(show_new).to_have_attribute("aria-pressed", "false")
     assert viewer(page, "state")["shown"] == {"old": True, "new": False}
     assert viewer(page, "coverage") < both
+
+
+def test_the_open_viewer_fits_a_phone_in_arabic_and_passes_axe(browser, live_server_url):
+    # given a GLB's page, read in Arabic on a 390 px phone
+    olga = UserFactory(username="olga")
+    project, plate = document_with(olga, "plate.glb", plate_glb(), title="Plate")
+    context = browser.new_context(
+        base_url=live_server_url,
+        locale="ar",
+        viewport=WIDTHS["phone"],
+        bypass_csp=True,  # for axe-core's script only
+    )
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(olga.username)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("header .user-menu summary")).to_have_text(olga.username)
+
+    # when the viewer is open with its section and measure controls shown
+    page.goto(f"/projects/{project.slug}/blueprints/{plate.pk}/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator(f"{VIEWER}[data-state=ready]")).to_have_count(1)
+    page.locator("[data-action=section]").click()
+    page.locator("[data-action=measure]").click()
+    expect(page.locator("[data-viewer3d-section]")).to_be_visible()
+    expect(page.locator("[data-action=measure]")).to_have_accessible_name("قياس")
+
+    # then nothing scrolls sideways and axe-core finds nothing serious
+    assert page.evaluate(OVERFLOWING) == []
+    page.add_script_tag(content=AXE.read_text())
+    assert page.evaluate(AXE_RUN) == []
+    context.close()
