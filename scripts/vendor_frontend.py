@@ -149,7 +149,7 @@ def three_files(three: Path) -> dict[Path, str]:
     return copies
 
 
-def main() -> int:
+def main() -> int | str:
     if shutil.which("npm") is None:
         return "npm is needed to refresh the vendored files (apt-get install npm)"
     for folder in (VENDOR, TEST_VENDOR):
@@ -171,9 +171,9 @@ def main() -> int:
         for name in sorted(lib0_files):
             (VENDOR / "lib0" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(unpacked["lib0"] / name, VENDOR / "lib0" / name)
-        for source, target in sorted(three_files(unpacked["three"]).items()):
-            (VENDOR / target).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, VENDOR / target)
+        for packaged, kept in sorted(three_files(unpacked["three"]).items()):
+            (VENDOR / kept).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(packaged, VENDOR / kept)
     importmap = {
         "imports": {
             "yjs": "yjs/yjs.mjs",
