@@ -89,6 +89,10 @@ def test_a_glb_is_turned_measured_cut_and_framed(page):
     # then the model is drawn in place of the server's picture, with its figures beside it
     expect(page.locator(f"{VIEWER}[data-state=ready]")).to_have_count(1)
     expect(page.locator(".preview > figure")).to_be_hidden()
+    # and its bytes were counted as they came, then the progress bar went away
+    progress = page.locator("[data-viewer3d-progress]")
+    expect(progress).to_be_hidden()
+    assert progress.evaluate("bar => [bar.value, bar.max]") == [plate.current_version.size] * 2
     expect(page.locator("[data-figure=size]")).to_have_text(sized("0.4", "0.25", "0.1", unit="m"))
     expect(page.locator("[data-figure=triangles]")).to_have_text("12")
     expect(page.get_by_role("application", name="3D model of “Plate”")).to_be_visible()

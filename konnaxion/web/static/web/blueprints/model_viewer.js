@@ -219,8 +219,10 @@ export class ModelViewer {
     shown.textContent = message;
     shown.hidden = false;
     if (error) console.warn("3D viewer:", error);
+    // Nothing will be drawn: the WebGL context goes at once, not when the element leaves.
     this.renderer?.dispose();
     this.renderer?.forceContextLoss();
+    this.renderer = null;
   }
 
   build(parsed) {
