@@ -89,6 +89,9 @@ def test_a_glb_is_turned_measured_cut_and_framed(page):
     # then the model is drawn in place of the server's picture, with its figures beside it
     expect(page.locator(f"{VIEWER}[data-state=ready]")).to_have_count(1)
     expect(page.locator(".preview > figure")).to_be_hidden()
+    # and it opened by itself (a small model), showing no section controls yet
+    expect(page.get_by_role("button", name="Open the 3D viewer")).to_be_hidden()
+    expect(page.get_by_label("Cut across")).to_be_hidden()
     # and its bytes were counted as they came, then the progress bar went away
     progress = page.locator("[data-viewer3d-progress]")
     expect(progress).to_be_hidden()

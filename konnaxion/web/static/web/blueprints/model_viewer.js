@@ -269,7 +269,10 @@ export class ModelViewer {
     for (const mesh of meshesOf(model)) {
       const flat = !mesh.geometry.getAttribute("normal");
       if (role === "old") {
-        mesh.material = new THREE.MeshBasicMaterial({ color: OLD_COLOUR, wireframe: true });
+        // Drawn after the translucent surface (transparent objects come last, by renderOrder),
+        // so that the lines stay orange where the newer version covers them.
+        mesh.material = new THREE.MeshBasicMaterial({ color: OLD_COLOUR, wireframe: true, transparent: true });
+        mesh.renderOrder = 1;
       } else if (role === "new") {
         mesh.material = new THREE.MeshStandardMaterial({
           color: NEW_COLOUR,
