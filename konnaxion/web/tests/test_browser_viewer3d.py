@@ -1,6 +1,7 @@
 """The 3D viewer of a document page and the 3D overlay of the diff page, in Debian's Chromium
 (WebGL drawn in software by SwiftShader): a GLB of known size turned with the mouse and the keys,
-an edge measured by clicking its two corners on the canvas, wireframe, section and fit seen in
+an edge measured by clicking its two corners on the canvas (and by taps, and by Enter),
+wireframe, section and fit seen in
 the pixels drawn; an STL, a file the viewer cannot read, a new version swapped in live, and two
 versions overlaid.
 
@@ -311,4 +312,50 @@ def test_the_open_viewer_fits_a_phone_in_arabic_and_passes_axe(browser, live_ser
     assert page.evaluate(OVERFLOWING) == []
     page.add_script_tag(content=AXE.read_text())
     assert page.evaluate(AXE_RUN) == []
+    context.close()
+
+
+def test_a_phone_measures_by_taps_and_a_keyboard_by_enter(browser, live_server_url):
+    # given an analysed STL cube of 30 mm, open on a touch phone
+    olga = UserFactory(username="olga")
+    project, cube = document_with(olga, "cube.stl", stl_binary(cube_triangles(30.0)), title="Cube")
+    context = browser.new_context(
+        base_url=live_server_url, viewport=WIDTHS["phone"], has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    sign_in(page, olga)
+    page.goto(f"/projects/{project.slug}/blueprints/{cube.pk}/")
+    expect(page.locator(f"{VIEWER}[data-state=ready]")).to_have_count(1)
+
+    # when two corners of an edge are tapped in measure mode
+    page.get_by_role("button", name="Measure").tap()
+    page.locator(f"{VIEWER} canvas").scroll_into_view_if_needed()
+    view = viewer(page, "state")
+    corners = [list(corner) for corner in itertools.product((0.0, 30.0), repeat=3)]
+    near = min(corners, key=lambda corner: np.linalg.norm(np.subtract(corner, view["camera"])))
+    far = [near[0], near[1], 30.0 - near[2]]
+    for corner in (near, far):
+        at = viewer(page, "project", corner)
+        middle = viewer(page, "project", [15.0, 15.0, 15.0])
+        away = np.array([middle["x"] - at["x"], middle["y"] - at["y"]])
+        step = 3 * away / np.linalg.norm(away)
+        page.touchscreen.tap(at["x"] + step[0], at["y"] + step[1])
+
+    # then the edge's length is shown in millimetres
+    text = page.locator("[data-viewer3d-measure]")
+    expect(text).to_contain_text(" mm")
+    assert float(re.search(r"Distance: ([\d.]+) mm", text.inner_text()).group(1)) == (
+        pytest.approx(30.0, rel=0.01)
+    )
+
+    # when a keyboard user presses Enter twice with the canvas focused, turning it in between
+    page.locator(f"{VIEWER} canvas").focus()
+    page.keyboard.press("Enter")
+    # then the point under the cross in the middle is picked, on the surface of the cube
+    expect(text).to_contain_text("second point")
+    (first,) = viewer(page, "state")["points"]
+    assert min(first) == pytest.approx(0.0, abs=1e-3) or max(first) == pytest.approx(30.0)
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    expect(text).to_contain_text("Distance:")
     context.close()
