@@ -1,9 +1,8 @@
 """The 3D viewer of a document page and the 3D overlay of the diff page, in Debian's Chromium
 (WebGL drawn in software by SwiftShader): a GLB of known size turned with the mouse and the keys,
 an edge measured by clicking its two corners on the canvas (and by taps, and by Enter),
-wireframe, section and fit seen in
-the pixels drawn; an STL, a file the viewer cannot read, a new version swapped in live, and two
-versions overlaid.
+wireframe, section and fit seen in the pixels drawn; an STL, a file the viewer cannot read, a new
+version swapped in live, two versions overlaid, and the open viewer on a phone in Arabic.
 
 Where a corner is drawn comes from `element.viewer.project(point)` (model_viewer.js): the test
 then clicks there, and the viewer finds the point by casting a ray, as for a reader's click.
