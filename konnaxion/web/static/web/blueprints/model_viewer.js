@@ -31,8 +31,10 @@ const KEY_ZOOM = 1.2;
 const AXES = { x: new THREE.Vector3(1, 0, 0), y: new THREE.Vector3(0, 1, 0), z: new THREE.Vector3(0, 0, 1) };
 // The bytes of the last models shown, by URL (each names its version): when the live part of a
 // document page is swapped for a label or a comment count, the model is not downloaded again.
+// Large files are not kept: the memory matters more than a second download.
 const recentFiles = new Map();
 const RECENT_FILES = 2;
+const RECENT_FILE_MAX_BYTES = 32 * 1024 * 1024;
 
 function format(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
@@ -58,7 +60,7 @@ async function download(url, onBytes, signal) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  recentFiles.set(url, bytes.buffer);
+  if (received <= RECENT_FILE_MAX_BYTES) recentFiles.set(url, bytes.buffer);
   while (recentFiles.size > RECENT_FILES) recentFiles.delete(recentFiles.keys().next().value);
   return bytes.buffer;
 }
