@@ -9,6 +9,11 @@ yjs ships an ES module (`dist/yjs.mjs`) that imports its dependency lib0 by bare
 (`lib0/array`, ...). Without a bundler those are resolved in the browser by an import map: we
 copy the lib0 modules that yjs reaches (following their relative imports) and write
 `importmap.json`, which the layout renders with the static URLs.
+
+three.js is done the same way: `build/three.module.js` (and the `three.core.js` it imports) is
+`three`, and the addons the 3D viewer loads (THREE_ADDONS, with the files they reach by relative
+imports) are kept under `three/addons/`, mapped as the `three/addons/` prefix the addons' own
+documentation uses.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
             "wasm/LICENSE_PDFJS_JBIG2": "pdfjs/wasm/LICENSE_PDFJS_JBIG2",
         },
     ),
+    "three": ("0.187.0", "MIT", {"LICENSE": "three/LICENSE"}),
 }
 TEST_PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
     # The accessibility rules the browser tests run on every page (test_browser_every_page.py).
@@ -72,7 +78,12 @@ TEST_PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 # Bare specifiers resolved per the package's "exports" for browsers.
 LIB0_BROWSER_EXPORTS = {"lib0/webcrypto": "webcrypto.js"}
+# The three.js addons the 3D viewer imports (web/blueprints/viewer3d.js), under examples/jsm/.
+THREE_ADDONS = ("controls/OrbitControls.js", "loaders/GLTFLoader.js", "loaders/STLLoader.js")
 IMPORT_PATTERN = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*['"]([^'"]+)['"]""")
+# Static import and export statements only, at the start of a line: three.js's code has strings
+# and comments that look like imports to IMPORT_PATTERN, and no dynamic imports.
+STATEMENT_IMPORT_PATTERN = re.compile(r"""^(?:import|export)\b[^;'"]*?['"]([^'"]+)['"]""", re.M)
 
 
 def npm_pack(package: str, version: str, into: Path) -> Path:
@@ -124,7 +135,40 @@ def lib0_modules_used_by(yjs_module: Path, lib0: Path) -> tuple[dict[str, str], 
     return imports, files
 
 
-def main() -> int:
+def relative_closure(root: Path, entries: tuple[str, ...], bare: set[str]) -> set[str]:
+    """The files under `root` that `entries` reach by relative imports; bare imports must be
+    in `bare` (resolved by the import map)."""
+    files: set[str] = set()
+    pending = list(entries)
+    while pending:
+        name = pending.pop()
+        if name in files:
+            continue
+        files.add(name)
+        for specifier in STATEMENT_IMPORT_PATTERN.findall((root / name).read_text()):
+            if specifier.startswith("."):
+                pending.append(
+                    posixpath.normpath(posixpath.join(posixpath.dirname(name), specifier))
+                )
+            elif specifier not in bare:
+                sys.exit(f"{root / name} imports {specifier!r}, which is not vendored")
+    return files
+
+
+def three_files(three: Path) -> dict[Path, str]:
+    """three.js's module build and the viewer's addons: {file in the package: file under
+    vendor/}."""
+    copies = {
+        three / "build" / name: f"three/{name}"
+        for name in relative_closure(three / "build", ("three.module.js",), set())
+    }
+    addons = three / "examples" / "jsm"
+    for name in relative_closure(addons, THREE_ADDONS, {"three"}):
+        copies[addons / name] = f"three/addons/{name}"
+    return copies
+
+
+def main() -> int | str:
     if shutil.which("npm") is None:
         return "npm is needed to refresh the vendored files (apt-get install npm)"
     for folder in (VENDOR, TEST_VENDOR):
@@ -146,7 +190,17 @@ def main() -> int:
         for name in sorted(lib0_files):
             (VENDOR / "lib0" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(unpacked["lib0"] / name, VENDOR / "lib0" / name)
-    importmap = {"imports": {"yjs": "yjs/yjs.mjs", **dict(sorted(imports.items()))}}
+        for packaged, kept in sorted(three_files(unpacked["three"]).items()):
+            (VENDOR / kept).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(packaged, VENDOR / kept)
+    importmap = {
+        "imports": {
+            "yjs": "yjs/yjs.mjs",
+            **dict(sorted(imports.items())),
+            "three": "three/three.module.js",
+            "three/addons/": "three/addons/",
+        }
+    }
     (VENDOR / "importmap.json").write_text(json.dumps(importmap, indent=2) + "\n")
     write_readme()
     everything = {**PACKAGES, **TEST_PACKAGES}
@@ -179,7 +233,10 @@ def write_readme() -> None:
         f"{rows}\n\n"
         "`importmap.json` maps the bare specifiers of `yjs/yjs.mjs` (`yjs`, `lib0/...`) to the\n"
         'files here; the layout renders it as `<script type="importmap">` with static URLs,\n'
-        'so a page\'s module script can `import * as Y from "yjs"`.\n'
+        'so a page\'s module script can `import * as Y from "yjs"`. It maps `three` to\n'
+        "`three/three.module.js` and the prefix `three/addons/` to the few addons kept (the 3D\n"
+        "viewer's orbit controls, glTF and STL loaders, and what they import), so that\n"
+        '`import { GLTFLoader } from "three/addons/loaders/GLTFLoader.js"` works as documented.\n'
     )
 
 

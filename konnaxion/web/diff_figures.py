@@ -1,4 +1,5 @@
-"""The figures of a 3D model diff, as a reader reads them: named, with units, signed changes.
+"""The figures of a 3D model diff, as a reader reads them: named, with units, signed changes;
+and the figures of one model, shown beside the 3D viewer of a document page.
 
 The diff service (keenkonnect.services.document_diff) keeps machine keys and raw numbers (the API
 shows them as they are); this module turns its `mesh` section into rows for the diff page, every
@@ -177,6 +178,18 @@ def mesh_figures(mesh: dict[str, Any]) -> tuple[list[FigureRow], list[Collection
         if name in mesh and any(mesh[name][part] for part in ("added", "removed", "changed"))
     ]
     return rows, collections
+
+
+def model_figures(analysis: dict[str, Any], unit: str) -> list[tuple[str, str, str]]:
+    """(key, label, value) of one model's size, triangles and volume, from its analysis
+    (analysis.meshes); "—" for what the analysis does not know, such as an open mesh's volume."""
+    volume = analysis.get("volume")
+    triangles = analysis.get("triangle_count")
+    return [
+        ("size", _("Size (width, depth, height)"), _size(analysis.get("bounding_box"), unit)),
+        ("triangles", _("Triangles"), "—" if triangles is None else _number(triangles)),
+        ("volume", _("Volume"), _measure(_number(volume), f"{unit}³" if unit else "")),
+    ]
 
 
 def mesh_sources(mesh: dict[str, Any]) -> list[FigureRow]:

@@ -47,7 +47,8 @@ def _importmap() -> dict:
 
 @register.simple_tag(takes_context=True)
 def vendor_importmap(context) -> SafeString:
-    """`<script type="importmap">` resolving `yjs` and `lib0/...` to the vendored ES modules.
+    """`<script type="importmap">` resolving `yjs`, `lib0/...`, `three` and `three/addons/...`
+    to the vendored ES modules.
 
     Carries the request's CSP nonce: the policy allows no other inline script."""
     # json_script escapes <, > and &, so the JSON cannot close the element early.

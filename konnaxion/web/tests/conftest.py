@@ -31,6 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
+    # WebGL (the 3D viewer) is drawn in software by SwiftShader, the machines have no GPU.
+    # Chromium falls back to it by itself today but has announced the end of that automatic
+    # fallback; this flag keeps asking for it explicitly.
+    "--enable-unsafe-swiftshader",
 ]
 SERVER_START_SECONDS = 60
 # Playwright waits this long for an element or a navigation before a step fails.

@@ -40,7 +40,9 @@ def test_an_stl_reads_in_millimetres_with_signed_changes():
     assert figures["Closed (watertight)"] == ("yes", "yes", "")
     assert figures["Format"] == ("STL", "STL", "")
     assert collections == []
-    assert by_label(mesh_sources(CUBE_25_TO_35)) == {"Solid name": ("cube", "cube", "")}
+    with translation.override("en"):
+        sources = mesh_sources(CUBE_25_TO_35)
+    assert by_label(sources) == {"Solid name": ("cube", "cube", "")}
 
 
 def test_numbers_follow_the_reader_language():

@@ -141,8 +141,19 @@ def test_the_import_map_points_at_vendored_files_only(client):
     ).group(1)
     urls = re.findall(r'"(/static/[^"]+)"', importmap)
     assert '"yjs": "/static/web/vendor/yjs/yjs.mjs"' in importmap
-    assert len(urls) > 10
-    for url in [*urls, "/static/web/vendor/htmx/htmx.min.js", "/static/web/konnaxion.css"]:
+    assert '"three": "/static/web/vendor/three/three.module.js"' in importmap
+    # a prefix (three's addons) maps a folder: its modules are what must be served
+    assert '"three/addons/": "/static/web/vendor/three/addons/"' in importmap
+    files = [url for url in urls if not url.endswith("/")]
+    assert len(files) > 10
+    others = [
+        "/static/web/vendor/three/addons/controls/OrbitControls.js",
+        "/static/web/vendor/three/addons/loaders/GLTFLoader.js",
+        "/static/web/vendor/three/addons/loaders/STLLoader.js",
+        "/static/web/vendor/htmx/htmx.min.js",
+        "/static/web/konnaxion.css",
+    ]
+    for url in [*files, *others]:
         assert client.get(url).status_code == 200, url
     assert "http" not in importmap
 

@@ -7,6 +7,8 @@
 // waits until it is saved or closed. A restore posts its form through htmx: the answer is the
 // refreshed part, and its message goes to #document-notice, which refreshes never replace.
 import { coalesced, projectEvents } from "./live.js";
+// A swapped part may hold a 3D viewer: it starts there, the one it replaces is disposed of.
+import "./viewer3d.js";
 
 const section = document.getElementById("document-live");
 
