@@ -320,6 +320,7 @@ def main() -> int:
     parser.add_argument("--sockets", type=int, default=1000, help="idle sockets (0: none)")
     args = parser.parse_args()
     raise_open_files_limit(args.sockets)
+    load_before = os.getloadavg()[0]
     with LivePlatform(users=args.clients) as platform:
         layer_host = json.loads(platform.manage("shell", "-c", LAYER_HOST).strip().splitlines()[-1])
         pooled = database_call_times(platform, pool=True)
@@ -333,7 +334,7 @@ def main() -> int:
                 run_with_idle(platform, args.events, args.sockets, idle)
             )
         layer = asyncio.run(run_layer(layer_host, args.clients, args.events))
-    load = "/".join(f"{value:.2f}" for value in os.getloadavg())
+    load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f} (1 min, start -> end)"
     p99 = _percentile(commit, 0.99)
     rows = [
         (

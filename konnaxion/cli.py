@@ -43,6 +43,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     if args.demo:
         call_command("seed_demo")
     connections.close_all()
+    # The supervisor queries nothing more: its pool's idle connections go back to PostgreSQL.
+    for connection in connections.all(initialized_only=True):
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
 
     supervisor = Supervisor(
         {

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from konnaxion.runtime.deployment import (
+    database_pool_on,
+    database_pool_problems,
     new_storage_key,
     storage_key_problem,
     visibility_timeout_problem,
@@ -417,3 +419,12 @@ def test_the_test_settings_keep_no_pool_unless_asked(tmp_path):
     )
     assert database_of(env)["OPTIONS"] == {}
     assert database_of({**env, "DATABASE_POOL": "true"})["OPTIONS"]["pool"]["max_size"] == 10
+
+
+def test_database_pool_problems_say_nothing_of_good_or_empty_values():
+    assert database_pool_problems({}) == []
+    assert database_pool_problems({"DATABASE_POOL": "off", "CONN_MAX_AGE": "60"}) == []
+    assert database_pool_problems({"CONN_MAX_AGE": "0", "DATABASE_POOL_MIN_SIZE": "10"}) == []
+    assert database_pool_on({}) is True
+    assert database_pool_on({}, default=False) is False
+    assert database_pool_on({"DATABASE_POOL": " Yes "}, default=False) is True

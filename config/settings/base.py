@@ -136,7 +136,7 @@ FORM_RENDERER = "konnaxion.web.form_renderer.WebFormRenderer"
 DATABASES = {"default": env.db("DATABASE_URL")}
 # Each server and worker process borrows its PostgreSQL connections from a pool of its own
 # (psycopg_pool through Django's OPTIONS["pool"]): a request or a socket's database call takes
-# an open connection instead of opening one (about 3.8 ms each on loopback), and gives it back
+# an open connection instead of opening one (10x slower: bench/realtime.py), and gives it back
 # when it ends (close_old_connections). The pool is made on first use in the process that uses
 # it, so a Celery child never inherits its parent's. Without a pool, CONN_MAX_AGE keeps one
 # connection per thread instead; Django refuses both at once (docs/deploy.md, "Database
