@@ -135,6 +135,10 @@ def worker_argv(args: argparse.Namespace, *, pid: int) -> list[str]:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """A Celery worker."""
+    # Celery closes a prefork child's connection pool after every task (none outlives a task or
+    # crosses a fork): connections kept idle for the next task would be opened only to be
+    # closed, so a child opens the one its task uses unless the deployment says otherwise.
+    os.environ.setdefault("DATABASE_POOL_MIN_SIZE", "0")
     _setup_django()
     from config.celery_app import app
 

@@ -8,12 +8,14 @@ import os
 import time
 
 from celery import shared_task
+from django.conf import settings
 from django.db import connection
 
 
 @shared_task
 def connection_in_use() -> dict:
-    """The worker process, its backend (pid and start, unique together) and the pool flag.
+    """The worker process, its backend (pid and start, unique together), whether the connection
+    came from a pool, and the pool's minimum.
     It lasts a little, so that both children of the test's worker hold tasks at once."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -25,4 +27,5 @@ def connection_in_use() -> dict:
         "process": os.getpid(),
         "backend": f"{backend_pid}@{started}",
         "pooled": getattr(connection.connection, "_pool", None) is not None,
+        "min_size": settings.DATABASES["default"]["OPTIONS"]["pool"]["min_size"],
     }

@@ -39,7 +39,6 @@ def pooled_env(application_name: str, **extra: str) -> dict[str, str]:
     return process_env(
         DATABASE_URL=f"{url}?application_name={application_name}",
         DATABASE_POOL="true",
-        DATABASE_POOL_MIN_SIZE="1",
         DATABASE_POOL_MAX_SIZE=str(MAX_SIZE),
         DATABASE_POOL_TIMEOUT="20",
         **extra,
@@ -90,7 +89,7 @@ def pooled_server(transactional_db) -> Iterator[str]:
     """`konnaxion serve` (one process) with the pool on, on a free loopback port."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = pooled_env(SERVER_APPLICATION, UVICORN_LOG_LEVEL="warning")
+    env = pooled_env(SERVER_APPLICATION, DATABASE_POOL_MIN_SIZE="1", UVICORN_LOG_LEVEL="warning")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     with tempfile.NamedTemporaryFile("w+", prefix="pool-", suffix=".log", delete=False) as log:
         command = [sys.executable, "-m", "konnaxion.cli", "serve", "--port", str(port)]
@@ -144,7 +143,7 @@ def test_a_server_reuses_at_most_max_size_connections_for_requests_and_sockets(p
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_prefork_children_never_share_a_pooled_connection():
-    # given a prefork worker of 2 children with the pool on
+    # given a prefork worker of 2 children with the pool on, its minimum left to the worker
     env = pooled_env(WORKER_APPLICATION)
     with prefork_worker(env, concurrency=2):
         from tests.pool_tasks import connection_in_use
@@ -155,6 +154,8 @@ def test_prefork_children_never_share_a_pooled_connection():
         worker_backends = backends_of(WORKER_APPLICATION)
     # then every task used a pooled connection, each backend served one process only
     assert all(row["pooled"] for row in used)
+    # (a child opens only the connection its task uses: Celery closes its pool after the task)
+    assert {row["min_size"] for row in used} == {0}
     processes_of: dict[str, set[int]] = {}
     for row in used:
         processes_of.setdefault(row["backend"], set()).add(row["process"])
