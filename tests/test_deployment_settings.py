@@ -387,8 +387,8 @@ def test_kept_connections_and_the_pool_are_refused_together(tmp_path):
 def test_a_pool_setting_out_of_range_is_refused(tmp_path, changes, said):
     # given a deployment with one pool setting wrong, and another value missing
     env = production_env(tmp_path, DATABASE_URL=None, **changes)
-    # when a worker starts
-    result = run_python(env, "-m", "konnaxion.cli", "worker")
+    # when a server starts
+    result = run_python(env, "-m", "konnaxion.cli", "serve")
     # then it refuses, naming both problems at once
     assert result.returncode == 2, result.stdout + result.stderr
     assert said in result.stderr
@@ -428,3 +428,23 @@ def test_database_pool_problems_say_nothing_of_good_or_empty_values():
     assert database_pool_on({}) is True
     assert database_pool_on({}, default=False) is False
     assert database_pool_on({"DATABASE_POOL": " Yes "}, default=False) is True
+
+
+def test_a_worker_keeps_no_idle_connection_unless_told(tmp_path):
+    # given a deployment that leaves the pool's minimum unset, and one that gives it
+    for given, expected in ((None, 0), ("3", 3)):
+        env = production_env(tmp_path, DATABASE_POOL_MIN_SIZE=given)
+        # when a worker loads its settings (its Celery loop replaced by nothing)
+        code = (
+            "import json\n"
+            "import konnaxion.cli as cli\n"
+            "from config.celery_app import app\n"
+            "app.worker_main = lambda argv: None\n"
+            "cli.main(['worker'])\n"
+            "from django.conf import settings\n"
+            "print(json.dumps(settings.DATABASES['default']['OPTIONS']['pool']))\n"
+        )
+        result = run_python(env, "-c", code)
+        # then its pools keep none idle unless the deployment says otherwise
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.splitlines()[-1])["min_size"] == expected
