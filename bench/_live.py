@@ -96,7 +96,11 @@ class LivePlatform:
                 self.stop()
                 raise RuntimeError("konnaxion up did not become healthy")
             time.sleep(0.5)
-        seeded = self.manage("shell", "-c", SEED.format(users=self.users))
+        try:
+            seeded = self.manage("shell", "-c", SEED.format(users=self.users))
+        except Exception:
+            self.stop()  # `with` never reaches __exit__ when start() fails
+            raise
         values = json.loads(seeded.strip().splitlines()[-1])
         self.project, self.tokens = values["project"], values["tokens"]
         return self
