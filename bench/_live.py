@@ -28,12 +28,16 @@ START_TIMEOUT_SECONDS = 180
 
 SEED = """
 import json
+from allauth.account.models import EmailAddress
 from konnaxion.keenkonnect.services.projects import project_create
 from konnaxion.users.models import User
-from rest_framework.authtoken.models import Token
+from konnaxion.users.tokens import personal_token_create
 users = []
 for number in range({users}):
-    user = User.objects.create_user(f"bench{{number}}", password="bench-password-1")
+    email = f"bench{{number}}@example.org"
+    user = User.objects.create_user(f"bench{{number}}", email=email, password="bench-password-1")
+    # Adding members takes an owner whose address is verified, as after the sign-up mail.
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     users.append(user)
 project = project_create(creator=users[0], title="Bench project")
 from konnaxion.keenkonnect.services.team import project_member_add
@@ -41,7 +45,7 @@ for user in users[1:]:
     project_member_add(project=project, user=user, actor=users[0])
 print(json.dumps({{
     "project": project.slug,
-    "tokens": [Token.objects.get_or_create(user=user)[0].key for user in users],
+    "tokens": [personal_token_create(owner=user, name="bench").key for user in users],
     "usernames": [user.username for user in users],
 }}))
 """
@@ -92,16 +96,22 @@ class LivePlatform:
                 self.stop()
                 raise RuntimeError("konnaxion up did not become healthy")
             time.sleep(0.5)
-        seeded = self.manage("shell", "-c", SEED.format(users=self.users))
+        try:
+            seeded = self.manage("shell", "-c", SEED.format(users=self.users))
+        except Exception:
+            self.stop()  # `with` never reaches __exit__ when start() fails
+            raise
         values = json.loads(seeded.strip().splitlines()[-1])
         self.project, self.tokens = values["project"], values["tokens"]
         return self
 
-    def manage(self, *args: str) -> str:
+    def manage(self, *args: str, environment: dict[str, str] | None = None) -> str:
+        """A management command against the platform's servers; `environment` adds variables
+        (DATABASE_POOL=false, say)."""
         result = subprocess.run(
             [*KONNAXION, "manage", *args],
             cwd=ROOT,
-            env=self.env(),
+            env={**self.env(), **(environment or {})},
             capture_output=True,
             text=True,
             timeout=300,

@@ -1,20 +1,30 @@
-"""Project events from commit to receipt on 6 WebSocket clients, beside the channel layer alone.
+"""Project events from commit to receipt on 6 WebSocket clients, alone and beside 1,000 idle
+sockets on the same server process, with the channel layer alone as the baseline.
 
 Starts `konnaxion up` over a fresh data directory (embedded PostgreSQL and Redis, the Redis
-channel layer) with a project of 6 members, each connected to /ws/projects/<slug>/ with its
-token. The owner then edits a document's title through the API 200 times, one after another;
-each edit commits a `resource.updated` event that every client must receive. For each client
-and event it records:
+channel layer, one server process) with a project of 6 members, each connected to
+/ws/projects/<slug>/ with its token. The owner then edits a document's title through the API
+200 times, one after another; each edit commits a `resource.updated` event that every client
+must receive. For each client and event it records:
 
 - commit -> receipt: from the event's time (`at`, written by the transaction that commits it)
   to the client's receipt (same machine, same clock);
 - request -> receipt: from sending the PATCH request to the receipt.
 
-Baseline, in the same run and on the same Redis server: a message sent with the channel layer's
-`group_send` to a group of 6 channels and received on each (the floor under any event). Target:
-commit -> receipt p99 <= 100 ms.
+This runs twice: with the 6 editors alone (target: commit -> receipt p99 <= 100 ms), then with
+`--sockets` idle project sockets also open on the server (1,000 by default, spread over projects
+of their own that no event touches; target p99 <= 250 ms). The server's resident memory before
+and after the idle sockets connect gives the memory per idle socket.
 
-    .venv/bin/python bench/realtime.py [--events 200] [--clients 6]
+Baseline, in the same run and on the same Redis server: a message sent with the channel layer's
+`group_send` to a group of 6 channels and received on each (the floor under any event).
+
+Socket database calls: a socket's consumer reaches the database through `database_call` (a
+thread of the event loop's pool; konnaxion/core/consumers.py). Their latency is measured with the
+connection pool (a connection borrowed and given back) and without it (a connection opened and
+closed per call), each in a process of its own on the platform's database.
+
+    .venv/bin/python bench/realtime.py [--events 200] [--clients 6] [--sockets 1000]
 """
 
 from __future__ import annotations
@@ -23,6 +33,8 @@ import argparse
 import asyncio
 import io
 import json
+import os
+import resource
 import statistics
 import sys
 import time
@@ -35,16 +47,59 @@ from websockets.asyncio.client import connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _live import LivePlatform
+from _live import LivePlatform, rss_bytes
 from _table import print_table
 
 TARGET_P99_MS = 100.0
+# With the idle sockets open beside the editors.
+TARGET_P99_WITH_IDLE_MS = 250.0
 RECEIPT_TIMEOUT_SECONDS = 10.0
+# Idle sockets per project of the idle user, and how many connect at once.
+IDLE_SOCKETS_PER_PROJECT = 20
+IDLE_CONNECTING_AT_ONCE = 50
+IDLE_OPEN_TIMEOUT_SECONDS = 120
+DATABASE_CALLS = 300
 # The platform's channel-layer host, as its settings give it (a URL or a dict of options).
 LAYER_HOST = """
 import json
 from django.conf import settings
 print(json.dumps(settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]))
+"""
+
+
+IDLE_SEED = """
+import json
+from konnaxion.keenkonnect.services.projects import project_create
+from konnaxion.users.models import User
+from konnaxion.users.tokens import personal_token_create
+user = User.objects.create_user("bench-idle", password="bench-password-1")
+slugs = [
+    project_create(creator=user, title=f"Idle project {{number}}").slug
+    for number in range({projects})
+]
+token = personal_token_create(owner=user, name="bench").key
+print(json.dumps({{"token": token, "projects": slugs}}))
+"""
+# A socket consumer's database call (one indexed lookup) timed from the event loop, in ms.
+DATABASE_CALL_TIMES = """
+import asyncio, json, time
+from konnaxion.core.consumers import database_call
+from konnaxion.users.models import User
+
+def lookup():
+    return User.objects.filter(username="bench0").exists()
+
+async def measure(calls):
+    call = database_call(lookup)
+    await call()
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        await call()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+print(json.dumps(asyncio.run(measure({calls}))))
 """
 
 
@@ -158,6 +213,77 @@ async def _next_seq(clients: list[Client], *, after: int) -> int:
     return seq
 
 
+class IdleSockets:
+    """`count` sockets of one user, spread over its projects, that receive no event."""
+
+    def __init__(self, platform: LivePlatform, token: str, projects: list[str]) -> None:
+        self.platform, self.token, self.projects = platform, token, projects
+        self.sockets: list = []
+
+    async def open(self, count: int) -> None:
+        gate = asyncio.Semaphore(IDLE_CONNECTING_AT_ONCE)
+
+        async def one(number: int) -> None:
+            slug = self.projects[number % len(self.projects)]
+            url = f"ws://127.0.0.1:{self.platform.port}/ws/projects/{slug}/"
+            async with gate:
+                socket = await connect(
+                    url,
+                    origin=self.platform.url,
+                    additional_headers={"Authorization": f"Token {self.token}"},
+                    open_timeout=IDLE_OPEN_TIMEOUT_SECONDS,
+                    ping_interval=None,  # the server's own pings keep them alive
+                )
+            self.sockets.append(socket)
+
+        await asyncio.gather(*(one(number) for number in range(count)))
+
+    async def close(self) -> None:
+        await asyncio.gather(*(socket.close() for socket in self.sockets))
+        self.sockets.clear()
+
+
+async def run_with_idle(
+    platform: LivePlatform, events: int, sockets: int, idle: dict
+) -> tuple[list[float], list[float], int, int]:
+    """The editors' run with `sockets` idle sockets open: (commit -> receipt, request ->
+    receipt, server RSS before, after the idle sockets connected)."""
+    server = platform.server_pid()
+    before = rss_bytes(server)
+    idle_sockets = IdleSockets(platform, idle["token"], idle["projects"])
+    try:
+        await idle_sockets.open(sockets)
+        after = rss_bytes(server)
+        commit, request = await run_platform(platform, events)
+    finally:
+        await idle_sockets.close()
+    return commit, request, before, after
+
+
+def database_call_times(platform: LivePlatform, *, pool: bool) -> list[float]:
+    """Socket database call latencies (ms) in a process with the pool on or off."""
+    out = platform.manage(
+        "shell",
+        "-c",
+        DATABASE_CALL_TIMES.format(calls=DATABASE_CALLS),
+        environment={"DATABASE_POOL": "true" if pool else "false"},
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def raise_open_files_limit(sockets: int) -> None:
+    """Room for the sockets' descriptors here and in the server (which inherits the limit)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 2 * sockets + 1024
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
+
+
+def _verdict(value: float, target: float) -> str:
+    return "met" if value <= target else "not met"
+
+
 async def run_layer(host: str | dict, clients: int, messages: int) -> list[float]:
     """group_send to `clients` channels and receive on each: ms per channel and message."""
     from channels_redis.core import RedisChannelLayer
@@ -191,29 +317,80 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--sockets", type=int, default=1000, help="idle sockets (0: none)")
     args = parser.parse_args()
+    raise_open_files_limit(args.sockets)
+    load_before = os.getloadavg()[0]
     with LivePlatform(users=args.clients) as platform:
         layer_host = json.loads(platform.manage("shell", "-c", LAYER_HOST).strip().splitlines()[-1])
+        pooled = database_call_times(platform, pool=True)
+        unpooled = database_call_times(platform, pool=False)
         commit, request = asyncio.run(run_platform(platform, args.events))
+        if args.sockets:
+            projects = -(-args.sockets // IDLE_SOCKETS_PER_PROJECT)
+            seeded = platform.manage("shell", "-c", IDLE_SEED.format(projects=projects))
+            idle = json.loads(seeded.strip().splitlines()[-1])
+            busy_commit, busy_request, rss_before, rss_after = asyncio.run(
+                run_with_idle(platform, args.events, args.sockets, idle)
+            )
         layer = asyncio.run(run_layer(layer_host, args.clients, args.events))
+    load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f} (1 min, start -> end)"
     p99 = _percentile(commit, 0.99)
+    rows = [
+        (
+            *_summary("commit -> receipt", commit),
+            f"<= {TARGET_P99_MS:.0f}",
+            _verdict(p99, TARGET_P99_MS),
+        ),
+        (*_summary("request -> receipt", request), "-", "-"),
+    ]
+    footer = [f"commit -> receipt p99 {p99:.1f} ms (target <= {TARGET_P99_MS:.0f}): "]
+    footer[0] += _verdict(p99, TARGET_P99_MS)
+    if args.sockets:
+        busy_p99 = _percentile(busy_commit, 0.99)
+        with_idle = f"with {args.sockets} idle sockets"
+        rows += [
+            (
+                *_summary(f"commit -> receipt, {with_idle}", busy_commit),
+                f"<= {TARGET_P99_WITH_IDLE_MS:.0f}",
+                _verdict(busy_p99, TARGET_P99_WITH_IDLE_MS),
+            ),
+            (*_summary(f"request -> receipt, {with_idle}", busy_request), "-", "-"),
+        ]
+        per_socket = (rss_after - rss_before) / args.sockets / 1024
+        footer.append(
+            f"commit -> receipt p99 {with_idle} {busy_p99:.1f} ms (target <= "
+            f"{TARGET_P99_WITH_IDLE_MS:.0f}): {_verdict(busy_p99, TARGET_P99_WITH_IDLE_MS)}"
+        )
+        footer.append(
+            f"server process memory: {rss_before / 2**20:.0f} MiB -> {rss_after / 2**20:.0f} MiB "
+            f"with {args.sockets} idle sockets, {per_socket:.1f} KiB per idle socket"
+        )
+    rows.append((*_summary("baseline: channel layer group_send -> receive", layer), "-", "-"))
+    footer.append(
+        f"p50 {statistics.median(commit) / statistics.median(layer):.1f}x the channel layer's; "
+        f"load average {load} on {os.cpu_count()} cores"
+    )
     print_table(
         title=(
             f"project events on {args.clients} WebSocket clients, {args.events} edits "
-            "through the API (konnaxion up, Redis channel layer)"
+            "through the API (konnaxion up: one server process, Redis channel layer)"
         ),
-        columns=["path", "receipts", "p50 ms", "p99 ms", "max ms"],
-        rows=[
-            _summary("commit -> receipt", commit),
-            _summary("request -> receipt", request),
-            _summary("baseline: channel layer group_send -> receive", layer),
-        ],
+        columns=["path", "receipts", "p50 ms", "p99 ms", "max ms", "p99 target", "target"],
+        rows=rows,
         decimals=1,
-        footer=(
-            f"commit -> receipt p99 {p99:.1f} ms (target <= {TARGET_P99_MS:.0f}): "
-            f"{'meets' if p99 <= TARGET_P99_MS else 'misses'}; "
-            f"p50 {statistics.median(commit) / statistics.median(layer):.1f}x the channel layer's"
-        ),
+        footer="\n".join(footer),
+    )
+    pooled_p50, unpooled_p50 = statistics.median(pooled), statistics.median(unpooled)
+    print_table(
+        title=f"socket database calls (database_call, one indexed lookup), {DATABASE_CALLS} each",
+        columns=["connections", "calls", "p50 ms", "p99 ms", "max ms"],
+        rows=[
+            _summary("pool (DATABASE_POOL=true)", pooled),
+            _summary("a connection per call (DATABASE_POOL=false)", unpooled),
+        ],
+        decimals=2,
+        footer=f"the pool takes {unpooled_p50 / pooled_p50:.1f}x less time per call (p50)",
     )
     return 0
 

@@ -43,6 +43,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     if args.demo:
         call_command("seed_demo")
     connections.close_all()
+    # The supervisor queries nothing more: its pool's idle connections go back to PostgreSQL.
+    for connection in connections.all(initialized_only=True):
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
 
     supervisor = Supervisor(
         {
@@ -131,6 +135,10 @@ def worker_argv(args: argparse.Namespace, *, pid: int) -> list[str]:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """A Celery worker."""
+    # Celery closes a prefork child's connection pool after every task (none outlives a task or
+    # crosses a fork): connections kept idle for the next task would be opened only to be
+    # closed, so a child opens the one its task uses unless the deployment says otherwise.
+    os.environ.setdefault("DATABASE_POOL_MIN_SIZE", "0")
     _setup_django()
     from config.celery_app import app
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from konnaxion.runtime.deployment import (
+    database_pool_on,
+    database_pool_problems,
     new_storage_key,
     storage_key_problem,
     visibility_timeout_problem,
@@ -315,3 +317,134 @@ def test_check_deploy_passes_before_any_database_exists(tmp_path, opt_in):
     result = run_python(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     # then
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Database connections ------------------------------------------------------------------------
+
+DATABASE_OF = "import json; from django.conf import settings as s; " + (
+    "print(json.dumps({k: s.DATABASES['default'].get(k) for k in ('OPTIONS', 'CONN_MAX_AGE')}))"
+)
+
+
+def database_of(env: dict[str, str]) -> dict:
+    result = run_python(env, "-c", "import django; django.setup(); " + DATABASE_OF)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_a_deployment_pools_its_connections_by_default(tmp_path):
+    assert database_of(production_env(tmp_path)) == {
+        "OPTIONS": {"pool": {"min_size": 2, "max_size": 10, "timeout": 10.0}},
+        "CONN_MAX_AGE": 0,
+    }
+
+
+def test_the_pool_is_sized_by_the_deployment(tmp_path):
+    env = production_env(
+        tmp_path,
+        DATABASE_POOL="yes",
+        DATABASE_POOL_MIN_SIZE="0",
+        DATABASE_POOL_MAX_SIZE="4",
+        DATABASE_POOL_TIMEOUT="2.5",
+    )
+    assert database_of(env)["OPTIONS"] == {"pool": {"min_size": 0, "max_size": 4, "timeout": 2.5}}
+
+
+def test_without_the_pool_connections_are_kept_a_minute_or_as_given(tmp_path):
+    # given a deployment that turns the pool off
+    env = production_env(tmp_path, DATABASE_POOL="false")
+    # then each thread keeps its connection (CONN_MAX_AGE), 60 s unless given
+    assert database_of(env) == {"OPTIONS": {}, "CONN_MAX_AGE": 60}
+    assert database_of({**env, "CONN_MAX_AGE": "5"})["CONN_MAX_AGE"] == 5
+
+
+def test_kept_connections_and_the_pool_are_refused_together(tmp_path):
+    # given a deployment that keeps connections (CONN_MAX_AGE) with the pool on
+    env = production_env(tmp_path, CONN_MAX_AGE="60")
+    # when a server starts
+    result = run_python(env, "-m", "konnaxion.cli", "serve")
+    # then it refuses before anything starts, saying how to choose
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "CONN_MAX_AGE is '60' while DATABASE_POOL is on" in result.stderr
+    assert "set DATABASE_POOL=false" in result.stderr
+    assert "Traceback" not in result.stderr
+    # and CONN_MAX_AGE=0 is the pool's own
+    assert database_of({**env, "CONN_MAX_AGE": "0"})["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"DATABASE_POOL": "maybe"}, "DATABASE_POOL is 'maybe': it must be true or false"),
+        ({"DATABASE_POOL_MIN_SIZE": "-1"}, "DATABASE_POOL_MIN_SIZE is -1: it must be a whole"),
+        ({"DATABASE_POOL_MAX_SIZE": "0"}, "DATABASE_POOL_MAX_SIZE is 0: it must be a whole"),
+        ({"DATABASE_POOL_MAX_SIZE": "ten"}, "DATABASE_POOL_MAX_SIZE is 'ten': it must be a whole"),
+        ({"DATABASE_POOL_MAX_SIZE": "1"}, "DATABASE_POOL_MIN_SIZE (2) is above DATABASE_POOL_MAX"),
+        ({"DATABASE_POOL_TIMEOUT": "0"}, "DATABASE_POOL_TIMEOUT is '0': it must be a number"),
+        ({"DATABASE_POOL_TIMEOUT": "soon"}, "DATABASE_POOL_TIMEOUT is 'soon': it must be"),
+    ],
+)
+def test_a_pool_setting_out_of_range_is_refused(tmp_path, changes, said):
+    # given a deployment with one pool setting wrong, and another value missing
+    env = production_env(tmp_path, DATABASE_URL=None, **changes)
+    # when a server starts
+    result = run_python(env, "-m", "konnaxion.cli", "serve")
+    # then it refuses, naming both problems at once
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert said in result.stderr
+    assert "DATABASE_URL is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sizes_of_a_pool_turned_off_are_not_read(tmp_path):
+    env = production_env(tmp_path, DATABASE_POOL="off", DATABASE_POOL_MAX_SIZE="none")
+    assert database_of(env)["OPTIONS"] == {}
+
+
+def test_a_run_outside_production_refuses_a_bad_pool_size_too(tmp_path):
+    env = production_env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        KONNAXION_EMBEDDED="false",
+        DATABASE_POOL_MAX_SIZE="0",
+    )
+    result = run_python(env, "-m", "konnaxion.cli", "serve")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "DATABASE_POOL_MAX_SIZE is 0: it must be a whole number, at least 1" in result.stderr
+
+
+def test_the_test_settings_keep_no_pool_unless_asked(tmp_path):
+    env = production_env(
+        tmp_path, DJANGO_SETTINGS_MODULE="config.settings.test", KONNAXION_EMBEDDED="false"
+    )
+    assert database_of(env)["OPTIONS"] == {}
+    assert database_of({**env, "DATABASE_POOL": "true"})["OPTIONS"]["pool"]["max_size"] == 10
+
+
+def test_database_pool_problems_say_nothing_of_good_or_empty_values():
+    assert database_pool_problems({}) == []
+    assert database_pool_problems({"DATABASE_POOL": "off", "CONN_MAX_AGE": "60"}) == []
+    assert database_pool_problems({"CONN_MAX_AGE": "0", "DATABASE_POOL_MIN_SIZE": "10"}) == []
+    assert database_pool_on({}) is True
+    assert database_pool_on({}, default=False) is False
+    assert database_pool_on({"DATABASE_POOL": " Yes "}, default=False) is True
+
+
+def test_a_worker_keeps_no_idle_connection_unless_told(tmp_path):
+    # given a deployment that leaves the pool's minimum unset, and one that gives it
+    for given, expected in ((None, 0), ("3", 3)):
+        env = production_env(tmp_path, DATABASE_POOL_MIN_SIZE=given)
+        # when a worker loads its settings (its Celery loop replaced by nothing)
+        code = (
+            "import json\n"
+            "import konnaxion.cli as cli\n"
+            "from config.celery_app import app\n"
+            "app.worker_main = lambda argv: None\n"
+            "cli.main(['worker'])\n"
+            "from django.conf import settings\n"
+            "print(json.dumps(settings.DATABASES['default']['OPTIONS']['pool']))\n"
+        )
+        result = run_python(env, "-c", code)
+        # then its pools keep none idle unless the deployment says otherwise
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.splitlines()[-1])["min_size"] == expected

@@ -8,7 +8,14 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.parameters import *  # noqa: F403
-from konnaxion.runtime.deployment import visibility_timeout_problem
+from konnaxion.runtime.deployment import (
+    DATABASE_POOL_MAX_SIZE,
+    DATABASE_POOL_MIN_SIZE,
+    DATABASE_POOL_TIMEOUT,
+    database_pool_on,
+    database_pool_problems,
+    visibility_timeout_problem,
+)
 from konnaxion.runtime.held_messages import broker_transport_options
 from konnaxion.runtime.services import (
     RedisConfigurationError,
@@ -127,7 +134,27 @@ FORM_RENDERER = "konnaxion.web.form_renderer.WebFormRenderer"
 
 # Data stores ------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Each server and worker process borrows its PostgreSQL connections from a pool of its own
+# (psycopg_pool through Django's OPTIONS["pool"]): a request or a socket's database call takes
+# an open connection instead of opening one (10x slower: bench/realtime.py), and gives it back
+# when it ends (close_old_connections). The pool is made on first use in the process that uses
+# it, so a Celery child never inherits its parent's. Without a pool, CONN_MAX_AGE keeps one
+# connection per thread instead; Django refuses both at once (docs/deploy.md, "Database
+# connections", for the sizes against PostgreSQL's max_connections).
+_database_pool_problems = database_pool_problems(env.ENVIRON)
+if _database_pool_problems:
+    raise ImproperlyConfigured("; ".join(_database_pool_problems))
+DATABASE_POOL = database_pool_on(env.ENVIRON)
+if DATABASE_POOL:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=DATABASE_POOL_MIN_SIZE),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=DATABASE_POOL_MAX_SIZE),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=DATABASE_POOL_TIMEOUT),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A connection is checked before use: a pooled one when it is borrowed, a kept one per request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -32,7 +32,9 @@ MEDIA_ROOT = env("MEDIA_ROOT", default="")
 if not S3_BUCKET:  # noqa: F405
     STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT  # noqa: F405
 WHITENOISE_USE_FINDERS = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+if not DATABASE_POOL:  # noqa: F405
+    # Without the pool, each thread keeps its connection for a minute between requests.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

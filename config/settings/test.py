@@ -8,6 +8,13 @@ os.environ.setdefault(
     "KONNAXION_DATA_DIR", str(Path(__file__).resolve().parent.parent.parent / "var" / "test")
 )
 
+# The test process keeps no connection pool, nor do the servers and workers it starts (they
+# inherit its environment): pytest-django makes, renames and flushes the test database around
+# connections it opens and closes itself, and the many processes the suite starts would each keep
+# the pool's idle connections to one server. tests/test_database_pool.py starts a server and a
+# worker with the pool on, and tests/test_deploy_topology.py runs the production settings (on).
+os.environ.setdefault("DATABASE_POOL", "false")
+
 from config.settings.base import *  # noqa: F403
 from konnaxion.runtime.held_messages import broker_transport_options
 

@@ -19,6 +19,12 @@ STORAGE_KEY_HOW = (
     "with the backups: blobs cannot be read without it (docs/deploy.md)"
 )
 DJANGO_KEY_HOW = "make one with `konnaxion secret-key` and give the same value to every process"
+# Each process's PostgreSQL connection pool, unless DATABASE_POOL_MIN_SIZE / _MAX_SIZE /
+# _TIMEOUT say otherwise: connections kept open when idle, the most open at once, and the
+# seconds a request waits for one (docs/deploy.md, "Database connections").
+DATABASE_POOL_MIN_SIZE = 2
+DATABASE_POOL_MAX_SIZE = 10
+DATABASE_POOL_TIMEOUT = 10.0
 # Below it, the refreshes of the messages a live worker holds (every quarter of the timeout)
 # would come too close to one another and to the sweeps for them to be dependable.
 MIN_VISIBILITY_TIMEOUT = 10
@@ -65,6 +71,73 @@ def visibility_timeout_problem(value: str) -> str | None:
     return None
 
 
+# The words django-environ reads as a boolean; anything else is refused rather than read as off.
+TRUE_WORDS = {"true", "on", "ok", "y", "yes", "1"}
+FALSE_WORDS = {"false", "off", "n", "no", "0"}
+POOL_HOW = 'docs/deploy.md, "Database connections"'
+
+
+def database_pool_on(environ: Mapping[str, str], *, default: bool = True) -> bool:
+    """Whether DATABASE_POOL turns the connection pool on (`default` when it is empty)."""
+    switch = environ.get("DATABASE_POOL", "").strip().lower()
+    return default if not switch else switch in TRUE_WORDS
+
+
+def _whole_number(environ: Mapping[str, str], name: str, *, least: int) -> tuple[int | None, str]:
+    """(value, problem): an empty variable is (None, "")."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return None, ""
+    try:
+        number = int(value)
+    except ValueError:
+        return None, f"{name} is {value!r}: it must be a whole number, at least {least}"
+    if number < least:
+        return None, f"{name} is {number}: it must be a whole number, at least {least}"
+    return number, ""
+
+
+def database_pool_problems(environ: Mapping[str, str], *, default: bool = True) -> list[str]:
+    """Why the connection pool's settings in `environ` cannot be used, one sentence each:
+    the switch is no boolean word, a size or the timeout is no number in range, or
+    CONN_MAX_AGE keeps connections while the pool is on (Django refuses both at once)."""
+    problems = []
+    switch = environ.get("DATABASE_POOL", "").strip().lower()
+    if switch and switch not in TRUE_WORDS | FALSE_WORDS:
+        problems.append(f"DATABASE_POOL is {switch!r}: it must be true or false ({POOL_HOW})")
+    if not database_pool_on(environ, default=default):
+        return problems
+    min_size, min_problem = _whole_number(environ, "DATABASE_POOL_MIN_SIZE", least=0)
+    max_size, max_problem = _whole_number(environ, "DATABASE_POOL_MAX_SIZE", least=1)
+    problems += [problem for problem in (min_problem, max_problem) if problem]
+    lowest = DATABASE_POOL_MIN_SIZE if min_size is None else min_size
+    highest = DATABASE_POOL_MAX_SIZE if max_size is None else max_size
+    if not (min_problem or max_problem) and lowest > highest:
+        problems.append(
+            f"DATABASE_POOL_MIN_SIZE ({lowest}) is above DATABASE_POOL_MAX_SIZE ({highest}): "
+            "a pool keeps at least its minimum and never more than its maximum"
+        )
+    timeout = environ.get("DATABASE_POOL_TIMEOUT", "").strip()
+    if timeout:
+        try:
+            seconds = float(timeout)
+        except ValueError:
+            seconds = -1.0
+        if not 0 < seconds < float("inf"):
+            problems.append(
+                f"DATABASE_POOL_TIMEOUT is {timeout!r}: it must be a number of seconds above 0, "
+                "how long a request waits for a free connection before it fails"
+            )
+    max_age = environ.get("CONN_MAX_AGE", "").strip()
+    if max_age and max_age != "0":
+        problems.append(
+            f"CONN_MAX_AGE is {max_age!r} while DATABASE_POOL is on: the pool keeps the "
+            "connections, and Django refuses both at once; leave CONN_MAX_AGE unset (or 0), or "
+            f"set DATABASE_POOL=false ({POOL_HOW})"
+        )
+    return problems
+
+
 def deployment_problems(environ: Mapping[str, str]) -> list[str]:
     """Every value of `environ` a deployment lacks or gives wrongly, one sentence each."""
     problems = []
@@ -97,6 +170,7 @@ def deployment_problems(environ: Mapping[str, str]) -> list[str]:
     visibility_timeout = visibility_timeout_problem(environ.get("CELERY_VISIBILITY_TIMEOUT", ""))
     if visibility_timeout:
         problems.append(visibility_timeout)
+    problems += database_pool_problems(environ)
     if environ.get("S3_BUCKET", ""):
         for name in ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
             if not environ.get(name, ""):
