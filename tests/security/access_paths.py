@@ -52,7 +52,8 @@ DOCUMENT_WORDS = ["amethyst", "basalt", "cobalt", "dolomite", "emerald", "feldsp
 PROFILE_WORDS = {"alice": "zirconia", "bob": "yttrium", "carol": "xenotime", "dave": "wulfenite"}
 PROFILE_WORDS["eve"] = "vanadinite"
 SOCKET_TIMEOUT = 5
-DOCUMENT_LINK = re.compile(r'href="/projects/[-\w]+/blueprints/(\d+)/"')
+# A PDF hit's link carries the query and the page of the hit (`?q=...#page=N`).
+DOCUMENT_LINK = re.compile(r'href="/projects/[-\w]+/blueprints/(\d+)/[?#"]')
 
 
 class EventLoop:

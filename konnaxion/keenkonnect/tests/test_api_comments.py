@@ -344,7 +344,7 @@ def test_searching_comments_costs_the_same_for_2_matches_or_50(
     client = client_for(users["mentor"])
     # when: the token, documents' ranked page, profiles, opportunities, then the comments'
     # ranked page and the details of the page's comments
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get("/api/search/", {"q": "seam", "page_size": 100})
     # then
     assert response.json()["count"] == matches

@@ -56,7 +56,7 @@ def team(live_server_url):
 
 
 def _page_number(page):
-    return page.get_by_role("group", name="PDF viewer").get_by_label("Page", exact=True)
+    return page.get_by_role("group", name="PDF viewer").get_by_label("Page number", exact=True)
 
 
 def _ready(page):
