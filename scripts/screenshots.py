@@ -80,6 +80,12 @@ PHONE_PAGES = [
     ("account-tokens", "/accounts/tokens/"),
 ]
 DEMO_SIGN_IN = ("admin", "konnaxion-admin")
+INDEX_DEMO = """
+from konnaxion.keenkonnect.models import ProjectResource
+from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
+for document in ProjectResource.objects.filter(current_version__isnull=False):
+    resource_index(resource_id=document.pk, version_number=document.current_version.number)
+"""
 LANGUAGES = ["en", "ar"]
 
 
@@ -224,6 +230,8 @@ def main() -> int:
     konnaxion = [sys.executable, "-m", "konnaxion.cli"]
     subprocess.run([*konnaxion, "manage", "migrate", "--verbosity", "0"], env=env, check=True)
     subprocess.run([*konnaxion, "manage", "seed_demo"], env=env, check=True)
+    # No worker runs here: the demo documents are indexed (previews, figures) in this process.
+    subprocess.run([*konnaxion, "manage", "shell", "-c", INDEX_DEMO], env=env, check=True)
     port = free_port()
     server = subprocess.Popen(
         [*konnaxion, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env
