@@ -4,12 +4,18 @@ import os
 from pathlib import Path
 
 # Tests keep their own embedded servers, apart from the data of `konnaxion up`.
-os.environ.setdefault(
-    "KONNAXION_DATA_DIR", str(Path(__file__).resolve().parent.parent.parent / "var" / "test")
-)
+TEST_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "test"
+if "KONNAXION_DATA_DIR" not in os.environ:
+    os.environ["KONNAXION_DATA_DIR"] = str(TEST_DATA_DIR)
+    # Only test databases live there, made again by every run: a server left by an older
+    # PostgreSQL is replaced rather than upgraded (docs/deploy.md, "The embedded PostgreSQL").
+    from konnaxion.runtime.embedded import discard_other_major_version
 
-from config.settings.base import *  # noqa: F403
-from konnaxion.runtime.held_messages import broker_transport_options
+    discard_other_major_version(TEST_DATA_DIR / "postgres")
+
+# After the test data directory is prepared: importing the base settings starts its servers.
+from config.settings.base import *  # noqa: E402, F403
+from konnaxion.runtime.held_messages import broker_transport_options  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
