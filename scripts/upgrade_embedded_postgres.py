@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from konnaxion.runtime.embedded import (  # noqa: E402
-    _postmaster_alive,
     bundled_postgres_major,
     postgres_data_major,
+    postgres_running_on,
 )
 
 # The one error a restore into a fresh server gives: its superuser exists already.
@@ -40,7 +40,7 @@ def upgrade(data_dir: Path) -> str:
     kept, dump = data_dir / f"postgres-{old_major}", data_dir / f"postgres-{old_major}.sql"
     if kept.exists():
         raise SystemExit(f"{kept} exists already: move it away first")
-    if _postmaster_alive(pgdata):
+    if postgres_running_on(pgdata):
         raise SystemExit(f"a server runs on {pgdata}: stop the processes using it first")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")

@@ -23,6 +23,15 @@ from konnaxion.runtime.embedded import (
     refuse_other_major_version,
 )
 
+UPGRADE = Path(__file__).resolve().parent.parent / "scripts" / "upgrade_embedded_postgres.py"
+# Makes a database with PostgreSQL 16 (pgserver), as the data directories made before hold.
+OLD_DATA = """
+import sys
+import pgserver
+old = pgserver.get_server(sys.argv[1] + "/postgres", cleanup_mode="stop")
+old.psql("CREATE DATABASE konnaxion")
+old.psql("\\\\c konnaxion\\nCREATE TABLE kept (word text); INSERT INTO kept VALUES ('Genève');")
+"""
 # Joins the data directory's server, keeps a connection open, prints the server's address (as
 # libpq reads it) and pid, and waits for its standard input to close.
 USER = """
@@ -186,3 +195,27 @@ def test_the_search_extensions_can_be_created():
         unaccented, similarity = cursor.fetchone()
     assert unaccented == "Eleve a Geneve"
     assert similarity == pytest.approx(0.7272727, abs=1e-6)
+
+
+def test_the_data_of_postgresql_16_is_carried_over_and_the_old_kept(data_dir):
+    # given a data directory made by PostgreSQL 16 (the former pgserver wheel), with a row
+    pytest.importorskip("pgserver", reason="the PostgreSQL 16 binaries are needed")
+    made = subprocess.run([sys.executable, "-c", OLD_DATA, str(data_dir)], timeout=120)
+    assert made.returncode == 0
+    # when it is upgraded
+    run = subprocess.run(
+        [sys.executable, str(UPGRADE), str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # then the new server has the row, and the old folder and its dump are kept
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (data_dir / "postgres" / "PG_VERSION").read_text().strip() == bundled_postgres_major()
+    assert (data_dir / "postgres-16" / "PG_VERSION").read_text().strip() == "16"
+    assert (data_dir / "postgres-16.sql").exists()
+    user, url, pid = _user(data_dir)
+    with psycopg.connect(url, dbname="konnaxion") as database:
+        assert database.execute("SELECT word FROM kept").fetchall() == [("Genève",)]
+    _leave(user)
+    assert _gone(pid)

@@ -106,7 +106,7 @@ def discard_other_major_version(pgdata: Path) -> bool:
     found = postgres_data_major(pgdata)
     if found is None or found == bundled_postgres_major():
         return False
-    if _postmaster_alive(pgdata):
+    if postgres_running_on(pgdata):
         raise IncompatiblePostgresData(
             f"a PostgreSQL {found} server still runs on {pgdata}: stop the processes using it"
         )
@@ -115,7 +115,8 @@ def discard_other_major_version(pgdata: Path) -> bool:
     return True
 
 
-def _postmaster_alive(pgdata: Path) -> bool:
+def postgres_running_on(pgdata: Path) -> bool:
+    """Whether a PostgreSQL server runs on `pgdata` (its `postmaster.pid` names a live one)."""
     try:
         pid = int((pgdata / "postmaster.pid").read_text().splitlines()[0])
         return psutil.Process(pid).name() == "postgres"
