@@ -62,6 +62,9 @@ def test_upload_version_diff_restore_and_hide_a_blueprint(new_page, tmp_path):
     owner.goto(f"/projects/{project.slug}/")
     owner.get_by_role("link", name="Blueprints").click()
     expect(owner.get_by_role("heading", name="Upload blueprints")).to_be_visible()
+    # the tab's script is running (it connects the live updates once it has bound the dropzone):
+    # a drop before it would reach no handler
+    expect(owner.locator("#blueprints[data-live=connected]")).to_have_count(1)
     owner.evaluate("window.stillTheSamePage = true")
     drop(owner, "floor-plan.pdf", multipage_pdf(["Ground floor", "Kitchen on the left"]))
     # then it is listed, with its progress reported, without a reload
