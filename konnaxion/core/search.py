@@ -103,6 +103,12 @@ class SearchSource:
         total = rows[0].search_total if rows else (0 if start == 0 else None)
         return rows, total
 
+    def matched(self, ranked: int) -> tuple[int, bool]:
+        """The number of matches, given the number of rows the queryset ranks, and whether it
+        is an estimate. A kind that ranks only a bounded share of its matches counts them
+        apart; the others rank them all."""
+        return ranked, False
+
     def score(self, row: Any) -> float:
         return float(getattr(row, self.score_field, 0.0) or 0.0)
 
@@ -219,20 +225,38 @@ class SearchResults:
     """The merged results of several kinds, best score first, read by pages: rows [a:b] are
     the rows [a:b] of a single kind, or the first b of each kind merged by score (ties: kind,
     id). The expected page is read together with the count, one query per kind; a paginator
-    asks for the count first, then for that page (or its beginning, on the last page)."""
+    asks for the count first, then for that page (or its beginning, on the last page).
+
+    `count()` is the number of ranked rows, which pages go through; `matches()` the number of
+    matches, larger when a kind ranks only a bounded share of them."""
 
     def __init__(self, sources: list[SearchSource], *, expected_page: slice) -> None:
         self.sources = sources
         self.expected_page = expected_page
         self._count: int | None = None
+        self._ranked: dict[str, int] = {}
+        self._matches: tuple[int, bool] | None = None
         self._read: tuple[int, int, list[dict[str, Any]]] | None = None
 
     def count(self) -> int:
         if self._count is None:
             self._rows(self.expected_page.start, self.expected_page.stop)
         if self._count is None:
-            self._count = sum(source.count() for source in self.sources)
+            self._ranked = {source.kind: source.count() for source in self.sources}
+            self._count = sum(self._ranked.values())
         return self._count
+
+    def matches(self) -> tuple[int, bool]:
+        """The number of matches over every kind, and whether it is an estimate (the API and
+        the pages say "about")."""
+        if self._matches is None:
+            self.count()
+            found, estimated = 0, False
+            for source in self.sources:
+                number, about = source.matched(self._ranked[source.kind])
+                found, estimated = found + number, estimated or about
+            self._matches = (found, estimated)
+        return self._matches
 
     def __len__(self) -> int:
         return self.count()
@@ -254,20 +278,24 @@ class SearchResults:
         single = len(self.sources) == 1
         # (source, the row's place in its kind's order, the row)
         picked: list[tuple[SearchSource, int, Any]] = []
-        total: int | None = 0
+        ranked: dict[str, int] | None = {}
         for source in self.sources:
             # A single kind pages straight in SQL; merged kinds each give their first rows.
             rows, matches = source.read(start if single else 0, stop)
             picked.extend((source, place, row) for place, row in enumerate(rows))
-            total = None if total is None or matches is None else total + matches
+            if ranked is not None and matches is not None:
+                ranked[source.kind] = matches
+            else:
+                ranked = None
         if not single:
             # Best score first; ties by kind, then in the kind's own order (as SQL gave it, so
             # that every page cuts the same merged list).
             picked.sort(key=lambda item: (-item[0].score(item[2]), item[0].kind, item[1]))
             picked = picked[start:stop]
         results = self._results(picked)
-        if self._count is None and total is not None:
-            self._count = total
+        if self._count is None and ranked is not None:
+            self._ranked = ranked
+            self._count = sum(ranked.values())
         self._read = (start, stop, results)
         return results
 

@@ -4,16 +4,19 @@ a second one, for the page's rows only."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchQueryField,
     SearchRank,
 )
+from django.db import connection
 from django.db.models import (
     Case,
     Expression,
@@ -87,10 +90,9 @@ def _own_language(languages: list[tuple[str, str, SearchQuery]]) -> tuple[Case, 
     return own_query, own_config
 
 
-def documents_search(*, query: str, user, filters: SearchFilters) -> QuerySet:
-    """Documents `user` may read matching `query`, annotated with `score`, best first. Each
-    document is matched under the text-search configuration of its own language. The rows are
-    narrow (the id, the score, the caller's level): `documents_page` loads a page's details."""
+def documents_matching(*, query: str, user, filters: SearchFilters) -> QuerySet:
+    """Documents `user` may read matching `query` and the filters, unordered. Each document is
+    matched under the text-search configuration of its own language."""
     queryset = resources_visible_to(user=user).select_related(None)
     if filters.project:
         queryset = queryset.filter(project__slug=filters.project)
@@ -109,19 +111,48 @@ def documents_search(*, query: str, user, filters: SearchFilters) -> QuerySet:
     if filters.date_to:
         end = timezone.make_aware(datetime.combine(filters.date_to, time.max))
         queryset = queryset.filter(updated_at__lte=end)
-    languages = _languages(query)
-    # Matched by four conditions, one per language, each answered by that language's partial
-    # GIN index; ranked under the row's own language with one call each.
+    # Four conditions, one per language, each answered by that language's partial GIN index.
     matches = Q()
-    for language, _configuration, search in languages:
+    for language, _configuration, search in _languages(query):
         matches |= Q(language=language, search_vector=search)
-    own_query, _own_config = _own_language(languages)
+    return queryset.filter(matches)
+
+
+def documents_ranked(matching: QuerySet, *, query: str, candidates: int) -> tuple[QuerySet, bool]:
+    """The documents of `matching` (`documents_matching`) annotated with `score`, best first, and
+    whether the ranking was bounded: every match is ranked when there are at most `candidates`
+    of them (or `candidates` is 0), else the `candidates` most recently changed ones, read in
+    the order of an index, so that a broad word costs about what a rare one does. The rows are
+    narrow (the id and the score): `documents_page` loads a page's details."""
+    bounded = False
+    if candidates:
+        # Whether there are more matches than candidates, reading no more rows than that.
+        first = list(matching.order_by().values_list("pk", flat=True)[: candidates + 1])
+        if len(first) <= candidates:
+            # The permission filter runs again with the ranking, in the same statement.
+            matching = matching.filter(pk__in=first)
+        else:
+            recent = matching.order_by("-updated_at", "-id").values("pk")[:candidates]
+            matching = ProjectResource.objects.filter(pk__in=recent)
+            bounded = True
+    own_query, _own_config = _own_language(_languages(query))
     rank = SearchRank(F("search_vector"), own_query, weights=RANK_WEIGHTS, cover_density=True)
-    # Only what the permission filter and the ranking read goes through the joins and the sort:
-    # wide rows (title, tags, text) carried through them cost more than the ranking itself.
-    return (
-        queryset.filter(matches).annotate(score=rank * RECENCY).order_by("-score", "-id").only("id")
-    )
+    # Only what the ranking reads goes through the sort: wide rows (title, tags, text) carried
+    # through it cost more than the ranking itself.
+    ranked = matching.annotate(score=rank * RECENCY).order_by("-score", "-id").only("id")
+    return ranked, bounded
+
+
+def estimated_count(queryset: QuerySet) -> int:
+    """The planner's estimate of the number of rows of `queryset` (from its statistics, without
+    running it)."""
+    sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class FirstMatchingPage(Expression):
@@ -212,11 +243,34 @@ def results_in_rank_order(
 
 
 class DocumentSource(SearchSource):
-    """Ranks narrow rows, then loads the details of the page's documents only."""
+    """Ranks narrow rows, then loads the details of the page's documents only. When the ranking
+    was bounded by the candidates, the matches are counted apart: exactly up to
+    `exact_count`, estimated past it."""
 
-    def __init__(self, queryset: QuerySet, result, *, kind: str, query: str) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet,
+        result,
+        *,
+        kind: str,
+        query: str,
+        matching: QuerySet,
+        bounded: bool,
+        exact_count: int,
+    ) -> None:
         super().__init__(queryset, result, kind=kind)
         self.query = query
+        self.matching = matching
+        self.bounded = bounded
+        self.exact_count = exact_count
+
+    def matched(self, ranked: int) -> tuple[int, bool]:
+        if not self.bounded:
+            return ranked, False
+        counted = self.matching.order_by().values("pk")[: self.exact_count + 1].count()
+        if counted <= self.exact_count:
+            return counted, False
+        return max(counted, estimated_count(self.matching)), True
 
     def results(self, rows: list[Any]) -> list[dict[str, Any] | None]:
         if not rows:
@@ -230,8 +284,19 @@ class DocumentSearch:
     understands_document_filters = True
 
     def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
-        queryset = documents_search(query=query, user=user, filters=filters)
-        return DocumentSource(queryset, self.result, kind=self.kind, query=query)
+        matching = documents_matching(query=query, user=user, filters=filters)
+        ranked, bounded = documents_ranked(
+            matching, query=query, candidates=settings.SEARCH_CANDIDATES
+        )
+        return DocumentSource(
+            ranked,
+            self.result,
+            kind=self.kind,
+            query=query,
+            matching=matching,
+            bounded=bounded,
+            exact_count=settings.SEARCH_EXACT_COUNT,
+        )
 
     def result(self, row: Any) -> dict[str, Any]:
         version = row.current_version

@@ -67,7 +67,8 @@ def _results_context(
     for result in page.object_list:
         result["link"] = _page_link(result, query=data["q"])
         result["kind_label"] = KIND_LABELS.get(result["kind"], result["kind"])
-    return {"form": form, "page": page}, 200
+    matches, estimated = results.matches()
+    return {"form": form, "page": page, "matches": matches, "matches_estimated": estimated}, 200
 
 
 def _form_data(request: HttpRequest):

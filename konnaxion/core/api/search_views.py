@@ -12,6 +12,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from konnaxion.core.api.pagination import PageNumberPagination
 from konnaxion.core.errors import ValidationFailed
 from konnaxion.core.search import page_slice, search_filters_from, search_kinds, search_run
 
@@ -71,10 +72,45 @@ class SearchResultSerializer(RegisteredKinds, serializers.Serializer):
     )
 
 
+class SearchPagination(PageNumberPagination):
+    """Pages of a search: `count` is the number of matches, exact up to SEARCH_EXACT_COUNT and
+    estimated past it (`count_is_estimate`); `next` goes through the ranked results only."""
+
+    def get_paginated_response(self, data: Any) -> Response:
+        found, estimated = self.page.paginator.object_list.matches()
+        return Response(
+            {
+                "count": found,
+                "count_is_estimate": estimated,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count"]["description"] = (
+            "the number of matches: exact up to 10,000 (SEARCH_EXACT_COUNT), estimated past it; "
+            "pages go through the ranked results only (docs/search.md)"
+        )
+        paginated["properties"] = {
+            "count": paginated["properties"].pop("count"),
+            "count_is_estimate": {
+                "type": "boolean",
+                "description": 'whether `count` is an estimate ("about N")',
+            },
+            **paginated["properties"],
+        }
+        paginated["required"] = [*paginated.get("required", []), "count_is_estimate"]
+        return paginated
+
+
 class SearchView(GenericAPIView):
     """Full-text search over what the caller may see, best first (docs/search.md)."""
 
     serializer_class = SearchResultSerializer
+    pagination_class = SearchPagination
     # Only for the schema generator, which looks for a model; results come from `search_run`.
     queryset = get_user_model().objects.none()
 

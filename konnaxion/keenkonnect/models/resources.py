@@ -86,6 +86,9 @@ class ProjectResource(models.Model):
                 )
                 for language in SEARCH_LANGUAGES
             ),
+            # The search's candidates when a query matches many documents: the most recently
+            # changed matches, read in this order until there are enough (docs/search.md).
+            models.Index(fields=["-updated_at", "-id"], name="kk_resource_recent"),
             GinIndex(fields=["auto_tags"], name="kk_resource_tags_gin"),
             GinIndex(fields=["tags"], name="kk_resource_user_tags_gin"),
         ]
