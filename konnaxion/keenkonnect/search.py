@@ -129,8 +129,8 @@ def documents_ranked(matching: QuerySet, *, query: str, candidates: int) -> tupl
         # Whether there are more matches than candidates, reading no more rows than that.
         first = list(matching.order_by().values_list("pk", flat=True)[: candidates + 1])
         if len(first) <= candidates:
-            # The permission filter runs again with the ranking, in the same statement.
-            matching = matching.filter(pk__in=first)
+            # Every readable match: ranked by id, without the permission joins again.
+            matching = ProjectResource.objects.filter(pk__in=first)
         else:
             recent = matching.order_by("-updated_at", "-id").values("pk")[:candidates]
             matching = ProjectResource.objects.filter(pk__in=recent)
