@@ -17,6 +17,7 @@ from typing import Any
 
 from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
+from django.test import override_settings
 from hypothesis.stateful import (
     invariant,
 )
@@ -173,6 +174,8 @@ class AccessPathChecks:
                     self._ids(response),
                     readable if model.signed_in(viewer) else 401,
                 )
+                if model.signed_in(viewer):
+                    self._check_bounded_search(viewer, who, query, readable)
             if self._pages_for(viewer):
                 response = self._get(viewer, "/search/", q=query)
                 self._agree(f"GET /search/ by {who}: status", response.status_code, 200)
@@ -184,6 +187,23 @@ class AccessPathChecks:
                         self._words(shown),
                         self._words(readable),
                     )
+
+    def _check_bounded_search(self, viewer, who: str, query: str, readable: set) -> None:
+        """The ranking bounded by the candidates (docs/search.md, "Broad queries"): with one
+        candidate, a query matching several documents ranks one readable document, and counts
+        every readable match, none other."""
+        with override_settings(SEARCH_CANDIDATES=1):
+            response = self._get(viewer, "/api/search/", kind="document", page_size=50, q=query)
+        ids = self._ids(response)
+        self._agree(
+            f"GET /api/search/ (documents, one candidate) by {who}: ranked",
+            isinstance(ids, set) and ids <= readable and len(ids) == min(1, len(readable)),
+            True,
+        )
+        count = response.json()["count"] if response.status_code == 200 else None
+        self._agree(
+            f"GET /api/search/ (documents, one candidate) by {who}: count", count, len(readable)
+        )
 
     def _check_project_api(self, viewer, who: str, key: str, slug: str, of_project) -> None:
         model = self.model
