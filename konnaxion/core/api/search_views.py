@@ -12,8 +12,15 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from konnaxion.core.api.pagination import PageNumberPagination
 from konnaxion.core.errors import ValidationFailed
-from konnaxion.core.search import page_slice, search_filters_from, search_kinds, search_run
+from konnaxion.core.search import (
+    page_slice,
+    search_filters_from,
+    search_kinds,
+    search_run,
+    search_suggestion,
+)
 
 
 class RegisteredKinds:
@@ -71,10 +78,26 @@ class SearchResultSerializer(RegisteredKinds, serializers.Serializer):
     )
 
 
+class SearchPagination(PageNumberPagination):
+    """The search's pages: beside the results, `suggestion`."""
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["suggestion"] = {
+            "type": "string",
+            "nullable": True,
+            "example": "kernel -linux",
+            "description": "when nothing matches: the query with its misspelt words corrected, "
+            "given only if it finds something the caller may see; otherwise null",
+        }
+        return paginated
+
+
 class SearchView(GenericAPIView):
     """Full-text search over what the caller may see, best first (docs/search.md)."""
 
     serializer_class = SearchResultSerializer
+    pagination_class = SearchPagination
     # Only for the schema generator, which looks for a model; results come from `search_run`.
     queryset = get_user_model().objects.none()
 
@@ -91,4 +114,11 @@ class SearchView(GenericAPIView):
             query=data["q"], user=request.user, filters=filters, expected_page=expected
         )
         page = self.paginate_queryset(results)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Looked for only when nothing matches: found results cost nothing more.
+        response.data["suggestion"] = (
+            None
+            if results.count()
+            else search_suggestion(query=data["q"], user=request.user, filters=filters)
+        )
+        return response
