@@ -505,6 +505,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "konnaxion.keenkonnect.tasks.project_events_prune_task",
         "schedule": crontab(minute=40, hour=3),
     },
+    # Exact counts again in the vocabulary of documents' words (indexing lets them drift).
+    "stockage-search-vocabulary-rebuild": {
+        "task": "konnaxion.keenkonnect.tasks.search_vocabulary_rebuild_task",
+        "schedule": crontab(minute=50, hour=3, day_of_week=0),
+    },
     "stockage-checkouts-expire": {
         "task": "konnaxion.keenkonnect.tasks.checkouts_expire_task",
         "schedule": 300.0,

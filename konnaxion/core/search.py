@@ -10,6 +10,7 @@ score into one paginable list that reads a page and the count in one query per k
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,21 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from django.db.models import Count, QuerySet, RowRange, Window, prefetch_related_objects
+
+# The text-search configurations of the platform by document language (None: no language
+# known). They are PostgreSQL's own with `unaccent` before the stemmer (keenkonnect migration
+# 0015), so that "resume" and "résumé" are one word to the search.
+TEXT_SEARCH_CONFIGURATIONS: Mapping[str | None, str] = MappingProxyType(
+    {
+        "en": "konnaxion_english",
+        "fr": "konnaxion_french",
+        "es": "konnaxion_spanish",
+        None: "konnaxion_simple",
+    }
+)
+# Profiles, opportunities and projects: English stemming. Comments: any language, no stemming.
+ENGLISH_CONFIGURATION = TEXT_SEARCH_CONFIGURATIONS["en"]
+SIMPLE_CONFIGURATION = TEXT_SEARCH_CONFIGURATIONS[None]
 
 # ts_headline marks matches with these characters, replaced by <mark> once the text is escaped.
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\ue000", "\ue001"
@@ -325,3 +341,63 @@ def search_run(
             continue
         sources.append(provider.source(query=query, user=user, filters=filters))
     return SearchResults(sources, expected_page=expected_page)
+
+
+# A vocabulary corrects words: for the words (as typed) it does not hold, the closest word it
+# holds, {word: correction}. Registered by the app that keeps one (keenkonnect: documents'
+# words), in its `ready()`.
+WordCorrections = Callable[..., Mapping[str, str]]
+_vocabularies: list[WordCorrections] = []
+# A word of a query: letters only, not part of a longer token with digits ("x2", "v10").
+QUERY_WORD = re.compile(r"(?<![\w])[^\W\d_]+(?![\w])")
+CORRECTED_MIN_LENGTH = 3
+
+
+def search_vocabulary_register(corrections: WordCorrections) -> None:
+    """Add a vocabulary the search corrects misspelt words from: `corrections(words=[...])`
+    returns {word: correction} for the words it does not hold and can correct."""
+    if corrections not in _vocabularies:
+        _vocabularies.append(corrections)
+
+
+def _corrigible_words(query: str) -> list[re.Match[str]]:
+    """The words of `query` a correction may replace: not `or` (an operator), not an excluded
+    `-word` (it finds nothing by itself), not shorter than CORRECTED_MIN_LENGTH; the words of a
+    "phrase" are kept."""
+    found = []
+    for match in QUERY_WORD.finditer(query):
+        start = match.start()
+        excluded = start > 0 and query[start - 1] == "-" and (start == 1 or query[start - 2] == " ")
+        word = match.group()
+        if word.lower() == "or" or excluded or len(word) < CORRECTED_MIN_LENGTH:
+            continue
+        found.append(match)
+    return found
+
+
+def search_suggestion(*, query: str, user, filters: SearchFilters) -> str | None:
+    """`query` with its misspelt words corrected from the registered vocabularies, operators,
+    phrases and exclusions kept ("kernell -linux" -> "kernel -linux"); None when nothing is
+    corrected. Vocabularies hold the words of what the user may not see: a correction is given
+    only when it finds something `user` may see with these `filters` (the same `search_run`)."""
+    matches = _corrigible_words(query)
+    if not matches or not _vocabularies:
+        return None
+    words = sorted({match.group() for match in matches})
+    corrections: dict[str, str] = {}
+    for vocabulary in _vocabularies:
+        missing = [word for word in words if word not in corrections]
+        corrections.update(vocabulary(words=missing))
+    if not corrections:
+        return None
+    corrected, end = [], 0
+    for match in matches:
+        corrected.append(query[end : match.start()])
+        corrected.append(corrections.get(match.group(), match.group()))
+        end = match.end()
+    corrected.append(query[end:])
+    suggestion = "".join(corrected)
+    if suggestion == query:
+        return None
+    found = search_run(query=suggestion, user=user, filters=filters, expected_page=slice(0, 1))
+    return suggestion if found.count() else None

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from konnaxion.core.search import search_provider_register
+from konnaxion.core.search import search_provider_register, search_vocabulary_register
 from konnaxion.core.visibility import visibility_register
 
 
@@ -12,7 +12,11 @@ class KeenkonnectConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these load models, which the app registry allows only once ready.
         from konnaxion.keenkonnect.search import CommentSearch, DocumentSearch, ProjectSearch
-        from konnaxion.keenkonnect.selectors import projects_visible_to, resources_visible_to
+        from konnaxion.keenkonnect.selectors import (
+            projects_visible_to,
+            resources_visible_to,
+            search_words_closest,
+        )
         from konnaxion.notifications.services.watching import watchable_register
 
         # Other modules (Smart Vote targets, search) see projects as their team rules say.
@@ -30,6 +34,8 @@ class KeenkonnectConfig(AppConfig):
         search_provider_register(CommentSearch())
         # And projects, by their title, description and tags.
         search_provider_register(ProjectSearch())
+        # Misspelt words are corrected from the words of documents.
+        search_vocabulary_register(search_words_closest)
         # Their part when someone leaves: no project left without an owner, what goes, and the
         # documents of their data export.
         from konnaxion.keenkonnect.services.leaving import (

@@ -55,7 +55,9 @@ def multipage_pdf(
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"",  # the page tree, filled below
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        # WinAnsiEncoding: the text's Latin-1 bytes are its letters (é, ñ...), not the font's
+        # standard encoding's (where é would read Ø).
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     kids = []
     for text in pages:

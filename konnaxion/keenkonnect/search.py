@@ -36,6 +36,7 @@ from django.utils import timezone
 from konnaxion.core.search import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
+    SIMPLE_CONFIGURATION,
     RankedSearch,
     SearchFilters,
     SearchSource,
@@ -319,10 +320,10 @@ class DocumentSearch:
 
 
 def comments_search(*, query: str, user) -> QuerySet:
-    """Comments on documents `user` may read whose text matches `query` (the `simple`
-    configuration: comments are short and in any language), annotated with `score`, best
-    first, as narrow rows. Deleted comments keep no text and are never found."""
-    search = SearchQuery(query, config="simple", search_type="websearch")
+    """Comments on documents `user` may read whose text matches `query` (no stemming, accents
+    ignored: comments are short and in any language), annotated with `score`, best first, as
+    narrow rows. Deleted comments keep no text and are never found."""
+    search = SearchQuery(query, config=SIMPLE_CONFIGURATION, search_type="websearch")
     readable = resources_visible_to(user=user).select_related(None).values("pk")
     return (
         DocumentComment.objects.filter(
@@ -344,11 +345,11 @@ class CommentSource(SearchSource):
     def results(self, rows: list[Any]) -> list[dict[str, Any] | None]:
         if not rows:
             return []
-        search = SearchQuery(self.query, config="simple", search_type="websearch")
+        search = SearchQuery(self.query, config=SIMPLE_CONFIGURATION, search_type="websearch")
         snippet = SearchHeadline(
             "body",
             search,
-            config="simple",
+            config=SIMPLE_CONFIGURATION,
             start_sel=HIGHLIGHT_START,
             stop_sel=HIGHLIGHT_STOP,
             max_words=30,

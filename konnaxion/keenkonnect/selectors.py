@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypedDict, TypeGuard
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -27,7 +28,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from konnaxion.core.errors import ApplicationError, NotFound
-from konnaxion.core.search import HIGHLIGHT_START, HIGHLIGHT_STOP
+from konnaxion.core.search import ENGLISH_CONFIGURATION, HIGHLIGHT_START, HIGHLIGHT_STOP
 from konnaxion.keenkonnect.models import (
     AccessLevel,
     AuditEvent,
@@ -108,8 +109,8 @@ def projects_visible_to(*, user: User | AnonymousUser) -> QuerySet[Project]:
 
 def projects_search(*, user: User | AnonymousUser, query: str) -> QuerySet[Project]:
     """Projects visible to `user` whose title, description or tags match the full-text
-    `query` (websearch syntax, English stemming as the other kinds of the platform search),
-    best matches first: the title weighs most."""
+    `query` (websearch syntax, English stemming, accents ignored, as the other kinds of the
+    platform search), best matches first: the title weighs most."""
     tag_names = (
         Tag.objects.filter(projects=OuterRef("pk"))
         .order_by()
@@ -118,15 +119,15 @@ def projects_search(*, user: User | AnonymousUser, query: str) -> QuerySet[Proje
         .values("names")
     )
     vector = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("description", weight="B", config="english")
+        SearchVector("title", weight="A", config=ENGLISH_CONFIGURATION)
+        + SearchVector("description", weight="B", config=ENGLISH_CONFIGURATION)
         + SearchVector(
             Coalesce(Subquery(tag_names), Value(""), output_field=TextField()),
             weight="B",
-            config="english",
+            config=ENGLISH_CONFIGURATION,
         )
     )
-    search = SearchQuery(query, search_type="websearch", config="english")
+    search = SearchQuery(query, search_type="websearch", config=ENGLISH_CONFIGURATION)
     return (
         projects_visible_to(user=user)
         .annotate(vector=vector)
@@ -136,7 +137,7 @@ def projects_search(*, user: User | AnonymousUser, query: str) -> QuerySet[Proje
             snippet=SearchHeadline(
                 Coalesce(NullIf(F("description"), Value("")), F("title")),
                 search,
-                config="english",
+                config=ENGLISH_CONFIGURATION,
                 start_sel=HIGHLIGHT_START,
                 stop_sel=HIGHLIGHT_STOP,
                 max_words=30,
@@ -430,3 +431,40 @@ def comment_get(*, resource: ProjectResource, comment_id: int) -> DocumentCommen
     if comment is None:
         raise NotFound("No such comment.")
     return comment
+
+
+# How close (pg_trgm similarity, 0 to 1) a word of the vocabulary must be to a searched word
+# to be offered for it.
+CORRECTION_SIMILARITY = 0.4
+
+
+def search_words_closest(*, words: list[str]) -> dict[str, str]:
+    """For each of `words` that no document holds (compared lowercased and without accents),
+    the closest word documents hold (trigram similarity above CORRECTION_SIMILARITY; the most
+    similar, then the most common): {word: correction}. Documents of every project are read:
+    the caller must check that a correction finds something the user may see."""
+    if not words:
+        return {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # `%` takes the threshold from this setting and is answered by the trigram index.
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+            [str(CORRECTION_SIMILARITY)],
+        )
+        cursor.execute(
+            """
+            SELECT typed.word, (
+                SELECT known.word FROM keenkonnect_searchword AS known
+                WHERE known.word %% typed.plain AND similarity(known.word, typed.plain) > %s
+                ORDER BY similarity(known.word, typed.plain) DESC, known.documents DESC,
+                    known.word
+                LIMIT 1)
+            FROM (
+                SELECT word, lower(unaccent(word)) AS plain FROM unnest(%s::text[]) AS word
+            ) AS typed
+            WHERE NOT EXISTS (
+                SELECT 1 FROM keenkonnect_searchword AS known WHERE known.word = typed.plain)
+            """,
+            [CORRECTION_SIMILARITY, list(words)],
+        )
+        return {word: correction for word, correction in cursor.fetchall() if correction}

@@ -15,6 +15,7 @@ from konnaxion.keenkonnect.services.intelligent_indexing import (
 )
 from konnaxion.keenkonnect.services.real_time_sync import project_events_prune
 from konnaxion.keenkonnect.services.resumable_uploads import upload_sessions_expire
+from konnaxion.keenkonnect.services.search_vocabulary import search_vocabulary_rebuild
 from konnaxion.keenkonnect.services.secure_document_storage import resources_purge_expired_trash
 
 
@@ -68,6 +69,12 @@ def resource_index_task(resource_id: int, version_number: int) -> str:
 def project_events_prune_task() -> int:
     """Delete real-time events past REALTIME_EVENT_RETENTION_DAYS; idempotent."""
     return project_events_prune()
+
+
+@shared_task(ignore_result=False, acks_late=True)
+def search_vocabulary_rebuild_task() -> int:
+    """Make the search's vocabulary again from every document, with exact counts; idempotent."""
+    return search_vocabulary_rebuild()
 
 
 @shared_task(ignore_result=False, acks_late=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from konnaxion.core.errors import NotFound
 from konnaxion.core.permissions import is_moderator
+from konnaxion.core.search import ENGLISH_CONFIGURATION
 from konnaxion.keenkonnect.models import Project
 from konnaxion.kreative.models import (
     Block,
@@ -229,7 +230,7 @@ def profiles_search(
     if open_only:
         queryset = queryset.filter(open_to_collaboration=True)
     if query.strip():
-        search = SearchQuery(query, search_type="websearch", config="english")
+        search = SearchQuery(query, search_type="websearch", config=ENGLISH_CONFIGURATION)
         queryset = (
             queryset.filter(search_vector=search)
             .annotate(rank=SearchRank(F("search_vector"), search))
@@ -300,7 +301,7 @@ def opportunities_search(*, user: User | AnonymousUser, query: str = "") -> Quer
     """Opportunities visible to `user` matching a full-text `query`, best matches first."""
     queryset = opportunities_visible_to(user=user)
     if query.strip():
-        search = SearchQuery(query, search_type="websearch", config="english")
+        search = SearchQuery(query, search_type="websearch", config=ENGLISH_CONFIGURATION)
         queryset = (
             queryset.filter(search_vector=search)
             .annotate(rank=SearchRank(F("search_vector"), search))

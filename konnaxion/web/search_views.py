@@ -15,7 +15,12 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from konnaxion.core.errors import NotFound
-from konnaxion.core.search import page_slice, search_filters_from, search_run
+from konnaxion.core.search import (
+    page_slice,
+    search_filters_from,
+    search_run,
+    search_suggestion,
+)
 from konnaxion.keenkonnect import selectors
 from konnaxion.keenkonnect.models import Project
 from konnaxion.web.page_tools import PAGE_SIZE, page_of
@@ -57,10 +62,11 @@ def _results_context(
     data = dict(form.cleaned_data)
     if project is not None:
         data |= {"project": project.slug, "kind": ["document"]}
+    filters = search_filters_from(data)
     results = search_run(
         query=data["q"],
         user=request.user,
-        filters=search_filters_from(data),
+        filters=filters,
         expected_page=page_slice(request.GET.get("page"), PAGE_SIZE),
     )
     page = page_of(request, results)
@@ -68,7 +74,23 @@ def _results_context(
         result["link"] = _page_link(result, query=data["q"])
         result["kind_label"] = KIND_LABELS.get(result["kind"], result["kind"])
     matches, estimated = results.matches()
-    return {"form": form, "page": page, "matches": matches, "matches_estimated": estimated}, 200
+    context = {"form": form, "page": page, "matches": matches, "matches_estimated": estimated}
+    if not matches:
+        suggestion = search_suggestion(query=data["q"], user=request.user, filters=filters)
+        if suggestion:
+            context |= {
+                "suggestion": suggestion,
+                "suggestion_link": _suggestion_link(request, q=suggestion),
+            }
+    return context, 200
+
+
+def _suggestion_link(request: HttpRequest, *, q: str) -> str:
+    """This search again (same filters, first page) for the corrected query `q`."""
+    params = request.GET.copy()
+    params["q"] = q
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
 
 
 def _form_data(request: HttpRequest):

@@ -14,7 +14,13 @@ from rest_framework.response import Response
 
 from konnaxion.core.api.pagination import PageNumberPagination
 from konnaxion.core.errors import ValidationFailed
-from konnaxion.core.search import page_slice, search_filters_from, search_kinds, search_run
+from konnaxion.core.search import (
+    page_slice,
+    search_filters_from,
+    search_kinds,
+    search_run,
+    search_suggestion,
+)
 
 
 class RegisteredKinds:
@@ -74,7 +80,8 @@ class SearchResultSerializer(RegisteredKinds, serializers.Serializer):
 
 class SearchPagination(PageNumberPagination):
     """Pages of a search: `count` is the number of matches, exact up to SEARCH_EXACT_COUNT and
-    estimated past it (`count_is_estimate`); `next` goes through the ranked results only."""
+    estimated past it (`count_is_estimate`); `next` goes through the ranked results only.
+    Beside the results, `suggestion` (set by the view)."""
 
     def get_paginated_response(self, data: Any) -> Response:
         found, estimated = self.page.paginator.object_list.matches()
@@ -103,6 +110,13 @@ class SearchPagination(PageNumberPagination):
             **paginated["properties"],
         }
         paginated["required"] = [*paginated.get("required", []), "count_is_estimate"]
+        paginated["properties"]["suggestion"] = {
+            "type": "string",
+            "nullable": True,
+            "example": "kernel -linux",
+            "description": "when nothing matches: the query with its misspelt words corrected, "
+            "given only if it finds something the caller may see; otherwise null",
+        }
         return paginated
 
 
@@ -127,4 +141,11 @@ class SearchView(GenericAPIView):
             query=data["q"], user=request.user, filters=filters, expected_page=expected
         )
         page = self.paginate_queryset(results)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Looked for only when nothing matches: found results cost nothing more.
+        response.data["suggestion"] = (
+            None
+            if results.count()
+            else search_suggestion(query=data["q"], user=request.user, filters=filters)
+        )
+        return response

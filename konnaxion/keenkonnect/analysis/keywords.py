@@ -12,11 +12,12 @@ import re
 import yake
 from django.db.models.functions import Lower
 
+from konnaxion.core.search import TEXT_SEARCH_CONFIGURATIONS
 from konnaxion.tags.models import Tag
 
 LANGUAGES = ("en", "fr", "es")
 # PostgreSQL text-search configurations, for the index built on top of this.
-SEARCH_CONFIGURATIONS = {"en": "english", "fr": "french", "es": "spanish", None: "simple"}
+SEARCH_CONFIGURATIONS = TEXT_SEARCH_CONFIGURATIONS
 
 
 def _words(text: str) -> frozenset[str]:

@@ -15,6 +15,7 @@ from konnaxion.keenkonnect.models.links import ReceivedFile, ShareLink, UploadLi
 from konnaxion.keenkonnect.models.previews import DocumentPreview
 from konnaxion.keenkonnect.models.projects import Project, ProjectRating, ProjectTeam
 from konnaxion.keenkonnect.models.resources import ProjectResource
+from konnaxion.keenkonnect.models.search_words import SearchWord
 from konnaxion.keenkonnect.models.workspace import ProjectMessage, ProjectTask
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "ProjectTeam",
     "ReceivedFile",
     "RetentionPolicy",
+    "SearchWord",
     "ShareLink",
     "UploadLink",
     "UploadSession",

@@ -8,6 +8,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 
+from konnaxion.core.search import SIMPLE_CONFIGURATION
+
 # The longest comment body, in characters.
 COMMENT_MAX_CHARS = 5000
 
@@ -55,7 +57,7 @@ class DocumentComment(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("body", config="simple"),
+        expression=SearchVector("body", config=SIMPLE_CONFIGURATION),
         output_field=SearchVectorField(),
         db_persist=True,
     )

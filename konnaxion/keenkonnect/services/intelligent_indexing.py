@@ -42,6 +42,7 @@ from konnaxion.keenkonnect.models import (
 )
 from konnaxion.keenkonnect.services import real_time_sync
 from konnaxion.keenkonnect.services.locking import project_lock, resource_lock
+from konnaxion.keenkonnect.services.search_vocabulary import search_words_add
 
 logger = logging.getLogger(__name__)
 
@@ -137,13 +138,15 @@ def version_extract(*, version: DocumentVersion) -> Extraction:
 def _vector_sql(where: str) -> str:
     """An UPDATE setting `search_vector` from the columns of the resource rows matched by `where`:
     title A, tags, auto-tags, keywords and version labels B, extracted text C, file name and
-    metadata D, under the text-search configuration of the row's language."""
+    metadata D, under the text-search configuration of the row's language (D and the labels:
+    without stemming, in any language)."""
     cases = " ".join(
         f"WHEN '{language}' THEN '{configuration}'::regconfig"
         for language, configuration in SEARCH_CONFIGURATIONS.items()
         if language
     )
-    config = f"(CASE r.language {cases} ELSE 'simple'::regconfig END)"
+    simple = f"'{SEARCH_CONFIGURATIONS[None]}'::regconfig"
+    config = f"(CASE r.language {cases} ELSE {simple} END)"
     return f"""
         UPDATE keenkonnect_projectresource AS r SET search_vector =
             setweight(to_tsvector({config}, coalesce(r.title, '')), 'A')
@@ -151,10 +154,10 @@ def _vector_sql(where: str) -> str:
                 to_tsvector({config},
                     array_to_string(r.tags || r.auto_tags || r.keywords, ' ')), 'B')
             || setweight(to_tsvector({config}, coalesce(r.extracted_text, '')), 'C')
-            || setweight(to_tsvector('simple', coalesce(v.original_name, '') || ' '
+            || setweight(to_tsvector({simple}, coalesce(v.original_name, '') || ' '
                 || coalesce(r.description, '') || ' '
                 || coalesce(r.extracted_metadata ->> 'names', '')), 'D')
-            || setweight(to_tsvector('simple', coalesce((
+            || setweight(to_tsvector({simple}, coalesce((
                 SELECT string_agg(label.label, ' ') FROM keenkonnect_documentversion AS label
                 WHERE label.resource_id = base.id AND label.label <> ''), '')), 'B')
         FROM keenkonnect_projectresource AS base
@@ -226,6 +229,9 @@ def resource_index(*, resource_id: int, version_number: int) -> str:
         "extracted_text": text,
     }
     state = _outcome_write(version=version, fields=fields, reason=reason)
+    if state == State.INDEXED:
+        # After the commit, outside the document's lock: the vocabulary's rows are shared.
+        search_words_add(resource_ids=[resource_id])
     if reason and state == State.FAILED:
         logger.warning("Indexing %s v%s failed: %s", resource_id, version_number, reason)
     return state

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from konnaxion.core.errors import Conflict, PermissionDenied, ValidationFailed
 from konnaxion.core.permissions import is_moderator
+from konnaxion.core.search import ENGLISH_CONFIGURATION
 from konnaxion.files.incoming import IncomingFile
 from konnaxion.kreative.models import Opportunity, OpportunityAttachment, SavedOpportunity
 from konnaxion.kreative.services.attachments import attachments_store
@@ -22,7 +23,7 @@ from konnaxion.users.models import User
 from konnaxion.users.selectors import email_verified_check
 
 Status = Opportunity.Status
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = ENGLISH_CONFIGURATION
 EDITABLE_FIELDS = (
     "type",
     "title",

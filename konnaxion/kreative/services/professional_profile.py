@@ -21,6 +21,7 @@ from konnaxion.core.errors import (
     ValidationFailed,
 )
 from konnaxion.core.images import UNREADABLE, ImageUnreadable, image_open
+from konnaxion.core.search import ENGLISH_CONFIGURATION
 from konnaxion.files.services import blob_store_file
 from konnaxion.keenkonnect.models import Project
 from konnaxion.kreative.models import (
@@ -40,7 +41,7 @@ from konnaxion.kreative.services.intelligent_matching import (
 from konnaxion.tags.services import tags_get_or_create
 from konnaxion.users.models import User
 
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = ENGLISH_CONFIGURATION
 EDITABLE_FIELDS = (
     "display_name",
     "headline",

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("keenkonnect", "0014_project_two_factor_required"),
+        ("keenkonnect", "0016_search_vectors_without_accents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
