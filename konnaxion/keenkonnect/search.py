@@ -198,7 +198,7 @@ class FirstMatchingPage(Expression):
 
 
 def documents_page(*, ids: list[int], query: str) -> dict[int, ProjectResource]:
-    """The documents `ids` (a page of `documents_search`, so already permission-filtered) with
+    """The documents `ids` (a page of `documents_ranked`, so already permission-filtered) with
     their project and current version, annotated with `snippet`: ts_headline of the text, or
     of the title, under each document's language, and `page`: the first page of a PDF's text
     that matches by itself (FirstMatchingPage), or None."""

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from konnaxion.core.search import TEXT_SEARCH_CONFIGURATIONS, SearchFilters
-from konnaxion.keenkonnect.search import documents_search
+from konnaxion.keenkonnect.search import documents_matching
 from konnaxion.keenkonnect.selectors import resource_get_visible
 from konnaxion.keenkonnect.services.document_comments import comment_create
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_index
@@ -157,7 +157,7 @@ def test_the_language_indexes_still_answer_the_document_search():
         )
         cursor.execute(copies)
         cursor.execute("ANALYZE keenkonnect_projectresource")
-    queryset = documents_search(query="resume", user=users["owner"], filters=SearchFilters())
+    queryset = documents_matching(query="resume", user=users["owner"], filters=SearchFilters())
     sql, params = queryset.query.sql_with_params()
     # when
     with connection.cursor() as cursor:
