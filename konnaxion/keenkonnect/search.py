@@ -18,6 +18,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Expression,
     F,
@@ -119,29 +120,55 @@ def documents_matching(*, query: str, user, filters: SearchFilters) -> QuerySet:
     return queryset.filter(matches)
 
 
-def documents_ranked(matching: QuerySet, *, query: str, candidates: int) -> tuple[QuerySet, bool]:
-    """The documents of `matching` (`documents_matching`) annotated with `score`, best first, and
-    whether the ranking was bounded: every match is ranked when there are at most `candidates`
-    of them (or `candidates` is 0), else the `candidates` most recently changed ones, read in
-    the order of an index, so that a broad word costs about what a rare one does. The rows are
-    narrow (the id and the score): `documents_page` loads a page's details."""
-    bounded = False
+def _recent_candidates(matching: QuerySet, *, candidates: int, exact_count: int):
+    """The ids of the `candidates` most recently changed documents of `matching`, and the
+    number of its documents, counted up to `exact_count` + 1, in one statement: the matches are
+    read (narrow rows, no vector) until there are `exact_count` + 1, then sorted by date."""
+    counted = matching.order_by().values_list("pk", "updated_at")[: exact_count + 1]
+    sql, params = counted.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT match.id, count(*) OVER () FROM ("  # noqa: S608 - a compiled queryset
+            f"{sql}) AS match (id, changed) ORDER BY match.changed DESC, match.id DESC LIMIT %s",
+            [*params, candidates],
+        )
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+
+def documents_ranked(
+    matching: QuerySet, *, query: str, candidates: int, exact_count: int
+) -> tuple[QuerySet, tuple[int, bool] | None]:
+    """The documents of `matching` (`documents_matching`) annotated with `score`, best first,
+    and the number of matches when the ranking was bounded (with whether it is an estimate;
+    None: every match is ranked, the ranked rows are the count). The rows are narrow (the id
+    and the score): `documents_page` loads a page's details.
+
+    Every match is ranked when there are at most `candidates` of them (or `candidates` is 0);
+    else the `candidates` most recently changed ones. Up to `exact_count` matches, they come
+    from the one pass that counts them; past it, from the index of the documents by date,
+    read until there are enough (so that a broad word costs about what a rare one does), and
+    the count is the planner's estimate."""
+    matches: tuple[int, bool] | None = None
     if candidates:
-        # Whether there are more matches than candidates, reading no more rows than that.
-        first = list(matching.order_by().values_list("pk", flat=True)[: candidates + 1])
-        if len(first) <= candidates:
-            # Every readable match: ranked by id, without the permission joins again.
-            matching = ProjectResource.objects.filter(pk__in=first)
+        ids, counted = _recent_candidates(matching, candidates=candidates, exact_count=exact_count)
+        if counted <= exact_count:
+            # Read through the permission filter just now: ranked by id, without its joins.
+            matches = None if counted <= candidates else (counted, False)
+            matching = ProjectResource.objects.filter(
+                # One array parameter: a placeholder per id costs more to build than to run.
+                RawSQL("keenkonnect_projectresource.id = ANY(%s)", [ids], BooleanField())
+            )
         else:
             recent = matching.order_by("-updated_at", "-id").values("pk")[:candidates]
+            matches = (max(counted, estimated_count(matching)), True)
             matching = ProjectResource.objects.filter(pk__in=recent)
-            bounded = True
     own_query, _own_config = _own_language(_languages(query))
     rank = SearchRank(F("search_vector"), own_query, weights=RANK_WEIGHTS, cover_density=True)
     # Only what the ranking reads goes through the sort: wide rows (title, tags, text) carried
     # through it cost more than the ranking itself.
     ranked = matching.annotate(score=rank * RECENCY).order_by("-score", "-id").only("id")
-    return ranked, bounded
+    return ranked, matches
 
 
 def estimated_count(queryset: QuerySet) -> int:
@@ -245,8 +272,8 @@ def results_in_rank_order(
 
 class DocumentSource(SearchSource):
     """Ranks narrow rows, then loads the details of the page's documents only. When the ranking
-    was bounded by the candidates, the matches are counted apart: exactly up to
-    `exact_count`, estimated past it."""
+    was bounded by the candidates, the number of matches (`matches`, from `documents_ranked`)
+    is larger than the ranked rows'."""
 
     def __init__(
         self,
@@ -255,23 +282,14 @@ class DocumentSource(SearchSource):
         *,
         kind: str,
         query: str,
-        matching: QuerySet,
-        bounded: bool,
-        exact_count: int,
+        matches: tuple[int, bool] | None,
     ) -> None:
         super().__init__(queryset, result, kind=kind)
         self.query = query
-        self.matching = matching
-        self.bounded = bounded
-        self.exact_count = exact_count
+        self.matches = matches
 
     def matched(self, ranked: int) -> tuple[int, bool]:
-        if not self.bounded:
-            return ranked, False
-        counted = self.matching.order_by().values("pk")[: self.exact_count + 1].count()
-        if counted <= self.exact_count:
-            return counted, False
-        return max(counted, estimated_count(self.matching)), True
+        return (ranked, False) if self.matches is None else self.matches
 
     def results(self, rows: list[Any]) -> list[dict[str, Any] | None]:
         if not rows:
@@ -285,19 +303,13 @@ class DocumentSearch:
     understands_document_filters = True
 
     def source(self, *, query: str, user, filters: SearchFilters) -> SearchSource:
-        matching = documents_matching(query=query, user=user, filters=filters)
-        ranked, bounded = documents_ranked(
-            matching, query=query, candidates=settings.SEARCH_CANDIDATES
-        )
-        return DocumentSource(
-            ranked,
-            self.result,
-            kind=self.kind,
+        ranked, matches = documents_ranked(
+            documents_matching(query=query, user=user, filters=filters),
             query=query,
-            matching=matching,
-            bounded=bounded,
+            candidates=settings.SEARCH_CANDIDATES,
             exact_count=settings.SEARCH_EXACT_COUNT,
         )
+        return DocumentSource(ranked, self.result, kind=self.kind, query=query, matches=matches)
 
     def result(self, row: Any) -> dict[str, Any]:
         version = row.current_version
