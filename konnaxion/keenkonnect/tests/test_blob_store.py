@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from konnaxion.core.errors import PayloadTooLarge
-from konnaxion.files.encryption import CHUNK_SIZE, sealed_size
+from konnaxion.files.encryption import CHUNK_SIZE, HEADER_SIZE, sealed_size
 from konnaxion.files.file_policy import FileContentMismatch, FileTypeNotAllowed
 from konnaxion.files.incoming import IncomingFile
 from konnaxion.files.models import Blob
@@ -239,3 +239,42 @@ def test_streaming_holds_no_whole_file_in_memory():
     assert upload.size == 48 * 1024 * 1024
     assert peak < 4 * 1024 * 1024
     upload.discard()
+
+
+def test_a_local_store_starts_writing_the_upload_to_disk_as_it_arrives(
+    storage_backend, upload_tmp_dir, monkeypatch
+):
+    # given: 20 MB and a few bytes arriving in 1 MB pieces, each writeback asked for recorded
+    asked: list[tuple[str, int, int, int]] = []
+    real_fadvise = os.posix_fadvise
+
+    def recording_fadvise(descriptor: int, offset: int, length: int, advice: int) -> None:
+        asked.append((os.readlink(f"/proc/self/fd/{descriptor}"), offset, length, advice))
+        real_fadvise(descriptor, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", recording_fadvise)
+    content = sample(20 * 1024 * 1024 + 17)
+    upload = IncomingFile(name="big.stl")
+    written_back = []
+
+    # when
+    for start in range(0, len(content), 1024 * 1024):
+        upload.write(content[start : start + 1024 * 1024])
+        written_back.append(len(asked))
+    temporary_path = str(upload.path)
+    blob = blob_store(upload=upload, content_type="model/stl")
+
+    # then: the same bytes are stored, whatever the disk was asked to do
+    assert b"".join(blob_read(blob=blob)) == content
+    if storage_backend != "local":
+        assert asked == []  # the temporary file is copied to S3, never kept: no writeback
+        return
+    assert [(path, advice) for path, _offset, _length, advice in asked] == [
+        (temporary_path, os.POSIX_FADV_DONTNEED)
+    ] * 2
+    # contiguous ranges from the end of the header, each of at least WRITEBACK_BYTES, asked for
+    # while the upload was still arriving (after about 8 and 16 of its 21 pieces)
+    assert asked[0][1] == HEADER_SIZE
+    assert asked[1][1] == asked[0][1] + asked[0][2]
+    assert all(length >= 8 * 1024 * 1024 for _path, _offset, length, _advice in asked)
+    assert written_back.index(1) == 8 and written_back.index(2) == 16
