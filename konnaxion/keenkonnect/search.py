@@ -120,12 +120,26 @@ def documents_matching(*, query: str, user, filters: SearchFilters) -> QuerySet:
     return queryset.filter(matches)
 
 
-def _recent_candidates(matching: QuerySet, *, candidates: int, exact_count: int):
-    """The ids of the `candidates` most recently changed documents of `matching`, and the
-    number of its documents, counted up to `exact_count` + 1, in one statement: the matches are
-    read (narrow rows, no vector) until there are `exact_count` + 1, then sorted by date."""
-    counted = matching.order_by().values_list("pk", "updated_at")[: exact_count + 1]
-    sql, params = counted.query.sql_with_params()
+# A query the planner expects to match this many times SEARCH_EXACT_COUNT readable documents
+# is known to be broad: its matches are not counted, they would only reach the cap.
+BROAD_QUERY_FACTOR = 2
+
+
+def _planned_rows(sql: str, params: list[Any]) -> int:
+    """The planner's estimate of the rows of `sql` below its LIMIT (from the table's statistics,
+    without running it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    node = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    while node["Node Type"] == "Limit" and node.get("Plans"):
+        node = node["Plans"][0]
+    return int(node["Plan Rows"])
+
+
+def _recent_candidates(sql: str, params: list[Any], *, candidates: int) -> tuple[list[int], int]:
+    """The ids of the `candidates` most recently changed rows of `sql` (ids and dates, capped by
+    a LIMIT), and its number of rows, in one statement."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT match.id, count(*) OVER () FROM ("  # noqa: S608 - a compiled queryset
@@ -134,6 +148,12 @@ def _recent_candidates(matching: QuerySet, *, candidates: int, exact_count: int)
         )
         rows = cursor.fetchall()
     return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+
+def about(number: int) -> int:
+    """`number` to two significant figures, as an estimate is told ("about 210,000")."""
+    figures = len(str(number)) - 2
+    return round(number, -figures) if figures > 0 else number
 
 
 def documents_ranked(
@@ -146,12 +166,17 @@ def documents_ranked(
 
     Every match is ranked when there are at most `candidates` of them (or `candidates` is 0);
     else the `candidates` most recently changed ones. Up to `exact_count` matches, they come
-    from the one pass that counts them; past it, from the index of the documents by date,
-    read until there are enough (so that a broad word costs about what a rare one does), and
-    the count is the planner's estimate."""
+    from the one pass that counts them; past it (or when the planner expects far more), from
+    the index of the documents by date, read until there are enough (so that a broad word
+    costs about what a rare one does), and the count is the planner's estimate."""
     matches: tuple[int, bool] | None = None
     if candidates:
-        ids, counted = _recent_candidates(matching, candidates=candidates, exact_count=exact_count)
+        capped = matching.order_by().values_list("pk", "updated_at")[: exact_count + 1]
+        sql, params = capped.query.sql_with_params()
+        planned = _planned_rows(sql, params)
+        ids, counted = [], exact_count + 1
+        if planned <= BROAD_QUERY_FACTOR * exact_count:
+            ids, counted = _recent_candidates(sql, list(params), candidates=candidates)
         if counted <= exact_count:
             # Read through the permission filter just now: ranked by id, without its joins.
             matches = None if counted <= candidates else (counted, False)
@@ -161,7 +186,7 @@ def documents_ranked(
             )
         else:
             recent = matching.order_by("-updated_at", "-id").values("pk")[:candidates]
-            matches = (max(counted, estimated_count(matching)), True)
+            matches = (about(max(counted, planned)), True)
             matching = ProjectResource.objects.filter(pk__in=recent)
     own_query, _own_config = _own_language(_languages(query))
     rank = SearchRank(F("search_vector"), own_query, weights=RANK_WEIGHTS, cover_density=True)
@@ -169,18 +194,6 @@ def documents_ranked(
     # through it cost more than the ranking itself.
     ranked = matching.annotate(score=rank * RECENCY).order_by("-score", "-id").only("id")
     return ranked, matches
-
-
-def estimated_count(queryset: QuerySet) -> int:
-    """The planner's estimate of the number of rows of `queryset` (from its statistics, without
-    running it)."""
-    sql, params = queryset.values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class FirstMatchingPage(Expression):

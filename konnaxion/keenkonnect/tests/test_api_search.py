@@ -193,15 +193,15 @@ def test_query_count_does_not_grow_with_rows(rows, django_assert_max_num_queries
         ProjectResource.objects.filter(pk=resource.pk).update(extracted_text=f"gravel path {index}")
         resource_vector_refresh(resource_ids=[resource.pk])
     client = client_for(owner)
-    # when: the token, then for documents whether they are more than the candidates, the
+    # when: the token, then for documents the planner's estimate, their most recent matches, the
     # ranked page with the count and the page's details; for profiles, opportunities,
     # comments and projects, their page with the count
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get("/api/search/", {"q": "gravel", "page_size": 100})
     # then
     assert response.json()["count"] == rows
     # when: only documents are asked for, the other kinds' queries do not run
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client.get("/api/search/", {"q": "gravel", "kind": "document"})
     # then
     assert response.json()["count"] == rows

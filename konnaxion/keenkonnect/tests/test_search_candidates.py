@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from konnaxion.keenkonnect.models import AccessLevel, DocumentAccess, Project, ProjectResource
+from konnaxion.keenkonnect.search import about
 from konnaxion.keenkonnect.services.intelligent_indexing import resource_vector_refresh
 from konnaxion.keenkonnect.services.secure_document_storage import resource_create
 from konnaxion.keenkonnect.tests.files import incoming_file, png_bytes
@@ -152,3 +153,11 @@ def test_the_search_page_says_about_when_the_count_is_an_estimate(settings):
     assert page.status_code == 200
     assert "About" in page.content.decode()
     assert "About" not in exact.content.decode() and "Results: 5" in exact.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("number", "told"),
+    [(7, 7), (42, 42), (10_001, 10_000), (16_355, 16_000), (209_054, 210_000), (95_500, 96_000)],
+)
+def test_an_estimate_is_told_to_two_significant_figures(number, told):
+    assert about(number) == told
