@@ -3,8 +3,15 @@
 import os
 from pathlib import Path
 
-# Tests keep their own embedded servers, apart from the data of `konnaxion up`.
-TEST_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "test"
+# Tests keep their own embedded servers, apart from the data of `konnaxion up`. Each pytest-xdist
+# worker (gw0, gw1, ...) has its own directory, hence its own PostgreSQL, Redis and SeaweedFS:
+# no server, socket, port or file is shared between workers.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+TEST_DATA_DIR = (
+    Path(__file__).resolve().parent.parent.parent
+    / "var"
+    / (f"test-{_XDIST_WORKER}" if _XDIST_WORKER else "test")
+)
 if "KONNAXION_DATA_DIR" not in os.environ:
     os.environ["KONNAXION_DATA_DIR"] = str(TEST_DATA_DIR)
     # Only test databases live there, made again by every run: a server left by an older
