@@ -62,9 +62,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# pytest-xdist runs the suite in TEST_WORKERS processes (`auto`: one per core; 0: in this process
+# alone), each on its own embedded PostgreSQL and Redis in var/test-gw<n>; a test file runs whole
+# in one worker, so a module's servers and browser are started once.
+TEST_WORKERS ?= auto
+
 test: lint typecheck /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/konnaxion manage makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The production topology of deploy/ on this machine (standalone PostgreSQL and Redis, SeaweedFS,
 # nginx, two servers, two workers, two beats) and every journey across it, with the production
