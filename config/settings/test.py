@@ -3,8 +3,28 @@
 import os
 from pathlib import Path
 
-# Tests keep their own embedded servers, apart from the data of `konnaxion up`.
-TEST_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "test"
+# Tests keep their own embedded servers, apart from the data of `konnaxion up`. Each pytest-xdist
+# worker (gw0, gw1, ...) has its own directory, hence its own PostgreSQL and Redis: no server,
+# socket, queue or cache is shared between workers.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+TEST_DATA_DIR = (
+    Path(__file__).resolve().parent.parent.parent
+    / "var"
+    / (f"test-{_XDIST_WORKER}" if _XDIST_WORKER else "test")
+)
+
+# The variables these settings filled in, and for which directory: "NAME,NAME|directory". The
+# processes a test starts inherit them and join the same servers; an xdist worker inherits those
+# of the controller (which read these settings first, for var/test) and takes its own instead.
+_FILLED = "KONNAXION_TEST_FILLED"
+_filled_names, _, _filled_for = os.environ.get(_FILLED, "").partition("|")
+if _filled_for and _filled_for != str(TEST_DATA_DIR):
+    for _name in [*_filled_names.split(","), _FILLED]:
+        os.environ.pop(_name, None)
+_unset = [
+    name for name in ("KONNAXION_DATA_DIR", "DATABASE_URL", "REDIS_URL") if not os.environ.get(name)
+]
+
 if "KONNAXION_DATA_DIR" not in os.environ:
     os.environ["KONNAXION_DATA_DIR"] = str(TEST_DATA_DIR)
     # Only test databases live there, made again by every run: a server left by an older
@@ -23,6 +43,8 @@ os.environ.setdefault("DATABASE_POOL", "false")
 # After the test data directory is prepared: importing the base settings starts its servers.
 from config.settings.base import *  # noqa: E402, F403
 from konnaxion.runtime.held_messages import broker_transport_options  # noqa: E402
+
+os.environ.setdefault(_FILLED, f"{','.join(_unset)}|{TEST_DATA_DIR}")
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

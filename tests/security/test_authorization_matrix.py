@@ -46,7 +46,7 @@ def test_every_caller_is_defined():
 @pytest.mark.parametrize(
     ("row", "caller"),
     [(row, caller) for row in ROWS for caller in row.expected],
-    ids=lambda value: value if isinstance(value, str) else f"{value.endpoint.method} {value.path}",
+    ids=lambda value: value if isinstance(value, str) else f"{value.endpoint.method} {value.label}",
 )
 def test_http_matrix(row, caller):
     # given

@@ -44,6 +44,12 @@ class Row:
     body: BodyOrBuilder = None
     format: str = "json"
 
+    @property
+    def label(self) -> str:
+        """The row's name in test ids: its path, or its route when the path is built from the
+        world (the same in every process, unlike a function's repr)."""
+        return self.path if isinstance(self.path, str) else self.endpoint.route
+
     def concrete_path(self, world: World) -> str:
         return self.path(world) if callable(self.path) else self.path.format(w=world)
 
