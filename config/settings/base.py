@@ -275,7 +275,7 @@ ANALYSIS_PDF_OVERLAY_PAGES = env.int("ANALYSIS_PDF_OVERLAY_PAGES", default=3)
 SEARCH_MAX_TEXT_CHARS = env.int("SEARCH_MAX_TEXT_CHARS", default=200_000)
 # The search ranks a document query's matches exactly when they are at most SEARCH_CANDIDATES;
 # past that, among the SEARCH_CANDIDATES most recently changed ones (0: always every match).
-# Counts are exact up to SEARCH_EXACT_COUNT, estimated ("about N") past it (docs/search.md).
+# Counts are exact up to SEARCH_EXACT_COUNT, estimated ("about N") past 4 x it (docs/search.md).
 SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=2000)
 SEARCH_EXACT_COUNT = env.int("SEARCH_EXACT_COUNT", default=10_000)
 REALTIME_EVENT_RETENTION_DAYS = env.int("REALTIME_EVENT_RETENTION_DAYS", default=7)

@@ -120,9 +120,10 @@ def documents_matching(*, query: str, user, filters: SearchFilters) -> QuerySet:
     return queryset.filter(matches)
 
 
-# A query the planner expects to match this many times SEARCH_EXACT_COUNT readable documents
-# is known to be broad: its matches are not counted, they would only reach the cap.
-BROAD_QUERY_FACTOR = 2
+# Up to this many times SEARCH_EXACT_COUNT readable matches expected by the planner, the matches
+# are all read (narrow rows) and counted; past it, reading them would cost more than walking
+# the documents by date until there are enough candidates.
+BROAD_QUERY_FACTOR = 4
 
 
 def _planned_rows(sql: str, params: list[Any]) -> int:
@@ -132,14 +133,15 @@ def _planned_rows(sql: str, params: list[Any]) -> int:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     node = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-    while node["Node Type"] == "Limit" and node.get("Plans"):
-        node = node["Plans"][0]
+    while node["Node Type"] == "Limit":
+        # The limited rows, not the InitPlans (the caller's second factor) beside them.
+        node = next(child for child in node["Plans"] if child.get("Parent Relationship") == "Outer")
     return int(node["Plan Rows"])
 
 
 def _recent_candidates(sql: str, params: list[Any], *, candidates: int) -> tuple[list[int], int]:
-    """The ids of the `candidates` most recently changed rows of `sql` (ids and dates, capped by
-    a LIMIT), and its number of rows, in one statement."""
+    """The ids of the `candidates` most recently changed rows of `sql` (ids and dates), and its
+    number of rows, in one statement."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT match.id, count(*) OVER () FROM ("  # noqa: S608 - a compiled queryset
@@ -165,19 +167,18 @@ def documents_ranked(
     and the score): `documents_page` loads a page's details.
 
     Every match is ranked when there are at most `candidates` of them (or `candidates` is 0);
-    else the `candidates` most recently changed ones. Up to `exact_count` matches, they come
-    from the one pass that counts them; past it (or when the planner expects far more), from
-    the index of the documents by date, read until there are enough (so that a broad word
-    costs about what a rare one does), and the count is the planner's estimate."""
+    else the `candidates` most recently changed ones. When the planner expects at most
+    BROAD_QUERY_FACTOR x `exact_count` readable matches, they come from the one pass that
+    reads and counts every match; past it, from the index of the documents by date, read until
+    there are enough (so that a broad word costs about what a rare one does), and the count is
+    the planner's estimate."""
     matches: tuple[int, bool] | None = None
     if candidates:
-        capped = matching.order_by().values_list("pk", "updated_at")[: exact_count + 1]
-        sql, params = capped.query.sql_with_params()
+        dated = matching.order_by().values_list("pk", "updated_at")
+        sql, params = dated.query.sql_with_params()
         planned = _planned_rows(sql, params)
-        ids, counted = [], exact_count + 1
         if planned <= BROAD_QUERY_FACTOR * exact_count:
             ids, counted = _recent_candidates(sql, list(params), candidates=candidates)
-        if counted <= exact_count:
             # Read through the permission filter just now: ranked by id, without its joins.
             matches = None if counted <= candidates else (counted, False)
             matching = ProjectResource.objects.filter(
@@ -186,7 +187,7 @@ def documents_ranked(
             )
         else:
             recent = matching.order_by("-updated_at", "-id").values("pk")[:candidates]
-            matches = (about(max(counted, planned)), True)
+            matches = (about(planned), True)
             matching = ProjectResource.objects.filter(pk__in=recent)
     own_query, _own_config = _own_language(_languages(query))
     rank = SearchRank(F("search_vector"), own_query, weights=RANK_WEIGHTS, cover_density=True)
