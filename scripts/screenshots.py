@@ -50,7 +50,7 @@ SIGNED_IN_PAGES = [
     ("connect-people-signed-in", "/connect/?tab=people"),
     ("connect-people-collaborate", "/connect/?tab=people&purpose=collaborate"),
     ("search", "/search/?q=bench"),
-    ("search-did-you-mean", "/search/?q=benhc"),
+    ("search-did-you-mean", "/search/?q=asembly"),
     ("search-profiles", "/search/?q=printmaking&kind=profile"),
     ("project-search", "/projects/community-workshop-bench/search/?q=bench"),
     ("connect-workspace", "/connect/?tab=workspace"),
