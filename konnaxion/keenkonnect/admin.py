@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from konnaxion.core.admin_base import ReadOnlyAdmin
 from konnaxion.keenkonnect.models import (
@@ -19,6 +20,7 @@ from konnaxion.keenkonnect.models import (
     ProjectTeam,
     ReceivedFile,
     RetentionPolicy,
+    SearchWord,
     ShareLink,
     UploadLink,
     UploadSession,
@@ -266,3 +268,40 @@ class ReceivedFileAdmin(ReadOnlyAdmin):
     list_filter = ("received_at",)
     list_select_related = ("resource",)
     raw_id_fields = ("resource", "upload_link")
+
+
+class DocumentsFoundIn(admin.SimpleListFilter):
+    """How many documents a vocabulary word is in: one, a few, many."""
+
+    title = _("found in")
+    parameter_name = "documents"
+    RANGES: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "one": (0, 1),
+        "few": (2, 9),
+        "many": (10, None),
+    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("one", _("one document or none")),
+            ("few", _("2 to 9 documents")),
+            ("many", _("10 documents or more")),
+        ]
+
+    def queryset(self, request, queryset):
+        bounds = self.RANGES.get(self.value() or "")
+        if bounds is None:
+            return queryset
+        low, high = bounds
+        queryset = queryset.filter(documents__gte=low)
+        return queryset if high is None else queryset.filter(documents__lte=high)
+
+
+@admin.register(SearchWord)
+class SearchWordAdmin(ReadOnlyAdmin):
+    """The search's vocabulary ("did you mean"), kept by indexing and its weekly rebuild."""
+
+    list_display = ("word", "documents")
+    search_fields = ("word",)
+    list_filter = (DocumentsFoundIn,)
+    ordering = ("-documents", "word")

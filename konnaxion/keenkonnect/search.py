@@ -181,6 +181,8 @@ def documents_ranked(
             ids, counted = _recent_candidates(sql, list(params), candidates=candidates)
             # Read through the permission filter just now: ranked by id, without its joins.
             matches = None if counted <= candidates else (counted, False)
+            if not ids:
+                return ProjectResource.objects.none(), None
             matching = ProjectResource.objects.filter(
                 # One array parameter: a placeholder per id costs more to build than to run.
                 RawSQL("keenkonnect_projectresource.id = ANY(%s)", [ids], BooleanField())

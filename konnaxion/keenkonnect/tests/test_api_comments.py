@@ -342,9 +342,9 @@ def test_searching_comments_costs_the_same_for_2_matches_or_50(
     for number in range(matches):
         _post(users["owner"], project, plan, body=f"Weld seam {number}")
     client = client_for(users["mentor"])
-    # when: the token, documents' ranked page, profiles, opportunities, then the comments'
-    # ranked page and the details of the page's comments
-    with django_assert_max_num_queries(7):
+    # when: the token, the documents' estimate and matches (none: no ranking), profiles,
+    # opportunities, the comments' ranked page and the details of the page's comments, projects
+    with django_assert_max_num_queries(8):
         response = client.get("/api/search/", {"q": "seam", "page_size": 100})
     # then
     assert response.json()["count"] == matches
