@@ -228,10 +228,13 @@ def resource_index(*, resource_id: int, version_number: int) -> str:
         "extracted_metadata": metadata,
         "extracted_text": text,
     }
+    if not reason:
+        # Before the outcome is written and announced (so that a document shown indexed has its
+        # words in the vocabulary), outside the document's lock: the vocabulary's rows are
+        # shared. Should the outcome be skipped (a newer version), the words only count once
+        # more: counts are a hint, made exact by the rebuild.
+        search_words_add(text=f"{version.resource.title} {text}")
     state = _outcome_write(version=version, fields=fields, reason=reason)
-    if state == State.INDEXED:
-        # After the commit, outside the document's lock: the vocabulary's rows are shared.
-        search_words_add(resource_ids=[resource_id])
     if reason and state == State.FAILED:
         logger.warning("Indexing %s v%s failed: %s", resource_id, version_number, reason)
     return state

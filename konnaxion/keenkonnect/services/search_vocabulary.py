@@ -29,18 +29,20 @@ def _words_sql(where: str) -> str:
     """  # noqa: S608 (built from constants; values are passed as parameters)
 
 
-def search_words_add(*, resource_ids: list[int]) -> None:
-    """Count the words of these documents' titles and texts once more in the vocabulary.
-    Words are written in their order, so that two documents indexed at once never wait on
-    each other's rows in opposite orders."""
-    if not resource_ids:
+def search_words_add(*, text: str) -> None:
+    """Count the words of one document's `text` (its title and extracted text) once more in
+    the vocabulary. Words are written in their order, so that two documents indexed at once
+    never wait on each other's rows in opposite orders."""
+    if not text:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO keenkonnect_searchword AS known (word, documents) "
-            + _words_sql("r.id = ANY(%s)")
-            + " ON CONFLICT (word) DO UPDATE SET documents = known.documents + excluded.documents",
-            [list(resource_ids)],
+            "INSERT INTO keenkonnect_searchword AS known (word, documents) "  # noqa: S608 - constants
+            "SELECT DISTINCT word, 1 FROM regexp_split_to_table(lower(unaccent(%s)), "
+            f"'[^[:alpha:]]+') AS word WHERE length(word) BETWEEN {WORD_MIN} AND {WORD_MAX} "
+            "ORDER BY word "
+            "ON CONFLICT (word) DO UPDATE SET documents = known.documents + excluded.documents",
+            [text],
         )
 
 
