@@ -6,13 +6,16 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models.signals import post_migrate
 from rest_framework.test import APIClient
 
 from konnaxion.users.tests.factories import UserFactory, token_for
@@ -25,19 +28,22 @@ def _clear_cache() -> Iterator[None]:
     yield
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request) -> None:
-    """A transactional test empties every table when it ends (data migrations' rows included):
-    the next one starts with the reference rows loaded again."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in request.fixturenames or (
-        marker is not None and marker.kwargs.get("transaction", False)
-    )
-    if transactional:
-        request.getfixturevalue("_django_db_helper")
-        from konnaxion.core.reference_data import reference_data_load
+def _reference_data_reload(sender, **kwargs) -> None:
+    from konnaxion.core.reference_data import reference_data_load
 
-        reference_data_load()
+    reference_data_load()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reference_data_after_flush() -> Iterator[None]:
+    """A transactional test empties every table when it ends (data migrations' rows included),
+    then `flush` sends post_migrate: the reference rows are loaded again right there, so that
+    whatever test this process runs next, transactional or not, finds them (with pytest-xdist a
+    worker runs files of both kinds in any order)."""
+    users = django_apps.get_app_config("users")  # post_migrate is sent once per app: one is enough
+    post_migrate.connect(_reference_data_reload, sender=users, dispatch_uid=__name__)
+    yield
+    post_migrate.disconnect(sender=users, dispatch_uid=__name__)
 
 
 @pytest.fixture
@@ -118,3 +124,12 @@ def celery_worker(transactional_db) -> Iterator[subprocess.Popen]:
     """A real Celery worker process on the Redis broker, using the test database."""
     with celery_worker_running() as process:
         yield process
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Every test has an id of its own: reports name it, and pytest-xdist, which schedules tests
+    by id, would run only one of several tests sharing an id."""
+    counts = Counter(item.nodeid for item in session.items)
+    shared = [nodeid for nodeid, count in counts.items() if count > 1]
+    if shared:
+        raise pytest.UsageError(f"tests sharing an id: {', '.join(shared[:5])}")
