@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
 COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test test-parallel lint typecheck bench fuzz load clean vendor screenshots browser deploy-check demo-images
+.PHONY: install run test test-serial lint typecheck bench fuzz load clean vendor screenshots browser deploy-check demo-images
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -62,19 +62,20 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# pytest spreads the test files over TEST_WORKERS processes (pytest-xdist; one more than the
+# cores: many tests wait on servers, workers and browsers), each on its own embedded PostgreSQL
+# and Redis in var/test-gw<n>; a file runs whole in one worker, so a module's servers, topology
+# and browser start once, and the long files are spread over the run (conftest.py).
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 > 8 ? 8 : $$(nproc) + 1 )))
+
 test: lint typecheck /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/konnaxion manage makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-# The same checks, the tests spread by pytest-xdist over TEST_WORKERS processes (`auto`: one per
-# core), each on its own embedded PostgreSQL and Redis in var/test-gw<n>; a test file runs whole
-# in one worker, so a module's servers, topology and browser are started once. Not yet what CI
-# runs: on a loaded machine some journeys still fail under it (README, "Development").
-TEST_WORKERS ?= auto
-
-test-parallel: lint typecheck /usr/bin/chromium /usr/sbin/nginx
+# The same checks, the tests in one process (var/test/), in pytest-django's order.
+test-serial: lint typecheck /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/konnaxion manage makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest
 
 # The production topology of deploy/ on this machine (standalone PostgreSQL and Redis, SeaweedFS,
 # nginx, two servers, two workers, two beats) and every journey across it, with the production

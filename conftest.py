@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -133,3 +134,45 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     shared = [nodeid for nodeid, count in counts.items() if count > 1]
     if shared:
         raise pytest.UsageError(f"tests sharing an id: {', '.join(shared[:5])}")
+
+
+# Tests that start processes (servers, workers, browsers, the whole topology); with the system
+# tests of tests/, their files are the long ones, spread over the run under pytest-xdist (below).
+_LONG_MARKERS = ("topology", "live", "browser", "worker")
+# The share of the run over which the long files are spread: none is left for its very end.
+_LONG_FILES_SPREAD = 0.8
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test`), whole files go to the workers in the collection's order
+    (`--dist loadfile --no-loadscope-reorder`). Files with many tests come first, and the long
+    files are spread among them: all at the start, they would start their processes together and
+    slow each other down; all at the end (their place by size), one of them would still run
+    while the other workers are idle. A serial run keeps pytest-django's order."""
+    if not (hasattr(config, "workerinput") or config.getoption("numprocesses", None)):
+        return
+    tests: Counter[Path] = Counter(item.path for item in items)
+    long = {
+        item.path
+        for item in items
+        if item.nodeid.startswith("tests/")
+        or any(item.get_closest_marker(name) for name in _LONG_MARKERS)
+    }
+    by_size = sorted(tests, key=lambda path: -tests[path])  # stable: collection order on ties
+    short = [path for path in by_size if path not in long]
+    spread = [path for path in reversed(by_size) if path in long]  # single journeys first
+    # Long file k (fewest tests first: one long journey each) goes before short file
+    # k x 0.8 x len(short) / len(spread).
+    slots: dict[int, list[Path]] = {}
+    for number, path in enumerate(spread):
+        slot = int(number * _LONG_FILES_SPREAD * len(short) / len(spread))
+        slots.setdefault(slot, []).append(path)
+    order: list[Path] = []
+    for index, path in enumerate(short):
+        order.extend(slots.pop(index, ()))
+        order.append(path)
+    for rest in slots.values():
+        order.extend(rest)
+    place = {path: number for number, path in enumerate(order)}
+    items.sort(key=lambda item: place[item.path])

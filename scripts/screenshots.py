@@ -79,6 +79,9 @@ PHONE_PAGES = [
     ("notifications", "/notifications/"),
     ("account", "/accounts/"),
     ("account-tokens", "/accounts/tokens/"),
+    ("search", "/search/?q=bench"),
+    ("search-did-you-mean", "/search/?q=asembly"),
+    ("project-search", "/projects/community-workshop-bench/search/?q=bench"),
 ]
 DEMO_SIGN_IN = ("admin", "konnaxion-admin")
 INDEX_DEMO = """

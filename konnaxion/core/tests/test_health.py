@@ -211,10 +211,10 @@ def test_concurrent_probes_do_not_wait_for_one_another(monkeypatch):
         time.sleep(1)
 
     monkeypatch.setitem(health.READINESS_CHECKS, "storage", slow)
-    statuses: list[int] = []
+    storage: list[str] = []
 
     def probe() -> None:
-        statuses.append(Client().get("/readyz").status_code)
+        storage.append(Client().get("/readyz").json()["checks"]["storage"])
 
     threads = [threading.Thread(target=probe) for _ in range(12)]
     # when
@@ -222,5 +222,7 @@ def test_concurrent_probes_do_not_wait_for_one_another(monkeypatch):
         thread.start()
     for thread in threads:
         thread.join()
-    # then none was reported unavailable for having queued behind the others
-    assert statuses == [200] * 12
+    # then each storage check answered within its probe's deadline: none queued behind the
+    # others (twelve seconds in a row). The database and Redis checks are real connections, whose
+    # time follows the machine's load, so the probes' statuses are not what this test is about.
+    assert storage == [health.OK] * 12
