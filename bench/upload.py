@@ -4,7 +4,8 @@ Starts `konnaxion up` over a fresh data directory and `uvicorn _asgi_sink:app` o
 same uvicorn, HTTP implementation and event loop as `konnaxion serve`), then sends one multipart
 body (a binary STL of 150 MB) to each, in alternating rounds (sink, server, then server, sink...),
 so both see the same machine state; each round's file differs (its STL header names the round),
-so every server upload stores a new blob. Prints each run, the medians, the ratio of the medians,
+so every server upload stores a new blob. Prints each run (with the seconds from the client's
+last byte to the whole answer: what the receiver does once the body is in), the medians, the ratio of the medians,
 the largest growth of the server process's resident memory during an upload (sampled from
 /proc), the load average and, for each target, its figure and whether it is met. Targets: ratio
 >= 0.8 (median of 5 alternating rounds), growth <= 64 MB.
@@ -100,6 +101,8 @@ class Body:
         yield self.head
         yield from self.file_chunks()
         yield self.tail
+        # Resumed once the client has written the last bytes to the socket.
+        self.last_byte_at = time.perf_counter()
 
     def file_chunks(self) -> Iterator[bytes]:
         yield self.label[:80].ljust(80, b" ") + struct.pack("<I", self.triangles)
@@ -166,11 +169,14 @@ class PeakRss:
 
 
 def send(url: str, body: Body, token: str | None = None) -> tuple[float, httpx.Response]:
-    """Post the body; (seconds until the whole response arrived, response)."""
+    """Post the body; (seconds until the whole response arrived, response). The seconds from
+    the last byte sent to the whole response are left in `body.after_last_byte`."""
     with httpx.Client(timeout=600) as client:
         started = time.perf_counter()
         response = client.post(url, content=body.chunks(), headers=body.headers(token))
-        return time.perf_counter() - started, response
+        finished = time.perf_counter()
+        body.after_last_byte = finished - body.last_byte_at
+        return finished - started, response
 
 
 def http_implementation() -> str:
@@ -372,6 +378,8 @@ def main() -> int:
     load_before = load_average()
     sink_rates, server_rates, growths = [], [], []
     sink_cpu, server_cpu, loop_cpu = [], [], []
+    sink_after: list[float] = []
+    server_after: list[float] = []
     rows = []
     with LivePlatform() as platform, Sink() as sink:
         server = Server(platform)
@@ -386,6 +394,7 @@ def main() -> int:
                         sink_rates.append(body.size / MB / seconds)
                         sink_cpu.append(per_100_mb(cpu.total, body.size))
                         rate, growth, loop = sink_rates[-1], "-", "-"
+                        sink_after.append(body.after_last_byte)
                         name = "minimal ASGI sink"
                     else:
                         seconds, memory, cpu = server.upload(body)
@@ -394,9 +403,11 @@ def main() -> int:
                         loop_cpu.append(per_100_mb(cpu.loop, body.size))
                         growths.append(memory / MB)
                         rate, growth, loop = server_rates[-1], growths[-1], loop_cpu[-1]
+                        server_after.append(body.after_last_byte)
                         name = "konnaxion (POST resources/)"
                     total = per_100_mb(cpu.total, body.size)
-                    rows.append([number, name, seconds, rate, growth, total, loop])
+                    after = body.after_last_byte
+                    rows.append([number, name, seconds, after, rate, growth, total, loop])
             load_after = load_average()
             parts = parts_cpu(Body(triangles, "parts"), platform.data_dir / "bench-parts")
         finally:
@@ -407,11 +418,21 @@ def main() -> int:
     ratio = server_median / sink_median
     growth_mb = max(growths)
     rows += [
-        ["median", "minimal ASGI sink", "", sink_median, "-", statistics.median(sink_cpu), "-"],
+        [
+            "median",
+            "minimal ASGI sink",
+            "",
+            statistics.median(sink_after),
+            sink_median,
+            "-",
+            statistics.median(sink_cpu),
+            "-",
+        ],
         [
             "median",
             "konnaxion (POST resources/)",
             "",
+            statistics.median(server_after),
             server_median,
             statistics.median(growths),
             statistics.median(server_cpu),
@@ -429,6 +450,7 @@ def main() -> int:
             "round",
             "receiver",
             "seconds",
+            "after the last byte",
             "MB/s",
             "peak RSS growth (MB)",
             "CPU s/100 MB",
