@@ -5,10 +5,10 @@ same uvicorn, HTTP implementation and event loop as `konnaxion serve`), then sen
 body (a binary STL of 150 MB) to each, in alternating rounds (sink, server, then server, sink...),
 so both see the same machine state; each round's file differs (its STL header names the round),
 so every server upload stores a new blob. Prints each run (with the seconds from the client's
-last byte to the whole answer: what the receiver does once the body is in), the medians, the ratio of the medians,
-the largest growth of the server process's resident memory during an upload (sampled from
-/proc), the load average and, for each target, its figure and whether it is met. Targets: ratio
->= 0.8 (median of 5 alternating rounds), growth <= 64 MB.
+last byte to the whole answer: what the receiver does once the body is in), the medians, the
+ratio of the medians, the largest growth of the server process's resident memory during an
+upload (sampled from /proc), the load average and, for each target, its figure and whether it
+is met. Targets: ratio >= 0.8 (median of 5 alternating rounds), growth <= 64 MB.
 
 The Celery worker is paused (SIGSTOP) during the rounds and resumed after them (`--keep-worker`
 leaves it running): each upload queues its indexing, and the preview of a 3-million-triangle
